@@ -1,0 +1,79 @@
+"""`gap-analysis`: the root command group and its error handling."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gap_analysis import __version__
+from gap_analysis.cli.context import AppContext
+from gap_analysis.errors import GapAnalysisError
+
+
+class _Root(click.Group):
+    """Turns every `GapAnalysisError` into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GapAnalysisError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks for users
+            app = ctx.find_object(AppContext)
+            if app is not None and app.verbose:
+                traceback.print_exc()
+            click.echo(f"error: internal error: {type(exc).__name__}: {exc} "
+                       "(run with -v for details and report it)", err=True)
+            ctx.exit(1)
+        finally:
+            app = ctx.find_object(AppContext)
+            if app is not None:
+                app.close()
+
+
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path),
+              help="The report repository (default: found by walking up from here to report.toml).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more, and a traceback on internal errors.")
+@click.version_option(__version__, prog_name="gap-analysis")
+@click.pass_context
+def main(ctx: click.Context, repo: Path | None, quiet: bool, verbose: bool) -> None:
+    """Versioned, reviewable multi-chapter reports kept as Markdown in git.
+
+    \b
+    Typical use:
+      gap-analysis init my-report          a new report repository
+      gap-analysis check                   lint chapters, links, gap entries
+      gap-analysis build                   the working draft's PDF under dist/
+      gap-analysis version cut --meeting "SG17, Geneva, 8-17 April 2025"
+      gap-analysis review submit v0.1      take v0.1 along the review path
+      gap-analysis diff v0.1 v0.2          what changed, section by section
+    """
+    ctx.obj = AppContext(repo=repo, quiet=quiet, verbose=verbose)
+
+
+def _register() -> None:
+    """Each command group lives in its own module; this is the list of them."""
+    from gap_analysis.cli import build_cmd, check_cmd, init_cmd, status_cmd
+
+    for module in (build_cmd, check_cmd, init_cmd, status_cmd):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""(being written)"""
+
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,1 @@
+"""The only importer of markdown_it and yaml: chapter text -> tokens, structure and HTML."""

@@ -1,0 +1,119 @@
+"""Chapter files of a snapshot -> `Chapter` objects, in report order."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gap_analysis.errors import ContentError
+from gap_analysis.markdown.frontmatter import decode_text, split
+from gap_analysis.model.chapter import Chapter, Report
+from gap_analysis.model.settings import ReportSettings
+from gap_analysis.model.snapshot import FileSource
+
+_PREFIX = re.compile(r"^(?P<order>0x[0-9A-Fa-f]+|[0-9]+|[A-Z][0-9]*)[-_](?P<rest>.+)$")
+_ANNEX = re.compile(r"^[A-Z][0-9]*$")
+CHAPTER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def derived_id(file_name: str) -> str:
+    """`03-method.md` -> `method`; `0x01-Foreword.md` -> `foreword`."""
+    stem = file_name[:-3] if file_name.endswith(".md") else file_name
+    match = _PREFIX.match(stem)
+    rest = match.group("rest") if match else stem
+    return re.sub(r"[^a-z0-9]+", "-", rest.lower()).strip("-")[:64] or "chapter"
+
+
+def is_annex_file(file_name: str) -> bool:
+    match = _PREFIX.match(file_name)
+    return bool(match and _ANNEX.match(match.group("order")))
+
+
+def chapter_files(files: FileSource, settings: ReportSettings) -> list[str]:
+    """Chapter paths in report order: `[chapters] order` when given, else by file name."""
+    folder = settings.chapter_folder.strip("/")
+    present = [p for p in files.list(folder) if p.endswith(".md")]
+    if not settings.chapter_order:
+        body = sorted(p for p in present if not is_annex_file(p.rsplit("/", 1)[-1]))
+        annexes = sorted(p for p in present if is_annex_file(p.rsplit("/", 1)[-1]))
+        return body + annexes
+    ordered = []
+    for name in settings.chapter_order:
+        path = f"{folder}/{name}"
+        if path not in present:
+            raise ContentError(f"[chapters] order names '{name}', which is not in {folder}/",
+                               path="report.toml")
+        ordered.append(path)
+    return ordered
+
+
+def _string(data: dict[str, Any], key: str, path: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ContentError(f"front matter '{key}' must be text", path=path, line=_line_of(key, data))
+    return str(value)
+
+
+def _line_of(key: str, data: dict[str, Any]) -> int:
+    return 2 + list(data).index(key) if key in data else 2
+
+
+def read_chapter(path: str, raw: bytes, number: str, is_annex: bool) -> Chapter:
+    text = decode_text(raw, path)
+    front, body, body_line = split(text, path)
+    file_name = path.rsplit("/", 1)[-1]
+    chapter_id = _string(front, "id", path) or derived_id(file_name)
+    if not CHAPTER_ID.match(chapter_id):
+        raise ContentError(f"chapter id '{chapter_id}' must be lowercase letters, digits and hyphens",
+                           path=path, line=_line_of("id", front))
+    owners = front.get("owners", [])
+    if isinstance(owners, str):
+        owners = [owners]
+    if not isinstance(owners, list) or not all(isinstance(o, str) for o in owners):
+        raise ContentError("front matter 'owners' must be a list of names", path=path,
+                           line=_line_of("owners", front))
+    title = _string(front, "title", path) or _first_heading(body) or chapter_id
+    return Chapter(id=chapter_id, path=path, title=title, body=body, body_line=body_line,
+                   number=number, is_annex=is_annex, owners=tuple(owners),
+                   status=_string(front, "status", path))
+
+
+def _first_heading(body: str) -> str | None:
+    for line in body.split("\n"):
+        if line.startswith("# "):
+            return re.sub(r"\s*\{#[^}]*\}\s*$", "", line[2:]).strip() or None
+    return None
+
+
+def front_matter(raw: bytes, path: str) -> dict[str, Any]:
+    """Just the front matter of a chapter file (for `check`)."""
+    return split(decode_text(raw, path), path)[0]
+
+
+def read_report(files: FileSource, settings: ReportSettings) -> Report:
+    """All chapters of a snapshot, numbered 1, 2, ... and annexes A, B, ..."""
+    chapters = []
+    body_count = annex_count = 0
+    for path in chapter_files(files, settings):
+        annex = is_annex_file(path.rsplit("/", 1)[-1])
+        if annex:
+            number = _annex_letter(annex_count)
+            annex_count += 1
+        else:
+            body_count += 1
+            number = str(body_count)
+        chapters.append(read_chapter(path, files.read(path), number, annex))
+    by_id: dict[str, Chapter] = {}
+    for chapter in chapters:
+        if chapter.id in by_id:
+            raise ContentError(f"chapter id '{chapter.id}' is also used by {by_id[chapter.id].path}",
+                               path=chapter.path, line=2)
+        by_id[chapter.id] = chapter
+    return Report(tuple(chapters), by_id)
+
+
+def _annex_letter(index: int) -> str:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return letters[index] if index < 26 else letters[index // 26 - 1] + letters[index % 26]

@@ -1,0 +1,98 @@
+"""Gap entries: fenced `gap` blocks holding a YAML mapping -> `Gap` objects."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from gap_analysis.errors import ContentError
+from gap_analysis.markdown.frontmatter import load_yaml
+from gap_analysis.model.document import BlockKind, ChapterStructure
+from gap_analysis.model.finding import Finding, Severity
+from gap_analysis.model.gap import (
+    GAP_FIELDS,
+    GAP_PRIORITIES,
+    GAP_REQUIRED_FIELDS,
+    GAP_STATUSES,
+    Gap,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GapParse:
+    gaps: tuple[Gap, ...]
+    findings: tuple[Finding, ...]
+
+
+def parse_gap(text: str, path: str, line: int, pattern: str) -> tuple[Gap | None, list[Finding]]:
+    """One gap block (its content; `line` is the file line of the opening fence)."""
+    findings: list[Finding] = []
+    try:
+        data = load_yaml(text, path, line + 1)
+    except ContentError as exc:
+        return None, [Finding(path, exc.line or line, "gap-yaml", exc.message)]
+    if not isinstance(data, dict):
+        return None, [Finding(path, line, "gap-yaml", "a gap entry must be a YAML mapping of fields")]
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        if key not in GAP_FIELDS:
+            findings.append(Finding(path, line, "gap-field", f"unknown gap field '{key}'",
+                                    Severity.WARNING))
+            continue
+        if isinstance(value, list):
+            value = "; ".join(str(v) for v in value)
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            findings.append(Finding(path, line, "gap-field", f"gap field '{key}' must be text"))
+            continue
+        values[str(key)] = " ".join(str(value).split())
+    missing = [f for f in GAP_REQUIRED_FIELDS if not values.get(f)]
+    if missing:
+        findings.append(Finding(path, line, "gap-field",
+                                f"gap entry {values.get('id', '(no id)')} lacks {', '.join(missing)}"))
+        return None, findings
+    if not re.fullmatch(pattern, values["id"]):
+        findings.append(Finding(path, line, "gap-id",
+                                f"gap id '{values['id']}' does not match the pattern {pattern}"))
+    if values.get("priority") and values["priority"] not in GAP_PRIORITIES:
+        findings.append(Finding(path, line, "gap-field",
+                                f"priority '{values['priority']}' is not one of {', '.join(GAP_PRIORITIES)}"))
+    if values.get("status") and values["status"] not in GAP_STATUSES:
+        findings.append(Finding(path, line, "gap-field",
+                                f"status '{values['status']}' is not one of {', '.join(GAP_STATUSES)}"))
+    gap = Gap(values["id"], values["area"], values["existing"], values["gap"], values["action"],
+              values["lead"], values.get("priority"), values.get("status"), path=path, line=line)
+    return gap, findings
+
+
+def chapter_gaps(structure: ChapterStructure, pattern: str) -> GapParse:
+    """Every gap entry of one chapter, with the section that holds it."""
+    gaps: list[Gap] = []
+    findings: list[Finding] = []
+    for section in structure.sections:
+        for block in section.blocks:
+            if block.kind is not BlockKind.GAP:
+                continue
+            gap, problems = parse_gap(block.text, structure.path, block.line, pattern)
+            findings.extend(problems)
+            if gap is not None:
+                gaps.append(replace(gap, chapter_id=structure.chapter_id, section=section.number))
+    return GapParse(tuple(gaps), tuple(findings))
+
+
+def report_gaps(structures: list[ChapterStructure], pattern: str) -> GapParse:
+    """All gaps of a report; duplicate ids are findings, the first entry is kept."""
+    gaps: list[Gap] = []
+    findings: list[Finding] = []
+    seen: dict[str, Gap] = {}
+    for structure in structures:
+        parsed = chapter_gaps(structure, pattern)
+        findings.extend(parsed.findings)
+        for gap in parsed.gaps:
+            if gap.id in seen:
+                first = seen[gap.id]
+                findings.append(Finding(gap.path, gap.line, "duplicate-gap",
+                                        f"gap id '{gap.id}' is already used at {first.path}:{first.line}"))
+                continue
+            seen[gap.id] = gap
+            gaps.append(gap)
+    return GapParse(tuple(gaps), tuple(findings))

@@ -1,0 +1,170 @@
+"""Chapter -> sections and leaf blocks with file lines, for `check`, the diff engine and gaps.
+
+`text` of a block is its visible text with white space folded, so re-wrapping
+is no change; `formatting` is the same text with emphasis marks and link
+targets kept, so a change of formatting alone shows as one.
+"""
+
+from __future__ import annotations
+
+from markdown_it.token import Token
+
+from gap_analysis.markdown.engine import parse
+from gap_analysis.model.chapter import Chapter
+from gap_analysis.model.document import Block, BlockKind, ChapterStructure, Link, Section
+
+_CONTAINERS = {
+    "bullet_list_open", "ordered_list_open", "list_item_open", "blockquote_open",
+    "footnote_block_open", "footnote_open", "dl_open", "dd_open", "table_open",
+    "thead_open", "tbody_open",
+}
+
+
+def inline_text(token: Token) -> tuple[str, str]:
+    """(visible text, text with formatting marks and link targets)."""
+    plain: list[str] = []
+    marked: list[str] = []
+    for child in token.children or []:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            plain.append(child.content)
+            marked.append(f"`{child.content}`" if kind == "code_inline" else child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            plain.append(" ")
+            marked.append(" ")
+        elif kind == "image":
+            alt = child.content
+            plain.append(alt)
+            marked.append(f"![{alt}]({child.attrGet('src') or ''})")
+        elif kind == "link_close":
+            marked.append(f"]({child.meta.get('href', '')})")
+        elif kind == "link_open":
+            marked.append("[")
+        elif kind == "footnote_ref":
+            label = str(child.meta.get("label", ""))
+            plain.append(f"[^{label}]")
+            marked.append(f"[^{label}]")
+        elif child.markup:
+            marked.append(child.markup)
+    return " ".join("".join(plain).split()), " ".join("".join(marked).split())
+
+
+def _links(token: Token, line: int) -> list[Link]:
+    found = []
+    pending: Token | None = None
+    for child in token.children or []:
+        if child.type == "link_open":
+            pending = child
+            found.append(Link(str(child.attrGet("href") or ""), line))
+        elif child.type == "link_close" and pending is not None:
+            child.meta["href"] = pending.attrGet("href") or ""
+            pending = None
+        elif child.type == "image":
+            found.append(Link(str(child.attrGet("src") or ""), line, is_image=True))
+    return found
+
+
+def chapter_structure(chapter: Chapter) -> ChapterStructure:
+    tokens, _env = parse(chapter.body, chapter.number)
+    offset = chapter.body_line
+    sections: list[Section] = []
+    links: list[Link] = []
+    current: dict[str, object] = {"anchor": "", "title": chapter.title, "number": chapter.number,
+                                  "level": 1, "line": offset}
+    blocks: list[Block] = []
+    depth = {"list": 0, "quote": 0, "footnote": 0, "dl": 0}
+    row_cells: list[str] = []
+    row_marks: list[str] = []
+    row_line = (0, 0)
+
+    def flush() -> None:
+        sections.append(Section(str(current["anchor"]), str(current["title"]), str(current["number"]),
+                                int(str(current["level"])), int(str(current["line"])), tuple(blocks)))
+
+    for index, token in enumerate(tokens):
+        kind = token.type
+        start, end = (token.map or [0, 0])[0] + offset, (token.map or [0, 1])[1] + offset - 1
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            depth["list"] += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            depth["list"] -= 1
+        elif kind == "blockquote_open":
+            depth["quote"] += 1
+        elif kind == "blockquote_close":
+            depth["quote"] -= 1
+        elif kind == "footnote_open":
+            depth["footnote"] += 1
+        elif kind == "footnote_close":
+            depth["footnote"] -= 1
+        elif kind == "dl_open":
+            depth["dl"] += 1
+        elif kind == "dl_close":
+            depth["dl"] -= 1
+        elif kind == "heading_open":
+            inline = tokens[index + 1]
+            links.extend(_links(inline, start))
+            text, marks = inline_text(inline)
+            level = int(token.tag[1])
+            if level == 1 and not sections and not blocks and current["anchor"] == "":
+                current.update(anchor=token.meta["anchor"], title=token.meta["title"], line=start)
+                blocks.append(Block(BlockKind.HEADING, text, start, end, level=1, formatting=marks,
+                                    anchor=token.meta["anchor"], source=_source(chapter, start, end)))
+                continue
+            flush()
+            blocks = [Block(BlockKind.HEADING, text, start, end, level=level, formatting=marks,
+                            anchor=token.meta["anchor"], source=_source(chapter, start, end))]
+            current = {"anchor": token.meta["anchor"], "title": token.meta["title"],
+                       "number": token.meta["number"], "level": level, "line": start}
+        elif kind == "tr_open":
+            row_cells, row_marks, row_line = [], [], (start, end)
+        elif kind == "inline" and tokens[index - 1].type in ("th_open", "td_open"):
+            links.extend(_links(token, row_line[0]))
+            text, marks = inline_text(token)
+            row_cells.append(text)
+            row_marks.append(marks)
+        elif kind == "tr_close":
+            blocks.append(Block(BlockKind.TABLE_ROW, " | ".join(row_cells), row_line[0], row_line[1],
+                                cells=tuple(row_cells), formatting=" | ".join(row_marks),
+                                source=_source(chapter, *row_line)))
+        elif kind == "inline" and tokens[index - 1].type == "paragraph_open":
+            para = tokens[index - 1]
+            p_start = (para.map or [0, 0])[0] + offset
+            p_end = (para.map or [0, 1])[1] + offset - 1
+            links.extend(_links(token, p_start))
+            text, marks = inline_text(token)
+            block_kind = (BlockKind.FOOTNOTE if depth["footnote"] else BlockKind.LIST_ITEM
+                          if depth["list"] else BlockKind.QUOTE if depth["quote"]
+                          else BlockKind.DEFINITION if depth["dl"] else BlockKind.PARAGRAPH)
+            blocks.append(Block(block_kind, text, p_start, p_end, level=depth["list"], formatting=marks,
+                                source=_source(chapter, p_start, p_end)))
+        elif kind == "inline" and tokens[index - 1].type == "dt_open":
+            links.extend(_links(token, start))
+            text, marks = inline_text(token)
+            blocks.append(Block(BlockKind.DEFINITION, text, start, end, formatting=marks,
+                                source=_source(chapter, start, end)))
+        elif kind in ("fence", "code_block"):
+            info = token.info.strip().split(" ")[0] if token.info else ""
+            block_kind = BlockKind.GAP if info == "gap" else BlockKind.CODE
+            text = token.content.rstrip("\n")
+            blocks.append(Block(block_kind, text, start, end, formatting=info,
+                                anchor=_gap_id(text) if block_kind is BlockKind.GAP else "",
+                                source=_source(chapter, start, end)))
+        elif kind == "hr":
+            blocks.append(Block(BlockKind.RULE, "---", start, end, source=_source(chapter, start, end)))
+    flush()
+    return ChapterStructure(chapter.id, chapter.path, chapter.number, chapter.title,
+                            tuple(sections), tuple(links))
+
+
+def _source(chapter: Chapter, start: int, end: int) -> str:
+    lines = chapter.body.split("\n")
+    first = start - chapter.body_line
+    return "\n".join(lines[max(first, 0): max(end - chapter.body_line + 1, first + 1)])
+
+
+def _gap_id(text: str) -> str:
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("id:"):
+            return stripped[3:].strip().strip("'\"")
+    return ""

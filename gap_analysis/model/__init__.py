@@ -1,0 +1,1 @@
+"""Value objects only. The standard library is the only import allowed here."""
