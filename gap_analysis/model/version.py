@@ -1,0 +1,39 @@
+"""Versions and review events: what `review/` records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """A named, frozen snapshot: the commit that added `review/versions/<name>.toml`."""
+
+    name: str
+    date: datetime
+    meeting: str = ""
+    document: str = ""
+    purpose: str = ""
+    previous: str = ""
+    cut_by: str = ""
+    commit: str = ""
+    """The commit that added the record (empty while it is not committed yet)."""
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One action taken on a version; never edited once written."""
+
+    version: str
+    action: str
+    from_state: str
+    to_state: str
+    actor: str
+    date: datetime
+    meeting: str = ""
+    document: str = ""
+    note: str = ""
+    forced: bool = False
+    path: str = ""

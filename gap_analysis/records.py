@@ -1,0 +1,94 @@
+"""`review/` records: TOML files <-> plain mappings, written atomically.
+
+One file per record, so two co-conveners recording on two branches never meet
+in a merge conflict. Records are flat tables (strings, booleans, integers,
+datetimes, lists of strings); the writer below covers exactly that, so no TOML
+writer dependency is needed. Writes go to a temporary file in the same folder,
+are fsynced, then `os.replace`d: a crash leaves the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from gap_analysis.errors import ContentError
+
+Value = str | bool | int | datetime | list[str]
+
+
+def _quote(text: str) -> str:
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r").replace("\t", "\\t"))
+    escaped = "".join(ch if ord(ch) >= 32 or ch in "\\" else f"\\u{ord(ch):04x}" for ch in escaped)
+    return f'"{escaped}"'
+
+
+def _value(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, list):
+        return "[" + ", ".join(_quote(str(v)) for v in value) + "]"
+    return _quote(str(value))
+
+
+def dumps(record: Mapping[str, Value | None], header: str = "") -> str:
+    """A flat TOML table; None values are left out."""
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    for key, value in record.items():
+        if value is None:
+            continue
+        lines.append(f"{key} = {_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Write `text` to `path` atomically; with `exclusive`, refuse if `path` exists."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if exclusive and path.exists():
+        raise ContentError("record already exists", path=str(path))
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if exclusive:
+            os.link(temp, path)  # fails if `path` appeared meanwhile
+            os.unlink(temp)
+        else:
+            os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def write_record(path: Path, record: Mapping[str, Value | None], *, header: str = "",
+                 exclusive: bool = True) -> None:
+    write_atomic(path, dumps(record, header), exclusive=exclusive)
+
+
+def loads(text: str, path: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"invalid TOML: {exc}", path=path) from None
+
+
+def read_record(raw: bytes, path: str) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ContentError("not valid UTF-8", path=path) from None
+    return loads(text, path)
