@@ -17,6 +17,7 @@ from gap_analysis.model.chapter import Report
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import Snapshot, SnapshotInfo
 
+
 @dataclass(frozen=True)
 class Loaded:
     snapshot: Snapshot
