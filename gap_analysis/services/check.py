@@ -1,0 +1,199 @@
+"""`check`: every problem of a snapshot as a list of findings.
+
+A check is a list of small checkers, each a function from a `CheckContext`
+(the snapshot read once, tolerant of broken chapters) to findings. Other use
+cases reuse it as a gate: `run_check(store, rev)` for "check passes at the
+version's commit", and they may pass `extra` checkers (e.g. about the review
+records) that see the same context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from gap_analysis.config import REPORT_FILE, config_findings, parse_settings
+from gap_analysis.errors import ConfigError, NotAReportError
+from gap_analysis.gitstore import GitStore
+from gap_analysis.markdown.gaps import report_gaps
+from gap_analysis.markdown.structure import chapter_structure
+from gap_analysis.model.document import ChapterStructure
+from gap_analysis.model.finding import Finding, Severity
+from gap_analysis.model.gap import Gap
+from gap_analysis.model.settings import ReportSettings
+from gap_analysis.model.snapshot import Snapshot
+from gap_analysis.services.check_chapters import ChapterFile, read_chapter_files
+from gap_analysis.services.check_links import LinkTargets, link_findings
+from gap_analysis.services.snapshots import Loaded
+from gap_analysis.services.snapshots import snapshot as take_snapshot
+
+
+@dataclass
+class CheckContext:
+    """The snapshot as read for checking; what every checker sees."""
+
+    snapshot: Snapshot
+    settings: ReportSettings
+    config_text: str
+    """The text of `report.toml` ("" when it is not UTF-8)."""
+    chapters: list[ChapterFile]
+    structures: list[ChapterStructure]
+    """One per chapter whose body could be read, in report order."""
+    gaps: tuple[Gap, ...] = ()
+    gap_findings: tuple[Finding, ...] = ()
+    read_findings: list[Finding] = field(default_factory=list)
+    """Problems met while reading (encoding, front matter, chapter order)."""
+
+
+Checker = Callable[[CheckContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: list[Finding]
+    chapters: int
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+    def passed(self, strict: bool = False) -> bool:
+        return not self.errors and not (strict and self.warnings)
+
+    def summary(self) -> str:
+        """"3 errors, 1 warning in 7 chapters" or "no problems in 7 chapters"."""
+        where = f"in {self.chapters} chapter{'s' if self.chapters != 1 else ''}"
+        parts = [f"{n} {word}{'s' if n != 1 else ''}"
+                 for n, word in ((self.errors, "error"), (self.warnings, "warning")) if n]
+        return f"{', '.join(parts) or 'no problems'} {where}"
+
+
+def passes(findings: Sequence[Finding], strict: bool = False) -> bool:
+    """Whether findings let a gate pass: no errors (no warnings either when `strict`)."""
+    return not any(f.severity is Severity.ERROR or strict for f in findings)
+
+
+# -- checkers ------------------------------------------------------------
+
+def check_config(ctx: CheckContext) -> Iterable[Finding]:
+    """Every problem of `report.toml`, with its line."""
+    if not ctx.config_text:
+        return [Finding(REPORT_FILE, 1, "config", "not UTF-8 text")]
+    return [Finding(REPORT_FILE, line, "config", message) for line, message in config_findings(ctx.config_text)]
+
+
+def check_reading(ctx: CheckContext) -> Iterable[Finding]:
+    """Encoding, front matter keys and values, the chapter list."""
+    yield from ctx.read_findings
+    for item in ctx.chapters:
+        yield from item.findings
+    if not ctx.chapters:
+        yield Finding(REPORT_FILE, 0, "no-chapters",
+                      f"no chapters in {ctx.settings.chapter_folder}/; "
+                      "add one with 'gap-analysis chapter new TITLE'", Severity.WARNING)
+
+
+def check_chapter_ids(ctx: CheckContext) -> Iterable[Finding]:
+    seen: dict[str, str] = {}
+    for item in ctx.chapters:
+        if item.chapter is None:
+            continue
+        chapter_id = item.chapter.id
+        if chapter_id in seen:
+            yield Finding(item.path, 2, "duplicate-id",
+                          f"chapter id '{chapter_id}' is also used by {seen[chapter_id]}")
+        else:
+            seen[chapter_id] = item.path
+
+
+def check_anchors(ctx: CheckContext) -> Iterable[Finding]:
+    """Heading anchors unique within a chapter (the PDF prefixes them with the chapter)."""
+    for structure in ctx.structures:
+        seen: dict[str, int] = {}
+        for section in structure.sections:
+            if not section.anchor:
+                continue
+            if section.anchor in seen:
+                yield Finding(structure.path, section.line, "duplicate-anchor",
+                              f"heading anchor '#{section.anchor}' is also used on line "
+                              f"{seen[section.anchor]}; give one heading an explicit "
+                              "'{#other-anchor}'")
+            else:
+                seen[section.anchor] = section.line
+
+
+def check_links(ctx: CheckContext) -> Iterable[Finding]:
+    anchors = {s.path: frozenset(sec.anchor for sec in s.sections if sec.anchor) for s in ctx.structures}
+    unreadable = frozenset(item.path for item in ctx.chapters if item.chapter is None)
+    targets = LinkTargets(anchors, {g.id: g for g in ctx.gaps}, ctx.settings.gap_id_pattern,
+                          ctx.snapshot.files, unreadable)
+    return link_findings(ctx.structures, targets)
+
+
+def check_gaps(ctx: CheckContext) -> Iterable[Finding]:
+    """Gap entries parse, have the required fields, match the id pattern, and have unique ids."""
+    return ctx.gap_findings
+
+
+DEFAULT_CHECKERS: tuple[Checker, ...] = (
+    check_config, check_reading, check_chapter_ids, check_anchors, check_gaps, check_links,
+)
+
+
+# -- reading and running -------------------------------------------------
+
+def _settings(snap: Snapshot) -> tuple[ReportSettings, str]:
+    """Settings to check with; the defaults where `report.toml` is broken (its findings say why)."""
+    try:
+        raw = snap.files.read(REPORT_FILE)
+    except KeyError:
+        where = "the working tree" if snap.info.is_worktree else f"revision {snap.info.short}"
+        raise NotAReportError(f"no {REPORT_FILE} in {where}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ReportSettings(title="", group=""), ""
+    try:
+        return parse_settings(text), text
+    except ConfigError:
+        return ReportSettings(title="", group=""), text
+
+
+def context(snap: Snapshot, settings: ReportSettings | None = None) -> CheckContext:
+    """Read a snapshot for checking; broken chapters become findings, never exceptions."""
+    own, text = _settings(snap)
+    settings = settings or own
+    chapters, problems = read_chapter_files(snap.files, settings)
+    structures = [chapter_structure(item.chapter) for item in chapters if item.chapter is not None]
+    parsed = report_gaps(structures, settings.gap_id_pattern)
+    return CheckContext(snap, settings, text, chapters, structures, parsed.gaps, parsed.findings, problems)
+
+
+def check_context(ctx: CheckContext, extra: Sequence[Checker] = ()) -> CheckResult:
+    findings = [f for checker in (*DEFAULT_CHECKERS, *extra) for f in checker(ctx)]
+    order = {REPORT_FILE: -1} | {item.path: index for index, item in enumerate(ctx.chapters)}
+    findings.sort(key=lambda f: (order.get(f.path, len(order)), f.path, f.line))
+    return CheckResult(findings, len(ctx.chapters))
+
+
+def check_snapshot(source: Snapshot | Loaded, settings: ReportSettings | None = None,
+                   extra: Sequence[Checker] = ()) -> list[Finding]:
+    """Every finding of a snapshot (or of an already loaded report's snapshot)."""
+    if isinstance(source, Loaded):
+        settings = settings or source.settings
+        source = source.snapshot
+    return check_context(context(source, settings), extra).findings
+
+
+def run_check_result(store: GitStore, rev: str | None, extra: Sequence[Checker] = ()) -> CheckResult:
+    """Check a revision (the working tree when `rev` is None), with counts for a summary."""
+    return check_context(context(take_snapshot(store, rev)), extra)
+
+
+def run_check(store: GitStore, rev: str | None, extra: Sequence[Checker] = ()) -> list[Finding]:
+    """The findings at `rev` (the working tree when None): the "check" gate uses `passes()` on them."""
+    return run_check_result(store, rev, extra).findings
