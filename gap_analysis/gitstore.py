@@ -9,6 +9,8 @@ where git could read it as an option.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import stat
@@ -20,7 +22,14 @@ import git
 from git.exc import GitCommandError
 from git.objects import Blob, Tree
 
-from gap_analysis.errors import ContentError, GapAnalysisError, NotAReportError, RevisionError
+from gap_analysis.errors import (
+    ContentError,
+    GapAnalysisError,
+    InvalidNameError,
+    LockedError,
+    NotAReportError,
+    RevisionError,
+)
 from gap_analysis.model.paths import MAX_FILE_BYTES, normalize
 from gap_analysis.model.snapshot import SnapshotInfo
 
@@ -247,3 +256,138 @@ def _source_date_epoch() -> datetime:
         return datetime.fromtimestamp(int(raw), UTC)
     except ValueError:
         raise GapAnalysisError(f"SOURCE_DATE_EPOCH is not a number: '{raw}'") from None
+
+
+
+# -- versions, events, tags and the repository lock (review path) --------------
+# Added for `version cut` and `review`: free functions over a GitStore, so this
+# block stays apart from the snapshot code above. Committing named paths only,
+# create-only annotated tags, the commits that added version records, name
+# checks, and the repository lock.
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+LOCK_FILE = "gap-analysis.lock"
+
+
+def check_name(store: GitStore, name: str, kind: str = "version name") -> None:
+    """Refuse a user-supplied name before it reaches git as a tag or a path.
+
+    The strict pattern rules out options (`-d`, `--file=x`), paths (`../x`,
+    `refs/heads/main`), spaces and `..`; `git check-ref-format` has the last word.
+    """
+    if not NAME_PATTERN.match(name) or ".." in name or name.endswith((".lock", ".")):
+        raise InvalidNameError(
+            f"'{name}' is not a valid {kind}: use letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit, not ending in '.lock'")
+    try:
+        store.repo.git.check_ref_format(f"refs/tags/{name}")
+    except GitCommandError:
+        raise InvalidNameError(f"'{name}' is not a valid {kind} (git check-ref-format refuses it)") from None
+
+
+def commit_paths(store: GitStore, paths: list[str], message: str) -> str:
+    """Commit exactly `paths` (adding them first); anything else staged or changed is left alone."""
+    try:
+        store.repo.git.add("--", *paths)
+        store.repo.git.commit("-q", "--only", "-m", message, "--", *paths)
+    except GitCommandError as exc:
+        detail = (exc.stderr or "").strip().replace("\n", " ")
+        raise GapAnalysisError(f"git commit failed: {detail}") from None
+    return str(store.repo.head.commit.hexsha)
+
+
+def unstage(store: GitStore, paths: list[str]) -> None:
+    """Take `paths` out of the index again (after a failed commit of new files)."""
+    with contextlib.suppress(GitCommandError):
+        store.repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *paths)
+
+
+def tag_target(store: GitStore, name: str) -> str | None:
+    """The commit the tag `name` points at, or None when there is no such tag."""
+    try:
+        out = store.repo.git.rev_parse("--verify", "--quiet", f"refs/tags/{name}^{{commit}}")
+    except GitCommandError:
+        return None
+    return str(out).strip() or None
+
+
+def create_tag(store: GitStore, name: str, commit: str, message: str, *,
+               sign: bool = False, force: bool = False) -> None:
+    """An annotated tag (signed with `sign`); create-only unless `force` (`version tag --repair`)."""
+    args = ["-s" if sign else "-a", "-m", message]
+    if force:
+        args.append("-f")
+    try:
+        store.repo.git.tag(*args, name, commit)
+    except GitCommandError as exc:
+        detail = (exc.stderr or "").strip().replace("\n", " ")
+        raise GapAnalysisError(f"git tag {name} failed: {detail}") from None
+
+
+def added_commits(store: GitStore, folder: str) -> dict[str, str]:
+    """Path -> the commit that added it (the newest add) for files added under `folder`.
+
+    One `git log` pass, however many versions there are.
+    """
+    if store.head() is None:
+        return {}
+    out = str(store.repo.git.log("--diff-filter=A", "--no-renames", "--name-only",
+                                 "--format=\x1e%H", "HEAD", "--", f"{folder}/"))
+    found: dict[str, str] = {}
+    for record in out.split("\x1e")[1:]:
+        commit, _, names = record.partition("\n")
+        for name in names.split("\n"):
+            name = name.strip()
+            if name and name not in found:
+                found[name] = commit.strip()
+    return found
+
+
+def is_tracked(store: GitStore, path: str) -> bool:
+    """Whether `path` is a file of HEAD's tree."""
+    head = store.head()
+    if head is None:
+        return False
+    try:
+        store.repo.commit(head).tree[path]
+    except KeyError:
+        return False
+    return True
+
+
+class RepoLock:
+    """An exclusive lock on the repository for commands that commit (`version cut`, `review`).
+
+    `.git/gap-analysis.lock` holds the holder's pid and start time; the lock
+    itself is a `flock` on that file, which the kernel drops when the holder
+    dies, so a lock left by a killed process is simply taken over.
+    """
+
+    def __init__(self, store: GitStore) -> None:
+        self.path = Path(store.repo.git_dir) / LOCK_FILE
+        self._fd: int | None = None
+
+    def __enter__(self) -> RepoLock:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 200).decode("utf-8", "replace").split()
+            os.close(fd)
+            who = (f"pid {holder[0]} since {holder[1]}" if len(holder) >= 2
+                   else "another process")
+            raise LockedError(f"repository is locked by {who} ({self.path}); "
+                              "try again when it has finished") from None
+        os.ftruncate(fd, 0)
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        os.write(fd, f"{os.getpid()} {stamp}\n".encode())
+        os.fsync(fd)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
