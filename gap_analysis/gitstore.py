@@ -391,3 +391,58 @@ class RepoLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+# -- new repositories and the working tree's branch (init, chapter new, status) --
+# Added for `init`, `chapter new` and `status`: plain functions, so they stay
+# apart from the review path's additions above.
+
+def git_user(folder: Path) -> tuple[str, str]:
+    """git's user.name and user.email as seen from `folder` ("" when unset).
+
+    Works before `folder` is a repository (global and system configuration).
+    """
+    runner = git.Git(str(folder))
+
+    def value(key: str) -> str:
+        try:
+            return str(runner.config("--get", key)).strip()
+        except GitCommandError:
+            return ""
+
+    return value("user.name"), value("user.email")
+
+
+def is_repository(folder: Path) -> bool:
+    """Whether `folder` itself is the top of a git working tree."""
+    try:
+        repo = git.Repo(folder, search_parent_directories=False)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return False
+    repo.close()
+    return True
+
+
+def init_repository(folder: Path) -> GitStore:
+    """`git init` in `folder` (which must exist); git's own default branch name applies."""
+    git.Repo.init(folder).close()
+    return GitStore(folder)
+
+
+def commit_files(store: GitStore, paths: list[str], message: str) -> str:
+    """Add and commit exactly `paths`; anything else staged stays staged. Returns the commit id."""
+    try:
+        store.repo.git.add("--", *paths)
+        store.repo.git.commit("-q", "--only", "-m", message, "--", *paths)
+    except GitCommandError as exc:
+        detail = " ".join((exc.stderr or str(exc)).split())
+        raise GapAnalysisError(f"git commit failed: {detail}") from None
+    return str(store.repo.head.commit.hexsha)
+
+
+def current_branch(store: GitStore) -> str | None:
+    """The checked-out branch, None when HEAD is detached."""
+    try:
+        return str(store.repo.active_branch.name)
+    except TypeError:
+        return None
