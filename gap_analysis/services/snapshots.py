@@ -6,16 +6,17 @@ A revision may be a git revision or, once versions exist, a version name or a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gap_analysis.config import REPORT_FILE, read_settings
-from gap_analysis.errors import NotAReportError
+from gap_analysis.errors import NotAReportError, RevisionError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.chapters import read_report
 from gap_analysis.model.chapter import Report
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import Snapshot, SnapshotInfo
+from gap_analysis.services import ledger
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,19 @@ def snapshot(store: GitStore, rev: str | None) -> Snapshot:
 
 
 def resolve(store: GitStore, rev: str) -> SnapshotInfo:
-    return store.snapshot_info(store.resolve(rev), rev)
+    """`@stage` baselines first, then version names, then plain git revisions."""
+    if rev.startswith("@") and len(rev) > 1:
+        version = ledger.baseline(ledger.load_ledger(store), rev[1:])
+    else:
+        found = ledger.find_version(store, rev)
+        if found is None:
+            return store.snapshot_info(store.resolve(rev), rev)
+        version = found
+    if not version.commit:
+        raise RevisionError(f"version {version.name} is not committed yet (an interrupted cut? "
+                            f"run 'gap-analysis version cut {version.name}' to complete it)")
+    info = store.snapshot_info(version.commit, rev)
+    return replace(info, version=version.name)
 
 
 def load(store: GitStore, rev: str | None) -> Loaded:

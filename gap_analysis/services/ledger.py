@@ -1,0 +1,170 @@
+"""The review record as it stands now: version and event files of `review/`, replayed.
+
+Records are read from the working tree (the record "as it stands now", as
+DESIGN says: an old version's standing is today's), and each version is tied to
+the commit that added its record, found in one `git log` pass. This module
+imports no other service, so `snapshots.resolve` can use it for version names
+and `@stage` baselines.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from gap_analysis.config import REPORT_FILE, read_settings
+from gap_analysis.errors import ContentError, RevisionError
+from gap_analysis.gitstore import NAME_PATTERN, GitStore, added_commits
+from gap_analysis.model.finding import Finding
+from gap_analysis.model.settings import ReportSettings
+from gap_analysis.model.version import Event, Version
+from gap_analysis.model.workflow import Workflow
+from gap_analysis.records import read_record
+from gap_analysis.workflow import Replay, replay
+
+VERSIONS_DIR = "review/versions"
+EVENTS_DIR = "review/events"
+
+
+@dataclass
+class Ledger:
+    settings: ReportSettings
+    versions: list[Version]
+    """Ordered by date, then name."""
+    events: list[Event]
+    replay: Replay
+    unreadable: list[Finding]
+    """Records that could not be read at all (bad TOML, missing fields)."""
+
+    def version(self, name: str) -> Version | None:
+        return next((v for v in self.versions if v.name == name), None)
+
+    def state(self, name: str) -> str:
+        return self.replay.state(name) or self.settings.workflow.initial
+
+    @property
+    def workflow(self) -> Workflow:
+        return self.settings.workflow
+
+
+def worktree_settings(store: GitStore) -> ReportSettings:
+    source = store.worktree_source()
+    return read_settings(lambda: source.read(REPORT_FILE))
+
+
+def _natural(name: str) -> tuple[object, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
+
+
+def _text(data: dict[str, Any], key: str, path: str, required: bool = False) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise ContentError(f"'{key}' must be a string", path=path)
+    if required and not value:
+        raise ContentError(f"'{key}' is missing", path=path)
+    return value
+
+
+def _date(data: dict[str, Any], path: str) -> datetime:
+    value = data.get("date")
+    if not isinstance(value, datetime):
+        raise ContentError("'date' must be a TOML date-time such as 2025-04-08T09:00:00Z", path=path)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def parse_version(raw: bytes, path: str, commit: str = "") -> Version:
+    data = read_record(raw, path)
+    name = _text(data, "name", path, required=True)
+    stem = path.rsplit("/", 1)[-1].removesuffix(".toml")
+    if name != stem:
+        raise ContentError(f"record names version '{name}' but the file is {stem}.toml", path=path)
+    return Version(name=name, date=_date(data, path), meeting=_text(data, "meeting", path),
+                   document=_text(data, "document", path), purpose=_text(data, "purpose", path),
+                   previous=_text(data, "previous", path), cut_by=_text(data, "cut_by", path),
+                   commit=commit, path=path)
+
+
+def parse_event(raw: bytes, path: str) -> Event:
+    data = read_record(raw, path)
+    forced = data.get("forced", False)
+    if not isinstance(forced, bool):
+        raise ContentError("'forced' must be true or false", path=path)
+    return Event(version=_text(data, "version", path, True), action=_text(data, "action", path, True),
+                 from_state=_text(data, "from", path, True), to_state=_text(data, "to", path, True),
+                 actor=_text(data, "actor", path, True), date=_date(data, path),
+                 meeting=_text(data, "meeting", path), document=_text(data, "document", path),
+                 note=_text(data, "note", path), forced=forced, path=path)
+
+
+def _records(store: GitStore, folder: str) -> list[tuple[str, bytes]]:
+    source = store.worktree_source()
+    return [(p, source.read(p)) for p in source.list(folder) if p.endswith(".toml")]
+
+
+def read_versions(store: GitStore) -> tuple[list[Version], list[Finding]]:
+    commits = added_commits(store, VERSIONS_DIR)
+    versions: list[Version] = []
+    problems: list[Finding] = []
+    for path, raw in _records(store, VERSIONS_DIR):
+        try:
+            versions.append(parse_version(raw, path, commits.get(path, "")))
+        except ContentError as exc:
+            problems.append(Finding(path, 0, "version-record", exc.message))
+    versions.sort(key=lambda v: (v.date, _natural(v.name)))
+    return versions, problems
+
+
+def read_events(store: GitStore) -> tuple[list[Event], list[Finding]]:
+    events: list[Event] = []
+    problems: list[Finding] = []
+    for path, raw in _records(store, EVENTS_DIR):
+        try:
+            events.append(parse_event(raw, path))
+        except ContentError as exc:
+            problems.append(Finding(path, 0, "event-record", exc.message))
+    return events, problems
+
+
+def load_ledger(store: GitStore, settings: ReportSettings | None = None) -> Ledger:
+    settings = settings or worktree_settings(store)
+    versions, bad_versions = read_versions(store)
+    events, bad_events = read_events(store)
+    return Ledger(settings, versions, events, replay(settings.workflow, versions, events),
+                  bad_versions + bad_events)
+
+
+def find_version(store: GitStore, name: str) -> Version | None:
+    """The version `name` when its record exists in the working tree (cheap when it does not)."""
+    if not NAME_PATTERN.match(name) or ".." in name:
+        return None
+    path = f"{VERSIONS_DIR}/{name}.toml"
+    source = store.worktree_source()
+    if not source.exists(path):
+        return None
+    commit = added_commits(store, VERSIONS_DIR).get(path, "")
+    return parse_version(source.read(path), path, commit)
+
+
+def baseline(ledger: Ledger, stage: str) -> Version:
+    """`@stage`: the last version that moved on from `stage` (for a final stage: that reached it)."""
+    workflow = ledger.workflow
+    found = workflow.stage(stage)
+    if found is None:
+        close = difflib.get_close_matches(stage, workflow.stage_ids(), n=1)
+        hint = f" (did you mean '@{close[0]}'?)" if close else ""
+        raise RevisionError(f"'@{stage}' names no stage of the review path{hint}; "
+                            f"stages: {', '.join(workflow.stage_ids())}")
+    for event in reversed(ledger.replay.applied):
+        if found.final:
+            hit = event.to_state == stage
+        else:
+            hit = event.from_state == stage and event.to_state != workflow.returned
+        if hit:
+            version = ledger.version(event.version)
+            if version is not None:
+                return version
+    what = "reached" if found.final else "moved on from"
+    raise RevisionError(f"'@{stage}': no version has {what} '{stage}' yet")

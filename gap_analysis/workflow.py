@@ -1,0 +1,165 @@
+"""Pure transition logic of the review path: replay, allowed actions, who may act, gates.
+
+No I/O: the services read versions and events from `review/` and hand them
+here. A version's state is never stored; it is replayed from its events in
+order, so two branches that each recorded events merge without a conflict and
+the merged history is judged again on replay. An event that cannot be replayed
+(not allowed at that point, a duplicate, an unknown version) is kept as a
+problem with its reason, never silently skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from gap_analysis.model.people import Person
+from gap_analysis.model.version import Event, Version
+from gap_analysis.model.workflow import Action, Workflow
+
+
+@dataclass
+class VersionState:
+    """Where one version stands after replay."""
+
+    version: Version
+    state: str
+    events: list[Event] = field(default_factory=list)
+    returned_from: str = ""
+    """The stage that returned this version (empty unless it was returned)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An event that could not be replayed, and why."""
+
+    event: Event
+    reason: str
+
+
+@dataclass
+class Replay:
+    states: dict[str, VersionState]
+    applied: list[Event]
+    """Events that replayed, in order."""
+    problems: list[Problem]
+
+    def state(self, name: str) -> str | None:
+        found = self.states.get(name)
+        return found.state if found else None
+
+
+def event_order(event: Event) -> tuple[str, str]:
+    """Events replay by date, then file name (which starts with the time to the microsecond)."""
+    return (event.date.isoformat(), event.path.rsplit("/", 1)[-1])
+
+
+def resubmit_stage(workflow: Workflow, replay_states: Mapping[str, VersionState], version: Version) -> str:
+    """The stage that returned `version`'s predecessor ("" when it was not returned)."""
+    if not version.previous:
+        return ""
+    previous = replay_states.get(version.previous)
+    if previous is None or previous.state != workflow.returned:
+        return ""
+    return previous.returned_from
+
+
+def targets(workflow: Workflow, action: str, state: str, returned_from: str = "") -> tuple[str, ...]:
+    """The states `action` may lead to from `state`; the first is the default.
+
+    `submit` (the workflow's resubmit action) from the initial state of a version
+    whose predecessor was returned goes back to the stage that returned it by
+    default; `--to` may also name any stage on the way there.
+    """
+    direct = [a.to for a in workflow.actions if a.name == action and state in a.from_states]
+    if not direct:
+        return ()
+    if (action == workflow.resubmit_action and state == workflow.initial and returned_from
+            and returned_from not in direct and workflow.stage(returned_from) is not None):
+        on_the_way = [s for s in _forward_stages(workflow, direct)
+                      if s not in direct and s != returned_from
+                      and returned_from in _forward_stages(workflow, [s])]
+        return (returned_from, *direct, *on_the_way)
+    return tuple(direct)
+
+
+def _forward_stages(workflow: Workflow, start: Iterable[str]) -> list[str]:
+    """Stages reachable from `start` without being returned (start included)."""
+    seen = list(dict.fromkeys(start))
+    frontier = list(seen)
+    while frontier:
+        here = frontier.pop()
+        for action in workflow.actions_from(here):
+            if action.to != workflow.returned and action.to not in seen:
+                seen.append(action.to)
+                frontier.append(action.to)
+    return seen
+
+
+def action_for(workflow: Workflow, name: str, state: str, to: str) -> Action | None:
+    """The action definition behind `name` from `state`; for a resubmission, the one from `state`."""
+    exact = next((a for a in workflow.actions
+                  if a.name == name and state in a.from_states and a.to == to), None)
+    return exact or workflow.action(name, state)
+
+
+def allowed_actions(workflow: Workflow, state: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a.name for a in workflow.actions_from(state)))
+
+
+def may_act(action: Action, person: Person) -> bool:
+    """An action without roles may be taken by any listed person; else the person needs one of them."""
+    return not action.roles or any(role in person.roles for role in action.roles)
+
+
+def failed_gates(action: Action, results: Mapping[str, str | None]) -> list[str]:
+    """`results` maps gate -> None when it holds, else why not; gates without a result fail."""
+    failed = []
+    for gate in action.gates:
+        if gate not in results:
+            failed.append(f"{gate}: not evaluated")
+        elif results[gate] is not None:
+            failed.append(f"{gate}: {results[gate]}")
+    return failed
+
+
+def replay(workflow: Workflow, versions: Iterable[Version], events: Iterable[Event]) -> Replay:
+    """Replay every event in order; each version starts in the workflow's initial state."""
+    states = {v.name: VersionState(v, workflow.initial) for v in versions}
+    applied: list[Event] = []
+    problems: list[Problem] = []
+    for event in sorted(events, key=event_order):
+        reason = _judge(workflow, states, applied, event)
+        if reason:
+            problems.append(Problem(event, reason))
+            continue
+        current = states[event.version]
+        if event.to_state == workflow.returned:
+            current.returned_from = current.state
+        current.state = event.to_state
+        current.events.append(event)
+        applied.append(event)
+    return Replay(states, applied, problems)
+
+
+def _judge(workflow: Workflow, states: Mapping[str, VersionState], applied: list[Event],
+           event: Event) -> str:
+    """Why `event` cannot be replayed now ("" when it can)."""
+    current = states.get(event.version)
+    if current is None:
+        return f"unknown version '{event.version}' (no review/versions/{event.version}.toml)"
+    same = next((e for e in applied if (e.version, e.action, e.from_state, e.to_state)
+                 == (event.version, event.action, event.from_state, event.to_state)), None)
+    if same is not None and current.state != event.from_state:
+        return f"duplicate of {same.path.rsplit('/', 1)[-1] or 'an earlier event'}"
+    if event.from_state != current.state:
+        return (f"records '{event.action}' from '{event.from_state}', but {event.version} was in "
+                f"'{current.state}' at that point")
+    allowed = targets(workflow, event.action, current.state,
+                      resubmit_stage(workflow, states, current.version))
+    if not allowed:
+        names = ", ".join(allowed_actions(workflow, current.state)) or "none"
+        return f"'{event.action}' is not allowed from '{current.state}' (allowed: {names})"
+    if event.to_state not in allowed:
+        return f"'{event.action}' from '{current.state}' cannot lead to '{event.to_state}'"
+    return ""
