@@ -1,0 +1,128 @@
+"""`chapter new`: a chapter file with front matter and the next number. Nothing is committed.
+
+The text of a new chapter is made here (also for `init`), and read back with
+the same reader `build` uses before it is written, so a new chapter always
+builds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from gap_analysis.config import REPORT_FILE, read_settings
+from gap_analysis.errors import ContentError, GapAnalysisError, InvalidNameError, UsageError
+from gap_analysis.gitstore import GitStore
+from gap_analysis.markdown.chapters import CHAPTER_ID, read_chapter
+from gap_analysis.model.paths import normalize
+from gap_analysis.services.check_chapters import read_chapter_files
+
+_PLAIN_YAML = re.compile(r"^[A-Za-z][A-Za-z0-9 ,.()'/&+-]*[A-Za-z0-9.)]$|^[A-Za-z]$")
+_YAML_WORDS = {"yes", "no", "y", "n", "true", "false", "on", "off", "null"}
+_NUMBER = re.compile(r"^([0-9]+)[-_]")
+MAX_TITLE = 200
+
+
+def check_text(value: str, what: str) -> str:
+    """A one-line, non-empty text from the user (titles, names), stripped."""
+    clean = value.strip()
+    if not clean:
+        raise UsageError(f"{what} must not be empty")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
+        raise UsageError(f"{what} must be one line of text without control characters")
+    if len(clean) > MAX_TITLE:
+        raise UsageError(f"{what} is longer than {MAX_TITLE} characters")
+    return clean
+
+
+def yaml_scalar(text: str) -> str:
+    """`text` as a YAML scalar: plain when that is unambiguous, else double-quoted."""
+    if _PLAIN_YAML.match(text) and text.lower() not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def id_from_title(title: str) -> str:
+    """`Landscape of existing standards` -> `landscape-of-existing-standards` (at most 64 characters)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug[:64].rstrip("-")
+
+
+def chapter_text(chapter_id: str, title: str, owners: list[str], body: str = "") -> str:
+    owner_list = ", ".join(yaml_scalar(o) for o in owners)
+    text = (f"---\nid: {yaml_scalar(chapter_id)}\ntitle: {yaml_scalar(title)}\nowners: [{owner_list}]\n"
+            f"status: draft\n---\n\n# {title}\n")
+    text += f"\n{body.strip()}\n" if body.strip() else ""
+    chapter = read_chapter(f"chapters/{chapter_id}.md", text.encode("utf-8"), "1", False)
+    if chapter.id != chapter_id or chapter.title != title or list(chapter.owners) != owners:
+        raise GapAnalysisError(f"internal error: the new chapter '{chapter_id}' does not read back as written")
+    return text
+
+
+def next_file_name(names: list[str], chapter_id: str) -> str:
+    """`NN-<id>.md` after the highest numeric prefix (annexes `A1-` stay after it)."""
+    numbers = [m.group(1) for m in (_NUMBER.match(n) for n in names) if m]
+    highest = max((int(n) for n in numbers), default=0)
+    width = max([2, *(len(n) for n in numbers)])
+    return f"{highest + 1:0{width}d}-{chapter_id}.md"
+
+
+@dataclass(frozen=True)
+class NewChapter:
+    path: Path
+    relative: str
+    id: str
+    title: str
+    note: str = ""
+    """Something the user must still do (e.g. add the file to `[chapters] order`)."""
+
+
+def new_chapter(store: GitStore, title: str, chapter_id: str | None = None,
+                owners: list[str] | None = None) -> NewChapter:
+    title = check_text(title, "the chapter title")
+    if chapter_id is None:
+        chapter_id = id_from_title(title)
+        if not CHAPTER_ID.match(chapter_id):
+            raise UsageError(f"cannot make a chapter id from '{title}'; give one with --id")
+    elif not CHAPTER_ID.match(chapter_id):
+        raise InvalidNameError(f"chapter id '{chapter_id}' must be 1-64 lowercase letters, digits and "
+                               "hyphens, starting with a letter or digit")
+    if owners is None:
+        name = store.user()[0]
+        owners = [name] if name else []
+    owners = [check_text(o, "an owner's name") for o in owners]
+    files = store.worktree_source()
+    try:
+        raw = files.read(REPORT_FILE)
+    except KeyError:
+        raise ContentError(f"no {REPORT_FILE} in {store.root}") from None
+    settings = read_settings(lambda: raw)
+    folder = normalize(settings.chapter_folder.strip("/"))
+    if folder is None:
+        raise ContentError(f"[chapters] folder '{settings.chapter_folder}' is not a folder of the repository",
+                           path=REPORT_FILE)
+    existing, _problems = read_chapter_files(files, settings)
+    for item in existing:
+        if item.chapter is not None and item.chapter.id == chapter_id:
+            raise InvalidNameError(f"chapter id '{chapter_id}' is already used by {item.path}; "
+                                   "choose another with --id")
+    names = [p.rsplit("/", 1)[-1] for p in files.list(folder)]
+    file_name = next_file_name(names, chapter_id)
+    relative = f"{folder}/{file_name}"
+    text = chapter_text(chapter_id, title, owners)
+    target = store.root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(target, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except FileExistsError:
+        raise ContentError(f"{relative} already exists") from None
+    note = ""
+    if settings.chapter_order:
+        note = f"report.toml sets [chapters] order: add \"{file_name}\" to it, or the chapter is left out"
+    return NewChapter(target, relative, chapter_id, title, note)
