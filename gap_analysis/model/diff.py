@@ -1,0 +1,210 @@
+"""What changed between two snapshots: the value objects of a structure-aware diff.
+
+A `DiffResult` holds one `ChapterDiff` per chapter of either snapshot, each
+with its `Change`s in reading order of the newer snapshot. Every renderer
+(text, CriticMarkup, JSON, HTML and PDF redlines, the change summary) reads
+these objects only, so they cannot disagree about what changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    MODIFIED = "modified"
+    MOVED = "moved"
+    """A section or block that changed place, with or without edits (see `ops`)."""
+    RENAMED = "renamed"
+    """A chapter or section whose heading changed."""
+    FORMATTING = "formatting"
+    """Emphasis or link targets changed, the visible text did not."""
+
+
+class ChapterStatus(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    MODIFIED = "modified"
+    UNCHANGED = "unchanged"
+
+
+SECTION_BLOCK = "section"
+"""`Change.block` of a moved section (the change spans the whole section)."""
+CHAPTER_BLOCK = "chapter"
+"""`Change.block` of a chapter that changed place in the report."""
+
+EQUAL, DELETE, INSERT = "=", "-", "+"
+
+
+@dataclass(frozen=True, slots=True)
+class WordOp:
+    """One run of a word diff inside a block: kept (`=`), deleted (`-`) or inserted (`+`) words."""
+
+    op: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """One changed table cell: its column (0-based), the column header and both texts."""
+
+    column: int
+    header: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One changed field of a gap entry (None: the field is absent on that side)."""
+
+    name: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    section: str
+    """Number of the section the change is in (the newer snapshot's, unless the section was removed)."""
+    section_title: str
+    kind: ChangeKind
+    block: str
+    """The block kind (`paragraph`, `table-row`, `gap`, ...), `section` or `chapter`."""
+    old_line: int | None
+    new_line: int | None
+    old_end_line: int | None = None
+    new_end_line: int | None = None
+    removed: tuple[str, ...] = ()
+    """Exactly the words deleted."""
+    added: tuple[str, ...] = ()
+    """Exactly the words inserted."""
+    old_text: str = ""
+    new_text: str = ""
+    ops: tuple[WordOp, ...] = ()
+    """The word diff of the block, for redlines (empty for added, removed, unedited moves)."""
+    cells: tuple[CellChange, ...] = ()
+    fields: tuple[FieldChange, ...] = ()
+    gap_id: str = ""
+    old_section: str = ""
+    """Moves: the section number in the older snapshot."""
+    at_line: int = 0
+    """The newer snapshot's file line where the change shows (removed blocks: the next block's line)."""
+
+    @property
+    def old_span(self) -> tuple[int, int] | None:
+        if self.old_line is None:
+            return None
+        return self.old_line, self.old_end_line or self.old_line
+
+    @property
+    def new_span(self) -> tuple[int, int] | None:
+        if self.new_line is None:
+            return None
+        return self.new_line, self.new_end_line or self.new_line
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "section": self.section,
+            "kind": str(self.kind),
+            "block": self.block,
+            "old_line": self.old_line,
+            "new_line": self.new_line,
+            "removed": list(self.removed),
+            "added": list(self.added),
+            "old_text": self.old_text,
+            "new_text": self.new_text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterDiff:
+    id: str
+    title: str
+    """The newer title (the older one for a removed chapter)."""
+    number: str
+    status: ChapterStatus
+    changes: tuple[Change, ...] = ()
+    old_title: str = ""
+    old_number: str = ""
+    old_path: str = ""
+    new_path: str = ""
+
+    @property
+    def words_added(self) -> int:
+        return sum(len(c.added) for c in self.changes)
+
+    @property
+    def words_removed(self) -> int:
+        return sum(len(c.removed) for c in self.changes)
+
+    @property
+    def sections_touched(self) -> tuple[tuple[str, str], ...]:
+        """(number, title) of each section with a change, in reading order, once each."""
+        seen: dict[tuple[str, str], None] = {}
+        for change in self.changes:
+            seen.setdefault((change.section, change.section_title), None)
+        return tuple(seen)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "status": str(self.status),
+            "changes": [c.as_json() for c in self.changes],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRef:
+    """Which snapshot a side of the diff is: what the user named and the commit it resolved to."""
+
+    ref: str
+    commit: str | None
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DiffStats:
+    words_added: int
+    words_removed: int
+    chapters_changed: int
+
+
+@dataclass(frozen=True, slots=True)
+class DiffResult:
+    old: SnapshotRef
+    new: SnapshotRef
+    chapters: tuple[ChapterDiff, ...] = field(default=())
+
+    @property
+    def changed_chapters(self) -> tuple[ChapterDiff, ...]:
+        return tuple(c for c in self.chapters if c.status is not ChapterStatus.UNCHANGED)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changed_chapters)
+
+    @property
+    def stats(self) -> DiffStats:
+        return DiffStats(
+            sum(c.words_added for c in self.chapters),
+            sum(c.words_removed for c in self.chapters),
+            len(self.changed_chapters),
+        )
+
+    def as_json(self) -> dict[str, object]:
+        stats = self.stats
+        return {
+            "old": {"ref": self.old.ref, "commit": self.old.commit},
+            "new": {"ref": self.new.ref, "commit": self.new.commit},
+            "stats": {
+                "words_added": stats.words_added,
+                "words_removed": stats.words_removed,
+                "chapters_changed": stats.chapters_changed,
+            },
+            "chapters": [c.as_json() for c in self.changed_chapters],
+        }
