@@ -71,6 +71,14 @@ ga_venv_ready() {
   fi
 }
 
+ga_browser_deps() {
+  # Headless Chromium and its driver, for the browser tests of the archive site.
+  # Not fatal: without them those tests skip and say why.
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    ga_apt chromium chromium-driver || ga_say "the site's browser tests will be skipped"
+  fi
+}
+
 ga_setup() {
   ga_system_deps || return 1
   ga_venv_ready "$1" || return 1
