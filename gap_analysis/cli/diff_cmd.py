@@ -1,0 +1,87 @@
+"""`gap-analysis diff` and `gap-analysis summary`: what changed between two snapshots."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from gap_analysis.cli.context import AppContext, pass_app
+from gap_analysis.diff import formats
+from gap_analysis.errors import UsageError
+from gap_analysis.services.diff import DiffOutcome, diff, write_output
+
+DIFF_FORMATS = ("text", "md", "json", "html")
+_STYLES = {
+    "title": {"bold": True},
+    "chapter": {"bold": True, "fg": "cyan"},
+    "section": {"bold": True},
+    "meta": {"fg": "yellow"},
+    "del": {"fg": "red", "strikethrough": True},
+    "ins": {"fg": "green", "underline": True},
+}
+
+
+def _terminal_style(role: str, text: str) -> str:
+    return click.style(text, **_STYLES.get(role, {}))  # type: ignore[arg-type]
+
+
+def _render(outcome: DiffOutcome, fmt: str, colour: bool) -> str:
+    result = outcome.result
+    if fmt == "json":
+        return json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        return formats.markdown(result)
+    if fmt == "html":
+        from gap_analysis.render.redline_html import redline_page
+
+        settings = outcome.new.settings
+        return redline_page(result, language=settings.language, title=settings.title)
+    return formats.text(result, _terminal_style if colour else formats.plain)
+
+
+@click.command("diff")
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True,
+              help="text (coloured on a terminal), md (CriticMarkup), json, or html (a redline page).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--chapter", metavar="ID", help="Only this chapter (its id in either snapshot).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, as `git diff` does.")
+@pass_app
+def diff_command(app: AppContext, old: str, new: str | None, fmt: str, output: Path | None,
+                 chapter: str | None, exit_code: bool) -> None:
+    """Show what changed from OLD to NEW, chapter by chapter and section by section.
+
+    OLD and NEW are version names, git revisions or @stage baselines (@sg17:
+    the last version SG17 agreed); NEW defaults to the working tree. Changes
+    are added, removed, modified, moved (a section or block that changed
+    place), renamed (a heading that changed) and formatting (emphasis or a
+    link target, same words). Re-wrapping a paragraph is no change.
+
+    \b
+    Examples:
+      gap-analysis diff v0.1                  v0.1 against the working tree
+      gap-analysis diff v0.1 v0.2 --format md -o changes.md
+      gap-analysis diff @sg17 HEAD --format html -o redline.html
+      gap-analysis diff v0.2 --chapter method --format json
+      gap-analysis diff HEAD --exit-code -q   exit 1 if the working tree differs
+    """
+    if chapter is not None and not chapter.strip():
+        raise UsageError("--chapter needs a chapter id")
+    outcome = diff(app.store(), old, new, chapter)
+    colour = output is None and fmt == "text" and sys.stdout.isatty()
+    rendered = _render(outcome, fmt, colour)
+    if output is not None:
+        write_output(output, rendered.encode("utf-8"))
+        app.info(f"wrote {output} ({formats.headline(outcome.result)})")
+    else:
+        click.echo(rendered, nl=False)
+    if exit_code and outcome.result.has_changes:
+        click.get_current_context().exit(1)
+
+
+COMMANDS: list[click.Command] = [diff_command]
