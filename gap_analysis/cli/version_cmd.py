@@ -1,0 +1,121 @@
+"""`gap-analysis version cut|list|tag`: named, frozen versions of the report."""
+
+from __future__ import annotations
+
+import click
+
+from gap_analysis.cli.context import AppContext, pass_app, print_json
+from gap_analysis.services import versions
+from gap_analysis.services.standing import build_version
+
+
+@click.group("version")
+def version() -> None:
+    """Cut, list and tag versions.
+
+    A version is the commit that adds review/versions/NAME.toml; the annotated
+    tag NAME mirrors it. Any command that takes a revision also takes a version
+    name, or a baseline such as @sg17 (the last version SG17 agreed).
+
+    \b
+    Examples:
+      gap-analysis version cut --meeting "CG-COP e-meeting" --purpose "For agreement"
+      gap-analysis version list
+      gap-analysis version tag --repair
+    """
+
+
+@version.command("cut")
+@click.argument("name", required=False)
+@click.option("--meeting", default="", help="The meeting the version is for, e.g. 'SG17, Geneva, 8-17 April 2025'.")
+@click.option("--document", default="", help="Its document number at that meeting (free form).")
+@click.option("--purpose", default="", help="Why it is cut, e.g. 'For agreement'.")
+@click.option("--sign", is_flag=True, help="Sign the tag with your GPG key (git tag -s).")
+@click.option("--no-build", is_flag=True, help="Do not build the version's PDF.")
+@pass_app
+def cut(app: AppContext, name: str | None, meeting: str, document: str, purpose: str, sign: bool,
+        no_build: bool) -> None:
+    """Cut version NAME (default: the next in the scheme: v0.1, v0.2, ...).
+
+    Takes the repository lock, refuses a working tree with uncommitted or
+    untracked files, runs check and refuses on errors; then writes
+    review/versions/NAME.toml, commits it, tags it NAME and builds its PDF
+    into dist/. If a cut is interrupted (a crash, a kill), running
+    'version cut' again completes it; it never makes two versions of one name.
+
+    \b
+    Examples:
+      gap-analysis version cut --meeting "CG-COP e-meeting" --document "CG-COP draft"
+      gap-analysis version cut v1.0 --purpose "For publication" --sign
+    """
+    result = versions.cut(app.store(), versions.CutRequest(name, meeting, document, purpose, sign, not no_build),
+                          builder=None if no_build else build_version, progress=app.info)
+    verb = "completed the cut of" if result.resumed else "cut"
+    click.echo(f"{verb} {result.version.name} at {result.version.commit[:10]}"
+               + (f" for {result.version.meeting}" if result.version.meeting else ""))
+    if result.pdf is not None:
+        click.echo(str(result.pdf))
+
+
+@version.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON: every field of every version.")
+@pass_app
+def list_(app: AppContext, as_json: bool) -> None:
+    """List versions: name, date, commit, state, meeting, document number, tag status.
+
+    \b
+    Examples:
+      gap-analysis version list
+      gap-analysis version list --json
+    """
+    rows = versions.rows(app.store())
+    if as_json:
+        print_json([r.as_json() for r in rows])
+        return
+    if not rows:
+        app.info("no versions yet: cut one with 'gap-analysis version cut'")
+        return
+    table = [("NAME", "DATE", "COMMIT", "STATE", "MEETING", "DOCUMENT", "TAG")]
+    for r in rows:
+        v = r.version
+        table.append((v.name, v.date.strftime("%Y-%m-%d"), v.commit[:10] or "-", r.state,
+                      v.meeting or "-", v.document or "-", r.tag))
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@version.command("tag")
+@click.argument("names", nargs=-1)
+@click.option("--repair", is_flag=True, help="Create missing tags and move moved ones back.")
+@click.option("--sign", is_flag=True, help="Sign the tags it creates.")
+@pass_app
+def tag(app: AppContext, names: tuple[str, ...], repair: bool, sign: bool) -> None:
+    """Report versions whose tag is missing or moved; --repair restores them from the records.
+
+    Exit 1 when a tag is off and --repair is not given.
+
+    \b
+    Examples:
+      gap-analysis version tag
+      gap-analysis version tag --repair v0.2
+    """
+    store = app.store()
+    if repair:
+        done = versions.repair_tags(store, list(names), sign)
+        for name, what in done:
+            click.echo(f"{name}: tag {what}")
+        if not done:
+            app.info("every tag matches its version")
+        return
+    off = [r for r in versions.rows(store) if r.tag != "ok" and (not names or r.version.name in names)]
+    for r in off:
+        where = f" (points at {r.tag_commit[:10]})" if r.tag == "moved" and r.tag_commit else ""
+        click.echo(f"{r.version.name}: tag {r.tag}{where}")
+    if off:
+        app.info("run 'gap-analysis version tag --repair' to restore them")
+        click.get_current_context().exit(1)
+    app.info("every tag matches its version")
+
+
+COMMANDS: list[click.Command] = [version]
