@@ -1,0 +1,146 @@
+"""Comment records: `review/comments/<version>/<id>.toml` <-> `Comment`.
+
+One file per comment, so comments recorded on two branches merge without a
+conflict. Ids are `c-<UTC yyyymmddHHMMSS>-<8 random hex digits>`: sortable by
+time, readable in a meeting, and with 32 random bits two people would have to
+record a comment in the same second and draw the same number to collide (a
+collision inside one run is redrawn; one on disk is refused, never overwritten).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from gap_analysis.errors import ContentError, GapAnalysisError
+from gap_analysis.gitstore import GitStore
+from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
+from gap_analysis.model.finding import Finding
+from gap_analysis.records import Value, read_record, write_record
+
+COMMENTS_FOLDER = "review/comments"
+COMMENT_ID = re.compile(r"^c-[0-9]{14}-[0-9a-f]{6,16}$")
+_TEXT_FIELDS = ("version", "chapter", "section", "section_number", "section_title", "type", "member",
+                "comment", "stage", "clause", "paragraph", "proposal", "observations", "recorded_by",
+                "disposition", "reply", "resolved_in", "resolved_by", "resolve_note")
+HEADER = "A reviewer comment; only its disposition fields are ever rewritten (gap-analysis comment resolve)."
+
+
+class UnknownCommentError(GapAnalysisError):
+    """No comment has that id."""
+
+
+def new_id(moment: datetime, taken: set[str]) -> str:
+    while True:
+        candidate = f"c-{moment.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(4)}"
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+
+
+def relative_path(comment: Comment) -> str:
+    return f"{COMMENTS_FOLDER}/{comment.version}/{comment.id}.toml"
+
+
+def to_record(comment: Comment) -> dict[str, Value | None]:
+    record: dict[str, Value | None] = {
+        "id": comment.id, "version": comment.version, "stage": comment.stage, "date": comment.date,
+        "member": comment.member, "type": comment.type, "chapter": comment.chapter,
+        "section": comment.section, "section_number": comment.section_number,
+        "section_title": comment.section_title, "line": comment.line or None,
+        "clause": comment.clause, "paragraph": comment.paragraph, "comment": comment.comment,
+        "proposal": comment.proposal, "observations": comment.observations,
+        "recorded_by": comment.recorded_by,
+        "disposition": comment.disposition, "reply": comment.reply, "resolved_in": comment.resolved_in,
+        "resolved_by": comment.resolved_by, "resolved_date": comment.resolved_date,
+        "resolve_note": comment.resolve_note,
+    }
+    kept: dict[str, Value | None] = {k: v for k, v in record.items() if v not in ("", None)}
+    kept.setdefault("chapter", "")  # "" is meaningful: a comment on the whole report
+    return kept
+
+
+def from_record(data: dict[str, Any], path: str) -> Comment:
+    def text(key: str) -> str:
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            raise ContentError(f"comment field '{key}' must be text", path=path)
+        return value
+
+    for key in ("id", "version", "type", "member", "comment", "date"):
+        if key not in data:
+            raise ContentError(f"comment record lacks '{key}'", path=path)
+    date, resolved = data["date"], data.get("resolved_date")
+    if not isinstance(date, datetime) or not (resolved is None or isinstance(resolved, datetime)):
+        raise ContentError("comment dates must be TOML date-times", path=path)
+    line = data.get("line", 0)
+    if not isinstance(line, int) or isinstance(line, bool):
+        raise ContentError("comment field 'line' must be a number", path=path)
+    values = {key: text(key) for key in _TEXT_FIELDS}
+    if values["type"] not in COMMENT_TYPES:
+        raise ContentError(f"comment type '{values['type']}' is not one of {', '.join(COMMENT_TYPES)}",
+                           path=path)
+    if values["disposition"] and values["disposition"] not in DISPOSITIONS:
+        raise ContentError(f"disposition '{values['disposition']}' is not one of "
+                           f"{', '.join(DISPOSITIONS)}", path=path)
+    return Comment(id=text("id"), date=date, line=line, resolved_date=resolved, path=path, **values)
+
+
+def read_all(store: GitStore, version: str | None = None, *,
+             problems: list[Finding] | None = None) -> list[Comment]:
+    """Every comment as the records stand now in the working tree (by version, then time).
+
+    A record that cannot be read raises, or, when `problems` is given (for
+    `check`), becomes a finding there.
+    """
+    base = store.root / COMMENTS_FOLDER
+    folders = [base / version] if version else sorted(p for p in base.glob("*") if p.is_dir())
+    comments = []
+    for folder in folders:
+        for file in sorted(folder.glob("*.toml")):
+            relative = file.relative_to(store.root).as_posix()
+            try:
+                comment = from_record(read_record(file.read_bytes(), relative), relative)
+                if comment.version != folder.name or f"{comment.id}.toml" != file.name:
+                    raise ContentError(f"the record names comment '{comment.id}' on '{comment.version}'; "
+                                       "its file name and folder say otherwise", path=relative)
+            except ContentError as exc:
+                if problems is None:
+                    raise
+                problems.append(Finding(relative, 0, "comment-record", exc.message))
+                continue
+            comments.append(comment)
+    comments.sort(key=lambda c: (c.version, c.date, c.id))
+    return comments
+
+
+def find(store: GitStore, comment_id: str) -> Comment:
+    if not COMMENT_ID.match(comment_id):
+        raise UnknownCommentError(f"'{comment_id}' is not a comment id (ids look like "
+                                  "c-20250401100000-1a2b3c4d; see 'gap-analysis comment list')")
+    base = store.root / COMMENTS_FOLDER
+    for file in base.glob(f"*/{comment_id}.toml"):
+        relative = file.relative_to(store.root).as_posix()
+        return from_record(read_record(file.read_bytes(), relative), relative)
+    raise UnknownCommentError(f"no comment '{comment_id}' (see 'gap-analysis comment list')")
+
+
+def write_new(store: GitStore, comment: Comment) -> str:
+    relative = relative_path(comment)
+    write_record(store.root / relative, to_record(comment), header=HEADER, exclusive=True)
+    return relative
+
+
+def rewrite(store: GitStore, comment: Comment) -> str:
+    relative = relative_path(comment)
+    write_record(store.root / relative, to_record(comment), header=HEADER, exclusive=False)
+    return relative
+
+
+def remove_new(store: GitStore, paths: list[str]) -> None:
+    """Undo records written by a run that then failed (never called on committed ones)."""
+    for relative in paths:
+        Path(store.root / relative).unlink(missing_ok=True)
