@@ -430,11 +430,21 @@ def init_repository(folder: Path) -> GitStore:
 
 
 def commit_files(store: GitStore, paths: list[str], message: str) -> str:
-    """Add and commit exactly `paths`; anything else staged stays staged. Returns the commit id."""
+    """Add and commit exactly `paths`; anything else staged stays staged. Returns the commit id.
+
+    When the commit fails (a hook refuses it, signing fails), the index is put
+    back as it was, so the files are not left staged.
+    """
+    index = Path(store.repo.git_dir) / "index"
+    saved = index.read_bytes() if index.exists() else None
     try:
         store.repo.git.add("--", *paths)
         store.repo.git.commit("-q", "--only", "-m", message, "--", *paths)
     except GitCommandError as exc:
+        if saved is None:
+            index.unlink(missing_ok=True)
+        else:
+            index.write_bytes(saved)
         detail = " ".join((exc.stderr or str(exc)).split())
         raise GapAnalysisError(f"git commit failed: {detail}") from None
     return str(store.repo.head.commit.hexsha)

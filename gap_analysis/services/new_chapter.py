@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +47,12 @@ def yaml_scalar(text: str) -> str:
 
 
 def id_from_title(title: str) -> str:
-    """`Landscape of existing standards` -> `landscape-of-existing-standards` (at most 64 characters)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    """`Landscape of existing standards` -> `landscape-of-existing-standards`; `Übersicht` -> `ubersicht`.
+
+    At most 64 characters; "" when the title has no Latin letters or digits.
+    """
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     return slug[:64].rstrip("-")
 
 
