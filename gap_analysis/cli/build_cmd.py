@@ -1,5 +1,69 @@
-"""(being written)"""
+"""`gap-analysis build`: the versioned PDF of a revision or of the working tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-COMMANDS: list[click.Command] = []
+from gap_analysis.cli.context import AppContext, pass_app
+from gap_analysis.model.build import BuildExtras
+from gap_analysis.services.build import VARIANTS, build_html, build_pdf
+
+
+@click.command("build")
+@click.argument("rev", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (default: dist/<short-title>-<version or commit>.pdf).")
+@click.option("--variant", type=click.Choice(VARIANTS),
+              help="pdf/ua-1: tagged, accessible PDF; pdf/a-3u: archival PDF with the Markdown "
+                   "sources and report.toml attached.")
+@click.option("--no-watermark", is_flag=True, help="Leave out the DRAFT watermark (published versions).")
+@click.option("--strict", is_flag=True,
+              help="Fail on any refused reference (image outside the report, missing file) or "
+                   "unusable content instead of warning and leaving it out.")
+@click.option("--no-cache", is_flag=True, help="Lay the PDF out again even if an identical build is cached.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the assembled HTML here (for debugging the layout).")
+@click.option("--html-only", is_flag=True, help="With --html: write only the HTML, no PDF.")
+@pass_app
+def build(app: AppContext, rev: str | None, output: Path | None, variant: str | None, no_watermark: bool,
+          strict: bool, no_cache: bool, html_path: Path | None, html_only: bool) -> None:
+    """Build the report's PDF and print its path.
+
+    REV is any git revision (a commit, branch or tag); without it, the working
+    tree is built and labelled as a working draft with its short commit id
+    (and "-dirty" in the file name when it has uncommitted changes). Old
+    revisions are read from git objects, never checked out.
+
+    The same revision and options always give a byte-identical PDF; an
+    unchanged build is copied from dist/.cache/.
+
+    Images must be files of the report at that revision. A reference to
+    anything else (an absolute path, a path leaving the repository, a URL, a
+    device, a symlink pointing outside) is refused: the image is left out and a
+    warning names file, line and reference; --strict makes it an error.
+
+    \b
+    Examples:
+      gap-analysis build                         the working draft
+      gap-analysis build v0.3 -o TD-v0.3.pdf     an old revision
+      gap-analysis build --variant pdf/a-3u      archival, sources attached
+      gap-analysis build HEAD~1 --strict         fail on any refused reference
+    """
+    store = app.store()
+    extras = BuildExtras(watermark=False) if no_watermark else None
+    if html_only:
+        if html_path is None:
+            raise click.UsageError("--html-only needs --html PATH")
+        click.echo(str(build_html(store, rev, html_path, extras)))
+        return
+    result = build_pdf(store, rev, output, variant, extras, strict=strict, use_cache=not no_cache,
+                       html_output=html_path)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    app.info(f"{result.pages} pages, {result.info.label}" + (" (from cache)" if result.cached else ""))
+    click.echo(str(result.path))
+
+
+COMMANDS: list[click.Command] = [build]

@@ -1,0 +1,273 @@
+"""One chapter -> HTML whose ids cannot collide with any other chapter's.
+
+Every id is prefixed with the chapter id (`method--scope`, `method--fn-1`), so
+chapters can be concatenated into one document. Links to other chapter files
+become internal links; links to gap ids stay bare (`#G-AA-01`), since gap ids
+are unique across the report. Images are resolved relative to the chapter file
+into repository-relative paths; a reference that cannot be one (absolute,
+outside the repository, a URL) is refused here and named in `problems`. The
+renderer's URL fetcher still checks every path again: this module is not the
+security boundary.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from html import escape
+from urllib.parse import quote, unquote
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from gap_analysis.markdown.engine import parse, parser
+from gap_analysis.markdown.gaps import parse_gap
+from gap_analysis.model.build import Reference, RenderedChapter, TocEntry
+from gap_analysis.model.chapter import Chapter
+from gap_analysis.model.gap import Gap
+from gap_analysis.model.paths import normalize
+
+TOC_DEPTH = 2
+"""Headings down to this level (1 = chapter) are listed on the contents page."""
+_EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class _ChapterRenderer(RendererHTML):
+    """markdown-it's HTML renderer with chapter-aware rules; one instance per chapter."""
+
+    def __init__(self, chapter: Chapter, chapter_paths: dict[str, str], gap_pattern: str) -> None:
+        super().__init__()
+        self.chapter = chapter
+        self.chapter_paths = chapter_paths
+        self.gap_pattern = gap_pattern
+        self.folder = posixpath.dirname(chapter.path)
+        self.toc: list[TocEntry] = []
+        self.gaps: list[Gap] = []
+        self.images: list[Reference] = []
+        self.problems: list[tuple[str, int, str]] = []
+        self.section = chapter.number
+        self.line = chapter.body_line
+        self.ids: dict[str, int] = {}
+        self.has_title = False
+
+    # -- ids and links ---------------------------------------------------
+
+    def local_id(self, anchor: str) -> str:
+        return f"{self.chapter.id}--{anchor}"
+
+    def unique_id(self, anchor: str) -> str:
+        count = self.ids.get(anchor, 0) + 1
+        self.ids[anchor] = count
+        return self.local_id(anchor if count == 1 else f"{anchor}-{count}")
+
+    def is_gap_id(self, anchor: str) -> bool:
+        try:
+            return re.fullmatch(self.gap_pattern, anchor) is not None
+        except re.error:
+            return False
+
+    def fragment(self, chapter_id: str, anchor: str) -> str:
+        if not anchor:
+            return f"#{chapter_id}"
+        if self.is_gap_id(anchor):
+            return f"#{anchor}"
+        return f"#{chapter_id}--{anchor}"
+
+    def link_target(self, href: str) -> str | None:
+        """The href to print, or None when the link leads nowhere a PDF can go."""
+        if href.startswith("#"):
+            return self.fragment(self.chapter.id, unquote(href[1:]))
+        if _EXTERNAL.match(href):
+            return href
+        if _SCHEME.match(href):
+            return None
+        path, _, anchor = href.partition("#")
+        target = normalize(unquote(path), self.folder) if path else None
+        if target is not None and target in self.chapter_paths:
+            return self.fragment(self.chapter_paths[target], unquote(anchor))
+        return None
+
+    # -- rules -----------------------------------------------------------
+
+    def block_line(self, tokens: Sequence[Token], idx: int) -> None:
+        token = tokens[idx]
+        if token.map:
+            self.line = self.chapter.file_line(token.map[0] + 1)
+
+    def renderToken(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # noqa: N802
+                    env: EnvType) -> str:
+        """Every block token without its own rule passes here: keep the current line."""
+        self.block_line(tokens, idx)
+        return super().renderToken(tokens, idx, options, env)
+
+    def heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                     env: EnvType) -> str:
+        token = tokens[idx]
+        self.block_line(tokens, idx)
+        level = int(token.tag[1])
+        meta = token.meta
+        anchor = str(meta.get("anchor", "section"))
+        element_id = self.unique_id(anchor)
+        number = str(meta.get("number", ""))
+        title = str(meta.get("title", ""))
+        toc_id = element_id
+        if level == 1 and not self.has_title:
+            self.has_title = True
+            toc_id = self.chapter.id
+            number = self.chapter.number
+        self.section = number
+        if level <= TOC_DEPTH:
+            self.toc.append(TocEntry(toc_id, number, title, level))
+        label = f"Annex {number}" if level == 1 and self.chapter.is_annex else number
+        return (f'<{token.tag} id="{escape(element_id)}" class="numbered">'
+                f'<span class="number">{escape(label)}</span> ')
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                  env: EnvType) -> str:
+        token = tokens[idx]
+        href = str(token.attrGet("href") or "")
+        target = self.link_target(href)
+        token.meta["printed"] = target is not None
+        if target is None:
+            return '<span class="link">'
+        kind = "internal" if target.startswith("#") else "external"
+        return f'<a class="{kind}" href="{escape(target)}">'
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                   env: EnvType) -> str:
+        for back in range(idx - 1, -1, -1):
+            if tokens[back].type == "link_open" and tokens[back].level == tokens[idx].level:
+                return "</a>" if tokens[back].meta.get("printed") else "</span>"
+        return "</a>"
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+              env: EnvType) -> str:
+        token = tokens[idx]
+        src = str(token.attrGet("src") or "")
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        title = str(token.attrGet("title") or "")
+        reason = ""
+        path: str | None = None
+        if _SCHEME.match(src) or src.startswith("//"):
+            reason = "only files of the report may be images (no URLs)"
+        else:
+            path = normalize(unquote(src.split("#", 1)[0].split("?", 1)[0]), self.folder)
+            if path is None:
+                reason = "the path leaves the repository or is absolute"
+        self.images.append(Reference(src, path or "", self.chapter.path, self.line, reason))
+        if path is None:
+            self.problems.append((self.chapter.path, self.line, f"image '{src}' refused: {reason}"))
+            return (f'<span class="image-refused">[image omitted: {escape(alt or src)}]</span>')
+        caption = f' title="{escape(title)}"' if title else ""
+        return f'<img src="{escape(quote(path))}" alt="{escape(alt)}"{caption}>'
+
+    def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+              env: EnvType) -> str:
+        token = tokens[idx]
+        self.block_line(tokens, idx)
+        info = token.info.strip().split(" ")[0] if token.info else ""
+        if info != "gap":
+            lang = f' class="language-{escape(info)}"' if info else ""
+            return f"<pre><code{lang}>{escape(token.content)}</code></pre>\n"
+        gap, findings = parse_gap(token.content, self.chapter.path, self.line, self.gap_pattern)
+        for finding in findings:
+            self.problems.append((finding.path, finding.line, finding.message))
+        if gap is None:
+            return (f'<div class="gap-entry invalid"><p class="gap-head">Gap entry (invalid)</p>'
+                    f"<pre>{escape(token.content)}</pre></div>\n")
+        gap = replace(gap, chapter_id=self.chapter.id, section=self.section)
+        self.gaps.append(gap)
+        return gap_box(gap)
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                   env: EnvType) -> str:
+        self.block_line(tokens, idx)
+        return '<table class="content">\n'
+
+    # -- footnotes (ids prefixed per chapter) ----------------------------
+
+    def footnote_name(self, token: Token) -> str:
+        return str(int(token.meta["id"]) + 1)
+
+    def footnote_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                     env: EnvType) -> str:
+        token = tokens[idx]
+        name = self.footnote_name(token)
+        sub = int(token.meta.get("subId", 0) or 0)
+        ref_id = self.local_id(f"fnref-{name}" + (f"-{sub}" if sub else ""))
+        return (f'<sup class="footnote-ref"><a href="#{self.local_id("fn-" + name)}" '
+                f'id="{ref_id}">{name}</a></sup>')
+
+    def footnote_block_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                            env: EnvType) -> str:
+        return '<section class="footnotes"><p class="footnotes-title">Notes</p><ol>\n'
+
+    def footnote_block_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                             env: EnvType) -> str:
+        return "</ol></section>\n"
+
+    def footnote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                      env: EnvType) -> str:
+        name = self.footnote_name(tokens[idx])
+        return f'<li id="{self.local_id("fn-" + name)}" value="{name}">'
+
+    def footnote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                       env: EnvType) -> str:
+        return "</li>\n"
+
+    def footnote_anchor(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                        env: EnvType) -> str:
+        token = tokens[idx]
+        name = self.footnote_name(token)
+        sub = int(token.meta.get("subId", 0) or 0)
+        ref_id = self.local_id(f"fnref-{name}" + (f"-{sub}" if sub else ""))
+        return f' <a href="#{ref_id}" class="footnote-back">\u21a9\ufe0e</a>'
+
+
+_RULES = ("heading_open", "link_open", "link_close", "image", "fence", "table_open",
+          "footnote_ref", "footnote_block_open", "footnote_block_close", "footnote_open",
+          "footnote_close", "footnote_anchor")
+
+
+def gap_box(gap: Gap) -> str:
+    """A gap entry as a boxed, anchored block (the element id is the gap id)."""
+    rows = [("Area", gap.area), ("Existing", gap.existing), ("Gap", gap.gap),
+            ("Action", gap.action), ("Lead", gap.lead)]
+    if gap.priority:
+        rows.append(("Priority", gap.priority))
+    if gap.status:
+        rows.append(("Status", gap.status))
+    body = "".join(f"<tr><th>{name}</th><td>{escape(value)}</td></tr>" for name, value in rows)
+    return (f'<div class="gap-entry" id="{escape(gap.id)}">'
+            f'<p class="gap-head"><span class="gap-id">{escape(gap.id)}</span> '
+            f'<a class="gap-register-link" href="#gap-register--{escape(gap.id)}">register</a></p>'
+            f'<table class="gap-fields">{body}</table></div>\n')
+
+
+def render_chapter(chapter: Chapter, chapter_paths: dict[str, str], gap_pattern: str) -> RenderedChapter:
+    """HTML of one chapter.
+
+    `chapter_paths` maps every chapter's repository path to its id, so links
+    between chapter files can become internal links.
+    """
+    tokens, env = parse(chapter.body, chapter.number)
+    renderer = _ChapterRenderer(chapter, chapter_paths, gap_pattern)
+    for name in _RULES:
+        renderer.rules[name] = getattr(renderer, name)
+    body = renderer.render(tokens, parser().options, env)
+    heading = ""
+    if not renderer.has_title:
+        label = f"Annex {chapter.number}" if chapter.is_annex else chapter.number
+        heading = (f'<h1 id="{escape(chapter.id)}" class="numbered"><span class="number">'
+                   f"{escape(label)}</span> {escape(chapter.title)}</h1>\n")
+        renderer.toc.insert(0, TocEntry(chapter.id, chapter.number, chapter.title, 1))
+    title = next((e.title for e in renderer.toc if e.level == 1), chapter.title)
+    return RenderedChapter(
+        id=chapter.id, number=chapter.number, title=title, is_annex=chapter.is_annex,
+        html=heading + body, toc=tuple(renderer.toc), gaps=tuple(renderer.gaps),
+        images=tuple(renderer.images), problems=tuple(renderer.problems),
+    )

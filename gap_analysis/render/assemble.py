@@ -1,0 +1,78 @@
+"""Document model -> one HTML document (Jinja2), with the print stylesheet inlined.
+
+The HTML is complete on its own: `--html` writes it out, and plain WeasyPrint
+can render it for comparison. Running headers are CSS strings generated here,
+escaped so no text of the report can end the stylesheet or the string.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import jinja2
+from markupsafe import Markup
+
+from gap_analysis.render.document import Annex, Document
+from gap_analysis.render.resources import static_text
+
+_ANNEX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_SAFE_CSS_CHAR = re.compile(r"[A-Za-z0-9 .,_()-]")
+
+
+def css_string(text: str) -> str:
+    """A double-quoted CSS string; every character that could matter is hex-escaped."""
+    out = []
+    for char in " ".join(text.split()):
+        out.append(char if _SAFE_CSS_CHAR.fullmatch(char) else f"\\{ord(char):x} ")
+    return '"' + "".join(out) + '"'
+
+
+def annex_letter(index: int) -> str:
+    return _ANNEX_LETTERS[index] if index < 26 else _ANNEX_LETTERS[index // 26 - 1] + _ANNEX_LETTERS[index % 26]
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("gap_analysis.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+def stylesheet() -> str:
+    return static_text("report.css")
+
+
+def annexes(document: Document) -> list[tuple[str, Annex]]:
+    """The annexes after the report's own, with their letters: the gap register first."""
+    used = sum(1 for chapter in document.chapters if chapter.is_annex)
+    tail = [Annex("Gap register", "", "gap-register"), *document.annexes]
+    return [(annex_letter(used + index), annex) for index, annex in enumerate(tail)]
+
+
+def to_html(document: Document) -> str:
+    """The whole document as one HTML string."""
+    template = _environment().get_template("report.html.j2")
+    chapter_sections = [(c, Markup(c.html)) for c in document.chapters]  # noqa: S704 - rendered with raw HTML off
+    extra = [(letter, annex, Markup(annex.html)) for letter, annex in annexes(document)]  # noqa: S704 - tool-made HTML
+    running = (
+        f"@page {{ @top-left {{ content: {css_string(document.running_title)}; }}"
+        f" @top-right {{ content: {css_string(document.running_label)}; }}"
+        f" @bottom-left {{ content: {css_string(document.footer)}; }} }}"
+    )
+    return template.render(
+        doc=document,
+        cover=document.cover,
+        meta=document.metadata,
+        chapters=chapter_sections,
+        annexes=extra,
+        before=Markup(document.before_html),  # noqa: S704 - tool-made HTML
+        css=Markup(stylesheet() + "\n" + running),  # noqa: S704 - the package's stylesheet
+        created=document.metadata.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )

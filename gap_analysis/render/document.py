@@ -1,0 +1,88 @@
+"""The document model the renderer takes: everything a PDF shows, already decided.
+
+Services fill it; `render/` turns it into HTML and PDF without knowing where it
+came from (no git, no Markdown parsing here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from gap_analysis.model.build import HistoryRow, RenderedChapter
+from gap_analysis.model.gap import Gap
+from gap_analysis.model.people import Person
+
+VARIANTS = ("pdf/ua-1", "pdf/a-3u")
+"""PDF variants `build --variant` offers."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    title: str
+    group: str
+    label: str
+    """The version name, or the working-draft label."""
+    date: str
+    """As printed, e.g. `1 April 2025`."""
+    document: str = ""
+    meeting: str = ""
+    status: str = ""
+    """The version's standing, e.g. `Agreed by SG17, Geneva, 8-17 April 2025`."""
+    study_period: str = ""
+    questions: str = ""
+    abstract: str = ""
+    keywords: tuple[str, ...] = ()
+    editors: tuple[Person, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+    """Further (label, value) rows for the cover table."""
+
+
+@dataclass(frozen=True, slots=True)
+class Annex:
+    """An annex after the report's own: trusted HTML this tool produced."""
+
+    title: str
+    html: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    title: str
+    authors: tuple[str, ...]
+    subject: str
+    keywords: tuple[str, ...]
+    creator: str
+    date: datetime
+    custom: tuple[tuple[str, str], ...] = ()
+    """Extra document-information entries, e.g. (`commit`, `3f2a...`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file the tool embeds in the PDF (PDF/A-3 sources). Content never adds one."""
+
+    name: str
+    data: bytes
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    language: str
+    running_title: str
+    running_label: str
+    footer: str
+    """Left part of the footer (the document number, or the label when there is none)."""
+    cover: Cover
+    metadata: Metadata
+    chapters: tuple[RenderedChapter, ...]
+    gaps: tuple[Gap, ...] = ()
+    history: tuple[HistoryRow, ...] = ()
+    annexes: tuple[Annex, ...] = ()
+    watermark: bool = True
+    watermark_text: str = "DRAFT"
+    before_html: str = ""
+    """Trusted HTML placed before the first chapter."""
+    attachments: tuple[Attachment, ...] = field(default=())

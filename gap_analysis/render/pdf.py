@@ -1,0 +1,89 @@
+"""HTML -> PDF with WeasyPrint: deterministic, fetching only through `SnapshotFetcher`.
+
+Determinism: dates come from the document model (the commit date), the PDF
+identifier is derived from the content, WeasyPrint's own messages are captured
+rather than printed, and the only attachments are the ones passed in here.
+`<link rel="attachment">` and `<a rel="attachment">` in the HTML are dropped
+after layout, whatever produced them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import weasyprint
+
+from gap_analysis.errors import RenderError
+from gap_analysis.render.document import VARIANTS, Document
+from gap_analysis.render.fetcher import SNAPSHOT_BASE, Refused, SnapshotFetcher
+
+
+@dataclass(frozen=True, slots=True)
+class PdfOutput:
+    pdf: bytes
+    pages: int
+    refused: tuple[Refused, ...]
+    messages: tuple[str, ...]
+    """WeasyPrint's own warnings and errors, for -v."""
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _captured() -> Iterator[_Capture]:
+    """WeasyPrint logs to the `weasyprint` logger; collect instead of printing."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Capture()
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    logger.handlers = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.WARNING)
+    try:
+        yield handler
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+
+
+def render_pdf(document: Document, html: str, read: Callable[[str], bytes],
+               variant: str | None = None) -> PdfOutput:
+    """Lay out `html` (made from `document` by `assemble.to_html`) and write the PDF bytes."""
+    if variant is not None and variant not in VARIANTS:
+        raise RenderError(f"unknown PDF variant '{variant}' (known: {', '.join(VARIANTS)})")
+    fetcher = SnapshotFetcher(read)
+    with _captured() as capture:
+        try:
+            laid_out = weasyprint.HTML(string=html, base_url=SNAPSHOT_BASE, url_fetcher=fetcher).render()
+        except Exception as exc:  # noqa: BLE001 - WeasyPrint raises many types; report one line
+            raise RenderError(f"the PDF could not be laid out: {type(exc).__name__}: {exc}") from None
+        laid_out.metadata.attachments = []
+        for page in laid_out.pages:
+            page.links[:] = [link for link in page.links if link[0] != "attachment"]
+        attachments = [
+            weasyprint.Attachment(string=item.data, name=item.name, description=item.description or None,
+                                  created=document.metadata.date, modified=document.metadata.date,
+                                  relationship="Source", url_fetcher=fetcher)
+            for item in document.attachments
+        ] if variant == "pdf/a-3u" else []
+        identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
+        try:
+            pdf = laid_out.write_pdf(
+                pdf_variant=variant,
+                pdf_identifier=identifier,
+                custom_metadata=True,
+                attachments=attachments,
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise RenderError(f"the PDF could not be written: {type(exc).__name__}: {exc}") from None
+    return PdfOutput(bytes(pdf), len(laid_out.pages), tuple(fetcher.refused), tuple(capture.messages))

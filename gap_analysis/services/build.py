@@ -1,0 +1,447 @@
+"""`build`: a snapshot -> a reproducible, cached PDF.
+
+The flow: read the snapshot (every file read is recorded), render each chapter
+to HTML, read the images the chapters name, assemble the document model, and
+hash all of it into a cache key. A key already in `dist/.cache/` is a copy;
+otherwise WeasyPrint lays the document out. The output is written to a temp
+file beside its target and moved into place, so a failed build leaves nothing
+at the output path.
+
+Other use cases add to a build through `BuildExtras` (the version's standing,
+history, extra annexes, overrides); everything in it is part of the cache key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from gap_analysis import __version__
+from gap_analysis.config import REPORT_FILE, read_settings
+from gap_analysis.errors import GapAnalysisError, NotAReportError, RenderError
+from gap_analysis.gitstore import GitStore
+from gap_analysis.markdown.chapters import read_report
+from gap_analysis.model.build import BuildExtras, RenderedChapter
+from gap_analysis.model.finding import Finding, Severity
+from gap_analysis.model.gap import Gap
+from gap_analysis.model.settings import ReportSettings
+from gap_analysis.model.snapshot import FileSource, SnapshotInfo
+from gap_analysis.render import (
+    VARIANTS,
+    Annex,
+    Attachment,
+    Cover,
+    Document,
+    Metadata,
+    engine_version,
+    render_pdf,
+    template_hash,
+    to_html,
+)
+from gap_analysis.services.snapshots import snapshot
+
+__all__ = ["VARIANTS", "BuildExtras", "BuildResult", "build_html", "build_pdf", "default_output"]
+
+CACHE_FOLDER = Path("dist") / ".cache"
+CACHE_KEEP = 40
+"""Cached PDFs kept; older ones (by last use) are removed."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path | None
+    """The PDF written (None when only HTML was asked for)."""
+    pages: int
+    cached: bool
+    key: str
+    info: SnapshotInfo
+    warnings: tuple[Finding, ...] = ()
+    html_path: Path | None = None
+
+
+class _RecordingSource:
+    """A `FileSource` that remembers everything the build asked of the snapshot.
+
+    The record (files read, files found missing, folders listed) is the build's
+    trace: if every entry answers the same next time, the build reads the same
+    bytes and so produces the same PDF, and the cached one can be served
+    without parsing anything.
+    """
+
+    def __init__(self, files: FileSource) -> None:
+        self._files = files
+        self.read_files: dict[str, bytes] = {}
+        self.missing: set[str] = set()
+        self.listed: dict[str, list[str]] = {}
+
+    def read(self, path: str) -> bytes:
+        if path not in self.read_files:
+            try:
+                self.read_files[path] = self._files.read(path)
+            except KeyError:
+                self.missing.add(path)
+                raise
+        return self.read_files[path]
+
+    def exists(self, path: str) -> bool:
+        return path in self.read_files or self._files.exists(path)
+
+    def list(self, folder: str) -> list[str]:
+        if folder not in self.listed:
+            self.listed[folder] = self._files.list(folder)
+        return list(self.listed[folder])
+
+    def trace(self) -> dict[str, object]:
+        return {
+            "read": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(self.read_files.items())},
+            "missing": sorted(self.missing),
+            "listed": {folder: names for folder, names in sorted(self.listed.items())},
+        }
+
+
+def _trace_holds(files: FileSource, trace: dict[str, object]) -> bool:
+    """Whether the snapshot still answers every question of a recorded trace the same way."""
+    try:
+        reads = trace["read"]
+        missing = trace["missing"]
+        listed = trace["listed"]
+        assert isinstance(reads, dict) and isinstance(missing, list) and isinstance(listed, dict)
+        for folder, names in listed.items():
+            if files.list(folder) != names:
+                return False
+        for path in missing:
+            if files.exists(path):
+                return False
+        for path, digest in reads.items():
+            if hashlib.sha256(files.read(path)).hexdigest() != digest:
+                return False
+    except (KeyError, AssertionError, GapAnalysisError, OSError):
+        return False
+    return True
+
+
+@dataclass
+class _Prepared:
+    info: SnapshotInfo
+    settings: ReportSettings
+    document: Document
+    html: str
+    images: dict[str, bytes]
+    warnings: list[Finding] = field(default_factory=list)
+    key: str = ""
+
+
+def default_output(root: Path, settings: ReportSettings, info: SnapshotInfo) -> Path:
+    """`dist/<short-title-slug>-<version or short commit>[-dirty].pdf`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", settings.running_title.lower()).strip("-")[:60] or "report"
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", info.version or info.short)
+    dirty = "-dirty" if info.is_worktree and info.dirty else ""
+    return root / "dist" / f"{slug}-{name}{dirty}.pdf"
+
+
+def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, variant: str | None = None,
+              extras: BuildExtras | None = None, *, strict: bool = False, use_cache: bool = True,
+              html_output: Path | None = None) -> BuildResult:
+    """Build the PDF of `rev` (None: the working tree) and return where it went.
+
+    With `strict`, any refused reference or unusable content fails the build
+    (`RenderError`) before anything is written.
+    """
+    if variant is not None and variant not in VARIANTS:
+        raise RenderError(f"unknown PDF variant '{variant}' (known: {', '.join(VARIANTS)})")
+    extras = extras or BuildExtras()
+    snap = snapshot(store, rev)
+    cache = store.root / CACHE_FOLDER
+    context = _context_key(snap.info, variant, extras)
+    if use_cache and html_output is None:
+        served = _serve_from_trace(store.root, cache, context, snap.files, output, strict, snap.info)
+        if served is not None:
+            return served
+    files = _RecordingSource(snap.files)
+    prepared = _prepare(store.root, snap.info, files, variant, extras)
+    target = output if output is not None else default_output(store.root, prepared.settings, prepared.info)
+    _check_folder(target, create=output is None)
+    if html_output is not None:
+        _check_folder(html_output, create=False)
+    _refuse_if_strict(prepared.warnings, strict)
+    if html_output is not None:
+        _write_atomic(html_output, prepared.html.encode("utf-8"))
+    hit = _cache_get(cache, prepared.key) if use_cache else None
+    if hit is not None:
+        pdf_path, pages, warnings = hit
+        _copy_atomic(pdf_path, target)
+        _save_trace(cache, context, files, prepared.key, target.name if output is None else "")
+        return BuildResult(target, pages, True, prepared.key, prepared.info, warnings, html_output)
+    output_pdf = render_pdf(prepared.document, prepared.html, prepared.images.__getitem__, variant)
+    all_warnings = list(prepared.warnings)
+    for refused in output_pdf.refused:
+        all_warnings.append(Finding(refused.path or "(document)", 0, "refused-reference",
+                                    f"'{refused.url}' refused: {refused.reason}", Severity.WARNING))
+    _refuse_if_strict(all_warnings, strict)
+    _write_atomic(target, output_pdf.pdf)
+    if use_cache:
+        _cache_put(cache, prepared.key, output_pdf.pdf, output_pdf.pages, all_warnings)
+        _save_trace(cache, context, files, prepared.key, target.name if output is None else "")
+    return BuildResult(target, output_pdf.pages, False, prepared.key, prepared.info, tuple(all_warnings),
+                       html_output)
+
+
+def _serve_from_trace(root: Path, cache: Path, context: str, files: FileSource, output: Path | None,
+                      strict: bool, info: SnapshotInfo) -> BuildResult | None:
+    """The cached PDF, when the last build with these options read exactly what the snapshot holds now."""
+    try:
+        record = json.loads((cache / f"trace-{context}.json").read_text("utf-8"))
+        key, name = str(record["key"]), str(record["name"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if output is None and not name:
+        return None
+    if not _trace_holds(files, record):
+        return None
+    hit = _cache_get(cache, key)
+    if hit is None:
+        return None
+    pdf_path, pages, warnings = hit
+    target = output if output is not None else root / "dist" / name
+    _check_folder(target, create=output is None)
+    _refuse_if_strict(warnings, strict)
+    _copy_atomic(pdf_path, target)
+    return BuildResult(target, pages, True, key, info, warnings)
+
+
+def _context_key(info: SnapshotInfo, variant: str | None, extras: BuildExtras) -> str:
+    """Everything but the snapshot's files that the PDF depends on."""
+    parts = {
+        "tool": __version__, "engine": engine_version(), "templates": template_hash(),
+        "variant": variant or "", "extras": asdict(extras),
+        "info": [info.commit, info.date.isoformat(), info.is_worktree, info.dirty, info.version],
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _save_trace(cache: Path, context: str, files: _RecordingSource, key: str, name: str) -> None:
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        record = {**files.trace(), "key": key, "name": name}
+        _write_atomic(cache / f"trace-{context}.json", json.dumps(record).encode("utf-8"))
+    except OSError:
+        return
+
+
+def build_html(store: GitStore, rev: str | None, output: Path, extras: BuildExtras | None = None) -> Path:
+    """Only the assembled HTML (for debugging, and for comparing with plain WeasyPrint)."""
+    _check_folder(output, create=False)
+    snap = snapshot(store, rev)
+    prepared = _prepare(store.root, snap.info, _RecordingSource(snap.files), None, extras or BuildExtras())
+    _write_atomic(output, prepared.html.encode("utf-8"))
+    return output
+
+
+# -- preparing the document ----------------------------------------------------
+
+
+def _prepare(root: Path, info: SnapshotInfo, files: _RecordingSource, variant: str | None,
+             extras: BuildExtras) -> _Prepared:
+    try:
+        raw = files.read(REPORT_FILE)
+    except KeyError:
+        where = str(root) if info.is_worktree else f"revision {info.short}"
+        raise NotAReportError(f"no {REPORT_FILE} in {where}; create one with 'gap-analysis init DIR'") from None
+    from gap_analysis.markdown.html import (
+        render_chapter,  # markdown-it only when a cache miss needs it
+    )
+
+    settings = read_settings(lambda: raw)
+    report = read_report(files, settings)
+    paths = {chapter.path: chapter.id for chapter in report.chapters}
+    rendered = [render_chapter(chapter, paths, settings.gap_id_pattern) for chapter in report.chapters]
+    warnings = [Finding(path, line, "content", message, Severity.WARNING)
+                for chapter in rendered for path, line, message in chapter.problems]
+    gaps = _unique_gaps(rendered, warnings)
+    images = _read_images(files, rendered, warnings)
+    document = _document(settings, info, tuple(rendered), gaps, extras, variant, files.read_files)
+    html = to_html(document)
+    prepared = _Prepared(info, settings, document, html, images, warnings)
+    prepared.key = _cache_key(prepared, files.read_files, variant, extras)
+    return prepared
+
+
+def _unique_gaps(rendered: list[RenderedChapter], warnings: list[Finding]) -> tuple[Gap, ...]:
+    seen: dict[str, Gap] = {}
+    for chapter in rendered:
+        for gap in chapter.gaps:
+            if gap.id in seen:
+                first = seen[gap.id]
+                warnings.append(Finding(gap.path, gap.line, "duplicate-gap",
+                                        f"gap id '{gap.id}' is already used at {first.path}:{first.line}",
+                                        Severity.WARNING))
+                continue
+            seen[gap.id] = gap
+    return tuple(seen.values())
+
+
+def _read_images(files: _RecordingSource, rendered: list[RenderedChapter],
+                 warnings: list[Finding]) -> dict[str, bytes]:
+    """The bytes of every image the chapters name; the fetcher serves only these."""
+    images: dict[str, bytes] = {}
+    for chapter in rendered:
+        for ref in chapter.images:
+            if not ref.path or ref.path in images:
+                continue
+            try:
+                images[ref.path] = files.read(ref.path)
+            except KeyError:
+                warnings.append(Finding(ref.file, ref.line, "refused-reference",
+                                        f"image '{ref.target}' refused: not a regular file inside the "
+                                        "repository at this revision", Severity.WARNING))
+            except GapAnalysisError as exc:
+                warnings.append(Finding(ref.file, ref.line, "refused-reference",
+                                        f"image '{ref.target}' refused: {exc.message}", Severity.WARNING))
+    return images
+
+
+def _date(info: SnapshotInfo) -> str:
+    return f"{info.date.day} {info.date:%B %Y}"
+
+
+def _document(settings: ReportSettings, info: SnapshotInfo, chapters: tuple[RenderedChapter, ...],
+              gaps: tuple[Gap, ...], extras: BuildExtras, variant: str | None,
+              read_files: dict[str, bytes]) -> Document:
+    document_number = extras.document or settings.document
+    meeting = extras.meeting or settings.meeting
+    editors = settings.editors
+    state = extras.state or "draft"
+    cover = Cover(
+        title=settings.title, group=settings.group, label=info.label, date=_date(info),
+        document=document_number, meeting=meeting, status=extras.cover_status,
+        study_period=settings.study_period, questions=settings.questions, abstract=settings.abstract,
+        keywords=settings.keywords, editors=editors, labels=tuple(sorted(extras.labels.items())),
+    )
+    metadata = Metadata(
+        title=settings.title,
+        authors=tuple(person.name for person in editors),
+        subject=f"{info.label}; state: {state}",
+        keywords=settings.keywords,
+        creator=f"gap-analysis {__version__}",
+        date=info.date,
+        custom=(("commit", info.commit or "none"), ("version", info.label)),
+    )
+    annexes = tuple(Annex(a.title, a.html, a.id or "annex--" + _slug(a.title)) for a in extras.annexes)
+    attachments: tuple[Attachment, ...] = ()
+    if variant == "pdf/a-3u":
+        sources = [REPORT_FILE, *(path for path in read_files if path != REPORT_FILE and path.endswith(".md"))]
+        attachments = tuple(Attachment(path, read_files[path], f"Markdown source {path}") for path in sources)
+    watermark = settings.watermark if extras.watermark is None else extras.watermark
+    return Document(
+        language=settings.language or "en", running_title=settings.running_title, running_label=info.label,
+        footer=document_number or settings.group, cover=cover, metadata=metadata, chapters=chapters,
+        gaps=gaps, history=extras.history, annexes=annexes, watermark=watermark,
+        before_html=extras.body_html_before, attachments=attachments,
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "annex"
+
+
+# -- cache key, cache and atomic writes ----------------------------------------
+
+
+def _cache_key(prepared: _Prepared, read_files: dict[str, bytes], variant: str | None,
+               extras: BuildExtras) -> str:
+    """Everything the PDF depends on: inputs, options, templates, tool and engine versions."""
+    digest = hashlib.sha256()
+    parts = {
+        "tool": __version__, "engine": engine_version(), "templates": template_hash(),
+        "variant": variant or "", "extras": asdict(extras),
+        "inputs": sorted((path, hashlib.sha256(data).hexdigest()) for path, data in read_files.items()),
+        "html": hashlib.sha256(prepared.html.encode("utf-8")).hexdigest(),
+        "commit": prepared.info.commit or "",
+    }
+    digest.update(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _cache_get(cache: Path, key: str) -> tuple[Path, int, tuple[Finding, ...]] | None:
+    pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
+    try:
+        data = json.loads(meta.read_text("utf-8"))
+        pages = int(data["pages"])
+        warnings = tuple(Finding(w["path"], int(w["line"]), w["code"], w["message"], Severity(w["severity"]))
+                         for w in data["warnings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not pdf.is_file():
+        return None
+    os.utime(meta)
+    return pdf, pages, warnings
+
+
+def _cache_put(cache: Path, key: str, pdf: bytes, pages: int, warnings: list[Finding]) -> None:
+    """Best effort: a cache that cannot be written only makes the next build slower."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        _write_atomic(cache / f"{key}.pdf", pdf)
+        meta = {"pages": pages, "warnings": [w.as_json() for w in warnings]}
+        _write_atomic(cache / f"{key}.json", json.dumps(meta).encode("utf-8"))
+        _prune(cache)
+    except OSError:
+        return
+
+
+def _prune(cache: Path) -> None:
+    entries = sorted(cache.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in entries[CACHE_KEEP:]:
+        for path in (stale, stale.with_suffix(".pdf")):
+            path.unlink(missing_ok=True)
+
+
+def _check_folder(target: Path, create: bool) -> None:
+    folder = target.parent if str(target.parent) else Path(".")
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        raise RenderError(f"cannot write {target}: the folder {folder} does not exist")
+    if target.is_dir():
+        raise RenderError(f"cannot write {target}: it is a folder")
+
+
+@contextmanager
+def _temp_beside(target: Path) -> Iterator[Path]:
+    """A temp file in the target's folder (so `os.replace` is atomic), removed if left over."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    with _temp_beside(target) as temp:
+        with open(temp, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+
+
+def _copy_atomic(source: Path, target: Path) -> None:
+    with _temp_beside(target) as temp:
+        shutil.copyfile(source, temp)
+        os.replace(temp, target)
+
+
+def _refuse_if_strict(warnings: list[Finding] | tuple[Finding, ...], strict: bool) -> None:
+    if strict and warnings:
+        first = warnings[0]
+        more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
+        raise RenderError(f"--strict: {first}{more}")
