@@ -67,6 +67,7 @@ def _links(token: Token, line: int) -> list[Link]:
 def chapter_structure(chapter: Chapter) -> ChapterStructure:
     tokens, _env = parse(chapter.body, chapter.number)
     offset = chapter.body_line
+    body_lines = chapter.body.split("\n")
     sections: list[Section] = []
     links: list[Link] = []
     current: dict[str, object] = {"anchor": "", "title": chapter.title, "number": chapter.number,
@@ -108,11 +109,11 @@ def chapter_structure(chapter: Chapter) -> ChapterStructure:
             if level == 1 and not sections and not blocks and current["anchor"] == "":
                 current.update(anchor=token.meta["anchor"], title=token.meta["title"], line=start)
                 blocks.append(Block(BlockKind.HEADING, text, start, end, level=1, formatting=marks,
-                                    anchor=token.meta["anchor"], source=_source(chapter, start, end)))
+                                    anchor=token.meta["anchor"], source=_source(body_lines, offset, start, end)))
                 continue
             flush()
             blocks = [Block(BlockKind.HEADING, text, start, end, level=level, formatting=marks,
-                            anchor=token.meta["anchor"], source=_source(chapter, start, end))]
+                            anchor=token.meta["anchor"], source=_source(body_lines, offset, start, end))]
             current = {"anchor": token.meta["anchor"], "title": token.meta["title"],
                        "number": token.meta["number"], "level": level, "line": start}
         elif kind == "tr_open":
@@ -121,11 +122,16 @@ def chapter_structure(chapter: Chapter) -> ChapterStructure:
             links.extend(_links(token, row_line[0]))
             text, marks = inline_text(token)
             row_cells.append(text)
-            row_marks.append(marks)
+            align = tokens[index - 1].attrGet("style") if tokens[index - 1].type == "th_open" else None
+            row_marks.append(f"{{{align}}} {marks}" if align else marks)
         elif kind == "tr_close":
+            if tokens[index - 1].type == "th_close":
+                # The header row's span takes in the delimiter row below it, whose
+                # colons (column alignment) show in the row's `formatting`.
+                row_line = (row_line[0], row_line[1] + 1)
             blocks.append(Block(BlockKind.TABLE_ROW, " | ".join(row_cells), row_line[0], row_line[1],
                                 cells=tuple(row_cells), formatting=" | ".join(row_marks),
-                                source=_source(chapter, *row_line)))
+                                source=_source(body_lines, offset, *row_line)))
         elif kind == "inline" and tokens[index - 1].type == "paragraph_open":
             para = tokens[index - 1]
             p_start = (para.map or [0, 0])[0] + offset
@@ -136,30 +142,29 @@ def chapter_structure(chapter: Chapter) -> ChapterStructure:
                           if depth["list"] else BlockKind.QUOTE if depth["quote"]
                           else BlockKind.DEFINITION if depth["dl"] else BlockKind.PARAGRAPH)
             blocks.append(Block(block_kind, text, p_start, p_end, level=depth["list"], formatting=marks,
-                                source=_source(chapter, p_start, p_end)))
+                                source=_source(body_lines, offset, p_start, p_end)))
         elif kind == "inline" and tokens[index - 1].type == "dt_open":
             links.extend(_links(token, start))
             text, marks = inline_text(token)
             blocks.append(Block(BlockKind.DEFINITION, text, start, end, formatting=marks,
-                                source=_source(chapter, start, end)))
+                                source=_source(body_lines, offset, start, end)))
         elif kind in ("fence", "code_block"):
             info = token.info.strip().split(" ")[0] if token.info else ""
             block_kind = BlockKind.GAP if info == "gap" else BlockKind.CODE
             text = token.content.rstrip("\n")
             blocks.append(Block(block_kind, text, start, end, formatting=info,
                                 anchor=_gap_id(text) if block_kind is BlockKind.GAP else "",
-                                source=_source(chapter, start, end)))
+                                source=_source(body_lines, offset, start, end)))
         elif kind == "hr":
-            blocks.append(Block(BlockKind.RULE, "---", start, end, source=_source(chapter, start, end)))
+            blocks.append(Block(BlockKind.RULE, "---", start, end, source=_source(body_lines, offset, start, end)))
     flush()
     return ChapterStructure(chapter.id, chapter.path, chapter.number, chapter.title,
                             tuple(sections), tuple(links))
 
 
-def _source(chapter: Chapter, start: int, end: int) -> str:
-    lines = chapter.body.split("\n")
-    first = start - chapter.body_line
-    return "\n".join(lines[max(first, 0): max(end - chapter.body_line + 1, first + 1)])
+def _source(lines: list[str], body_line: int, start: int, end: int) -> str:
+    first = start - body_line
+    return "\n".join(lines[max(first, 0): max(end - body_line + 1, first + 1)])
 
 
 def _gap_id(text: str) -> str:
