@@ -6,6 +6,7 @@ import click
 
 from gap_analysis.cli.context import AppContext, pass_app, print_json
 from gap_analysis.services.check import run_check_result
+from gap_analysis.services.review import review_findings
 
 
 @click.command()
@@ -20,7 +21,10 @@ def check(app: AppContext, rev: str | None, as_json: bool, strict: bool) -> None
     values), unique chapter ids and heading anchors, links between chapters
     and to anchors and gap entries, images (present in the revision and inside
     the repository) and gap entries (fields, id pattern, unique ids). Outside
-    links (http, https, mailto) are never fetched.
+    links (http, https, mailto) are never fetched. The review records are
+    checked too: version and event files that cannot be read, events that
+    cannot be replayed (named by file), and version tags that are missing or
+    moved.
 
     Prints one line per finding, `path:line: code: message`, and a summary on
     stderr. Exits 1 when there are errors (with --strict, warnings too).
@@ -32,7 +36,8 @@ def check(app: AppContext, rev: str | None, as_json: bool, strict: bool) -> None
       gap-analysis check HEAD~2 --json    findings as JSON objects
       gap-analysis check --strict         fail on warnings as well
     """
-    result = run_check_result(app.store(), rev)
+    store = app.store()
+    result = run_check_result(store, rev, extra=(lambda _ctx: review_findings(store),))
     if as_json:
         print_json([f.as_json() for f in result.findings])
     else:
