@@ -330,3 +330,24 @@ def test_service_api_with_extra_checker(report_repo: ReportRepo) -> None:
         assert check_snapshot(snapshot(store, "HEAD"), extra=[no_records]) == findings
     finally:
         store.close()
+
+
+def test_chapter_order_naming_a_missing_file(tmp_path: Path, cli: CliInvoke) -> None:
+    toml = ('[report]\ntitle = "T"\ngroup = "G"\n\n[chapters]\norder = ["02-method.md", "09-gone.md"]\n')
+    text = INTRO + "\n[x](09-none.md)\n"
+    repo = make_report(tmp_path / "report", {**CHAPTERS, "01-intro.md": text}, toml)
+    result = cli(repo.path, "check")
+    found = codes(result.stdout)
+    assert found[0][0] == "report.toml" and found[0][2] == "chapter-order"
+    assert "09-gone.md" in result.stdout
+    # the chapters are still checked, taken by file name
+    assert ("chapters/01-intro.md", line_of(text, "09-none"), "broken-link") in found
+    assert "in 3 chapters" in result.stderr
+
+
+def test_empty_report_warns(tmp_path: Path, cli: CliInvoke) -> None:
+    repo = make_report(tmp_path / "report", {})
+    result = cli(repo.path, "check")
+    assert result.exit_code == 0
+    assert codes(result.stdout) == [("report.toml", 0, "no-chapters")]
+    assert cli(repo.path, "check", "--strict").exit_code == 1

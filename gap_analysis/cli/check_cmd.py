@@ -5,8 +5,25 @@ from __future__ import annotations
 import click
 
 from gap_analysis.cli.context import AppContext, pass_app, print_json
-from gap_analysis.services.check import run_check_result
+from gap_analysis.errors import ConfigError
+from gap_analysis.gitstore import GitStore
+from gap_analysis.model.finding import Finding
+from gap_analysis.services.check import CheckContext, Checker, run_check_result
 from gap_analysis.services.review import review_findings
+
+
+def _review_records(store: GitStore) -> Checker:
+    """The review records' findings, once `report.toml` is valid (they need its workflow)."""
+
+    def checker(ctx: CheckContext) -> list[Finding]:
+        if not ctx.config_valid:
+            return []
+        try:
+            return review_findings(store)
+        except ConfigError:
+            return []  # the working tree's report.toml is broken; `check` without REV reports it
+
+    return checker
 
 
 @click.command()
@@ -37,7 +54,7 @@ def check(app: AppContext, rev: str | None, as_json: bool, strict: bool) -> None
       gap-analysis check --strict         fail on warnings as well
     """
     store = app.store()
-    result = run_check_result(store, rev, extra=(lambda _ctx: review_findings(store),))
+    result = run_check_result(store, rev, extra=(_review_records(store),))
     if as_json:
         print_json([f.as_json() for f in result.findings])
     else:

@@ -43,6 +43,8 @@ class CheckContext:
     gap_findings: tuple[Finding, ...] = ()
     read_findings: list[Finding] = field(default_factory=list)
     """Problems met while reading (encoding, front matter, chapter order)."""
+    config_valid: bool = True
+    """`report.toml` parsed without problems, so `settings` are its own (not the defaults)."""
 
 
 Checker = Callable[[CheckContext], Iterable[Finding]]
@@ -146,8 +148,8 @@ DEFAULT_CHECKERS: tuple[Checker, ...] = (
 
 # -- reading and running -------------------------------------------------
 
-def _settings(snap: Snapshot) -> tuple[ReportSettings, str]:
-    """Settings to check with; the defaults where `report.toml` is broken (its findings say why)."""
+def _settings(snap: Snapshot) -> tuple[ReportSettings | None, str]:
+    """Settings to check with; None where `report.toml` is broken (its findings say why)."""
     try:
         raw = snap.files.read(REPORT_FILE)
     except KeyError:
@@ -156,21 +158,22 @@ def _settings(snap: Snapshot) -> tuple[ReportSettings, str]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return ReportSettings(title="", group=""), ""
+        return None, ""
     try:
         return parse_settings(text), text
     except ConfigError:
-        return ReportSettings(title="", group=""), text
+        return None, text
 
 
 def context(snap: Snapshot, settings: ReportSettings | None = None) -> CheckContext:
     """Read a snapshot for checking; broken chapters become findings, never exceptions."""
     own, text = _settings(snap)
-    settings = settings or own
+    settings = settings or own or ReportSettings(title="", group="")
     chapters, problems = read_chapter_files(snap.files, settings)
     structures = [chapter_structure(item.chapter) for item in chapters if item.chapter is not None]
     parsed = report_gaps(structures, settings.gap_id_pattern)
-    return CheckContext(snap, settings, text, chapters, structures, parsed.gaps, parsed.findings, problems)
+    return CheckContext(snap, settings, text, chapters, structures, parsed.gaps, parsed.findings, problems,
+                        config_valid=own is not None)
 
 
 def check_context(ctx: CheckContext, extra: Sequence[Checker] = ()) -> CheckResult:
