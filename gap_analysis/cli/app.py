@@ -65,9 +65,21 @@ def main(ctx: click.Context, repo: Path | None, quiet: bool, verbose: bool) -> N
 
 def _register() -> None:
     """Each command group lives in its own module; this is the list of them."""
-    from gap_analysis.cli import build_cmd, check_cmd, gaps_cmd, init_cmd, status_cmd
+    from gap_analysis.cli import (
+        build_cmd,
+        check_cmd,
+        comment_cmd,
+        diff_cmd,
+        gaps_cmd,
+        init_cmd,
+        review_cmd,
+        site_cmd,
+        status_cmd,
+        version_cmd,
+    )
 
-    for module in (build_cmd, check_cmd, gaps_cmd, init_cmd, status_cmd):
+    for module in (build_cmd, check_cmd, comment_cmd, diff_cmd, gaps_cmd, init_cmd, review_cmd, site_cmd,
+                   status_cmd, version_cmd):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,0 +1,176 @@
+"""The archive site's pages: view models in, HTML text out (Jinja2 templates under templates/site/).
+
+The pages are static and need no JavaScript: every link is relative (`root`
+is the way back to the site's top from a page), so the site works from the
+file system as well as from any static host. The services gather the data;
+this module only lays it out. Chapter HTML and redline fragments are trusted
+(made by this tool from escaped text) and marked safe here, nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import jinja2
+from markupsafe import Markup
+
+from gap_analysis.diff.formats import chapter_heading, describe, headline, side_label
+from gap_analysis.model.build import RenderedChapter, TocEntry
+from gap_analysis.model.comment import COMMENT_TYPE_NAMES, Comment
+from gap_analysis.model.diff import DiffResult
+from gap_analysis.model.gap import Gap
+from gap_analysis.render.redline_html import change_html
+
+CSS_NAME = "site.css"
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    title: str
+    group: str
+    language: str = "en"
+    updated: str = ""
+    """Date of the newest version (never the wall clock, so a rebuild is identical)."""
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    """One version as the index and every page about it names it."""
+
+    name: str
+    state: str
+    """Stage id, e.g. `sg17`."""
+    state_name: str
+    """Display form, e.g. `SG17` or `Returned by SG17`."""
+    date: str
+    meeting: str = ""
+    document: str = ""
+    purpose: str = ""
+    previous: str = ""
+    pdf: str = ""
+    """File name of the PDF inside the version's folder ("" when not built)."""
+    has_changes: bool = False
+    comments: int = 0
+    open_comments: int = 0
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    date: str
+    action: str
+    change: str
+    """e.g. `CG-COP -> SG17`."""
+    actor: str
+    meeting: str = ""
+    document: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class VersionPage:
+    entry: VersionEntry
+    review_svg: str
+    chapters: Sequence[RenderedChapter]
+    gaps: Sequence[Gap]
+    history: Sequence[HistoryRow]
+    commit: str = ""
+    editors: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class ChapterSummary:
+    label: str
+    status: str
+    words_in: int
+    words_out: int
+    sections: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    entry: VersionEntry
+    against: str
+    result: DiffResult
+    chart_svg: str
+    chapters: Sequence[ChapterSummary] = field(default_factory=tuple)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("gap_analysis.render", "templates/site"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["comment_type"] = lambda t: COMMENT_TYPE_NAMES.get(t, t)
+    return env
+
+
+def site_css() -> bytes:
+    return (resources.files("gap_analysis.render") / "templates" / "site" / CSS_NAME).read_bytes()
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def demote_headings(html: str) -> str:
+    """Chapter HTML one heading level down (h1 -> h2), under the page's own h1.
+
+    Safe on this HTML: it is made by the tool with raw HTML off, so every `<h`
+    in it is a tag (text is escaped)."""
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 1)}", html)
+
+
+def _toc(chapters: Sequence[RenderedChapter]) -> list[TocEntry]:
+    return [entry for chapter in chapters for entry in chapter.toc if entry.level <= 2]
+
+
+def _render(template: str, site: SiteInfo, root: str, title: str, current: str, **values: object) -> str:
+    return _environment().get_template(template).render(
+        site=site, root=root, page_title=title, current=current, css=f"{root}{CSS_NAME}", **values)
+
+
+def index_page(site: SiteInfo, versions: Sequence[VersionEntry]) -> str:
+    return _render("index.html.j2", site, "", "Versions", "index", versions=versions)
+
+
+def version_page(site: SiteInfo, page: VersionPage) -> str:
+    return _render("version.html.j2", site, "../../", f"{page.entry.name}", "version", page=page,
+                   entry=page.entry, toc=_toc(page.chapters),
+                   chapter_html=[(c, Markup(demote_headings(c.html))) for c in page.chapters],  # noqa: S704 - tool-made HTML
+                   review_svg=Markup(page.review_svg))  # noqa: S704 - tool-made SVG, text escaped
+
+
+def changes_page(site: SiteInfo, page: ChangesPage) -> str:
+    chapters = []
+    for chapter in page.result.changed_chapters:
+        sections: list[dict[str, object]] = []
+        for change in chapter.changes:
+            label = f"{change.section} {change.section_title}".strip()
+            if not sections or sections[-1]["label"] != label:
+                sections.append({"label": label, "changes": []})
+            changes = sections[-1]["changes"]
+            assert isinstance(changes, list)
+            changes.append({"kind": str(change.kind), "meta": describe(change), "body": change_html(change)})
+        chapters.append({"heading": chapter_heading(chapter), "status": str(chapter.status),
+                         "id": chapter.id, "sections": sections})
+    heading = f"Changes from {side_label(page.result.old)} to {side_label(page.result.new)}"
+    return _render("changes.html.j2", site, "../../", f"{page.entry.name}: changes since {page.against}",
+                   "version", page=page, entry=page.entry, heading=heading,
+                   summary=headline(page.result), redline=chapters,
+                   chart_svg=Markup(page.chart_svg))  # noqa: S704 - tool-made SVG, text escaped
+
+
+def gaps_page(site: SiteInfo, version: VersionEntry | None, gaps: Sequence[Gap]) -> str:
+    return _render("gaps.html.j2", site, "", "Gap register", "gaps", version=version, gaps=gaps)
+
+
+def comments_page(site: SiteInfo, groups: Sequence[tuple[VersionEntry, Sequence[Comment]]]) -> str:
+    return _render("comments.html.j2", site, "", "Comments and their disposition", "comments",
+                   groups=groups)
