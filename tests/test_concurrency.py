@@ -1,0 +1,148 @@
+"""Cuts under faults and concurrency, run as real processes.
+
+Faults are injected with GAP_ANALYSIS_FAULT (see services/versions.py): STEP
+ends the process abruptly (`os._exit`, no cleanup) right after STEP;
+`hang:STEP` makes it wait there so the test can SIGKILL it for real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GIT_ENV, ReportRepo
+
+JOURNAL = Path(".git") / "gap-analysis-cut.json"
+
+
+def env(fault: str = "") -> dict[str, str]:
+    values = {**os.environ, **GIT_ENV}
+    values.pop("GAP_ANALYSIS_FAULT", None)
+    if fault:
+        values["GAP_ANALYSIS_FAULT"] = fault
+    return values
+
+
+def start(repo: ReportRepo, *args: str, fault: str = "") -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "gap_analysis", "--repo", str(repo.path), *args],
+                            env=env(fault), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def run(repo: ReportRepo, *args: str, fault: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gap_analysis", "--repo", str(repo.path), *args],
+                          env=env(fault), capture_output=True, text=True, timeout=60)
+
+
+def record_commits(repo: ReportRepo, name: str) -> list[str]:
+    """Commits that added the version's record: there must never be two."""
+    out = repo.git("log", "--diff-filter=A", "--format=%H", "--", f"review/versions/{name}.toml")
+    return out.split()
+
+
+def assert_one_complete_version(repo: ReportRepo, name: str = "v0.1") -> None:
+    [commit] = record_commits(repo, name)
+    assert repo.git("rev-parse", f"{name}^{{commit}}").strip() == commit
+    assert repo.git("cat-file", "-t", name).strip() == "tag"
+    assert not (repo.path / JOURNAL).exists()
+    assert repo.git("status", "--porcelain", "--untracked-files=all").strip() == ""
+    listed = json.loads(run(repo, "version", "list", "--json").stdout)
+    assert [(r["name"], r["commit"], r["tag"]) for r in listed] == [(name, commit, "ok")]
+
+
+@pytest.mark.parametrize("step", ["locked", "after-write", "after-commit", "after-tag"])
+def test_a_cut_that_dies_after_any_step_is_completed_by_running_it_again(report_repo: ReportRepo,
+                                                                          step: str) -> None:
+    died = run(report_repo, "version", "cut", "--meeting", "CG-COP e-meeting", "--no-build", fault=step)
+    assert died.returncode == 75, died.stderr
+    assert f"after step '{step}'" in died.stderr
+    if step == "after-commit":
+        assert len(record_commits(report_repo, "v0.1")) == 1
+        assert report_repo.git("tag").strip() == ""  # died before the tag
+    if step != "locked":
+        assert (report_repo.path / JOURNAL).exists()
+    again = run(report_repo, "version", "cut", "--no-build")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("completed the cut of v0.1" if step != "locked" else "cut v0.1")
+    assert_one_complete_version(report_repo)
+    record = (report_repo.path / "review/versions/v0.1.toml").read_text()
+    if step != "locked":  # the first run's options, kept in the journal
+        assert 'meeting = "CG-COP e-meeting"' in record
+    # and a third run makes a new version, not a second v0.1
+    third = run(report_repo, "version", "cut", "--no-build")
+    assert third.returncode == 0 and "cut v0.2" in third.stdout
+    assert len(record_commits(report_repo, "v0.1")) == 1
+
+
+def test_a_pending_cut_must_be_completed_before_another(report_repo: ReportRepo) -> None:
+    assert run(report_repo, "version", "cut", "--no-build", fault="after-commit").returncode == 75
+    other = run(report_repo, "version", "cut", "v9", "--no-build")
+    assert other.returncode == 1
+    assert "interrupted cut of v0.1 is pending" in other.stderr
+    assert report_repo.git("tag").strip() == ""
+    assert run(report_repo, "version", "cut", "v0.1", "--no-build").returncode == 0
+    assert_one_complete_version(report_repo)
+
+
+def test_a_cut_killed_for_real_after_its_commit_is_completed(report_repo: ReportRepo) -> None:
+    process = start(report_repo, "version", "cut", "--no-build", fault="hang:after-commit")
+    try:
+        deadline = time.monotonic() + 30
+        while not record_commits(report_repo, "v0.1"):
+            assert time.monotonic() < deadline, "the cut never committed"
+            assert process.poll() is None
+            time.sleep(0.05)
+        # while it hangs, holding the lock, another cut is refused
+        locked = run(report_repo, "version", "cut", "--no-build")
+        assert locked.returncode == 1
+        assert f"repository is locked by pid {process.pid} since" in locked.stderr
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+    assert process.returncode == -signal.SIGKILL
+    assert report_repo.git("tag").strip() == ""
+    again = run(report_repo, "version", "cut", "--no-build")  # the dead holder's lock is taken over
+    assert again.returncode == 0, again.stderr
+    assert_one_complete_version(report_repo)
+
+
+def test_two_cuts_started_together_make_one_version(report_repo: ReportRepo) -> None:
+    for _attempt in range(3):
+        first = start(report_repo, "version", "cut", "v0.1", "--no-build")
+        second = start(report_repo, "version", "cut", "v0.1", "--no-build")
+        results = [(p.wait(60), *p.communicate()) for p in (first, second)]
+        codes = sorted(code for code, _out, _err in results)
+        assert codes == [0, 1], results
+        loser = next(err for code, _out, err in results if code == 1)
+        assert "repository is locked by" in loser or "version v0.1 already exists" in loser
+        assert_one_complete_version(report_repo)
+        if "locked" in loser:
+            break
+        # they did not overlap this time; try again on a fresh version name
+        report_repo.git("tag", "-d", "v0.1")
+        report_repo.git("rm", "-q", "review/versions/v0.1.toml")
+        report_repo.git("commit", "-q", "-m", "drop v0.1 to race again")
+
+
+def test_the_lock_names_its_holder_and_is_released_by_a_dead_one(report_repo: ReportRepo) -> None:
+    holder = start(report_repo, "version", "cut", "--no-build", fault="hang:locked")
+    try:
+        deadline = time.monotonic() + 30
+        lock = report_repo.path / ".git" / "gap-analysis.lock"
+        while not (lock.exists() and lock.read_text().startswith(str(holder.pid))):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        review = run(report_repo, "review", "submit", "v0.1")
+        assert review.returncode == 1 and f"locked by pid {holder.pid}" in review.stderr
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.communicate()
+    assert report_repo.git("status", "--porcelain", "--untracked-files=all").strip() == ""
+    assert run(report_repo, "version", "cut", "--no-build").returncode == 0
+    assert_one_complete_version(report_repo)
