@@ -72,13 +72,14 @@ def _register() -> None:
         diff_cmd,
         gaps_cmd,
         init_cmd,
+        packet_cmd,
         review_cmd,
         site_cmd,
         status_cmd,
         version_cmd,
     )
 
-    for module in (build_cmd, check_cmd, comment_cmd, diff_cmd, gaps_cmd, init_cmd, review_cmd, site_cmd,
+    for module in (build_cmd, check_cmd, comment_cmd, diff_cmd, gaps_cmd, init_cmd, packet_cmd, review_cmd, site_cmd,
                    status_cmd, version_cmd):
         for command in module.COMMANDS:
             main.add_command(command)

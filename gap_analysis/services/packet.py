@@ -1,0 +1,83 @@
+"""`packet`: the meeting PDF of a version, laid out as one document.
+
+Order: the TD-style cover (document number, meeting, Questions, source,
+title, purpose, contact block, keywords, abstract: from the version record and
+`report.toml`, a missing field is left out), the document history and
+contents, the change summary since the previous version (or the one named),
+the report, then annexes: the gap register, the redline against that version
+and the comment disposition. It goes through the build service as one HTML
+document, so page numbers run through the packet, every part has a bookmark
+from its heading, and the cache and determinism rules of `build` hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from gap_analysis.errors import RevisionError
+from gap_analysis.gitstore import GitStore
+from gap_analysis.model.build import ExtraAnnex
+from gap_analysis.model.comment import Comment
+from gap_analysis.model.progress import NO_PROGRESS, Progress
+from gap_analysis.render.packet import disposition_html, redline_html, summary_html
+from gap_analysis.render.svg import words_chart_svg
+from gap_analysis.services import comment_store
+from gap_analysis.services.build import BuildResult, build_pdf, default_output
+from gap_analysis.services.diff import diff
+from gap_analysis.services.ledger import load_ledger
+from gap_analysis.services.snapshots import resolve
+from gap_analysis.services.standing import version_extras
+
+
+@dataclass(frozen=True)
+class PacketResult:
+    path: Path
+    version: str
+    against: str
+    """The version (or revision) the changes are shown against; "" for a first version."""
+    pages: int
+    build: BuildResult
+
+
+def make_packet(store: GitStore, name: str, against: str | None = None, output: Path | None = None,
+                progress: Progress = NO_PROGRESS) -> PacketResult:
+    ledger = load_ledger(store)
+    version = ledger.version(name)
+    if version is None:
+        known = ", ".join(v.name for v in ledger.versions) or "none yet"
+        raise RevisionError(f"no version '{name}' (versions: {known})")
+    if against is None:
+        index = ledger.versions.index(version)
+        previous = ledger.version(version.previous) if version.previous else (
+            ledger.versions[index - 1] if index > 0 else None)
+        against = previous.name if previous else ""
+    elif against == name:
+        raise RevisionError(f"--against names {name} itself; name an earlier version")
+    else:
+        resolve(store, against)  # a clear error for a name that does not resolve
+    progress.phase("comparing versions", 0)
+    extras = version_extras(store, name, ledger)
+    annexes: list[ExtraAnnex] = []
+    before = ""
+    commented = [against, name] if against and ledger.version(against) else [name]
+    if against:
+        result = diff(store, against, name).result
+        chart = words_chart_svg([(f"{c.number} {c.title}".strip(), c.words_added, c.words_removed)
+                                 for c in result.changed_chapters])
+        before = summary_html(result, chart)
+        annexes.append(ExtraAnnex(f"Changes since {against} (redline)", redline_html(result), "packet-redline"))
+    groups: list[tuple[str, list[Comment]]] = [(v, comment_store.read_all(store, v)) for v in commented]
+    annexes.append(ExtraAnnex("Comment disposition", disposition_html(groups), "packet-comments"))
+    labels = dict(extras.labels)
+    if against:
+        labels["Changes shown against"] = against
+    extras = replace(extras, body_html_before=before, annexes=(*extras.annexes, *annexes), labels=labels)
+    if output is None:
+        plain = default_output(store.root, ledger.settings, resolve(store, name))
+        output = plain.with_name(plain.stem + "-packet.pdf")
+        output.parent.mkdir(parents=True, exist_ok=True)
+    progress.phase("laying out pages", 0)
+    built = build_pdf(store, name, output, extras=extras)
+    assert built.path is not None
+    return PacketResult(built.path, name, against, built.pages, built)
