@@ -146,3 +146,15 @@ def test_the_lock_names_its_holder_and_is_released_by_a_dead_one(report_repo: Re
     assert report_repo.git("status", "--porcelain", "--untracked-files=all").strip() == ""
     assert run(report_repo, "version", "cut", "--no-build").returncode == 0
     assert_one_complete_version(report_repo)
+
+
+def test_a_cut_that_dies_before_its_pdf_builds_it_on_the_rerun(report_repo: ReportRepo) -> None:
+    died = run(report_repo, "version", "cut", fault="after-tag")
+    assert died.returncode == 75
+    assert not list((report_repo.path / "dist").glob("*.pdf"))  # died before its PDF
+    again = run(report_repo, "version", "cut")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("completed the cut of v0.1")
+    pdf = Path(again.stdout.strip().splitlines()[-1])
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+    assert_one_complete_version(report_repo)

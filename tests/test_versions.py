@@ -190,3 +190,31 @@ def test_version_names_and_baselines_are_revisions(report_repo: ReportRepo, cli:
     assert none_yet.exit_code == 1 and "no version has moved on from 'sg17'" in none_yet.stderr
     typo = cli(report_repo.path, "check", "@sg71")
     assert typo.exit_code == 1 and "did you mean '@sg17'" in typo.stderr
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_a_versions_pdf_says_where_it_stands(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+    cut = cli(report_repo.path, "version", "cut", "--meeting", "CG-COP e-meeting", "--document", "CG-COP draft")
+    assert cut.exit_code == 0, cut.output
+    pdf = Path(cut.stdout.strip().splitlines()[-1])
+    assert pdf.parent == report_repo.path / "dist" and pdf.is_file()
+    text = pdf_text(pdf)
+    assert "Draft for CG-COP" in text and "DRAFT" in text
+    assert "Document history" in text and "CG-COP e-meeting" in text
+    for action, meeting in (("submit", "CG-COP e-meeting"), ("agree", "CG-COP e-meeting"),
+                            ("agree", "Geneva, 8-17 April 2025")):
+        assert cli(report_repo.path, "review", action, "v0.1", "--meeting", meeting).exit_code == 0
+    agreed = tmp_path / "agreed.pdf"
+    assert cli(report_repo.path, "build", "v0.1", "-o", str(agreed)).exit_code == 0
+    assert "Agreed by SG17, Geneva, 8-17 April 2025" in pdf_text(agreed)
+    assert cli(report_repo.path, "review", "agree", "v0.1", "--meeting", "CWG-COP, Geneva").exit_code == 0
+    published = tmp_path / "published.pdf"
+    assert cli(report_repo.path, "build", "@published", "-o", str(published)).exit_code == 0
+    final = pdf_text(published)
+    assert "Agreed by CWG-COP, CWG-COP, Geneva; published" in final
+    assert "DRAFT" not in final

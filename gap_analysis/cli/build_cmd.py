@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -9,6 +10,8 @@ import click
 from gap_analysis.cli.context import AppContext, pass_app
 from gap_analysis.model.build import BuildExtras
 from gap_analysis.services.build import VARIANTS, build_html, build_pdf
+from gap_analysis.services.snapshots import resolve
+from gap_analysis.services.standing import extras_for
 
 
 @click.command("build")
@@ -52,7 +55,10 @@ def build(app: AppContext, rev: str | None, output: Path | None, variant: str | 
       gap-analysis build HEAD~1 --strict         fail on any refused reference
     """
     store = app.store()
-    extras = BuildExtras(watermark=False) if no_watermark else None
+    # a version's PDF says where it stands today (cover, document history, no watermark once published)
+    extras = extras_for(store, resolve(store, rev).version if rev else None)
+    if no_watermark:
+        extras = replace(extras or BuildExtras(), watermark=False)
     if html_only:
         if html_path is None:
             raise click.UsageError("--html-only needs --html PATH")
