@@ -32,6 +32,7 @@ from gap_analysis.markdown.chapters import read_report
 from gap_analysis.model.build import BuildExtras, RenderedChapter
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
+from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource, SnapshotInfo
 from gap_analysis.render import (
@@ -149,7 +150,7 @@ def default_output(root: Path, settings: ReportSettings, info: SnapshotInfo) -> 
 
 def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, variant: str | None = None,
               extras: BuildExtras | None = None, *, strict: bool = False, use_cache: bool = True,
-              html_output: Path | None = None) -> BuildResult:
+              html_output: Path | None = None, progress: Progress = NO_PROGRESS) -> BuildResult:
     """Build the PDF of `rev` (None: the working tree) and return where it went.
 
     With `strict`, any refused reference or unusable content fails the build
@@ -180,7 +181,9 @@ def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, vari
         _copy_atomic(pdf_path, target)
         _save_trace(cache, context, files, prepared.key, target.name if output is None else "")
         return BuildResult(target, pages, True, prepared.key, prepared.info, warnings, html_output)
+    progress.phase("laying out pages", 0)
     output_pdf = render_pdf(prepared.document, prepared.html, prepared.images.__getitem__, variant)
+    progress.phase(f"wrote {output_pdf.pages} pages", 0)
     all_warnings = list(prepared.warnings)
     for refused in output_pdf.refused:
         all_warnings.append(Finding(refused.path or "(document)", 0, "refused-reference",

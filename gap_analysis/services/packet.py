@@ -77,7 +77,6 @@ def make_packet(store: GitStore, name: str, against: str | None = None, output: 
         plain = default_output(store.root, ledger.settings, resolve(store, name))
         output = plain.with_name(plain.stem + "-packet.pdf")
         output.parent.mkdir(parents=True, exist_ok=True)
-    progress.phase("laying out pages", 0)
-    built = build_pdf(store, name, output, extras=extras)
+    built = build_pdf(store, name, output, extras=extras, progress=progress)
     assert built.path is not None
     return PacketResult(built.path, name, against, built.pages, built)
