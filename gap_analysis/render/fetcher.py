@@ -82,7 +82,7 @@ class SnapshotFetcher(URLFetcher):  # type: ignore[misc]
             scheme = urlsplit(url).scheme or "relative"
             raise _Refusal("", f"{scheme} URLs are never fetched; only files of the report are used")
         if len(data) > self._max_bytes:
-            raise _Refusal(path, f"larger than {self._max_bytes // (1024 * 1024)} MiB")
+            raise _Refusal(path, f"larger than the limit of {self._max_bytes:,} bytes")
         return data, path
 
     @staticmethod

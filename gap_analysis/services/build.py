@@ -82,6 +82,7 @@ class _RecordingSource:
         self.read_files: dict[str, bytes] = {}
         self.missing: set[str] = set()
         self.listed: dict[str, list[str]] = {}
+        self.dropped: list[str] = []
 
     def read(self, path: str) -> bytes:
         if path not in self.read_files:
@@ -96,8 +97,12 @@ class _RecordingSource:
         return path in self.read_files or self._files.exists(path)
 
     def list(self, folder: str) -> list[str]:
+        """Only entries that can be read: a git symlink leading out of the tree is dropped (and named)."""
         if folder not in self.listed:
-            self.listed[folder] = self._files.list(folder)
+            names = self._files.list(folder)
+            kept = [name for name in names if self._files.exists(name)]
+            self.dropped.extend(name for name in names if name not in kept)
+            self.listed[folder] = kept
         return list(self.listed[folder])
 
     def trace(self) -> dict[str, object]:
@@ -116,7 +121,7 @@ def _trace_holds(files: FileSource, trace: dict[str, object]) -> bool:
         listed = trace["listed"]
         assert isinstance(reads, dict) and isinstance(missing, list) and isinstance(listed, dict)
         for folder, names in listed.items():
-            if files.list(folder) != names:
+            if [name for name in files.list(folder) if files.exists(name)] != names:
                 return False
         for path in missing:
             if files.exists(path):
@@ -265,9 +270,14 @@ def _prepare(root: Path, info: SnapshotInfo, files: _RecordingSource, variant: s
     settings = read_settings(lambda: raw)
     report = read_report(files, settings)
     paths = {chapter.path: chapter.id for chapter in report.chapters}
+    refused_files = [*files.dropped, *(_worktree_refusals(root, settings.chapter_folder, files) if info.is_worktree
+                                       else [])]
     rendered = [render_chapter(chapter, paths, settings.gap_id_pattern) for chapter in report.chapters]
-    warnings = [Finding(path, line, "content", message, Severity.WARNING)
-                for chapter in rendered for path, line, message in chapter.problems]
+    warnings = [Finding(path, 0, "refused-reference", "left out: not a regular file inside the repository "
+                        "(a symlink leading out of it, a FIFO or a device)", Severity.WARNING)
+                for path in sorted(set(refused_files))]
+    warnings += [Finding(path, line, "content", message, Severity.WARNING)
+                 for chapter in rendered for path, line, message in chapter.problems]
     gaps = _unique_gaps(rendered, warnings)
     images = _read_images(files, rendered, warnings)
     document = _document(settings, info, tuple(rendered), gaps, extras, variant, files.read_files)
@@ -275,6 +285,18 @@ def _prepare(root: Path, info: SnapshotInfo, files: _RecordingSource, variant: s
     prepared = _Prepared(info, settings, document, html, images, warnings)
     prepared.key = _cache_key(prepared, files.read_files, variant, extras)
     return prepared
+
+
+def _worktree_refusals(root: Path, folder: str, files: _RecordingSource) -> list[str]:
+    """Markdown entries on disk in the chapter folder that the snapshot refused to list."""
+    clean = folder.strip("/")
+    listed = set(files.listed.get(clean, []))
+    try:
+        entries = sorted(os.scandir(root / clean), key=lambda e: e.name)
+    except OSError:
+        return []
+    return [f"{clean}/{entry.name}" for entry in entries
+            if entry.name.endswith(".md") and f"{clean}/{entry.name}" not in listed]
 
 
 def _unique_gaps(rendered: list[RenderedChapter], warnings: list[Finding]) -> tuple[Gap, ...]:
