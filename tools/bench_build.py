@@ -1,0 +1,230 @@
+"""tools/bench build: how fast `gap-analysis build` is, against plain WeasyPrint and pandoc.
+
+Three reports, side by side in one run: the sample report (this repository's
+committed HEAD), the MASVS v1.5.0 chapters, and a generated report of about
+300 pages. For each: seconds and pages per second of `gap-analysis build`
+(cold cache), of plain WeasyPrint on the HTML that build produced, of
+`pandoc --pdf-engine=weasyprint` on the same chapters (when pandoc is
+installed), of an unchanged rebuild; peak memory; git processes spawned
+(counted through a `git` wrapper put first on PATH).
+
+Budgets: build <= 1.15 x plain WeasyPrint; unchanged rebuild <= 5% of a full
+build; a handful of git processes whatever the number of chapters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+MASVS = ROOT.parent / "shared" / "corpus" / "masvs" / "v1.5.0"
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_AUTHOR_DATE": "2025-04-01T10:00:00+00:00", "GIT_COMMITTER_DATE": "2025-04-01T10:00:00+00:00",
+}
+TOML = """[report]
+title = "{title}"
+short_title = "{short}"
+group = "Benchmark group"
+
+[[people]]
+name = "Bench Editor"
+email = "bench@example.org"
+roles = ["editor"]
+"""
+WORDS = ("standard protection children online service assurance technical framework review "
+         "interoperable privacy design report measure guidance operator content filter network "
+         "signal method evidence").split()
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    git: int = 0
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str], log: Path | None = None) -> Run:
+    """Run a process; wall time, its peak RSS, and the git processes it spawned."""
+    if log is not None:
+        log.write_text("")
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(args)}\n{stderr}")
+    git = len(log.read_text().splitlines()) if log is not None else 0
+    return Run(seconds, usage.ru_maxrss / 1024, git)
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+
+
+def _new_repo(path: Path, title: str, short: str) -> Path:
+    path.mkdir(parents=True)
+    _git(path, "init", "-q", "-b", "main")
+    (path / "report.toml").write_text(TOML.format(title=title, short=short), encoding="utf-8")
+    (path / ".gitignore").write_text("/dist/\n")
+    (path / "chapters").mkdir()
+    return path
+
+
+def _commit(path: Path) -> None:
+    _git(path, "add", "-A")
+    _git(path, "commit", "-q", "-m", "bench")
+
+
+def sample_repo(work: Path) -> Path:
+    target = work / "sample"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(target)], check=True)
+    return target
+
+
+def masvs_repo(work: Path) -> Path:
+    repo = _new_repo(work / "masvs", "OWASP Mobile Application Security Verification Standard 1.5.0", "MASVS")
+    for source in sorted(MASVS.glob("*.md")):
+        shutil.copy(source, repo / "chapters" / source.name)
+    if (MASVS / "images").is_dir():
+        shutil.copytree(MASVS / "images", repo / "chapters" / "images")
+    _commit(repo)
+    return repo
+
+
+def _paragraph(seed: int, words: int = 110) -> str:
+    return " ".join(WORDS[(seed * 7 + i * 3 + i // 5) % len(WORDS)] for i in range(words)).capitalize() + "."
+
+
+def generated_repo(work: Path, chapters: int = 24) -> Path:
+    """About 300 pages: chapters of sections with paragraphs, a table and a gap entry each."""
+    repo = _new_repo(work / "generated", "A generated report of about three hundred pages", "Generated")
+    for c in range(1, chapters + 1):
+        parts = [f"# Chapter {c}\n"]
+        for s in range(1, 9):
+            parts.append(f"## Section {c}.{s}\n")
+            parts += [_paragraph(c * 100 + s * 10 + p) + "\n" for p in range(5)]
+            parts.append("| Item | Standard | Note |\n|---|---|---|")
+            parts += [f"| {c}.{s}.{r} | ISO/IEC {27000 + r} | {_paragraph(r, 8)} |" for r in range(6)]
+            parts.append("")
+        parts.append(f"```gap\nid: G-GN-{c:02d}\narea: Area {c}\nexisting: Standard {c}\n"
+                     f"gap: {_paragraph(c, 30)}\naction: {_paragraph(c + 1, 20)}\nlead: SG17\n```\n")
+        (repo / "chapters" / f"{c:02d}-chapter-{c}.md").write_text("\n".join(parts), encoding="utf-8")
+    _commit(repo)
+    return repo
+
+
+def _pages(pdf: Path) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(pdf).pages)
+
+
+def _git_wrapper(work: Path) -> tuple[Path, Path]:
+    """A `git` first on PATH that logs each call, then runs the real one."""
+    real = shutil.which("git")
+    folder = work / "gitlog-bin"
+    folder.mkdir()
+    log = work / "git-calls.log"
+    script = folder / "git"
+    script.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    return folder, log
+
+
+PLAIN = ("import sys, weasyprint; "
+         "weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])")
+
+
+def bench(name: str, repo: Path, work: Path, env: dict[str, str], log: Path) -> dict[str, object]:
+    tool = str(VENV_BIN / "gap-analysis")
+    out, html = work / f"{name}.pdf", work / f"{name}.html"
+    shutil.rmtree(repo / "dist", ignore_errors=True)
+    full = _run([tool, "--repo", str(repo), "-q", "build", "HEAD", "-o", str(out)], repo, env, log)
+    pages = _pages(out)
+    again = _run([tool, "--repo", str(repo), "-q", "build", "HEAD", "-o", str(work / f"{name}-2.pdf")],
+                 repo, env, log)
+    _run([tool, "--repo", str(repo), "-q", "build", "HEAD", "--html", str(html), "--html-only"], repo, env)
+    plain = _run([sys.executable, "-c", PLAIN, str(html), f"{repo}/", str(work / f"{name}-plain.pdf")],
+                 repo, env)
+    row: dict[str, object] = {"name": name, "pages": pages, "build": full, "rebuild": again, "plain": plain}
+    pandoc = shutil.which("pandoc")
+    if pandoc:
+        chapters = sorted(str(p) for p in (repo / "chapters").glob("*.md"))
+        row["pandoc"] = _run([pandoc, "--pdf-engine=weasyprint", "--resource-path", str(repo / "chapters"),
+                              "-o", str(work / f"{name}-pandoc.pdf"), *chapters], repo, env)
+    return row
+
+
+def _fmt(run: object, pages: int) -> str:
+    if not isinstance(run, Run):
+        return "n/a"
+    return f"{run.seconds:7.2f} s {pages / run.seconds:6.1f} p/s"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="tools/bench build", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=["sample", "masvs", "generated"], action="append",
+                        help="bench only these reports (repeatable)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder and print it")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-build-"))
+    bin_folder, log = _git_wrapper(work)
+    env = {**os.environ, **GIT_ENV, "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}",
+           "GIT_PYTHON_GIT_EXECUTABLE": str(bin_folder / "git")}
+    makers = {"sample": sample_repo, "masvs": masvs_repo, "generated": generated_repo}
+    rows = []
+    for name in args.only or list(makers):
+        if name == "masvs" and not MASVS.is_dir():
+            print(f"note: {MASVS} not found; MASVS skipped", file=sys.stderr)
+            continue
+        print(f"benchmarking {name} ...", file=sys.stderr)
+        rows.append(bench(name, makers[name](work), work, env, log))
+    print()
+    header = (f"{'report':<10} {'pages':>5} | {'gap-analysis build':>20} | {'plain WeasyPrint':>20} | "
+              f"{'pandoc+weasyprint':>20} | {'rebuild':>8} | {'build/plain':>11} | {'rebuild/build':>13} | "
+              f"{'peak MB':>7} | {'git (build/rebuild)':>19}")
+    print(header)
+    print("-" * len(header))
+    failures = []
+    for row in rows:
+        pages = int(str(row["pages"]))
+        build, plain, again = row["build"], row["plain"], row["rebuild"]
+        assert isinstance(build, Run) and isinstance(plain, Run) and isinstance(again, Run)
+        ratio, cached = build.seconds / plain.seconds, again.seconds / build.seconds
+        print(f"{row['name']:<10} {pages:>5} | {_fmt(build, pages):>20} | {_fmt(plain, pages):>20} | "
+              f"{_fmt(row.get('pandoc'), pages):>20} | {again.seconds:6.2f} s | {ratio:10.2f}x | "
+              f"{cached:12.1%} | {build.peak_mb:7.0f} | {build.git:>9} / {again.git:<7}")
+        if ratio > 1.15:
+            failures.append(f"{row['name']}: build is {ratio:.2f}x plain WeasyPrint (budget 1.15x)")
+        if cached > 0.05:
+            failures.append(f"{row['name']}: unchanged rebuild is {cached:.1%} of a full build (budget 5%)")
+        if build.git > 8:
+            failures.append(f"{row['name']}: {build.git} git processes (budget: a handful)")
+    if not shutil.which("pandoc"):
+        print("\nnote: pandoc is not installed; its column is n/a (apt-get install pandoc to compare)")
+    print("\nbudgets: build <= 1.15x plain WeasyPrint; rebuild <= 5% of build; a handful of git processes")
+    for failure in failures:
+        print(f"over budget: {failure}")
+    if args.keep:
+        print(f"work folder: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
