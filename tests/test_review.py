@@ -354,3 +354,12 @@ def test_returned_standing_carries_the_note(repo: ReportRepo, cli: CliInvoke) ->
         assert row.event == "Returned by SG17" and "Needs a chapter on reporting tools" in row.note
     finally:
         store.close()
+
+
+def test_status_shows_the_current_version_its_state_and_meeting(repo: ReportRepo, cli: CliInvoke) -> None:
+    assert cli(repo.path, "review", "submit", "v0.1").exit_code == 0
+    data = json.loads(cli(repo.path, "status", "--json").stdout)
+    assert (data["version"], data["state"], data["meeting"]) == ("v0.1", "cg-cop", "CG-COP e-meeting")
+    assert data["standing"] == "Submitted to CG-COP"
+    text = cli(repo.path, "status").stdout
+    assert "version: v0.1, cg-cop (CG-COP e-meeting)" in text

@@ -8,10 +8,12 @@ stands today. The document-history table lists every version up to it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, HistoryRow
+from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.version import Event
 from gap_analysis.model.workflow import Workflow
 from gap_analysis.services.ledger import Ledger, load_ledger
@@ -109,3 +111,22 @@ def build_version(store: GitStore, name: str, output: Path | None = None) -> Pat
     result = build_pdf(store, name, output, extras=version_extras(store, name))
     assert result.path is not None
     return result.path
+
+
+@dataclass(frozen=True)
+class Current:
+    """The latest version, for `status`."""
+
+    name: str
+    state: str
+    meeting: str
+    standing: str
+
+
+def current_version(store: GitStore, settings: ReportSettings) -> Current | None:
+    """The latest version (by date) with its state, the meeting it is for and its standing."""
+    ledger = load_ledger(store, settings)
+    if not ledger.versions:
+        return None
+    version = ledger.versions[-1]
+    return Current(version.name, ledger.state(version.name), version.meeting, state_text(ledger, version.name))

@@ -18,6 +18,7 @@ from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.document import BlockKind, ChapterStructure
 from gap_analysis.model.finding import Severity
 from gap_analysis.services.check_chapters import read_chapter_files
+from gap_analysis.services.standing import current_version
 
 
 @dataclass(frozen=True)
@@ -134,5 +135,10 @@ def report_status(store: GitStore) -> StatusReport:
         chapters.append(ChapterStatus(chapter.number, chapter.id, chapter.path, chapter.title,
                                       chapter.owners, chapter.status,
                                       count_words(chapter_structure(chapter)), info, modified))
+    current = current_version(store, settings)
     return StatusReport(settings.title, settings.group, store.head(), current_branch(store),
-                        bool(changed), changed, chapters)
+                        bool(changed), changed, chapters,
+                        version=current.name if current else None,
+                        state=current.state if current else None,
+                        meeting=(current.meeting or None) if current else None,
+                        extra={"standing": current.standing} if current else {})
