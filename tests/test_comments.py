@@ -358,3 +358,21 @@ def test_comments_on_two_branches_merge_without_conflict(versioned: ReportRepo, 
     assert versioned.git("status", "--porcelain").strip() == ""
     listed = {c["id"] for c in json.loads(cli(versioned.path, "comment", "list", "--json").stdout)}
     assert listed == {on_alice, on_bob}
+
+
+@pytest.mark.parametrize("command", ["add", "import"])
+def test_a_refused_commit_leaves_nothing_behind(versioned: ReportRepo, cli: CliInvoke, tmp_path: Path,
+                                                command: str) -> None:
+    hook = versioned.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho refused by hook >&2\nexit 1\n")
+    hook.chmod(0o755)
+    head = versioned.head()
+    if command == "add":
+        result = cli(versioned.path, "comment", "add", "v0.1", "--chapter", "method", "--type", "ed",
+                     "--by", "P", "--text", "t")
+    else:
+        (tmp_path / "f.csv").write_bytes(form([["P", "", "2.1", "", "te", "x", "", ""]] * 3))
+        result = cli(versioned.path, "comment", "import", "v0.1", str(tmp_path / "f.csv"))
+    assert result.exit_code == 1 and "git commit failed" in result.stderr
+    assert versioned.head() == head and records(versioned) == []
+    assert versioned.git("status", "--porcelain", "-uall").strip() == ""

@@ -9,8 +9,10 @@ collision inside one run is redrawn; one on disk is refused, never overwritten).
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from gap_analysis.errors import ContentError, GapAnalysisError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
 from gap_analysis.model.finding import Finding
-from gap_analysis.records import Value, read_record, write_record
+from gap_analysis.records import Value, dumps, read_record, write_record
 
 COMMENTS_FOLDER = "review/comments"
 COMMENT_ID = re.compile(r"^c-[0-9]{14}-[0-9a-f]{6,16}$")
@@ -132,6 +134,36 @@ def write_new(store: GitStore, comment: Comment) -> str:
     relative = relative_path(comment)
     write_record(store.root / relative, to_record(comment), header=HEADER, exclusive=True)
     return relative
+
+
+def write_new_batch(store: GitStore, comments: list[Comment]) -> list[str]:
+    """Write many new records (an import): each appears whole and is never overwritten.
+
+    Unlike `write_new`, files are not fsynced one by one (10,000 fsyncs took
+    half a minute); one `os.sync()` at the end makes the batch durable. On
+    failure the files written so far are removed and the error raised.
+    """
+    written: list[str] = []
+    try:
+        for comment in comments:
+            relative = relative_path(comment)
+            target = store.root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(dumps(to_record(comment), HEADER))
+                os.link(temp, target)
+            except FileExistsError:
+                raise ContentError("record already exists", path=relative) from None
+            finally:
+                os.unlink(temp)
+            written.append(relative)
+    except BaseException:
+        remove_new(store, written)
+        raise
+    os.sync()
+    return written
 
 
 def rewrite(store: GitStore, comment: Comment) -> str:

@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from gap_analysis.errors import ContentError, RefusedError, RevisionError
-from gap_analysis.gitstore import GitStore, RepoLock, check_name, commit_paths, unstage
+from gap_analysis.gitstore import (
+    GitStore,
+    RepoLock,
+    check_name,
+    commit_new_records,
+    commit_paths,
+    unstage,
+)
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
 from gap_analysis.model.document import ChapterStructure, Section
@@ -202,32 +209,29 @@ def import_comments(store: GitStore, version_name: str, raw: bytes, name: str, *
                                  "nothing was imported", problems, path=name)
     if not planned:
         raise ContentError("the comment form has no comments", path=name)
-    written: list[str] = []
-    comments: list[Comment] = []
     with RepoLock(store):
         stage = load_ledger(store).state(version.name)
         moment, taken = now(), set[str]()
         actor = _actor(store, recorded_by)
-        try:
-            for new, structure, section in planned:
-                base = Comment(id=comment_store.new_id(moment, taken), version=version.name, chapter="",
-                               section="", section_number="", section_title="", type=new.type,
-                               member=new.member, comment=new.text, stage=stage, date=moment, line=new.line,
-                               clause=new.clause, paragraph=new.paragraph, proposal=new.proposal,
-                               observations=new.observations, recorded_by=actor)
-                comment = _placed(base, structure, section)
-                if dry_run:
-                    comments.append(comment)
-                    continue
-                written.append(comment_store.write_new(store, comment))
-                comments.append(replace(comment, path=written[-1]))
-        except BaseException:
-            comment_store.remove_new(store, written)
-            raise
-        if commit and written:
-            _commit(store, written, f"comment: import {len(written)} comment{'s' if len(written) > 1 else ''} "
-                                    f"on {version.name} from {name.rsplit('/', 1)[-1]}", new=True)
-    return comments
+        comments = [_placed(Comment(id=comment_store.new_id(moment, taken), version=version.name, chapter="",
+                                    section="", section_number="", section_title="", type=new.type,
+                                    member=new.member, comment=new.text, stage=stage, date=moment,
+                                    line=new.line, clause=new.clause, paragraph=new.paragraph,
+                                    proposal=new.proposal, observations=new.observations, recorded_by=actor),
+                            structure, section)
+                    for new, structure, section in planned]
+        if dry_run:
+            return comments
+        written = comment_store.write_new_batch(store, comments)
+        if commit:
+            message = (f"comment: import {len(written)} comment{'s' if len(written) > 1 else ''} "
+                       f"on {version.name} from {name.rsplit('/', 1)[-1]}")
+            try:
+                commit_new_records(store, written, message)
+            except BaseException:
+                comment_store.remove_new(store, written)
+                raise
+    return [replace(c, path=p) for c, p in zip(comments, written, strict=True)]
 
 
 def export_comments(store: GitStore, version_name: str) -> str:
