@@ -42,9 +42,9 @@ name = "Bench Editor"
 email = "bench@example.org"
 roles = ["editor"]
 """
-WORDS = ("standard protection children online service assurance technical framework review "
-         "interoperable privacy design report measure guidance operator content filter network "
-         "signal method evidence").split()
+WORDS = ["standard", "protection", "children", "online", "service", "assurance", "technical",
+         "framework", "review", "interoperable", "privacy", "design", "report", "measure", "guidance",
+         "operator", "content", "filter", "network", "signal", "method", "evidence"]
 
 
 @dataclass
