@@ -363,3 +363,21 @@ def test_status_shows_the_current_version_its_state_and_meeting(repo: ReportRepo
     assert data["standing"] == "Submitted to CG-COP"
     text = cli(repo.path, "status").stdout
     assert "version: v0.1, cg-cop (CG-COP e-meeting)" in text
+
+
+def test_a_new_report_can_be_taken_along_the_whole_path_by_its_first_editor(
+        tmp_path: Path, cli: CliInvoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[user]\n\tname = Ada Editor\n\temail = ada@example.org\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    folder = tmp_path / "new-report"
+    assert cli(None, "init", str(folder), "--title", "New report", "--group", "CG").exit_code == 0
+    assert cli(folder, "version", "cut", "--no-build").exit_code == 0
+    for action in ("submit", "agree", "agree", "agree"):
+        result = cli(folder, "review", action, "v0.1")
+        assert result.exit_code == 0, result.output
+        assert "by Ada Editor <ada@example.org>" in result.stdout
+    listed = json.loads(cli(folder, "version", "list", "--json").stdout)
+    assert listed[0]["state"] == "published"
