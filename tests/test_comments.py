@@ -376,3 +376,52 @@ def test_a_refused_commit_leaves_nothing_behind(versioned: ReportRepo, cli: CliI
     assert result.exit_code == 1 and "git commit failed" in result.stderr
     assert versioned.head() == head and records(versioned) == []
     assert versioned.git("status", "--porcelain", "-uall").strip() == ""
+
+
+# -- on the path and in the PDF ----------------------------------------------------------
+
+def test_agree_is_refused_while_comments_of_the_stage_are_open(versioned: ReportRepo, cli: CliInvoke) -> None:
+    draft_comment = add(cli, versioned)  # made in draft: not a comment of cg-cop
+    assert cli(versioned.path, "review", "submit", "v0.1").exit_code == 0
+    open_one = add(cli, versioned, "--section", "2.1")
+    head = versioned.head()
+    refused = cli(versioned.path, "review", "agree", "v0.1")
+    assert refused.exit_code == 1 and "1 open comment" in refused.stderr
+    assert versioned.head() == head
+    assert cli(versioned.path, "comment", "resolve", open_one, "--disposition", "accepted",
+               "--reply", "Done.").exit_code == 0
+    agreed = cli(versioned.path, "review", "agree", "v0.1")
+    assert agreed.exit_code == 0, agreed.output
+    assert draft_comment  # still open, but made at another stage
+
+
+def test_agree_with_force_records_the_note(versioned: ReportRepo, cli: CliInvoke) -> None:
+    assert cli(versioned.path, "review", "submit", "v0.1").exit_code == 0
+    add(cli, versioned)
+    assert cli(versioned.path, "review", "agree", "v0.1", "--force").exit_code == 1  # no note
+    forced = cli(versioned.path, "review", "agree", "v0.1", "--force", "--note", "Agreed at the meeting.")
+    assert forced.exit_code == 0, forced.output
+    events = sorted((versioned.path / "review" / "events").glob("*agree*.toml"))
+    data = tomllib.loads(events[-1].read_text())
+    assert data["forced"] is True and data["note"] == "Agreed at the meeting."
+    assert any(gate.startswith("no-open-comments") for gate in data["forced_gates"])
+
+
+def test_version_pdf_carries_the_disposition_annex(versioned: ReportRepo, cli: CliInvoke,
+                                                   tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    done = add(cli, versioned, "--section", "2.1", "--proposal", "Use <b>bold</b> & cite it.")
+    add(cli, versioned)
+    assert cli(versioned.path, "comment", "resolve", done, "--disposition", "accepted-modified",
+               "--reply", "Cited in 2.1 <now>.", "--in", "v0.2").exit_code == 0
+    result = cli(versioned.path, "build", "v0.1", "-o", str(tmp_path / "v0.1.pdf"))
+    assert result.exit_code == 0, result.output
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "v0.1.pdf").pages)
+    flat = " ".join(text.split())
+    assert "Comments and their disposition" in flat
+    assert "2 comments on v0.1; 1 still open." in flat
+    dense = "".join(text.split())  # table cells wrap anywhere
+    assert "Use<b>bold</b>&citeit." in dense and "Citedin2.1<now>." in dense
+    assert "accepted-modified" in dense and "v0.2" in dense and "CG-COPparticipant" in dense
+    assert "technical" in flat

@@ -38,6 +38,7 @@ from gap_analysis.model.version import Version
 from gap_analysis.render import site as pages
 from gap_analysis.render.svg import review_path_svg, words_chart_svg
 from gap_analysis.services import comment_store
+from gap_analysis.services.comment_annex import with_comments_annex
 from gap_analysis.services.diff import diff_loaded
 from gap_analysis.services.ledger import Ledger, load_ledger
 from gap_analysis.services.snapshots import Loaded, load
@@ -198,7 +199,8 @@ def default_pdf(store: GitStore, name: str, ledger: Ledger) -> bytes:
     from gap_analysis.services.build import build_pdf  # WeasyPrint loads only when building
 
     with tempfile.TemporaryDirectory(prefix="gap-analysis-site-") as temp:
-        result = build_pdf(store, name, Path(temp) / f"{name}.pdf", extras=version_extras(store, name, ledger))
+        extras = with_comments_annex(store, name, version_extras(store, name, ledger))
+        result = build_pdf(store, name, Path(temp) / f"{name}.pdf", extras=extras)
         assert result.path is not None
         return result.path.read_bytes()
 
