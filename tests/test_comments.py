@@ -425,3 +425,26 @@ def test_version_pdf_carries_the_disposition_annex(versioned: ReportRepo, cli: C
     assert "Use<b>bold</b>&citeit." in dense and "Citedin2.1<now>." in dense
     assert "accepted-modified" in dense and "v0.2" in dense and "CG-COPparticipant" in dense
     assert "technical" in flat
+
+
+def test_check_names_open_comments_that_lost_their_place(versioned: ReportRepo, cli: CliInvoke) -> None:
+    on_scope = add(cli, versioned, "--section", "scope")
+    resolved = add(cli, versioned, "--section", "scope")
+    cli(versioned.path, "comment", "resolve", resolved, "--disposition", "accepted", "--reply", "Removed.")
+    assert "comment-lost" not in cli(versioned.path, "check").stdout
+    versioned.write("chapters/02-method.md", CHAPTERS["02-method.md"].replace("## Scope", "## Coverage"))
+    result = cli(versioned.path, "check", "--json")
+    lost = [f for f in json.loads(result.stdout) if f["code"] == "comment-lost"]
+    assert len(lost) == 1 and on_scope in lost[0]["message"] and lost[0]["severity"] == "warning"
+    assert lost[0]["path"] == f"review/comments/v0.1/{on_scope}.toml"
+    assert "scope" in lost[0]["message"] and resolved not in lost[0]["message"]
+    # the version itself still has the section: checking it reports nothing lost
+    assert "comment-lost" not in cli(versioned.path, "check", "v0.1").stdout
+
+
+def test_check_reports_an_unreadable_comment_record(versioned: ReportRepo, cli: CliInvoke) -> None:
+    versioned.write("review/comments/v0.1/c-20250101000000-deadbeef.toml", "id = [broken\n")
+    result = cli(versioned.path, "check", "--json")
+    found = [f for f in json.loads(result.stdout) if f["code"] == "comment-record"]
+    assert len(found) == 1 and found[0]["path"].endswith("deadbeef.toml")
+    assert cli(versioned.path, "comment", "list").exit_code == 1

@@ -9,6 +9,7 @@ from gap_analysis.errors import ConfigError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.finding import Finding
 from gap_analysis.services.check import CheckContext, Checker, run_check_result
+from gap_analysis.services.comments import comment_findings
 from gap_analysis.services.review import review_findings
 
 
@@ -20,6 +21,21 @@ def _review_records(store: GitStore) -> Checker:
             return []
         try:
             return review_findings(store)
+        except ConfigError:
+            return []  # the working tree's report.toml is broken; `check` without REV reports it
+
+    return checker
+
+
+def _comment_places(store: GitStore) -> Checker:
+    """Open comments that lost their section in this snapshot, and unreadable comment records."""
+
+    def checker(ctx: CheckContext) -> list[Finding]:
+        # a chapter that cannot be read is reported already; its comments are not "lost"
+        complete = all(item.chapter is not None for item in ctx.chapters)
+        try:
+            return comment_findings(store, ctx.structures, ctx.snapshot.info.label,
+                                    up_to_version=ctx.snapshot.info.version, places=complete)
         except ConfigError:
             return []  # the working tree's report.toml is broken; `check` without REV reports it
 
@@ -41,7 +57,7 @@ def check(app: AppContext, rev: str | None, as_json: bool, strict: bool) -> None
     links (http, https, mailto) are never fetched. The review records are
     checked too: version and event files that cannot be read, events that
     cannot be replayed (named by file), and version tags that are missing or
-    moved.
+    moved. Open comments whose section is gone are named (`comment-lost`).
 
     Prints one line per finding, `path:line: code: message`, and a summary on
     stderr. Exits 1 when there are errors (with --strict, warnings too).
@@ -54,7 +70,7 @@ def check(app: AppContext, rev: str | None, as_json: bool, strict: bool) -> None
       gap-analysis check --strict         fail on warnings as well
     """
     store = app.store()
-    result = run_check_result(store, rev, extra=(_review_records(store),))
+    result = run_check_result(store, rev, extra=(_review_records(store), _comment_places(store)))
     if as_json:
         print_json([f.as_json() for f in result.findings])
     else:

@@ -293,14 +293,17 @@ def open_comments(store: GitStore, version_name: str, stage: str) -> list[Commen
 
 
 def comment_findings(store: GitStore, structures: Sequence[ChapterStructure], where: str,
-                     up_to_version: str | None = None) -> list[Finding]:
+                     up_to_version: str | None = None, places: bool = True) -> list[Finding]:
     """For `check`: open comments whose section is gone, and comment records that cannot be read.
 
     With `up_to_version` (checking a version), only comments on that version
-    and the versions cut before it are looked at.
+    and the versions cut before it are looked at; with `places` false (some
+    chapter could not be read), only the records are.
     """
     problems: list[Finding] = []
     comments = comment_store.read_all(store, problems=problems)
+    if not places:
+        return problems
     if up_to_version:
         ledger = load_ledger(store)
         names = [v.name for v in ledger.versions]
