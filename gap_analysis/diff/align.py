@@ -20,13 +20,25 @@ WINDOW = 12
 
 
 def equal_runs(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[Pair]:
-    """Index pairs of equal keys, in order (an LCS as difflib finds it)."""
+    """Index pairs of equal keys, in order: the common head and tail, then difflib's LCS between.
+
+    Taking the head and tail first keeps an edited block beside its unchanged
+    twin in place, where difflib alone would pair the twin with the wrong copy.
+    """
     if list(old) == list(new):
         return [(i, i) for i in range(len(old))]
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    pairs: list[Pair] = []
+    head = 0
+    while head < len(old) and head < len(new) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < len(old) - head and tail < len(new) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    pairs: list[Pair] = [(i, i) for i in range(head)]
+    middle_old, middle_new = old[head:len(old) - tail], new[head:len(new) - tail]
+    matcher = SequenceMatcher(None, middle_old, middle_new, autojunk=False)
     for i, j, size in matcher.get_matching_blocks():
-        pairs.extend((i + k, j + k) for k in range(size))
+        pairs.extend((head + i + k, head + j + k) for k in range(size))
+    pairs.extend((len(old) - tail + k, len(new) - tail + k) for k in range(tail))
     return pairs
 
 

@@ -34,6 +34,21 @@ def _family(kind: BlockKind) -> str:
     return "prose" if kind in _PROSE else str(kind)
 
 
+def block_similarity(old: Block, new: Block, *, in_place: bool = False) -> float:
+    """0..1; table rows of one width also count their equal cells (one changed cell of two).
+
+    `in_place`: the blocks stand at the same place, so a block that keeps the
+    other's words and adds to them is one edited block (see `similarity`).
+    """
+    if _family(old.kind) != _family(new.kind):
+        return 0.0
+    words = similarity(old.text, new.text, containment=in_place)
+    if old.kind is BlockKind.TABLE_ROW and len(old.cells) == len(new.cells) > 1:
+        same = sum(1 for x, y in zip(old.cells, new.cells, strict=True) if x == y)
+        return max(words, same / len(old.cells))
+    return words
+
+
 def _heading(section: Section) -> Block | None:
     first = section.blocks[0] if section.blocks else None
     return first if first is not None and first.kind is BlockKind.HEADING else None
@@ -171,9 +186,7 @@ class ChapterDiffer:
             self.emit(compare(a[ia], b[jb], place, gap_fields=self.gap_fields), j, jb, b)
         for old_range, new_range in align.gaps_between(pairs, len(a), len(b)):
             def score(x: int, y: int) -> float:
-                if _family(a[x].kind) != _family(b[y].kind):
-                    return 0.0
-                return similarity(a[x].text, b[y].text)
+                return block_similarity(a[x], b[y], in_place=True)
 
             similar = align.pair_similar(old_range, new_range, score, SIMILAR)
             for ia, jb in similar:
@@ -219,7 +232,7 @@ class ChapterDiffer:
                         other = self.pool_old[index][2]
                         if index in used or _family(other.kind) != _family(block.kind):
                             continue
-                        value = similarity(other.text, block.text)
+                        value = block_similarity(other, block)
                         if value > best:
                             best, best_index = value, index
                 if best_index >= 0:

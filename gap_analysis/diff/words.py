@@ -80,17 +80,27 @@ def _line_then_word_diff(old: str, new: str) -> WordDiff:
     return WordDiff(tuple(ops), tuple(removed), tuple(added))
 
 
-def similarity(old: str, new: str) -> float:
-    """0..1: how much of two blocks' words they share, in order (1 for equal text)."""
+def similarity(old: str, new: str, *, containment: bool = False) -> float:
+    """0..1: how much of two blocks' words they share, in order (1 for equal text).
+
+    With `containment`, a block that keeps (nearly) all the words of the other
+    and adds some, such as a short paragraph with a sentence inserted, also
+    scores high: the share of the shorter block's words that are kept.
+    """
     if old == new:
         return 1.0
     old_words, new_words = words(old), words(new)
     if not old_words or not new_words:
         return 0.0
     matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
-    if matcher.real_quick_ratio() < 0.3 or matcher.quick_ratio() < 0.3:
+    if not containment and (matcher.real_quick_ratio() < 0.3 or matcher.quick_ratio() < 0.3):
         return matcher.quick_ratio()
-    return matcher.ratio()
+    ratio = matcher.ratio()
+    shorter = min(len(old_words), len(new_words))
+    if containment and shorter >= 3:
+        kept = sum(size for _i, _j, size in matcher.get_matching_blocks())
+        return max(ratio, kept / shorter)
+    return ratio
 
 
 def title_similarity(old: str, new: str) -> float:
