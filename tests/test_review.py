@@ -320,7 +320,7 @@ def test_standing_texts_history_and_watermark(tmp_path: Path, cli: CliInvoke) ->
         steps = [("submit", ""), ("agree", "CG-COP e-meeting"), ("agree", f"SG17, {SG17_MEETING}")]
         for action, meeting in steps:
             assert cli(repo.path, "review", action, "v0.1", "--meeting", meeting).exit_code == 0
-        assert standing() == f"Agreed by SG17, SG17, {SG17_MEETING}"
+        assert standing() == f"Agreed by SG17, {SG17_MEETING}"  # the body is not named twice
         extras = version_extras(store, "v0.1")
         assert extras.state == "cwg-cop" and extras.watermark is None
         assert extras.document == "CG-COP draft"
@@ -333,7 +333,7 @@ def test_standing_texts_history_and_watermark(tmp_path: Path, cli: CliInvoke) ->
         assert state_text(ledger, "v0.2") == "Draft for CG-COP"
         rows = history_rows(ledger, "v0.2")
         assert [r.version for r in rows] == ["v0.1", "v0.2"]
-        assert rows[0].event.startswith("Agreed by CWG-COP, CWG-COP, Geneva")
+        assert rows[0].event.startswith("Agreed by CWG-COP, Geneva; published")
         assert rows[0].note == "Document CG-COP draft"
         assert [r.version for r in history_rows(ledger, "v0.1")] == ["v0.1"]
     finally:

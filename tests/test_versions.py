@@ -216,5 +216,5 @@ def test_a_versions_pdf_says_where_it_stands(report_repo: ReportRepo, cli: CliIn
     published = tmp_path / "published.pdf"
     assert cli(report_repo.path, "build", "@published", "-o", str(published)).exit_code == 0
     final = pdf_text(published)
-    assert "Agreed by CWG-COP, CWG-COP, Geneva; published" in final
+    assert "Agreed by CWG-COP, Geneva; published" in final
     assert "DRAFT" not in final

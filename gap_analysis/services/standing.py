@@ -29,6 +29,8 @@ def _stage_name(workflow: Workflow, stage_id: str) -> str:
 def _event_text(workflow: Workflow, event: Event, with_note: bool) -> str:
     source, target = _stage_name(workflow, event.from_state), _stage_name(workflow, event.to_state)
     meeting = f", {event.meeting}" if event.meeting else ""
+    if event.meeting.startswith(f"{source}, "):  # "SG17, Geneva, ..." after "Agreed by SG17"
+        meeting = f", {event.meeting.removeprefix(f'{source}, ')}"
     if event.to_state == workflow.returned:
         note = f": {event.note}" if with_note and event.note else ""
         return f"Returned by {source}{meeting}{note}"
