@@ -381,3 +381,18 @@ def test_a_new_report_can_be_taken_along_the_whole_path_by_its_first_editor(
         assert "by Ada Editor <ada@example.org>" in result.stdout
     listed = json.loads(cli(folder, "version", "list", "--json").stdout)
     assert listed[0]["state"] == "published"
+
+
+def test_open_comments_of_the_stage_hold_back_agreement(repo: ReportRepo, cli: CliInvoke) -> None:
+    assert cli(repo.path, "review", "submit", "v0.1").exit_code == 0
+    added = cli(repo.path, "comment", "add", "v0.1", "--chapter", "intro", "--type", "te",
+                "--by", "Member A", "--text", "Say which standards are in scope.")
+    assert added.exit_code == 0, added.output
+    head, count = repo.head(), len(events(repo))
+    refused = cli(repo.path, "review", "agree", "v0.1")
+    assert refused.exit_code == 1
+    assert "no-open-comments: 1 open comment(s) of cg-cop on v0.1" in refused.stderr
+    assert unchanged(repo, head, count)
+    forced = cli(repo.path, "review", "agree", "v0.1", "--force", "--note", "Comment deferred to v0.2")
+    assert forced.exit_code == 0, forced.output
+    assert state(repo, "v0.1") == "sg17"
