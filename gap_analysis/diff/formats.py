@@ -20,6 +20,7 @@ from gap_analysis.model.diff import (
     ChangeKind,
     ChapterDiff,
     DiffResult,
+    DiffStats,
     SnapshotRef,
     WordOp,
 )
@@ -44,7 +45,10 @@ def side_label(ref: SnapshotRef) -> str:
 
 
 def headline(result: DiffResult) -> str:
-    stats = result.stats
+    return stats_line(result.stats)
+
+
+def stats_line(stats: DiffStats) -> str:
     chapters = "chapter" if stats.chapters_changed == 1 else "chapters"
     return (f"{stats.chapters_changed} {chapters} changed, {stats.words_added} words added, "
             f"{stats.words_removed} words removed")

@@ -208,3 +208,54 @@ class DiffResult:
             },
             "chapters": [c.as_json() for c in self.changed_chapters],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class GapChange:
+    """A gap entry that came, went or changed between two snapshots."""
+
+    id: str
+    status: str
+    """`added`, `removed` or `changed`."""
+    chapter: str
+    section: str
+    title: str = ""
+    """The entry's `gap` field (the newer one), so a listing says what the gap is."""
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterSummary:
+    id: str
+    number: str
+    title: str
+    status: ChapterStatus
+    words_added: int
+    words_removed: int
+    sections: tuple[tuple[str, str], ...]
+    """(number, title) of each section touched."""
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryEvent:
+    """A review event recorded between the two snapshots (copied from the review records)."""
+
+    date: str
+    version: str
+    action: str
+    from_state: str
+    to_state: str
+    actor: str
+    note: str = ""
+    meeting: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSummary:
+    old: SnapshotRef
+    new: SnapshotRef
+    stats: DiffStats
+    chapters: tuple[ChapterSummary, ...]
+    gaps: tuple[GapChange, ...] = ()
+    events: tuple[SummaryEvent, ...] | None = None
+    """None when review events were not looked up (as opposed to: there were none)."""
