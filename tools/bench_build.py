@@ -148,23 +148,36 @@ PLAIN = ("import sys, weasyprint; "
          "weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])")
 
 
-def bench(name: str, repo: Path, work: Path, env: dict[str, str], log: Path) -> dict[str, object]:
+def _best(runs: list[Run]) -> Run:
+    """The fastest of the repetitions (the least disturbed by other load), with the largest peak."""
+    fastest = min(runs, key=lambda r: r.seconds)
+    return Run(fastest.seconds, max(r.peak_mb for r in runs), fastest.git)
+
+
+def bench(name: str, repo: Path, work: Path, env: dict[str, str], log: Path, repeat: int) -> dict[str, object]:
+    """Full builds (cold cache), plain WeasyPrint and pandoc interleaved `repeat` times; then rebuilds."""
     tool = str(VENV_BIN / "gap-analysis")
     out, html = work / f"{name}.pdf", work / f"{name}.html"
-    shutil.rmtree(repo / "dist", ignore_errors=True)
-    full = _run([tool, "--repo", str(repo), "-q", "build", "HEAD", "-o", str(out)], repo, env, log)
-    pages = _pages(out)
-    again = _run([tool, "--repo", str(repo), "-q", "build", "HEAD", "-o", str(work / f"{name}-2.pdf")],
-                 repo, env, log)
     _run([tool, "--repo", str(repo), "-q", "build", "HEAD", "--html", str(html), "--html-only"], repo, env)
-    plain = _run([sys.executable, "-c", PLAIN, str(html), f"{repo}/", str(work / f"{name}-plain.pdf")],
-                 repo, env)
-    row: dict[str, object] = {"name": name, "pages": pages, "build": full, "rebuild": again, "plain": plain}
     pandoc = shutil.which("pandoc")
-    if pandoc:
-        chapters = sorted(str(p) for p in (repo / "chapters").glob("*.md"))
-        row["pandoc"] = _run([pandoc, "--pdf-engine=weasyprint", "--resource-path", str(repo / "chapters"),
-                              "-o", str(work / f"{name}-pandoc.pdf"), *chapters], repo, env)
+    chapters = sorted(str(p) for p in (repo / "chapters").glob("*.md"))
+    builds, plains, pandocs, rebuilds = [], [], [], []
+    for _ in range(repeat):
+        shutil.rmtree(repo / "dist", ignore_errors=True)
+        builds.append(_run([tool, "--repo", str(repo), "-q", "build", "HEAD", "-o", str(out)], repo, env, log))
+        rebuilds.append(_run([tool, "--repo", str(repo), "-q", "build", "HEAD", "-o", str(work / f"{name}-2.pdf")],
+                             repo, env, log))
+        plains.append(_run([sys.executable, "-c", PLAIN, str(html), f"{repo}/", str(work / f"{name}-plain.pdf")],
+                           repo, env))
+        if pandoc:
+            pandocs.append(_run([pandoc, "--pdf-engine=weasyprint", "--resource-path", str(repo / "chapters"),
+                                 "-o", str(work / f"{name}-pandoc.pdf"), *chapters], repo, env))
+    if (work / f"{name}-2.pdf").read_bytes() != out.read_bytes():
+        raise SystemExit(f"{name}: the rebuild differs from the build")
+    row: dict[str, object] = {"name": name, "pages": _pages(out), "build": _best(builds),
+                              "rebuild": _best(rebuilds), "plain": _best(plains)}
+    if pandocs:
+        row["pandoc"] = _best(pandocs)
     return row
 
 
@@ -180,6 +193,7 @@ def main() -> int:
     parser.add_argument("--only", choices=["sample", "masvs", "generated"], action="append",
                         help="bench only these reports (repeatable)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder and print it")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each measurement; the fastest counts")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-build-"))
     bin_folder, log = _git_wrapper(work)
@@ -192,7 +206,7 @@ def main() -> int:
             print(f"note: {MASVS} not found; MASVS skipped", file=sys.stderr)
             continue
         print(f"benchmarking {name} ...", file=sys.stderr)
-        rows.append(bench(name, makers[name](work), work, env, log))
+        rows.append(bench(name, makers[name](work), work, env, log, max(1, args.repeat)))
     print()
     header = (f"{'report':<10} {'pages':>5} | {'gap-analysis build':>20} | {'plain WeasyPrint':>20} | "
               f"{'pandoc+weasyprint':>20} | {'rebuild':>8} | {'build/plain':>11} | {'rebuild/build':>13} | "
