@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from gap_analysis.model.people import Person
 from gap_analysis.model.version import Event, Version
@@ -49,9 +50,10 @@ class Replay:
         return found.state if found else None
 
 
-def event_order(event: Event) -> tuple[str, str]:
+def event_order(event: Event) -> tuple[datetime, str]:
     """Events replay by date, then file name (which starts with the time to the microsecond)."""
-    return (event.date.isoformat(), event.path.rsplit("/", 1)[-1])
+    moment = event.date if event.date.tzinfo else event.date.replace(tzinfo=UTC)
+    return (moment.astimezone(UTC), event.path.rsplit("/", 1)[-1])
 
 
 def resubmit_stage(workflow: Workflow, replay_states: Mapping[str, VersionState], version: Version) -> str:

@@ -396,3 +396,33 @@ def test_open_comments_of_the_stage_hold_back_agreement(repo: ReportRepo, cli: C
     forced = cli(repo.path, "review", "agree", "v0.1", "--force", "--note", "Comment deferred to v0.2")
     assert forced.exit_code == 0, forced.output
     assert state(repo, "v0.1") == "sg17"
+
+
+def test_replay_orders_events_by_time_across_time_zones_and_resubmits() -> None:
+    from datetime import datetime
+
+    from gap_analysis.model.version import Event, Version
+    from gap_analysis.model.workflow import default_workflow
+    from gap_analysis.workflow import replay, targets
+
+    workflow = default_workflow()
+    v1 = Version("v0.1", datetime.fromisoformat("2025-01-01T00:00:00+00:00"))
+    v2 = Version("v0.2", datetime.fromisoformat("2025-02-01T00:00:00+00:00"), previous="v0.1")
+
+    def event(version: str, action: str, source: str, to: str, when: str, name: str) -> Event:
+        return Event(version, action, source, to, "x", datetime.fromisoformat(when), path=f"review/events/{name}")
+
+    events = [  # listed out of order; the +05:00 submit is the earliest (05:00 UTC)
+        event("v0.1", "agree", "cg-cop", "sg17", "2025-01-01T06:00:00+00:00", "b.toml"),
+        event("v0.1", "submit", "draft", "cg-cop", "2025-01-01T10:00:00+05:00", "a.toml"),
+        event("v0.1", "return", "sg17", "returned", "2025-01-02T00:00:00+00:00", "c.toml"),
+        event("v0.2", "submit", "draft", "cg-cop", "2025-02-02T00:00:00+00:00", "d.toml"),
+    ]
+    result = replay(workflow, [v1, v2], events)
+    assert [p.event.path for p in result.problems] == []
+    assert result.states["v0.1"].state == "returned" and result.states["v0.1"].returned_from == "sg17"
+    assert result.states["v0.2"].state == "cg-cop"  # --to cg-cop is within the rules
+    assert targets(workflow, "submit", "draft", "sg17") == ("sg17", "cg-cop")
+    assert targets(workflow, "submit", "draft", "cwg-cop") == ("cwg-cop", "cg-cop", "sg17")
+    assert targets(workflow, "submit", "draft") == ("cg-cop",)
+    assert targets(workflow, "agree", "draft") == ()

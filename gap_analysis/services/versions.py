@@ -159,7 +159,7 @@ def cut(store: GitStore, request: CutRequest, builder: Builder | None = None,
                 raise RefusedError(f"an interrupted cut of {pending.name} is pending: run "
                                    f"'gap-analysis version cut {pending.name}' to complete it first")
             progress(f"completing the interrupted cut of {pending.name}")
-            request = pending
+            request = replace(pending, build=pending.build and request.build)
         return _cut_steps(store, request, builder, progress, resumed)
 
 
