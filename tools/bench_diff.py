@@ -1,0 +1,309 @@
+"""tools/bench diff: the structure-aware diff against redlines and iddiff, side by side.
+
+Pairs, in one run: a generated report of about 21,000 words with about 5% of
+its lines edited, a generated pair of about 100,000 words, and the three
+consecutive MASVS release pairs. For each pair:
+
+- ours, engine: the diff engine on parsed chapters (alignment and word diffs);
+- ours, diff: load both snapshots from git, parse, diff (what `diff` does in-process);
+- ours, command: `gap-analysis diff --format json` as a process, start-up included;
+- redlines: `Redlines(old, new).output_markdown` on the same text (all chapters joined);
+- iddiff: `iddiff old new` (its default side-by-side HTML) on the same text.
+
+Peers run in a child process with a time limit. Budgets: ours (command) at
+most a quarter of redlines' time on the 21k pair; under one second of diffing
+on the 100k pair; peak memory of the diff linear in the input (tracemalloc at
+two sizes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+MASVS = ROOT.parent / "shared" / "corpus" / "masvs"
+RELEASES = ("v1.2", "v1.3", "v1.4.2", "v1.5.0")
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_AUTHOR_DATE": "2025-04-01T10:00:00+00:00", "GIT_COMMITTER_DATE": "2025-04-01T10:00:00+00:00",
+}
+TOML = '[report]\ntitle = "Benchmark report"\ngroup = "Benchmark group"\n'
+SYLLABLES = ("ta", "ri", "co", "ne", "la", "mo", "si", "ve", "du", "pa", "ge", "lo", "ni", "ka", "sa")
+
+
+# --- generated reports ---------------------------------------------------------------------
+
+def _vocabulary(rng: random.Random) -> list[str]:
+    return sorted({"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4))) for _ in range(900)})
+
+
+def generate(words: int, seed: int) -> dict[str, str]:
+    """Chapters of about `words` words: sections, one-line paragraphs, lists and tables."""
+    rng = random.Random(seed)
+    vocab = _vocabulary(rng)
+
+    def sentence() -> str:
+        return " ".join(rng.choice(vocab) for _ in range(rng.randint(6, 16))).capitalize() + "."
+
+    chapters: dict[str, str] = {}
+    total = 0
+    number = 0
+    while total < words:
+        number += 1
+        lines = [f"# Chapter {number} {rng.choice(vocab)}", ""]
+        for s in range(rng.randint(4, 8)):
+            lines += [f"## Section {number}.{s + 1} {rng.choice(vocab)} {rng.choice(vocab)}", ""]
+            for _ in range(rng.randint(2, 5)):
+                kind = rng.random()
+                if kind < 0.7:
+                    lines += [" ".join(sentence() for _ in range(rng.randint(2, 5))), ""]
+                elif kind < 0.85:
+                    lines += [f"- {sentence()}" for _ in range(rng.randint(2, 5))] + [""]
+                else:
+                    lines += ["| Id | Name | Description |", "|---|---|---|"]
+                    lines += [f"| {number}.{s}.{r} | {rng.choice(vocab)} | {sentence()} |"
+                              for r in range(rng.randint(2, 6))] + [""]
+        text = "\n".join(lines)
+        total += len(text.split())
+        chapters[f"{number:02d}-chapter-{number}.md"] = text
+    return chapters
+
+
+def edit(chapters: dict[str, str], share: float, seed: int) -> tuple[dict[str, str], int]:
+    """About `share` of the non-blank lines edited: words changed, sentences added, lines dropped."""
+    rng = random.Random(seed)
+    vocab = _vocabulary(random.Random(seed + 1))
+    out: dict[str, str] = {}
+    edited = 0
+    for name, text in chapters.items():
+        lines = text.split("\n")
+        new_lines: list[str] = []
+        for line in lines:
+            if not line.strip() or line.startswith(("#", "|---")) or rng.random() >= share:
+                new_lines.append(line)
+                continue
+            edited += 1
+            words = line.split(" ")
+            action = rng.random()
+            if action < 0.5:
+                for _ in range(rng.randint(1, 3)):
+                    words[rng.randrange(1, len(words))] = rng.choice(vocab)
+                new_lines.append(" ".join(words))
+            elif action < 0.8:
+                new_lines.append(line + " " + " ".join(rng.choice(vocab) for _ in range(8)).capitalize() + ".")
+            elif action < 0.9 and not line.startswith("|"):
+                continue
+            else:
+                new_lines.append(line.replace(words[-1], rng.choice(vocab) + ".", 1))
+        out[name] = "\n".join(new_lines)
+    return out, edited
+
+
+# --- repositories --------------------------------------------------------------------------
+
+def _git(repo: Path, *args: str) -> str:
+    env = {**os.environ, **GIT_ENV}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def make_repo(folder: Path, versions: list[dict[str, str] | Path]) -> list[str]:
+    """A report repo with one commit per version; returns the commits."""
+    folder.mkdir(parents=True)
+    _git(folder, "init", "-q", "-b", "main")
+    (folder / "report.toml").write_text(TOML, encoding="utf-8")
+    commits = []
+    for index, version in enumerate(versions):
+        target = folder / "chapters"
+        shutil.rmtree(target, ignore_errors=True)
+        if isinstance(version, Path):
+            shutil.copytree(version, target)
+        else:
+            target.mkdir()
+            for name, text in version.items():
+                (target / name).write_text(text, encoding="utf-8")
+        _git(folder, "add", "-A")
+        _git(folder, "commit", "-q", "-m", f"version {index}")
+        commits.append(_git(folder, "rev-parse", "HEAD").strip())
+    return commits
+
+
+def joined(repo: Path, commit: str) -> str:
+    """All chapters of a commit, in order, as one text (what the peers compare)."""
+    names = _git(repo, "ls-tree", "--name-only", f"{commit}:chapters").split()
+    return "\n\n".join(_git(repo, "show", f"{commit}:chapters/{n}") for n in sorted(names)
+                       if n.endswith(".md"))
+
+
+# --- measurements --------------------------------------------------------------------------
+
+def ours_in_process(repo: Path, old: str, new: str) -> tuple[float, float, int]:
+    """(seconds of the engine alone, seconds of load + parse + diff, changes found)."""
+    from gap_analysis.diff import diff_reports
+    from gap_analysis.gitstore import GitStore
+    from gap_analysis.services.diff import diff
+
+    store = GitStore(repo)
+    try:
+        diff(store, old, new)  # warm: imports, caches of the parser
+        start = time.perf_counter()
+        outcome = diff(store, old, new)
+        whole = time.perf_counter() - start
+        start = time.perf_counter()
+        diff_reports(outcome.old_structures, outcome.new_structures, outcome.result.old,
+                     outcome.result.new)
+        engine = time.perf_counter() - start
+    finally:
+        store.close()
+    return engine, whole, sum(len(c.changes) for c in outcome.result.chapters)
+
+
+def ours_peak_memory(repo: Path, old: str, new: str) -> int:
+    from gap_analysis.gitstore import GitStore
+    from gap_analysis.services.diff import diff
+
+    store = GitStore(repo)
+    try:
+        diff(store, old, new)
+        tracemalloc.start()
+        diff(store, old, new)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    finally:
+        store.close()
+    return peak
+
+
+def ours_command(repo: Path, old: str, new: str) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([str(VENV_BIN / "gap-analysis"), "--repo", str(repo), "diff", old, new,
+                           "--format", "json"], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"gap-analysis diff failed: {done.stderr.strip()}")
+    json.loads(done.stdout)
+    return elapsed
+
+
+def peer(name: str, old_file: Path, new_file: Path, limit: float) -> float | None:
+    """Seconds the peer took in a child process, or None past `limit`."""
+    try:
+        done = subprocess.run([sys.executable, __file__, "--peer", name, str(old_file), str(new_file)],
+                              capture_output=True, text=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        return None
+    if done.returncode != 0:
+        raise SystemExit(f"{name} failed: {done.stderr.strip()[-400:]}")
+    return float(done.stdout.strip())
+
+
+def run_peer(name: str, old_file: str, new_file: str) -> None:
+    old, new = Path(old_file).read_text("utf-8"), Path(new_file).read_text("utf-8")
+    if name == "redlines":
+        from redlines import Redlines
+
+        start = time.perf_counter()
+        Redlines(old, new).output_markdown  # noqa: B018 - the property does the work
+    else:
+        from iddiff.iddiff import get_iddiff
+
+        start = time.perf_counter()
+        get_iddiff(old_file, new_file)
+    print(time.perf_counter() - start)
+
+
+# --- the table -----------------------------------------------------------------------------
+
+def _fmt(seconds: float | None, limit: float | None) -> str:
+    if seconds is None:
+        return "skipped" if limit is None else f">{limit:.0f}"
+    return f"{seconds:.3f}"
+
+
+def _ratio(a: float, b: float | None) -> str:
+    return "-" if b is None or b == 0 else f"{a / b:.3f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--peer", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--limit", type=float, default=600.0,
+                        help="seconds a peer may take on one pair before it is stopped (default 600)")
+    parser.add_argument("--quick", action="store_true", help="skip the peers on the 100k pair")
+    args = parser.parse_args()
+    if args.peer:
+        run_peer(*args.peer)
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-diff-") as temp:
+        root = Path(temp)
+        pairs: list[tuple[str, Path, str, str]] = []
+        for label, words, seed in (("generated 21k", 21_000, 1), ("generated 100k", 100_000, 2)):
+            old = generate(words, seed)
+            new, edited = edit(old, 0.06, seed)
+            lines = sum(1 for t in old.values() for line in t.split("\n") if line.strip())
+            repo = root / label.replace(" ", "-")
+            commits = make_repo(repo, [old, new])
+            pairs.append((f"{label} ({edited}/{lines} lines edited)", repo, commits[0], commits[1]))
+        if MASVS.is_dir():
+            repo = root / "masvs"
+            commits = make_repo(repo, [MASVS / r for r in RELEASES])
+            pairs += [(f"MASVS {a} -> {b}", repo, commits[i], commits[i + 1])
+                      for i, (a, b) in enumerate(zip(RELEASES, RELEASES[1:], strict=False))]
+        print(f"{'pair':<40} {'words':>15} {'engine':>8} {'diff':>8} {'command':>8} "
+              f"{'redlines':>9} {'iddiff':>8} {'diff/redl':>9} {'diff/iddf':>9} {'cmd/redl':>9}")
+        memory: list[tuple[int, int]] = []
+        verdicts: list[str] = []
+        for label, repo, old, new in pairs:
+            old_text, new_text = joined(repo, old), joined(repo, new)
+            words = f"{len(old_text.split())}/{len(new_text.split())}"
+            (root / "old.md").write_text(old_text, "utf-8")
+            (root / "new.md").write_text(new_text, "utf-8")
+            engine, whole, _count = ours_in_process(repo, old, new)
+            command = ours_command(repo, old, new)
+            skip = args.quick and "100k" in label
+            redl = None if skip else peer("redlines", root / "old.md", root / "new.md", args.limit)
+            iddf = None if skip else peer("iddiff", root / "old.md", root / "new.md", args.limit)
+            limit = None if skip else args.limit
+            print(f"{label:<40} {words:>15} {engine:>8.3f} {whole:>8.3f} {command:>8.3f} "
+                  f"{_fmt(redl, limit):>9} {_fmt(iddf, limit):>8} "
+                  f"{_ratio(whole, redl):>9} {_ratio(whole, iddf):>9} {_ratio(command, redl):>9}",
+                  flush=True)
+            if label.startswith("generated"):
+                memory.append((len(old_text.split()) + len(new_text.split()),
+                               ours_peak_memory(repo, old, new)))
+            if label.startswith("generated 21k"):
+                ok = redl is None or whole <= redl / 4
+                verdicts.append(f"21k pair: diff {whole:.3f} s in-process (command {command:.3f} s with "
+                                f"start-up) vs redlines {_fmt(redl, args.limit)} s in-process "
+                                f"(budget 1/4): {'ok' if ok else 'OVER'}")
+            if label.startswith("generated 100k"):
+                verdicts.append(f"100k pair: engine {engine:.3f} s (budget < 1 s: "
+                                f"{'ok' if engine < 1 else 'OVER'}); with reading both snapshots from git "
+                                f"and parsing them {whole:.3f} s ({'under' if whole < 1 else 'over'} 1 s)")
+        if len(memory) == 2:
+            (w1, m1), (w2, m2) = memory
+            growth = (m2 / m1) / (w2 / w1)
+            verdicts.append(f"peak memory: {m1 / 1e6:.1f} MB at {w1} words, {m2 / 1e6:.1f} MB at {w2} words; "
+                            f"memory ratio / size ratio = {growth:.2f} (1.0 = linear)")
+        print()
+        print("engine: alignment and word diffs on parsed chapters; diff: read from git + parse + engine, in-process;")
+        print("command: `gap-analysis diff --format json` as a process; times in seconds")
+        for line in verdicts:
+            print(line)
+
+
+if __name__ == "__main__":
+    main()
