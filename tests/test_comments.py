@@ -448,3 +448,12 @@ def test_check_reports_an_unreadable_comment_record(versioned: ReportRepo, cli: 
     found = [f for f in json.loads(result.stdout) if f["code"] == "comment-record"]
     assert len(found) == 1 and found[0]["path"].endswith("deadbeef.toml")
     assert cli(versioned.path, "comment", "list").exit_code == 1
+
+
+def test_status_counts_open_comments(versioned: ReportRepo, cli: CliInvoke) -> None:
+    first = add(cli, versioned)
+    add(cli, versioned)
+    cli(versioned.path, "comment", "resolve", first, "--disposition", "noted", "--reply", "Thanks.")
+    data = json.loads(cli(versioned.path, "status", "--json").stdout)
+    assert data["version"] == "v0.1" and data["open_comments"] == 1
+    assert "open comments: 1" in cli(versioned.path, "status").stdout

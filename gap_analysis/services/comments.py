@@ -292,6 +292,11 @@ def open_comments(store: GitStore, version_name: str, stage: str) -> list[Commen
     return [c for c in comment_store.read_all(store, version_name) if c.stage == stage and c.is_open]
 
 
+def count_open_comments(store: GitStore) -> int:
+    """Open comments on any version, for `status` (unreadable records are `check`'s to report)."""
+    return sum(1 for c in comment_store.read_all(store, problems=[]) if c.is_open)
+
+
 def comment_findings(store: GitStore, structures: Sequence[ChapterStructure], where: str,
                      up_to_version: str | None = None, places: bool = True) -> list[Finding]:
     """For `check`: open comments whose section is gone, and comment records that cannot be read.

@@ -18,6 +18,7 @@ from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.document import BlockKind, ChapterStructure
 from gap_analysis.model.finding import Severity
 from gap_analysis.services.check_chapters import read_chapter_files
+from gap_analysis.services.comments import count_open_comments
 from gap_analysis.services.standing import current_version
 
 
@@ -141,4 +142,5 @@ def report_status(store: GitStore) -> StatusReport:
                         version=current.name if current else None,
                         state=current.state if current else None,
                         meeting=(current.meeting or None) if current else None,
+                        open_comments=count_open_comments(store) if current else None,
                         extra={"standing": current.standing} if current else {})
