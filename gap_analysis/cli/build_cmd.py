@@ -10,6 +10,7 @@ import click
 from gap_analysis.cli.context import AppContext, pass_app
 from gap_analysis.model.build import BuildExtras
 from gap_analysis.services.build import VARIANTS, build_html, build_pdf
+from gap_analysis.services.redline import redline_pdf
 from gap_analysis.services.snapshots import resolve
 from gap_analysis.services.standing import extras_for
 
@@ -29,9 +30,13 @@ from gap_analysis.services.standing import extras_for
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the assembled HTML here (for debugging the layout).")
 @click.option("--html-only", is_flag=True, help="With --html: write only the HTML, no PDF.")
+@click.option("--redline-against", metavar="OLD",
+              help="A redline against OLD: insertions and deletions marked, change bars "
+                   "(the same PDF as `diff OLD REV --format pdf`).")
 @pass_app
 def build(app: AppContext, rev: str | None, output: Path | None, variant: str | None, no_watermark: bool,
-          strict: bool, no_cache: bool, html_path: Path | None, html_only: bool) -> None:
+          strict: bool, no_cache: bool, html_path: Path | None, html_only: bool,
+          redline_against: str | None) -> None:
     """Build the report's PDF and print its path.
 
     REV is any git revision (a commit, branch or tag); without it, the working
@@ -53,8 +58,17 @@ def build(app: AppContext, rev: str | None, output: Path | None, variant: str | 
       gap-analysis build v0.3 -o TD-v0.3.pdf     an old revision
       gap-analysis build --variant pdf/a-3u      archival, sources attached
       gap-analysis build HEAD~1 --strict         fail on any refused reference
+      gap-analysis build v0.3 --redline-against v0.2
     """
     store = app.store()
+    if redline_against is not None:
+        if html_path is not None or no_watermark:
+            raise click.UsageError("--redline-against does not go with --html or --no-watermark")
+        redlined = redline_pdf(store, redline_against, rev, output, variant=variant, strict=strict,
+                               use_cache=not no_cache)
+        app.info(f"{redlined.pages} pages, redline of {redlined.info.label} against {redline_against}")
+        click.echo(str(redlined.path))
+        return
     # a version's PDF says where it stands today (cover, document history, no watermark once published)
     extras = extras_for(store, resolve(store, rev).version if rev else None)
     if no_watermark:

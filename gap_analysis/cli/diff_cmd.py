@@ -13,9 +13,10 @@ from gap_analysis.diff import formats
 from gap_analysis.diff import summary as summary_formats
 from gap_analysis.errors import UsageError
 from gap_analysis.services.diff import DiffOutcome, diff, write_output
+from gap_analysis.services.redline import redline_pdf
 from gap_analysis.services.summary import summary
 
-DIFF_FORMATS = ("text", "md", "json", "html")
+DIFF_FORMATS = ("text", "md", "json", "html", "pdf")
 _STYLES = {
     "title": {"bold": True},
     "chapter": {"bold": True, "fg": "cyan"},
@@ -48,14 +49,17 @@ def _render(outcome: DiffOutcome, fmt: str, colour: bool) -> str:
 @click.argument("old")
 @click.argument("new", required=False)
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True,
-              help="text (coloured on a terminal), md (CriticMarkup), json, or html (a redline page).")
+              help="text (coloured on a terminal), md (CriticMarkup), json, html (a redline page) "
+                   "or pdf (the newer snapshot in full, changes marked, change bars).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--chapter", metavar="ID", help="Only this chapter (its id in either snapshot).")
+@click.option("--changed-only", is_flag=True,
+              help="pdf: only the sections that changed, with their numbers.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, as `git diff` does.")
 @pass_app
 def diff_command(app: AppContext, old: str, new: str | None, fmt: str, output: Path | None,
-                 chapter: str | None, exit_code: bool) -> None:
+                 chapter: str | None, changed_only: bool, exit_code: bool) -> None:
     """Show what changed from OLD to NEW, chapter by chapter and section by section.
 
     OLD and NEW are version names, git revisions or @stage baselines (@sg17:
@@ -70,10 +74,21 @@ def diff_command(app: AppContext, old: str, new: str | None, fmt: str, output: P
       gap-analysis diff v0.1 v0.2 --format md -o changes.md
       gap-analysis diff @sg17 HEAD --format html -o redline.html
       gap-analysis diff v0.2 --chapter method --format json
+      gap-analysis diff v0.1 v0.2 --format pdf --changed-only -o redline.pdf
       gap-analysis diff HEAD --exit-code -q   exit 1 if the working tree differs
     """
     if chapter is not None and not chapter.strip():
         raise UsageError("--chapter needs a chapter id")
+    if changed_only and fmt != "pdf":
+        raise UsageError("--changed-only goes with --format pdf")
+    if fmt == "pdf":
+        built = redline_pdf(app.store(), old, new, output, chapter=chapter, changed_only=changed_only)
+        app.info(f"wrote {built.path} ({built.pages} pages)")
+        if output is None:
+            click.echo(str(built.path))
+        if exit_code and diff(app.store(), old, new, chapter).result.has_changes:
+            click.get_current_context().exit(1)
+        return
     outcome = diff(app.store(), old, new, chapter)
     colour = output is None and fmt == "text" and sys.stdout.isatty()
     rendered = _render(outcome, fmt, colour)

@@ -100,3 +100,7 @@ class BuildExtras:
     """Trusted HTML placed before the first chapter (e.g. a redline legend)."""
     labels: dict[str, str] = field(default_factory=dict)
     """Free-form key/values shown on the cover under the standing (e.g. `Previous version`)."""
+    chapter_html: tuple[tuple[str, str], ...] = ()
+    """(chapter id, trusted HTML) replacing that chapter's rendered body: a redline of it."""
+    only_chapters: tuple[str, ...] | None = None
+    """When set, only these chapters are laid out (a redline of the changed ones)."""

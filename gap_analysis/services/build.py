@@ -13,6 +13,7 @@ history, extra annexes, overrides); everything in it is part of the cache key.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -273,6 +274,8 @@ def _prepare(root: Path, info: SnapshotInfo, files: _RecordingSource, variant: s
     refused_files = [*files.dropped, *(_worktree_refusals(root, settings.chapter_folder, files) if info.is_worktree
                                        else [])]
     rendered = [render_chapter(chapter, paths, settings.gap_id_pattern) for chapter in report.chapters]
+    if extras.chapter_html or extras.only_chapters is not None:
+        rendered = _redlined(rendered, extras)
     warnings = [Finding(path, 0, "refused-reference", "left out: not a regular file inside the repository "
                         "(a symlink leading out of it, a FIFO or a device)", Severity.WARNING)
                 for path in sorted(set(refused_files))]
@@ -285,6 +288,21 @@ def _prepare(root: Path, info: SnapshotInfo, files: _RecordingSource, variant: s
     prepared = _Prepared(info, settings, document, html, images, warnings)
     prepared.key = _cache_key(prepared, files.read_files, variant, extras)
     return prepared
+
+
+def _redlined(rendered: list[RenderedChapter], extras: BuildExtras) -> list[RenderedChapter]:
+    """Chapters with their bodies replaced by redlines; contents entries kept where the id still exists."""
+    bodies = dict(extras.chapter_html)
+    out = []
+    for chapter in rendered:
+        if extras.only_chapters is not None and chapter.id not in extras.only_chapters:
+            continue
+        html = bodies.get(chapter.id)
+        if html is not None:
+            toc = tuple(t for t in chapter.toc if f'id="{t.anchor}"' in html)
+            chapter = dataclasses.replace(chapter, html=html, toc=toc)
+        out.append(chapter)
+    return out
 
 
 def _worktree_refusals(root: Path, folder: str, files: _RecordingSource) -> list[str]:
