@@ -91,7 +91,8 @@ class Index:
         if structure is None:
             known = ", ".join(sorted(self.chapters)) or "none"
             raise ContentError(f"no chapter '{chapter_id}' in this version (chapters: {known})")
-        if not ref or ref == structure.number:
+        top = structure.sections[0].anchor if structure.sections and structure.sections[0].level == 1 else ""
+        if not ref or ref in (structure.number, top):
             return structure, None
         for section in structure.sections:
             if ref in (section.number, section.anchor) and section.level > 1:
