@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from pathlib import Path
@@ -13,9 +14,40 @@ from gap_analysis import __version__
 from gap_analysis.cli.context import AppContext
 from gap_analysis.errors import GapAnalysisError
 
+COMMAND_MODULES: dict[str, str] = {
+    "build": "build_cmd",
+    "chapter": "init_cmd",
+    "check": "check_cmd",
+    "comment": "comment_cmd",
+    "diff": "diff_cmd",
+    "gaps": "gaps_cmd",
+    "init": "init_cmd",
+    "packet": "packet_cmd",
+    "review": "review_cmd",
+    "site": "site_cmd",
+    "status": "status_cmd",
+    "summary": "diff_cmd",
+    "version": "version_cmd",
+}
+"""Each command lives in its own module under `gap_analysis.cli`; this maps names to modules.
+
+Modules are imported only when their command runs (or `--help` lists them), so
+`gap-analysis check` does not pay for loading the PDF, diff and site code.
+"""
+
 
 class _Root(click.Group):
-    """Turns every `GapAnalysisError` into one line on stderr and its exit code."""
+    """Loads commands lazily and turns every `GapAnalysisError` into one line and its exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMAND_MODULES and cmd_name not in self.commands:
+            module = importlib.import_module(f"gap_analysis.cli.{COMMAND_MODULES[cmd_name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -61,31 +93,6 @@ def main(ctx: click.Context, repo: Path | None, quiet: bool, verbose: bool) -> N
       gap-analysis diff v0.1 v0.2          what changed, section by section
     """
     ctx.obj = AppContext(repo=repo, quiet=quiet, verbose=verbose)
-
-
-def _register() -> None:
-    """Each command group lives in its own module; this is the list of them."""
-    from gap_analysis.cli import (
-        build_cmd,
-        check_cmd,
-        comment_cmd,
-        diff_cmd,
-        gaps_cmd,
-        init_cmd,
-        packet_cmd,
-        review_cmd,
-        site_cmd,
-        status_cmd,
-        version_cmd,
-    )
-
-    for module in (build_cmd, check_cmd, comment_cmd, diff_cmd, gaps_cmd, init_cmd, packet_cmd, review_cmd, site_cmd,
-                   status_cmd, version_cmd):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,51 @@
+"""The root command: lazy command modules, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+from gap_analysis.cli.app import COMMAND_MODULES, main
+from tests.conftest import CliInvoke, ReportRepo
+
+
+def test_every_command_module_is_mapped_both_ways() -> None:
+    modules = set(COMMAND_MODULES.values())
+    for module_name in modules:
+        module = importlib.import_module(f"gap_analysis.cli.{module_name}")
+        for command in module.COMMANDS:
+            assert COMMAND_MODULES.get(str(command.name)) == module_name, command.name
+    for name in COMMAND_MODULES:
+        command = main.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None and command.name == name
+
+
+def test_help_lists_every_command(cli: CliInvoke) -> None:
+    result = cli(None, "--help")
+    assert result.exit_code == 0
+    for name in COMMAND_MODULES:
+        assert f"  {name} " in result.stdout
+
+
+def test_check_does_not_load_the_pdf_engine(report_repo: ReportRepo) -> None:
+    code = ("import sys; from gap_analysis.cli.app import main; sys.argv=['gap-analysis','check'];"
+            "\ntry:\n    main()\nexcept SystemExit as e:\n    print(sorted(m for m in sys.modules if m.split('.')[0] "
+            "in ('weasyprint', 'jinja2')), e.code)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=report_repo.path, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().endswith("[] 0"), done.stdout + done.stderr
+
+
+def test_unknown_command_is_a_usage_error(cli: CliInvoke) -> None:
+    result = cli(None, "bild")
+    assert result.exit_code == 2
+    assert "bild" in result.stderr
+
+
+def test_outside_a_report_says_how_to_start(cli: CliInvoke, tmp_path: Path) -> None:
+    result = cli(tmp_path, "check")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "gap-analysis init" in result.stderr and "Traceback" not in result.stderr
