@@ -48,10 +48,13 @@ def headline(result: DiffResult) -> str:
     return stats_line(result.stats)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def stats_line(stats: DiffStats) -> str:
-    chapters = "chapter" if stats.chapters_changed == 1 else "chapters"
-    return (f"{stats.chapters_changed} {chapters} changed, {stats.words_added} words added, "
-            f"{stats.words_removed} words removed")
+    return (f"{_count(stats.chapters_changed, 'chapter')} changed, {_count(stats.words_added, 'word')} added, "
+            f"{_count(stats.words_removed, 'word')} removed")
 
 
 def describe(change: Change) -> str:

@@ -16,6 +16,7 @@ from gap_analysis.model.build import BuildExtras, HistoryRow
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.version import Event
 from gap_analysis.model.workflow import Workflow
+from gap_analysis.services.changes_annex import with_changes_annex
 from gap_analysis.services.comment_annex import with_comments_annex
 from gap_analysis.services.ledger import Ledger, load_ledger
 from gap_analysis.workflow import VersionState, resubmit_stage, targets
@@ -103,16 +104,23 @@ def version_extras(store: GitStore, name: str, ledger: Ledger | None = None) -> 
 
 
 def extras_for(store: GitStore, version: str | None) -> BuildExtras | None:
-    """For `build`: the extras of a snapshot that is a version (`SnapshotInfo.version`), else None."""
-    return with_comments_annex(store, version, version_extras(store, version)) if version else None
+    """For `build`: the extras of a snapshot that is a version (`SnapshotInfo.version`), else None.
+
+    Standing and history on the cover, the comments on it, and last the annex
+    "Changes since <previous version>".
+    """
+    if not version:
+        return None
+    ledger = load_ledger(store)
+    extras = with_comments_annex(store, version, version_extras(store, version, ledger))
+    return with_changes_annex(store, ledger, version, extras)
 
 
 def build_version(store: GitStore, name: str, output: Path | None = None) -> Path:
     """The version's PDF (under dist/ by default), with its standing on the cover."""
     from gap_analysis.services.build import build_pdf  # WeasyPrint is loaded only when building
 
-    extras = with_comments_annex(store, name, version_extras(store, name))
-    result = build_pdf(store, name, output, extras=extras)
+    result = build_pdf(store, name, output, extras=extras_for(store, name))
     assert result.path is not None
     return result.path
 

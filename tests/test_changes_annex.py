@@ -1,0 +1,67 @@
+"""Every version's PDF ends with the annex "Changes since <previous version>"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import CliInvoke, ReportRepo
+
+
+def _text(pdf: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from click.testing import CliRunner
+
+    from gap_analysis.cli.app import main
+    from tests.conftest import GIT_ENV, make_report
+
+    mp = pytest.MonkeyPatch()
+    for key, value in GIT_ENV.items():
+        mp.setenv(key, value)
+    try:
+        repo = make_report(tmp_path_factory.mktemp("annex") / "report")
+        run = CliRunner().invoke
+        assert run(main, ["--repo", str(repo.path), "version", "cut", "--no-build"]).exit_code == 0
+        method = repo.path / "chapters/02-method.md"
+        method.write_text(method.read_text().replace("priority: high", "priority: medium")
+                          .replace("The scope covers", "The scope now covers"), encoding="utf-8")
+        repo.commit("lower the priority of G-AA-01")
+        assert run(main, ["--repo", str(repo.path), "version", "cut", "--no-build"]).exit_code == 0
+        out = tmp_path_factory.mktemp("pdfs")
+        for name in ("v0.1", "v0.2"):
+            result = run(main, ["--repo", str(repo.path), "build", name, "-o", str(out / f"{name}.pdf")])
+            assert result.exit_code == 0, result.stderr
+        return out / "v0.1.pdf", out / "v0.2.pdf"
+    finally:
+        mp.undo()
+
+
+def test_second_version_ends_with_changes_since_the_first(two_versions: tuple[Path, Path]) -> None:
+    text = _text(two_versions[1])
+    assert "Changes since v0.1" in text
+    last_annex = text.rindex("Changes since v0.1")
+    assert text.rindex("Comments and their disposition") < last_annex
+    tail = text[last_annex:]
+    assert "G-AA-01" in tail and "priority" in tail
+    assert "high" in tail and "medium" in tail
+    assert "Method" in tail
+
+
+def test_first_version_has_no_changes_annex(two_versions: tuple[Path, Path]) -> None:
+    assert "Changes since" not in _text(two_versions[0])
+
+
+def test_summary_names_the_same_gap_change(report_repo: ReportRepo, cli: CliInvoke) -> None:
+    assert cli(report_repo.path, "version", "cut", "--no-build").exit_code == 0
+    method = report_repo.path / "chapters/02-method.md"
+    method.write_text(method.read_text().replace("lead: SG17", "lead: SG17 and IEEE"), encoding="utf-8")
+    report_repo.commit("widen the lead")
+    result = cli(report_repo.path, "summary", "v0.1", "--format", "md")
+    assert result.exit_code == 0
+    assert '**G-AA-01** changed' in result.stdout and '"SG17 and IEEE"' in result.stdout
