@@ -20,14 +20,15 @@ from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import ExtraAnnex
 from gap_analysis.model.comment import Comment
 from gap_analysis.model.progress import NO_PROGRESS, Progress
-from gap_analysis.render.packet import disposition_html, redline_html, summary_html
-from gap_analysis.render.svg import words_chart_svg
+from gap_analysis.render.packet import disposition_html, redline_html, summary_section
+from gap_analysis.render.summary_html import summary_html
 from gap_analysis.services import comment_store
 from gap_analysis.services.build import BuildResult, build_pdf, default_output
 from gap_analysis.services.diff import diff
 from gap_analysis.services.ledger import load_ledger
 from gap_analysis.services.snapshots import resolve
 from gap_analysis.services.standing import version_extras
+from gap_analysis.services.summary import summary_of
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,10 @@ def make_packet(store: GitStore, name: str, against: str | None = None, output: 
     before = ""
     commented = [against, name] if against and ledger.version(against) else [name]
     if against:
-        result = diff(store, against, name).result
-        chart = words_chart_svg([(f"{c.number} {c.title}".strip(), c.words_added, c.words_removed)
-                                 for c in result.changed_chapters])
-        before = summary_html(result, chart)
-        annexes.append(ExtraAnnex(f"Changes since {against} (redline)", redline_html(result), "packet-redline"))
+        outcome = diff(store, against, name)
+        before = summary_section(f"Changes since {against}", summary_html(summary_of(outcome, ledger.events)))
+        annexes.append(ExtraAnnex(f"Changes since {against} (redline)", redline_html(outcome.result),
+                                  "packet-redline"))
     groups: list[tuple[str, list[Comment]]] = [(v, comment_store.read_all(store, v)) for v in commented]
     annexes.append(ExtraAnnex("Comment disposition", disposition_html(groups), "packet-comments"))
     labels = dict(extras.labels)
