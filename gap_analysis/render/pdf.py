@@ -14,7 +14,9 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
+import pydyf  # type: ignore[import-untyped]
 import weasyprint
 
 from gap_analysis.errors import RenderError
@@ -38,6 +40,36 @@ class _Capture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+_ONCE: dict[type, type] = {}
+
+
+def _serialize_once(cls: type) -> type:
+    """A subclass of a pydyf stream class whose bytes are computed (and compressed) once.
+
+    pydyf computes the content-derived PDF identifier by serialising every
+    object a second time, recompressing every stream at level 9; caching the
+    bytes makes a deterministic identifier cost a hash instead of a second
+    compression of the whole document.
+    """
+    if cls not in _ONCE:
+        compute = cls.data.fget  # type: ignore[attr-defined]
+
+        class Once(cls):  # type: ignore[misc]
+            @cached_property
+            def data(self) -> bytes:
+                return bytes(compute(self))
+
+        _ONCE[cls] = Once
+    return _ONCE[cls]
+
+
+def _finish(_document: object, pdf: pydyf.PDF) -> None:
+    """Called by WeasyPrint just before the PDF is written: cache every stream's bytes."""
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and type(obj) not in _ONCE.values():
+            obj.__class__ = _serialize_once(type(obj))
 
 
 @contextmanager
@@ -83,6 +115,7 @@ def render_pdf(document: Document, html: str, read: Callable[[str], bytes],
                 pdf_identifier=identifier,
                 custom_metadata=True,
                 attachments=attachments,
+                finisher=_finish,
             )
         except Exception as exc:  # noqa: BLE001
             raise RenderError(f"the PDF could not be written: {type(exc).__name__}: {exc}") from None
