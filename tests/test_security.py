@@ -163,6 +163,17 @@ def test_symlinked_chapter_pointing_outside(report_repo: ReportRepo, cli: CliInv
     _assert_clean(committed)
 
 
+def test_cached_rebuild_still_names_a_new_symlinked_chapter(report_repo: ReportRepo, cli: CliInvoke,
+                                                           outside: Path) -> None:
+    report_repo.write("notes.txt", "makes the tree dirty before the first build\n")
+    assert cli(report_repo.path, "build").exit_code == 0
+    assert "from cache" in cli(report_repo.path, "build").stderr
+    os.symlink(outside / "secret.md", report_repo.path / "chapters" / "03-secret.md")
+    result = cli(report_repo.path, "build")
+    assert result.exit_code == 0 and "chapters/03-secret.md: refused-reference: left out" in result.stderr
+    _assert_clean(Path(result.stdout.strip()))
+
+
 def test_fifo_in_the_working_tree(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
     figures = report_repo.path / "chapters" / "figures"
     figures.mkdir(parents=True)

@@ -84,6 +84,8 @@ class _RecordingSource:
         self.missing: set[str] = set()
         self.listed: dict[str, list[str]] = {}
         self.dropped: list[str] = []
+        self.refused_on_disk: dict[str, list[str]] = {}
+        """Working tree only: chapter-folder entries on disk the snapshot would not list."""
 
     def read(self, path: str) -> bytes:
         if path not in self.read_files:
@@ -111,6 +113,7 @@ class _RecordingSource:
             "read": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(self.read_files.items())},
             "missing": sorted(self.missing),
             "listed": {folder: names for folder, names in sorted(self.listed.items())},
+            "refused_on_disk": self.refused_on_disk,
         }
 
 
@@ -215,6 +218,10 @@ def _serve_from_trace(root: Path, cache: Path, context: str, files: FileSource, 
         return None
     if not _trace_holds(files, record):
         return None
+    for folder, refused in dict(record.get("refused_on_disk") or {}).items():
+        listed = record["listed"].get(folder, [])
+        if _on_disk_refusals(root, folder, listed) != refused:
+            return None
     hit = _cache_get(cache, key)
     if hit is None:
         return None
@@ -306,9 +313,15 @@ def _redlined(rendered: list[RenderedChapter], extras: BuildExtras) -> list[Rend
 
 
 def _worktree_refusals(root: Path, folder: str, files: _RecordingSource) -> list[str]:
-    """Markdown entries on disk in the chapter folder that the snapshot refused to list."""
+    """Markdown entries on disk in the chapter folder that the snapshot refused to list (recorded)."""
     clean = folder.strip("/")
-    listed = set(files.listed.get(clean, []))
+    refused = _on_disk_refusals(root, clean, files.listed.get(clean, []))
+    files.refused_on_disk[clean] = refused
+    return refused
+
+
+def _on_disk_refusals(root: Path, clean: str, listed_names: list[str]) -> list[str]:
+    listed = set(listed_names)
     try:
         entries = sorted(os.scandir(root / clean), key=lambda e: e.name)
     except OSError:
@@ -408,6 +421,7 @@ def _cache_key(prepared: _Prepared, read_files: dict[str, bytes], variant: str |
         "inputs": sorted((path, hashlib.sha256(data).hexdigest()) for path, data in read_files.items()),
         "html": hashlib.sha256(prepared.html.encode("utf-8")).hexdigest(),
         "commit": prepared.info.commit or "",
+        "warnings": [str(w) for w in prepared.warnings],
     }
     digest.update(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
     return digest.hexdigest()
