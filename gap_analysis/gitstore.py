@@ -100,7 +100,7 @@ class GitTreeSource:
         clean = normalize(path)
         return bool(clean) and self._entry(clean or "") is not None
 
-    def list(self, folder: str) -> list[str]:
+    def _blobs(self, folder: str) -> list[str]:
         try:
             tree = self._tree[folder] if folder else self._tree
         except KeyError:
@@ -108,6 +108,12 @@ class GitTreeSource:
         if not isinstance(tree, Tree):
             return []
         return sorted(f"{folder}/{b.name}" if folder else b.name for b in tree.blobs)
+
+    def refused(self, folder: str) -> list[str]:
+        return [path for path in self._blobs(folder) if self._entry(path) is None]
+
+    def list(self, folder: str) -> list[str]:
+        return [path for path in self._blobs(folder) if self._entry(path) is not None]
 
 
 class WorkTreeSource:
@@ -140,7 +146,8 @@ class WorkTreeSource:
     def exists(self, path: str) -> bool:
         return self._file(path) is not None
 
-    def list(self, folder: str) -> list[str]:
+    def _entries(self, folder: str) -> list[str]:
+        """Names on disk directly in `folder` that are not folders (after following links)."""
         clean = normalize(folder) if folder else ""
         if clean is None:
             return []
@@ -148,7 +155,13 @@ class WorkTreeSource:
         if not base.is_dir():
             return []
         prefix = f"{clean}/" if clean else ""
-        return sorted(prefix + p.name for p in base.iterdir() if self._file(prefix + p.name))
+        return sorted(prefix + p.name for p in base.iterdir() if not p.is_dir())
+
+    def refused(self, folder: str) -> list[str]:
+        return [path for path in self._entries(folder) if not self._file(path)]
+
+    def list(self, folder: str) -> list[str]:
+        return [path for path in self._entries(folder) if self._file(path)]
 
 
 class GitStore:

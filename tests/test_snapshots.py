@@ -11,7 +11,7 @@ from gap_analysis.errors import RevisionError
 from gap_analysis.gitstore import GitStore, check_revision_syntax
 from gap_analysis.model.paths import normalize
 from gap_analysis.services.snapshots import load
-from tests.conftest import ReportRepo
+from tests.conftest import CliInvoke, ReportRepo
 
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "../x", "a/../../x", "a\\b", "c:/x", "a\0b", ""])
@@ -92,3 +92,19 @@ def test_last_changes_in_one_pass(report_repo: ReportRepo) -> None:
     assert changes["chapters/02-method.md"].commit == second
     assert changes["chapters/01-intro.md"].commit != second
     assert changes["chapters/01-intro.md"].author == "Test Editor"
+
+
+def test_refused_entries_are_named_not_listed(report_repo: ReportRepo, tmp_path: Path, cli: CliInvoke) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Outside\n")
+    os.symlink(outside, report_repo.path / "chapters" / "09-leak.md")
+    commit = report_repo.commit("a chapter that is a link out of the repository")
+    store = GitStore(report_repo.path)
+    for source in (store.worktree_source(), store.tree_source(commit)):
+        assert "chapters/09-leak.md" not in source.list("chapters")
+        assert source.refused("chapters") == ["chapters/09-leak.md"]
+    # Reading the old revision, every command sees three chapters and no internal error.
+    for args in (("check", commit), ("gaps", commit), ("status",)):
+        result = cli(report_repo.path, *args)
+        assert "internal error" not in result.stderr, (args, result.stderr)
+        assert result.exit_code == 0, (args, result.stderr)

@@ -22,10 +22,14 @@ class FileSource(Protocol):
         """Whether `path` is a regular file of the snapshot."""
         ...
 
+    def refused(self, folder: str) -> list[str]:
+        """Entries directly in `folder` that are there but not served (a symlink leading out of
+        the repository, a FIFO, a device), sorted, so a build can name what it left out."""
+        ...
+
     def list(self, folder: str) -> list[str]:
         """Repository-relative paths of the regular files directly in `folder`, sorted."""
         ...
-
 
 @dataclass(frozen=True, slots=True)
 class SnapshotInfo:

@@ -83,9 +83,7 @@ class _RecordingSource:
         self.read_files: dict[str, bytes] = {}
         self.missing: set[str] = set()
         self.listed: dict[str, list[str]] = {}
-        self.dropped: list[str] = []
-        self.refused_on_disk: dict[str, list[str]] = {}
-        """Working tree only: chapter-folder entries on disk the snapshot would not list."""
+        self.refused_entries: dict[str, list[str]] = {}
 
     def read(self, path: str) -> bytes:
         if path not in self.read_files:
@@ -99,21 +97,21 @@ class _RecordingSource:
     def exists(self, path: str) -> bool:
         return path in self.read_files or self._files.exists(path)
 
-    def list(self, folder: str) -> list[str]:
-        """Only entries that can be read: a git symlink leading out of the tree is dropped (and named)."""
-        if folder not in self.listed:
-            names = self._files.list(folder)
-            kept = [name for name in names if self._files.exists(name)]
-            self.dropped.extend(name for name in names if name not in kept)
-            self.listed[folder] = kept
-        return list(self.listed[folder])
+    def refused(self, folder: str) -> list[str]:
+        if folder not in self.refused_entries:
+            self.refused_entries[folder] = self._files.refused(folder)
+        return list(self.refused_entries[folder])
 
+    def list(self, folder: str) -> list[str]:
+        if folder not in self.listed:
+            self.listed[folder] = self._files.list(folder)
+        return list(self.listed[folder])
     def trace(self) -> dict[str, object]:
         return {
             "read": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(self.read_files.items())},
             "missing": sorted(self.missing),
             "listed": {folder: names for folder, names in sorted(self.listed.items())},
-            "refused_on_disk": self.refused_on_disk,
+            "refused": {folder: names for folder, names in sorted(self.refused_entries.items())},
         }
 
 
@@ -124,8 +122,12 @@ def _trace_holds(files: FileSource, trace: dict[str, object]) -> bool:
         missing = trace["missing"]
         listed = trace["listed"]
         assert isinstance(reads, dict) and isinstance(missing, list) and isinstance(listed, dict)
+        refused = trace.get("refused") or {}
+        assert isinstance(refused, dict)
+        if any(files.refused(folder) != names for folder, names in refused.items()):
+            return False
         for folder, names in listed.items():
-            if [name for name in files.list(folder) if files.exists(name)] != names:
+            if files.list(folder) != names:
                 return False
         for path in missing:
             if files.exists(path):
@@ -218,10 +220,6 @@ def _serve_from_trace(root: Path, cache: Path, context: str, files: FileSource, 
         return None
     if not _trace_holds(files, record):
         return None
-    for folder, refused in dict(record.get("refused_on_disk") or {}).items():
-        listed = record["listed"].get(folder, [])
-        if _on_disk_refusals(root, folder, listed) != refused:
-            return None
     hit = _cache_get(cache, key)
     if hit is None:
         return None
@@ -278,8 +276,7 @@ def _prepare(root: Path, info: SnapshotInfo, files: _RecordingSource, variant: s
     settings = read_settings(lambda: raw)
     report = read_report(files, settings)
     paths = {chapter.path: chapter.id for chapter in report.chapters}
-    refused_files = [*files.dropped, *(_worktree_refusals(root, settings.chapter_folder, files) if info.is_worktree
-                                       else [])]
+    refused_files = [path for path in files.refused(settings.chapter_folder.strip("/")) if path.endswith(".md")]
     rendered = [render_chapter(chapter, paths, settings.gap_id_pattern) for chapter in report.chapters]
     if extras.chapter_html or extras.only_chapters is not None:
         rendered = _redlined(rendered, extras)
@@ -310,24 +307,6 @@ def _redlined(rendered: list[RenderedChapter], extras: BuildExtras) -> list[Rend
             chapter = dataclasses.replace(chapter, html=html, toc=toc)
         out.append(chapter)
     return out
-
-
-def _worktree_refusals(root: Path, folder: str, files: _RecordingSource) -> list[str]:
-    """Markdown entries on disk in the chapter folder that the snapshot refused to list (recorded)."""
-    clean = folder.strip("/")
-    refused = _on_disk_refusals(root, clean, files.listed.get(clean, []))
-    files.refused_on_disk[clean] = refused
-    return refused
-
-
-def _on_disk_refusals(root: Path, clean: str, listed_names: list[str]) -> list[str]:
-    listed = set(listed_names)
-    try:
-        entries = sorted(os.scandir(root / clean), key=lambda e: e.name)
-    except OSError:
-        return []
-    return [f"{clean}/{entry.name}" for entry in entries
-            if entry.name.endswith(".md") and f"{clean}/{entry.name}" not in listed]
 
 
 def _unique_gaps(rendered: list[RenderedChapter], warnings: list[Finding]) -> tuple[Gap, ...]:
