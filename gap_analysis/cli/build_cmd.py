@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from gap_analysis.cli.context import AppContext, pass_app
+from gap_analysis.cli.progress import progress_for
 from gap_analysis.model.build import BuildExtras
 from gap_analysis.services.build import VARIANTS, build_html, build_pdf
 from gap_analysis.services.redline import redline_pdf
@@ -78,8 +79,9 @@ def build(app: AppContext, rev: str | None, output: Path | None, variant: str | 
             raise click.UsageError("--html-only needs --html PATH")
         click.echo(str(build_html(store, rev, html_path, extras)))
         return
-    result = build_pdf(store, rev, output, variant, extras, strict=strict, use_cache=not no_cache,
-                       html_output=html_path)
+    with progress_for(app) as progress:
+        result = build_pdf(store, rev, output, variant, extras, strict=strict, use_cache=not no_cache,
+                           html_output=html_path, progress=progress)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     app.info(f"{result.pages} pages, {result.info.label}" + (" (from cache)" if result.cached else ""))

@@ -41,8 +41,8 @@ def to_html(document: Document) -> str:
 
 
 def render_pdf(document: Document, html: str, read: Callable[[str], bytes],
-               variant: str | None = None) -> PdfOutput:
+               variant: str | None = None, laid_out_pages: Callable[[int], None] | None = None) -> PdfOutput:
     """Lay out `html` and write the PDF; see `render.pdf.render_pdf`."""
     from gap_analysis.render.pdf import render_pdf as _render_pdf
 
-    return _render_pdf(document, html, read, variant)
+    return _render_pdf(document, html, read, variant, laid_out_pages)

@@ -89,8 +89,11 @@ def _captured() -> Iterator[_Capture]:
 
 
 def render_pdf(document: Document, html: str, read: Callable[[str], bytes],
-               variant: str | None = None) -> PdfOutput:
-    """Lay out `html` (made from `document` by `assemble.to_html`) and write the PDF bytes."""
+               variant: str | None = None, laid_out_pages: Callable[[int], None] | None = None) -> PdfOutput:
+    """Lay out `html` (made from `document` by `assemble.to_html`) and write the PDF bytes.
+
+    `laid_out_pages` is told the page count between layout and writing (for progress).
+    """
     if variant is not None and variant not in VARIANTS:
         raise RenderError(f"unknown PDF variant '{variant}' (known: {', '.join(VARIANTS)})")
     fetcher = SnapshotFetcher(read)
@@ -99,6 +102,8 @@ def render_pdf(document: Document, html: str, read: Callable[[str], bytes],
             laid_out = weasyprint.HTML(string=html, base_url=SNAPSHOT_BASE, url_fetcher=fetcher).render()
         except Exception as exc:  # noqa: BLE001 - WeasyPrint raises many types; report one line
             raise RenderError(f"the PDF could not be laid out: {type(exc).__name__}: {exc}") from None
+        if laid_out_pages is not None:
+            laid_out_pages(len(laid_out.pages))
         laid_out.metadata.attachments = []
         for page in laid_out.pages:
             page.links[:] = [link for link in page.links if link[0] != "attachment"]

@@ -192,9 +192,9 @@ def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, vari
         _copy_atomic(pdf_path, target)
         _save_trace(cache, context, files, prepared.key, target.name if output is None else "")
         return BuildResult(target, pages, True, prepared.key, prepared.info, warnings, html_output)
-    progress.phase("laying out pages", 0)
-    output_pdf = render_pdf(prepared.document, prepared.html, prepared.images.__getitem__, variant)
-    progress.phase(f"wrote {output_pdf.pages} pages", 0)
+    progress.phase(f"laying out {len(prepared.document.chapters)} chapters", 0)
+    output_pdf = render_pdf(prepared.document, prepared.html, prepared.images.__getitem__, variant,
+                            laid_out_pages=lambda pages: progress.phase(f"writing {pages} pages", 0))
     all_warnings = list(prepared.warnings)
     for refused in output_pdf.refused:
         all_warnings.append(Finding(refused.path or "(document)", 0, "refused-reference",
