@@ -11,9 +11,7 @@ from gap_analysis.cli.context import AppContext, pass_app
 from gap_analysis.cli.progress import progress_for
 from gap_analysis.model.build import BuildExtras
 from gap_analysis.services.build import VARIANTS, build_html, build_pdf
-from gap_analysis.services.redline import redline_pdf
 from gap_analysis.services.snapshots import resolve
-from gap_analysis.services.standing import extras_for
 
 
 @click.command("build")
@@ -65,13 +63,20 @@ def build(app: AppContext, rev: str | None, output: Path | None, variant: str | 
     if redline_against is not None:
         if html_path is not None or no_watermark:
             raise click.UsageError("--redline-against does not go with --html or --no-watermark")
+        from gap_analysis.services.redline import redline_pdf  # the diff engine only when asked for
+
         redlined = redline_pdf(store, redline_against, rev, output, variant=variant, strict=strict,
                                use_cache=not no_cache)
         app.info(f"{redlined.pages} pages, redline of {redlined.info.label} against {redline_against}")
         click.echo(str(redlined.path))
         return
     # a version's PDF says where it stands today (cover, document history, no watermark once published)
-    extras = extras_for(store, resolve(store, rev).version if rev else None)
+    version = resolve(store, rev).version if rev else None
+    extras = None
+    if version:
+        from gap_analysis.services.standing import extras_for  # review records only for versions
+
+        extras = extras_for(store, version)
     if no_watermark:
         extras = replace(extras or BuildExtras(), watermark=False)
     if html_only:

@@ -13,7 +13,6 @@ from gap_analysis.diff import formats
 from gap_analysis.diff import summary as summary_formats
 from gap_analysis.errors import UsageError
 from gap_analysis.services.diff import DiffOutcome, diff, write_output
-from gap_analysis.services.redline import redline_pdf
 from gap_analysis.services.summary import summary
 
 DIFF_FORMATS = ("text", "md", "json", "html", "pdf")
@@ -82,6 +81,8 @@ def diff_command(app: AppContext, old: str, new: str | None, fmt: str, output: P
     if changed_only and fmt != "pdf":
         raise UsageError("--changed-only goes with --format pdf")
     if fmt == "pdf":
+        from gap_analysis.services.redline import redline_pdf  # the PDF engine only when asked for
+
         built = redline_pdf(app.store(), old, new, output, chapter=chapter, changed_only=changed_only)
         app.info(f"wrote {built.path} ({built.pages} pages)")
         if output is None:
