@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from gap_analysis.errors import ContentError
@@ -9,6 +12,7 @@ from gap_analysis.markdown.chapters import derived_id, read_chapter
 from gap_analysis.markdown.gaps import report_gaps
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.document import BlockKind
+from tests.conftest import CliInvoke, make_report
 
 
 @pytest.mark.parametrize(("text", "line", "message"), [
@@ -102,3 +106,25 @@ def test_gap_entry_that_is_not_a_mapping() -> None:
     parsed = report_gaps([structure], r"G-[A-Z]{2}-[0-9]{2}")
     assert parsed.gaps == ()
     assert parsed.findings[0].code == "gap-yaml" and parsed.findings[0].line == 3
+
+
+def test_footnote_definitions_stay_in_their_section() -> None:
+    body = ("# T\n\n## First\n\nA claim.[^1]\n\n[^1]: The source of the claim.\n\n"
+            "## Second\n\nAnother claim.[^2]\n\n[^2]: Another source.\n\n## Third\n\nPlain.\n")
+    structure = chapter_structure(read_chapter("chapters/01-t.md", body.encode(), "1", False))
+    notes = {s.number: [b.text for b in s.blocks if b.kind is BlockKind.FOOTNOTE] for s in structure.sections}
+    assert notes == {"1": [], "1.1": ["The source of the claim."], "1.2": ["Another source."], "1.3": []}
+    for section in structure.sections:
+        assert [b.line for b in section.blocks] == sorted(b.line for b in section.blocks)
+
+
+def test_a_changed_footnote_is_reported_in_its_section(tmp_path: Path, cli: CliInvoke) -> None:
+    body = ("---\nid: notes\n---\n# Notes\n\n## First\n\nA claim.[^1]\n\n[^1]: The old source.\n\n"
+            "## Second\n\nMore text.\n")
+    repo = make_report(tmp_path / "r", {"01-notes.md": body})
+    repo.write("chapters/01-notes.md", body.replace("The old source.", "The new source."))
+    result = cli(repo.path, "diff", "HEAD", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    changes = json.loads(result.stdout)["chapters"][0]["changes"]
+    assert [(c["section"], c["block"], c["removed"], c["added"]) for c in changes] == [
+        ("1.1", "footnote", ["old"], ["new"])]

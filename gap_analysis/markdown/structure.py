@@ -7,6 +7,8 @@ targets kept, so a change of formatting alone shows as one.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from markdown_it.token import Token
 
 from gap_analysis.markdown.engine import parse
@@ -158,6 +160,7 @@ def chapter_structure(chapter: Chapter) -> ChapterStructure:
         elif kind == "hr":
             blocks.append(Block(BlockKind.RULE, "---", start, end, source=_source(body_lines, offset, start, end)))
     flush()
+    sections = _footnotes_in_place(sections)
     return ChapterStructure(chapter.id, chapter.path, chapter.number, chapter.title,
                             tuple(sections), tuple(links))
 
@@ -173,3 +176,26 @@ def _gap_id(text: str) -> str:
         if stripped.startswith("id:"):
             return stripped[3:].strip().strip("'\"")
     return ""
+
+
+def _footnotes_in_place(sections: list[Section]) -> list[Section]:
+    """Footnote definitions in the section where they are written, in line order.
+
+    markdown-it gathers footnotes at the end of the token stream, so they would
+    otherwise all land in the chapter's last section; a changed footnote must be
+    reported where its definition stands.
+    """
+    notes = [b for s in sections for b in s.blocks if b.kind is BlockKind.FOOTNOTE]
+    if not notes:
+        return sections
+    starts = [s.line for s in sections]
+    homes: dict[int, list[Block]] = {}
+    for note in notes:
+        index = max((i for i, start in enumerate(starts) if start <= note.line), default=0)
+        homes.setdefault(index, []).append(note)
+    placed = []
+    for index, section in enumerate(sections):
+        kept = [b for b in section.blocks if b.kind is not BlockKind.FOOTNOTE]
+        blocks = sorted([*kept, *homes.get(index, [])], key=lambda b: b.line)
+        placed.append(replace(section, blocks=tuple(blocks)))
+    return placed
