@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from gap_analysis.errors import ContentError
@@ -29,14 +30,32 @@ def is_annex_file(file_name: str) -> bool:
     return bool(match and _ANNEX.match(match.group("order")))
 
 
+def by_file_name(paths: list[str]) -> list[str]:
+    """Chapters by file name, then annexes (`A1-`, `B-`) by file name."""
+    body = sorted(p for p in paths if not is_annex_file(p.rsplit("/", 1)[-1]))
+    return body + sorted(p for p in paths if is_annex_file(p.rsplit("/", 1)[-1]))
+
+
+def numbered(paths: list[str]) -> Iterator[tuple[str, str, bool]]:
+    """(path, number, is annex) in report order: chapters 1, 2, ...; annexes A, B, ..."""
+    body_count = annex_count = 0
+    for path in paths:
+        annex = is_annex_file(path.rsplit("/", 1)[-1])
+        if annex:
+            number = _annex_letter(annex_count)
+            annex_count += 1
+        else:
+            body_count += 1
+            number = str(body_count)
+        yield path, number, annex
+
+
 def chapter_files(files: FileSource, settings: ReportSettings) -> list[str]:
     """Chapter paths in report order: `[chapters] order` when given, else by file name."""
     folder = settings.chapter_folder.strip("/")
     present = [p for p in files.list(folder) if p.endswith(".md")]
     if not settings.chapter_order:
-        body = sorted(p for p in present if not is_annex_file(p.rsplit("/", 1)[-1]))
-        annexes = sorted(p for p in present if is_annex_file(p.rsplit("/", 1)[-1]))
-        return body + annexes
+        return by_file_name(present)
     ordered = []
     for name in settings.chapter_order:
         path = f"{folder}/{name}"
@@ -94,17 +113,8 @@ def front_matter(raw: bytes, path: str) -> dict[str, Any]:
 
 def read_report(files: FileSource, settings: ReportSettings) -> Report:
     """All chapters of a snapshot, numbered 1, 2, ... and annexes A, B, ..."""
-    chapters = []
-    body_count = annex_count = 0
-    for path in chapter_files(files, settings):
-        annex = is_annex_file(path.rsplit("/", 1)[-1])
-        if annex:
-            number = _annex_letter(annex_count)
-            annex_count += 1
-        else:
-            body_count += 1
-            number = str(body_count)
-        chapters.append(read_chapter(path, files.read(path), number, annex))
+    chapters = [read_chapter(path, files.read(path), number, annex)
+                for path, number, annex in numbered(chapter_files(files, settings))]
     by_id: dict[str, Chapter] = {}
     for chapter in chapters:
         if chapter.id in by_id:

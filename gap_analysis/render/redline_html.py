@@ -72,9 +72,9 @@ def change_html(change: Change) -> Markup:
     return ops_html(change.ops)
 
 
-def redline_page(result: DiffResult, *, language: str = "en", title: str = "") -> str:
-    """The whole page as a string."""
-    chapters = []
+def redline_chapters(result: DiffResult) -> list[dict[str, object]]:
+    """Changed chapters, each with its changes grouped by section, for the redline templates."""
+    chapters: list[dict[str, object]] = []
     for chapter in result.changed_chapters:
         sections: list[dict[str, object]] = []
         for change in chapter.changes:
@@ -87,6 +87,12 @@ def redline_page(result: DiffResult, *, language: str = "en", title: str = "") -
                             "body": change_html(change)})
         chapters.append({"heading": chapter_heading(chapter), "status": str(chapter.status),
                          "id": chapter.id, "sections": sections})
+    return chapters
+
+
+def redline_page(result: DiffResult, *, language: str = "en", title: str = "") -> str:
+    """The whole page as a string."""
+    chapters = redline_chapters(result)
     heading = f"Changes from {side_label(result.old)} to {side_label(result.new)}"
     template = _environment().get_template("redline.html.j2")
     return template.render(language=language, title=title, heading=heading,

@@ -18,12 +18,12 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
-from gap_analysis.diff.formats import chapter_heading, describe, headline, side_label
+from gap_analysis.diff.formats import headline, side_label
 from gap_analysis.model.build import RenderedChapter, TocEntry
 from gap_analysis.model.comment import COMMENT_TYPE_NAMES, Comment
 from gap_analysis.model.diff import DiffResult
 from gap_analysis.model.gap import Gap
-from gap_analysis.render.redline_html import change_html
+from gap_analysis.render.redline_html import redline_chapters
 
 CSS_NAME = "site.css"
 
@@ -148,18 +148,7 @@ def version_page(site: SiteInfo, page: VersionPage) -> str:
 
 
 def changes_page(site: SiteInfo, page: ChangesPage) -> str:
-    chapters = []
-    for chapter in page.result.changed_chapters:
-        sections: list[dict[str, object]] = []
-        for change in chapter.changes:
-            label = f"{change.section} {change.section_title}".strip()
-            if not sections or sections[-1]["label"] != label:
-                sections.append({"label": label, "changes": []})
-            changes = sections[-1]["changes"]
-            assert isinstance(changes, list)
-            changes.append({"kind": str(change.kind), "meta": describe(change), "body": change_html(change)})
-        chapters.append({"heading": chapter_heading(chapter), "status": str(chapter.status),
-                         "id": chapter.id, "sections": sections})
+    chapters = redline_chapters(page.result)
     heading = f"Changes from {side_label(page.result.old)} to {side_label(page.result.new)}"
     return _render("changes.html.j2", site, "../../", f"{page.entry.name}: changes since {page.against}",
                    "version", page=page, entry=page.entry, heading=heading,

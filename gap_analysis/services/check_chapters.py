@@ -17,9 +17,10 @@ from typing import Any
 from gap_analysis.errors import ContentError
 from gap_analysis.markdown.chapters import (
     CHAPTER_ID,
+    by_file_name,
     chapter_files,
     derived_id,
-    is_annex_file,
+    numbered,
     read_chapter,
 )
 from gap_analysis.markdown.frontmatter import decode_text, split
@@ -27,8 +28,6 @@ from gap_analysis.model.chapter import CHAPTER_STATUSES, KNOWN_FRONT_MATTER_KEYS
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource
-
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +39,6 @@ class ChapterFile:
     chapter: Chapter | None
     """None when the file could not be decoded or its front matter not split off."""
     findings: tuple[Finding, ...] = ()
-
-
-def _annex_letter(index: int) -> str:
-    return _LETTERS[index] if index < 26 else _LETTERS[index // 26 - 1] + _LETTERS[index % 26]
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -149,18 +144,5 @@ def read_chapter_files(files: FileSource, settings: ReportSettings) -> tuple[lis
     except ContentError as exc:
         problems.append(Finding(exc.path or "report.toml", exc.line or 0, "chapter-order", exc.message))
         folder = settings.chapter_folder.strip("/")
-        present = [p for p in files.list(folder) if p.endswith(".md")]
-        paths = sorted(p for p in present if not is_annex_file(p.rsplit("/", 1)[-1])) + \
-            sorted(p for p in present if is_annex_file(p.rsplit("/", 1)[-1]))
-    result = []
-    body_count = annex_count = 0
-    for path in paths:
-        annex = is_annex_file(path.rsplit("/", 1)[-1])
-        if annex:
-            number = _annex_letter(annex_count)
-            annex_count += 1
-        else:
-            body_count += 1
-            number = str(body_count)
-        result.append(read_chapter_file(files, path, number, annex))
-    return result, problems
+        paths = by_file_name([p for p in files.list(folder) if p.endswith(".md")])
+    return [read_chapter_file(files, path, number, annex) for path, number, annex in numbered(paths)], problems
