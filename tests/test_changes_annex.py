@@ -65,3 +65,16 @@ def test_summary_names_the_same_gap_change(report_repo: ReportRepo, cli: CliInvo
     result = cli(report_repo.path, "summary", "v0.1", "--format", "md")
     assert result.exit_code == 0
     assert '**G-AA-01** changed' in result.stdout and '"SG17 and IEEE"' in result.stdout
+
+
+def test_version_cover_pictures_the_review_path(two_versions: tuple[Path, Path]) -> None:
+    cover = PdfReader(two_versions[0]).pages[0].extract_text() or ""
+    # The stage names come only from the picture: the test report's group and text name none of them.
+    for stage in ("Draft", "CG-COP", "SG17", "CWG-COP", "Published"):
+        assert stage in cover, stage
+
+
+def test_working_draft_cover_has_no_path_picture(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+    assert cli(report_repo.path, "build", "-o", str(tmp_path / "w.pdf")).exit_code == 0
+    cover = PdfReader(tmp_path / "w.pdf").pages[0].extract_text() or ""
+    assert "CWG-COP" not in cover and "Published" not in cover

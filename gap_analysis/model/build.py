@@ -96,6 +96,8 @@ class BuildExtras:
     """Document number; overrides `[report] document`."""
     meeting: str = ""
     """Meeting; overrides `[report] meeting`."""
+    review_path_svg: str = ""
+    """Trusted SVG of the review path with the version's stage marked, for the cover."""
     body_html_before: str = ""
     """Trusted HTML placed before the first chapter (e.g. a redline legend)."""
     labels: dict[str, str] = field(default_factory=dict)

@@ -69,6 +69,7 @@ def to_html(document: Document) -> str:
     return template.render(
         doc=document,
         cover=document.cover,
+        review_path=Markup(document.cover.review_path_svg),  # noqa: S704 - tool-made SVG, text escaped
         meta=document.metadata,
         chapters=chapter_sections,
         annexes=extra,

@@ -36,6 +36,8 @@ class Cover:
     editors: tuple[Person, ...] = ()
     labels: tuple[tuple[str, str], ...] = ()
     """Further (label, value) rows for the cover table."""
+    review_path_svg: str = ""
+    """Trusted SVG made by `render.svg.review_path_svg` (a version's stage on the path)."""
 
 
 @dataclass(frozen=True, slots=True)

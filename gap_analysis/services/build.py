@@ -359,6 +359,7 @@ def _document(settings: ReportSettings, info: SnapshotInfo, chapters: tuple[Rend
         document=document_number, meeting=meeting, status=extras.cover_status,
         study_period=settings.study_period, questions=settings.questions, abstract=settings.abstract,
         keywords=settings.keywords, editors=editors, labels=tuple(sorted(extras.labels.items())),
+        review_path_svg=extras.review_path_svg,
     )
     metadata = Metadata(
         title=settings.title,

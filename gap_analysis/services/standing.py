@@ -16,6 +16,7 @@ from gap_analysis.model.build import BuildExtras, HistoryRow
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.version import Event
 from gap_analysis.model.workflow import Workflow
+from gap_analysis.render.svg import review_path_svg
 from gap_analysis.services.changes_annex import with_changes_annex
 from gap_analysis.services.comment_annex import with_comments_annex
 from gap_analysis.services.ledger import Ledger, load_ledger
@@ -97,7 +98,10 @@ def version_extras(store: GitStore, name: str, ledger: Ledger | None = None) -> 
     labels = {"Previous version": version.previous} if version.previous else {}
     if version.purpose:
         labels["Purpose"] = version.purpose
+    current = ledger.replay.states.get(name)
+    path_svg = review_path_svg(ledger.workflow, ledger.state(name), current.returned_from if current else None)
     return BuildExtras(cover_status=state_text(ledger, name), state=ledger.state(name),
+                       review_path_svg=path_svg,
                        history=history_rows(ledger, name),
                        watermark=False if is_published(ledger, name) else None,
                        document=version.document, meeting=version.meeting, labels=labels)
