@@ -14,14 +14,17 @@ import fcntl
 import os
 import re
 import stat
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import git
-from git.exc import GitCommandError
-from git.objects import Blob, Tree
+if TYPE_CHECKING:
+    import git
+    from git.exc import GitCommandError
+    from git.objects import Blob, Tree
 
 from gap_analysis.errors import (
     ContentError,
@@ -72,6 +75,7 @@ class GitTreeSource:
         self._tree = tree
 
     def _entry(self, path: str, hops: int = 0) -> Blob | None:
+        from git.objects import Blob
         try:
             obj = self._tree[path] if path else None
         except KeyError:
@@ -101,6 +105,7 @@ class GitTreeSource:
         return bool(clean) and self._entry(clean or "") is not None
 
     def _blobs(self, folder: str) -> list[str]:
+        from git.objects import Tree
         try:
             tree = self._tree[folder] if folder else self._tree
         except KeyError:
@@ -169,33 +174,70 @@ class GitStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
-        try:
-            self.repo = git.Repo(self.root, search_parent_directories=False)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        if not (self.root / ".git").exists():
             raise NotAReportError(f"{self.root} is not a git repository; run 'git init' there "
-                                  "or create a report with 'gap-analysis init DIR'") from None
+                                  "or create a report with 'gap-analysis init DIR'")
+        self._repo: git.Repo | None = None
+
+    @property
+    def repo(self) -> git.Repo:
+        """GitPython's repository, made (and GitPython imported) on first use.
+
+        The questions a cached rebuild asks (HEAD, its date, the working tree's
+        status) are answered by plain `git` processes below, so an unchanged
+        build never pays for importing GitPython.
+        """
+        if self._repo is None:
+            import git
+
+            try:
+                self._repo = git.Repo(self.root, search_parent_directories=False)
+            except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+                raise NotAReportError(f"{self.root} is not a git repository; run 'git init' there "
+                                      "or create a report with 'gap-analysis init DIR'") from None
+        return self._repo
+
+    def _git(self, *args: str) -> str:
+        """Run git in the repository (no shell; arguments are the tool's own) and return stdout."""
+        done = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True,
+                              check=False)
+        if done.returncode != 0:
+            raise GapAnalysisError(f"git {args[0]} failed: {done.stderr.strip().splitlines()[-1:] or ''}")
+        return done.stdout
 
     @classmethod
     def discover(cls, start: Path) -> GitStore:
         return cls(find_root(start))
 
     def close(self) -> None:
-        self.repo.close()
+        if self._repo is not None:
+            self._repo.close()
 
     # -- revisions -------------------------------------------------------
 
     def head(self) -> str | None:
+        """HEAD's commit id (None in a repository without commits), read from the refs by GitPython."""
         try:
             return self.repo.head.commit.hexsha
         except ValueError:
             return None
+
+    def _head(self) -> tuple[str | None, datetime | None]:
+        """HEAD's commit id and date in one `git log` process, for `worktree_info`, so a cached
+        rebuild needs no GitPython (None, None in a repository without commits)."""
+        done = subprocess.run(["git", "-C", str(self.root), "log", "-1", "--format=%H %cI", "HEAD", "--"],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not done.stdout.strip():
+            return None, None
+        commit, date = done.stdout.split()
+        return commit, datetime.fromisoformat(date).astimezone(UTC)
 
     def resolve(self, rev: str) -> str:
         """The full commit id of `rev`, a plain git revision."""
         check_revision_syntax(rev)
         try:
             return str(self.repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}")).strip()
-        except GitCommandError:
+        except _command_error():
             raise RevisionError(f"unknown revision '{rev}'") from None
 
     def commit_date(self, commit: str) -> datetime:
@@ -205,8 +247,8 @@ class GitStore:
         return SnapshotInfo(ref=ref, commit=commit, date=self.commit_date(commit))
 
     def worktree_info(self) -> SnapshotInfo:
-        head = self.head()
-        date = self.commit_date(head) if head else _source_date_epoch()
+        head, head_date = self._head()
+        date = head_date or _source_date_epoch()
         return SnapshotInfo(ref="", commit=head, date=date, is_worktree=True, dirty=bool(self.changed_files()))
 
     def tree_source(self, commit: str) -> GitTreeSource:
@@ -222,7 +264,7 @@ class GitStore:
 
     def changed_files(self) -> list[str]:
         """Paths that differ from HEAD, untracked ones included (ignored ones not)."""
-        out = self.repo.git.status("--porcelain", "-z", "--untracked-files=all")
+        out = self._git("status", "--porcelain", "-z", "--untracked-files=all")
         entries = [e for e in str(out).split("\0") if e]
         paths = []
         skip = False
@@ -295,7 +337,7 @@ def check_name(store: GitStore, name: str, kind: str = "version name") -> None:
             "starting with a letter or digit, not ending in '.lock'")
     try:
         store.repo.git.check_ref_format(f"refs/tags/{name}")
-    except GitCommandError:
+    except _command_error():
         raise InvalidNameError(f"'{name}' is not a valid {kind} (git check-ref-format refuses it)") from None
 
 
@@ -304,7 +346,7 @@ def commit_paths(store: GitStore, paths: list[str], message: str) -> str:
     try:
         store.repo.git.add("--", *paths)
         store.repo.git.commit("-q", "--only", "-m", message, "--", *paths)
-    except GitCommandError as exc:
+    except _command_error() as exc:
         detail = (exc.stderr or "").strip().replace("\n", " ")
         raise GapAnalysisError(f"git commit failed: {detail}") from None
     return str(store.repo.head.commit.hexsha)
@@ -312,7 +354,7 @@ def commit_paths(store: GitStore, paths: list[str], message: str) -> str:
 
 def unstage(store: GitStore, paths: list[str]) -> None:
     """Take `paths` out of the index again (after a failed commit of new files)."""
-    with contextlib.suppress(GitCommandError):
+    with contextlib.suppress(_command_error()):
         store.repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *paths)
 
 
@@ -320,7 +362,7 @@ def tag_target(store: GitStore, name: str) -> str | None:
     """The commit the tag `name` points at, or None when there is no such tag."""
     try:
         out = store.repo.git.rev_parse("--verify", "--quiet", f"refs/tags/{name}^{{commit}}")
-    except GitCommandError:
+    except _command_error():
         return None
     return str(out).strip() or None
 
@@ -333,7 +375,7 @@ def create_tag(store: GitStore, name: str, commit: str, message: str, *,
         args.append("-f")
     try:
         store.repo.git.tag(*args, name, commit)
-    except GitCommandError as exc:
+    except _command_error() as exc:
         detail = (exc.stderr or "").strip().replace("\n", " ")
         raise GapAnalysisError(f"git tag {name} failed: {detail}") from None
 
@@ -416,12 +458,14 @@ def git_user(folder: Path) -> tuple[str, str]:
 
     Works before `folder` is a repository (global and system configuration).
     """
+    import git
+
     runner = git.Git(str(folder))
 
     def value(key: str) -> str:
         try:
             return str(runner.config("--get", key)).strip()
-        except GitCommandError:
+        except _command_error():
             return ""
 
     return value("user.name"), value("user.email")
@@ -429,6 +473,8 @@ def git_user(folder: Path) -> tuple[str, str]:
 
 def is_repository(folder: Path) -> bool:
     """Whether `folder` itself is the top of a git working tree."""
+    import git
+
     try:
         repo = git.Repo(folder, search_parent_directories=False)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -439,6 +485,8 @@ def is_repository(folder: Path) -> bool:
 
 def init_repository(folder: Path) -> GitStore:
     """`git init` in `folder` (which must exist); git's own default branch name applies."""
+    import git
+
     git.Repo.init(folder).close()
     return GitStore(folder)
 
@@ -454,7 +502,7 @@ def commit_files(store: GitStore, paths: list[str], message: str) -> str:
     try:
         store.repo.git.add("--", *paths)
         store.repo.git.commit("-q", "--only", "-m", message, "--", *paths)
-    except GitCommandError as exc:
+    except _command_error() as exc:
         if saved is None:
             index.unlink(missing_ok=True)
         else:
@@ -509,8 +557,8 @@ def commit_new_records(store: GitStore, paths: list[str], message: str) -> str:
         with store.repo.git.custom_environment(GIT_LITERAL_PATHSPECS="1"):
             store.repo.git.commit("-q", "--only", "-m", message, f"--pathspec-from-file={listing}",
                                   "--pathspec-file-nul")
-    except GitCommandError as exc:
-        with contextlib.suppress(GitCommandError), open(listing, "rb") as stdin:
+    except _command_error() as exc:
+        with contextlib.suppress(_command_error()), open(listing, "rb") as stdin:
             store.repo.git.update_index("--force-remove", "-z", "--stdin", istream=stdin)
         detail = " ".join((exc.stderr or str(exc)).split())
         raise GapAnalysisError(f"git commit failed: {detail}") from None
@@ -518,3 +566,14 @@ def commit_new_records(store: GitStore, paths: list[str], message: str) -> str:
         for name in made:
             os.unlink(name)
     return str(store.repo.head.commit.hexsha)
+
+
+def _command_error() -> type[GitCommandError]:
+    """GitPython's `GitCommandError`, imported only when a git command has failed.
+
+    `except _command_error():` evaluates this only while handling an exception,
+    so modules that never reach GitPython do not import it.
+    """
+    from git.exc import GitCommandError
+
+    return GitCommandError

@@ -49,3 +49,18 @@ def test_outside_a_report_says_how_to_start(cli: CliInvoke, tmp_path: Path) -> N
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
     assert "gap-analysis init" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cached_rebuild_loads_no_engine(report_repo: ReportRepo, tmp_path: Path) -> None:
+    """An unchanged rebuild copies the cached PDF without GitPython, Markdown, YAML or WeasyPrint."""
+    out = tmp_path / "r.pdf"
+    code = ("import sys; from gap_analysis.cli.app import main; sys.argv=['gap-analysis','build','-o',"
+            f"{str(out)!r}]\ntry:\n    main()\nexcept SystemExit as e:\n    print(sorted(m for m in sys.modules"
+            " if m.split('.')[0] in ('git', 'weasyprint', 'markdown_it', 'yaml', 'jinja2')), e.code)")
+    first = subprocess.run([sys.executable, "-c", code], cwd=report_repo.path, capture_output=True, text=True,
+                           check=True)
+    assert "'weasyprint'" in first.stdout and first.stdout.strip().endswith(" 0"), first.stdout + first.stderr
+    again = subprocess.run([sys.executable, "-c", code], cwd=report_repo.path, capture_output=True, text=True,
+                           check=True)
+    assert again.stdout.strip().endswith("[] 0"), again.stdout + again.stderr
+    assert "(from cache)" in again.stderr

@@ -10,9 +10,11 @@ WeasyPrint costs about half a second, far more than serving a cached build.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
-from importlib.metadata import version
+from importlib.util import find_spec
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gap_analysis.render.document import VARIANTS, Annex, Attachment, Cover, Document, Metadata
@@ -29,7 +31,19 @@ __all__ = [
 
 @cache
 def engine_version() -> str:
-    """WeasyPrint's version, without importing it (part of the cache key)."""
+    """WeasyPrint's version, without importing it (part of the cache key).
+
+    Read from its `__init__.py` (a cached rebuild must not pay for
+    `importlib.metadata`), with the package metadata as the fallback.
+    """
+    spec = find_spec("weasyprint")
+    if spec is not None and spec.origin:
+        found = re.search(r"^VERSION = __version__ = ['\"]([^'\"]+)['\"]",
+                          Path(spec.origin).read_text(encoding="utf-8"), re.MULTILINE)
+        if found:
+            return found.group(1)
+    from importlib.metadata import version
+
     return version("weasyprint")
 
 

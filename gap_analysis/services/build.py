@@ -29,7 +29,6 @@ from gap_analysis import __version__
 from gap_analysis.config import REPORT_FILE, read_settings
 from gap_analysis.errors import GapAnalysisError, NotAReportError, RenderError
 from gap_analysis.gitstore import GitStore
-from gap_analysis.markdown.chapters import read_report
 from gap_analysis.model.build import BuildExtras, RenderedChapter
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
@@ -269,9 +268,9 @@ def _prepare(root: Path, info: SnapshotInfo, files: _RecordingSource, variant: s
     except KeyError:
         where = str(root) if info.is_worktree else f"revision {info.short}"
         raise NotAReportError(f"no {REPORT_FILE} in {where}; create one with 'gap-analysis init DIR'") from None
-    from gap_analysis.markdown.html import (
-        render_chapter,  # markdown-it only when a cache miss needs it
-    )
+    # Markdown and YAML are loaded only when a cache miss needs them.
+    from gap_analysis.markdown.chapters import read_report
+    from gap_analysis.markdown.html import render_chapter
 
     settings = read_settings(lambda: raw)
     report = read_report(files, settings)

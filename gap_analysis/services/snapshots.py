@@ -12,11 +12,9 @@ from pathlib import Path
 from gap_analysis.config import REPORT_FILE, read_settings
 from gap_analysis.errors import NotAReportError, RevisionError
 from gap_analysis.gitstore import GitStore
-from gap_analysis.markdown.chapters import read_report
 from gap_analysis.model.chapter import Report
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import Snapshot, SnapshotInfo
-from gap_analysis.services import ledger
 
 
 @dataclass(frozen=True)
@@ -41,6 +39,8 @@ def snapshot(store: GitStore, rev: str | None) -> Snapshot:
 
 def resolve(store: GitStore, rev: str) -> SnapshotInfo:
     """`@stage` baselines first, then version names, then plain git revisions."""
+    from gap_analysis.services import ledger  # review records only when a name is resolved
+
     if rev.startswith("@") and len(rev) > 1:
         version = ledger.baseline(ledger.load_ledger(store), rev[1:])
     else:
@@ -63,4 +63,8 @@ def load(store: GitStore, rev: str | None) -> Loaded:
         where = f"revision {snap.info.short}" if not snap.info.is_worktree else str(store.root)
         raise NotAReportError(f"no {REPORT_FILE} in {where}") from None
     settings = read_settings(lambda: raw)
+    from gap_analysis.markdown.chapters import (
+        read_report,  # Markdown and YAML only when chapters are read
+    )
+
     return Loaded(snap, settings, read_report(snap.files, settings))
