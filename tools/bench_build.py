@@ -197,7 +197,7 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-build-"))
     bin_folder, log = _git_wrapper(work)
-    env = {**os.environ, **GIT_ENV, "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}",
+    env = {**os.environ, **GIT_ENV, "PATH": os.pathsep.join([str(bin_folder), str(Path(sys.executable).parent), os.environ["PATH"]]),
            "GIT_PYTHON_GIT_EXECUTABLE": str(bin_folder / "git")}
     makers = {"sample": sample_repo, "masvs": masvs_repo, "generated": generated_repo}
     rows = []
