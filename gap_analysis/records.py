@@ -3,20 +3,19 @@
 One file per record, so two co-conveners recording on two branches never meet
 in a merge conflict. Records are flat tables (strings, booleans, integers,
 datetimes, lists of strings); the writer below covers exactly that, so no TOML
-writer dependency is needed. Writes go to a temporary file in the same folder,
-are fsynced, then `os.replace`d: a crash leaves the old file or the new one.
+writer dependency is needed. Writes are atomic (`atomic_files`): a crash
+leaves the old file or the new one.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from gap_analysis import atomic_files
 from gap_analysis.errors import ContentError
 
 Value = str | bool | int | datetime | list[str]
@@ -55,23 +54,10 @@ def dumps(record: Mapping[str, Value | None], header: str = "") -> str:
 def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
     """Write `text` to `path` atomically; with `exclusive`, refuse if `path` exists."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if exclusive and path.exists():
-        raise ContentError("record already exists", path=str(path))
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if exclusive:
-            os.link(temp, path)  # fails if `path` appeared meanwhile
-            os.unlink(temp)
-        else:
-            os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+        atomic_files.write_atomic(path, text.encode("utf-8"), exclusive=exclusive)
+    except FileExistsError:
+        raise ContentError("record already exists", path=str(path)) from None
 
 
 def write_record(path: Path, record: Mapping[str, Value | None], *, header: str = "",

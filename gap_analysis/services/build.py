@@ -18,14 +18,11 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gap_analysis import __version__
+from gap_analysis.atomic_files import check_target, copy_atomic, write_atomic
 from gap_analysis.config import REPORT_FILE, read_settings
 from gap_analysis.errors import GapAnalysisError, NotAReportError, RenderError
 from gap_analysis.gitstore import GitStore
@@ -179,16 +176,16 @@ def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, vari
     files = _RecordingSource(snap.files)
     prepared = _prepare(store.root, snap.info, files, variant, extras)
     target = output if output is not None else default_output(store.root, prepared.settings, prepared.info)
-    _check_folder(target, create=output is None)
+    check_target(target, create_folder=output is None)
     if html_output is not None:
-        _check_folder(html_output, create=False)
+        check_target(html_output)
     _refuse_if_strict(prepared.warnings, strict)
     if html_output is not None:
-        _write_atomic(html_output, prepared.html.encode("utf-8"))
+        write_atomic(html_output, prepared.html.encode("utf-8"))
     hit = _cache_get(cache, prepared.key) if use_cache else None
     if hit is not None:
         pdf_path, pages, warnings = hit
-        _copy_atomic(pdf_path, target)
+        copy_atomic(pdf_path, target)
         _save_trace(cache, context, files, prepared.key, target.name if output is None else "")
         return BuildResult(target, pages, True, prepared.key, prepared.info, warnings, html_output)
     progress.phase(f"laying out {len(prepared.document.chapters)} chapters", 0)
@@ -199,7 +196,7 @@ def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, vari
         all_warnings.append(Finding(refused.path or "(document)", 0, "refused-reference",
                                     f"'{refused.url}' refused: {refused.reason}", Severity.WARNING))
     _refuse_if_strict(all_warnings, strict)
-    _write_atomic(target, output_pdf.pdf)
+    write_atomic(target, output_pdf.pdf)
     if use_cache:
         _cache_put(cache, prepared.key, output_pdf.pdf, output_pdf.pages, all_warnings)
         _save_trace(cache, context, files, prepared.key, target.name if output is None else "")
@@ -224,9 +221,9 @@ def _serve_from_trace(root: Path, cache: Path, context: str, files: FileSource, 
         return None
     pdf_path, pages, warnings = hit
     target = output if output is not None else root / "dist" / name
-    _check_folder(target, create=output is None)
+    check_target(target, create_folder=output is None)
     _refuse_if_strict(warnings, strict)
-    _copy_atomic(pdf_path, target)
+    copy_atomic(pdf_path, target)
     return BuildResult(target, pages, True, key, info, warnings)
 
 
@@ -244,17 +241,17 @@ def _save_trace(cache: Path, context: str, files: _RecordingSource, key: str, na
     try:
         cache.mkdir(parents=True, exist_ok=True)
         record = {**files.trace(), "key": key, "name": name}
-        _write_atomic(cache / f"trace-{context}.json", json.dumps(record).encode("utf-8"))
+        write_atomic(cache / f"trace-{context}.json", json.dumps(record).encode("utf-8"))
     except OSError:
         return
 
 
 def build_html(store: GitStore, rev: str | None, output: Path, extras: BuildExtras | None = None) -> Path:
     """Only the assembled HTML (for debugging, and for comparing with plain WeasyPrint)."""
-    _check_folder(output, create=False)
+    check_target(output)
     snap = snapshot(store, rev)
     prepared = _prepare(store.root, snap.info, _RecordingSource(snap.files), None, extras or BuildExtras())
-    _write_atomic(output, prepared.html.encode("utf-8"))
+    write_atomic(output, prepared.html.encode("utf-8"))
     return output
 
 
@@ -425,9 +422,9 @@ def _cache_put(cache: Path, key: str, pdf: bytes, pages: int, warnings: list[Fin
     """Best effort: a cache that cannot be written only makes the next build slower."""
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        _write_atomic(cache / f"{key}.pdf", pdf)
+        write_atomic(cache / f"{key}.pdf", pdf)
         meta = {"pages": pages, "warnings": [w.as_json() for w in warnings]}
-        _write_atomic(cache / f"{key}.json", json.dumps(meta).encode("utf-8"))
+        write_atomic(cache / f"{key}.json", json.dumps(meta).encode("utf-8"))
         _prune(cache)
     except OSError:
         return
@@ -438,42 +435,6 @@ def _prune(cache: Path) -> None:
     for stale in entries[CACHE_KEEP:]:
         for path in (stale, stale.with_suffix(".pdf")):
             path.unlink(missing_ok=True)
-
-
-def _check_folder(target: Path, create: bool) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
-    if create:
-        folder.mkdir(parents=True, exist_ok=True)
-    if not folder.is_dir():
-        raise RenderError(f"cannot write {target}: the folder {folder} does not exist")
-    if target.is_dir():
-        raise RenderError(f"cannot write {target}: it is a folder")
-
-
-@contextmanager
-def _temp_beside(target: Path) -> Iterator[Path]:
-    """A temp file in the target's folder (so `os.replace` is atomic), removed if left over."""
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    try:
-        yield Path(name)
-    finally:
-        Path(name).unlink(missing_ok=True)
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    with _temp_beside(target) as temp:
-        with open(temp, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-
-
-def _copy_atomic(source: Path, target: Path) -> None:
-    with _temp_beside(target) as temp:
-        shutil.copyfile(source, temp)
-        os.replace(temp, target)
 
 
 def _refuse_if_strict(warnings: list[Finding] | tuple[Finding, ...], strict: bool) -> None:

@@ -8,12 +8,11 @@ field through the gap parser, passed to the engine as a function.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gap_analysis.atomic_files import check_target, write_atomic
 from gap_analysis.diff import diff_reports
 from gap_analysis.diff.blocks import GapFields
 from gap_analysis.errors import ContentError, GapAnalysisError
@@ -104,19 +103,6 @@ def diff(store: GitStore, old_rev: str, new_rev: str | None = None,
 
 
 def write_output(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all: a temp file beside it, then a rename."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise GapAnalysisError(f"cannot write {path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise GapAnalysisError(f"cannot write {path}: it is a folder")
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise GapAnalysisError(f"cannot write {path}: {exc.strerror or exc}") from None
+    """Write `data` to `path` whole or not at all (refused before any work if it cannot be)."""
+    check_target(path)
+    write_atomic(path, data)

@@ -21,12 +21,12 @@ did not write.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gap_analysis.atomic_files import write_atomic
 from gap_analysis.errors import ContentError, RefusedError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.html import render_chapter
@@ -106,26 +106,16 @@ def check_folder(store: GitStore, folder: Path, force: bool) -> set[str]:
     return own
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(name, path)
-    finally:
-        Path(name).unlink(missing_ok=True)
-
-
 def write_files(folder: Path, files: dict[str, bytes], previous: set[str]) -> list[str]:
     """Write `files`, then remove files of the previous run that are no longer part of the site."""
     for relative, data in sorted(files.items()):
-        _write_atomic(folder / relative, data)
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / relative, data)
     removed = sorted(previous - set(files))
     for relative in removed:
         (folder / relative).unlink(missing_ok=True)
     manifest = {"tool": "gap-analysis", "files": sorted(files)}
-    _write_atomic(folder / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
+    write_atomic(folder / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
     return removed
 
 

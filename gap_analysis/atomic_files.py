@@ -1,0 +1,70 @@
+"""Writing files whole or not at all: the one place the tool writes output and records.
+
+Every write goes to a temporary file in the target's folder (so the rename
+is atomic on one file system), is flushed to disk, then renamed over the
+target. A crash or a refused write leaves the old file or nothing, never half
+a PDF or half a record.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from gap_analysis.errors import GapAnalysisError
+
+
+def check_target(path: Path, *, create_folder: bool = False) -> None:
+    """Refuse, before any work, a target whose folder is missing or that is a folder itself."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if create_folder:
+        folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        raise GapAnalysisError(f"cannot write {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise GapAnalysisError(f"cannot write {path}: it is a folder")
+
+
+@contextmanager
+def _temp_beside(target: Path) -> Iterator[Path]:
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes, *, exclusive: bool = False, sync: bool = True) -> None:
+    """Write `data` to `path` atomically.
+
+    `exclusive`: refuse (`FileExistsError`) if `path` exists, even if it appears
+    while writing (the rename is a hard link then). `sync=False` skips the
+    fsync, for batches that sync once at the end.
+    """
+    try:
+        with _temp_beside(path) as temp:
+            with open(temp, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                if sync:
+                    os.fsync(stream.fileno())
+            if exclusive:
+                os.link(temp, path)
+            else:
+                os.replace(temp, path)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise GapAnalysisError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def copy_atomic(source: Path, target: Path) -> None:
+    """Copy `source` over `target` atomically."""
+    with _temp_beside(target) as temp:
+        shutil.copyfile(source, temp)
+        os.replace(temp, target)
