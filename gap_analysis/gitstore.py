@@ -342,12 +342,22 @@ def check_name(store: GitStore, name: str, kind: str = "version name") -> None:
 
 
 def commit_paths(store: GitStore, paths: list[str], message: str) -> str:
-    """Commit exactly `paths` (adding them first); anything else staged or changed is left alone."""
+    """Add and commit exactly `paths`; anything else staged or changed is left alone.
+
+    When the commit fails (a hook refuses it, signing fails), the index is put
+    back as it was, so the files are not left staged. Returns the commit id.
+    """
+    index = Path(store.repo.git_dir) / "index"
+    saved = index.read_bytes() if index.exists() else None
     try:
         store.repo.git.add("--", *paths)
         store.repo.git.commit("-q", "--only", "-m", message, "--", *paths)
     except _command_error() as exc:
-        detail = (exc.stderr or "").strip().replace("\n", " ")
+        if saved is None:
+            index.unlink(missing_ok=True)
+        else:
+            index.write_bytes(saved)
+        detail = " ".join((exc.stderr or str(exc)).split())
         raise GapAnalysisError(f"git commit failed: {detail}") from None
     return str(store.repo.head.commit.hexsha)
 
@@ -489,27 +499,6 @@ def init_repository(folder: Path) -> GitStore:
 
     git.Repo.init(folder).close()
     return GitStore(folder)
-
-
-def commit_files(store: GitStore, paths: list[str], message: str) -> str:
-    """Add and commit exactly `paths`; anything else staged stays staged. Returns the commit id.
-
-    When the commit fails (a hook refuses it, signing fails), the index is put
-    back as it was, so the files are not left staged.
-    """
-    index = Path(store.repo.git_dir) / "index"
-    saved = index.read_bytes() if index.exists() else None
-    try:
-        store.repo.git.add("--", *paths)
-        store.repo.git.commit("-q", "--only", "-m", message, "--", *paths)
-    except _command_error() as exc:
-        if saved is None:
-            index.unlink(missing_ok=True)
-        else:
-            index.write_bytes(saved)
-        detail = " ".join((exc.stderr or str(exc)).split())
-        raise GapAnalysisError(f"git commit failed: {detail}") from None
-    return str(store.repo.head.commit.hexsha)
 
 
 def current_branch(store: GitStore) -> str | None:

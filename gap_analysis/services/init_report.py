@@ -19,7 +19,7 @@ from gap_analysis.config import EMAIL_PATTERN, REPORT_FILE, parse_settings
 from gap_analysis.errors import RefusedError
 from gap_analysis.gitstore import (
     GitStore,
-    commit_files,
+    commit_paths,
     git_user,
     init_repository,
     is_repository,
@@ -176,7 +176,7 @@ def init_report(folder: Path, title: str | None = None, group: str | None = None
             store = GitStore(folder)
         try:
             paths = [*files, ".gitignore"]
-            commit = commit_files(store, paths, f"Start the report: {title}")
+            commit = commit_paths(store, paths, f"Start the report: {title}")
         finally:
             store.close()
     except BaseException:
