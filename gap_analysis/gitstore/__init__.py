@@ -1,0 +1,63 @@
+"""The only package that talks to git (through GitPython, and plain `git` where that is cheaper).
+
+Snapshots of old revisions are read from git objects, never by checking out:
+GitPython's default object database keeps one `git cat-file --batch` process
+open, so reading any number of chapters costs no extra processes. Every
+user-supplied revision or name is checked before it reaches git and is never
+placed where git could read it as an option.
+
+| module | job |
+|---|---|
+| `store` | `GitStore`: revisions, snapshots, the working tree, history |
+| `sources` | the files of a snapshot (git tree or working tree) |
+| `refs` | names, tags, the commits that added records, the branch |
+| `commits` | commits of named paths only, and batches of new records |
+| `lock` | the repository lock |
+| `repository` | new repositories and git's idea of the user |
+"""
+
+from gap_analysis.gitstore.commits import commit_new_records, commit_paths, unstage
+from gap_analysis.gitstore.lock import LOCK_FILE, RepoLock
+from gap_analysis.gitstore.refs import (
+    NAME_PATTERN,
+    added_commits,
+    check_name,
+    create_tag,
+    current_branch,
+    is_tracked,
+    tag_target,
+)
+from gap_analysis.gitstore.repository import git_user, init_repository, is_repository
+from gap_analysis.gitstore.sources import GitTreeSource, WorkTreeSource
+from gap_analysis.gitstore.store import (
+    REPORT_FILE,
+    GitStore,
+    LastChange,
+    check_revision_syntax,
+    find_root,
+)
+
+__all__ = [
+    "GitStore",
+    "GitTreeSource",
+    "LOCK_FILE",
+    "LastChange",
+    "NAME_PATTERN",
+    "REPORT_FILE",
+    "RepoLock",
+    "WorkTreeSource",
+    "added_commits",
+    "check_name",
+    "check_revision_syntax",
+    "commit_new_records",
+    "commit_paths",
+    "create_tag",
+    "current_branch",
+    "find_root",
+    "git_user",
+    "init_repository",
+    "is_repository",
+    "is_tracked",
+    "tag_target",
+    "unstage",
+]

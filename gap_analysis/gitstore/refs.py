@@ -1,0 +1,91 @@
+"""Names, tags and the commits that added records: what the review path asks of git.
+
+Every user-supplied name is checked against a strict pattern and
+`git check-ref-format` before git sees it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gap_analysis.errors import GapAnalysisError, InvalidNameError
+from gap_analysis.gitstore.store import GitStore, command_error
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+
+
+def check_name(store: GitStore, name: str, kind: str = "version name") -> None:
+    """Refuse a user-supplied name before it reaches git as a tag or a path.
+
+    The strict pattern rules out options (`-d`, `--file=x`), paths (`../x`,
+    `refs/heads/main`), spaces and `..`; `git check-ref-format` has the last word.
+    """
+    if not NAME_PATTERN.match(name) or ".." in name or name.endswith((".lock", ".")):
+        raise InvalidNameError(
+            f"'{name}' is not a valid {kind}: use letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit, not ending in '.lock'")
+    try:
+        store.repo.git.check_ref_format(f"refs/tags/{name}")
+    except command_error():
+        raise InvalidNameError(f"'{name}' is not a valid {kind} (git check-ref-format refuses it)") from None
+
+
+def tag_target(store: GitStore, name: str) -> str | None:
+    """The commit the tag `name` points at, or None when there is no such tag."""
+    try:
+        out = store.repo.git.rev_parse("--verify", "--quiet", f"refs/tags/{name}^{{commit}}")
+    except command_error():
+        return None
+    return str(out).strip() or None
+
+
+def create_tag(store: GitStore, name: str, commit: str, message: str, *,
+               sign: bool = False, force: bool = False) -> None:
+    """An annotated tag (signed with `sign`); create-only unless `force` (`version tag --repair`)."""
+    args = ["-s" if sign else "-a", "-m", message]
+    if force:
+        args.append("-f")
+    try:
+        store.repo.git.tag(*args, name, commit)
+    except command_error() as exc:
+        detail = (exc.stderr or "").strip().replace("\n", " ")
+        raise GapAnalysisError(f"git tag {name} failed: {detail}") from None
+
+
+def added_commits(store: GitStore, folder: str) -> dict[str, str]:
+    """Path -> the commit that added it (the newest add) for files added under `folder`.
+
+    One `git log` pass, however many versions there are.
+    """
+    if store.head() is None:
+        return {}
+    out = str(store.repo.git.log("--diff-filter=A", "--no-renames", "--name-only",
+                                 "--format=\x1e%H", "HEAD", "--", f"{folder}/"))
+    found: dict[str, str] = {}
+    for record in out.split("\x1e")[1:]:
+        commit, _, names = record.partition("\n")
+        for name in names.split("\n"):
+            name = name.strip()
+            if name and name not in found:
+                found[name] = commit.strip()
+    return found
+
+
+def is_tracked(store: GitStore, path: str) -> bool:
+    """Whether `path` is a file of HEAD's tree."""
+    head = store.head()
+    if head is None:
+        return False
+    try:
+        store.repo.commit(head).tree[path]
+    except KeyError:
+        return False
+    return True
+
+
+def current_branch(store: GitStore) -> str | None:
+    """The checked-out branch, None when HEAD is detached."""
+    try:
+        return str(store.repo.active_branch.name)
+    except TypeError:
+        return None

@@ -1,0 +1,45 @@
+"""New repositories and who git says the user is (for `init`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gap_analysis.gitstore.store import GitStore, command_error
+
+
+def git_user(folder: Path) -> tuple[str, str]:
+    """git's user.name and user.email as seen from `folder` ("" when unset).
+
+    Works before `folder` is a repository (global and system configuration).
+    """
+    import git
+
+    runner = git.Git(str(folder))
+
+    def value(key: str) -> str:
+        try:
+            return str(runner.config("--get", key)).strip()
+        except command_error():
+            return ""
+
+    return value("user.name"), value("user.email")
+
+
+def is_repository(folder: Path) -> bool:
+    """Whether `folder` itself is the top of a git working tree."""
+    import git
+
+    try:
+        repo = git.Repo(folder, search_parent_directories=False)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return False
+    repo.close()
+    return True
+
+
+def init_repository(folder: Path) -> GitStore:
+    """`git init` in `folder` (which must exist); git's own default branch name applies."""
+    import git
+
+    git.Repo.init(folder).close()
+    return GitStore(folder)

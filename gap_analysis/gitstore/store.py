@@ -1,0 +1,208 @@
+"""The repository: revisions, snapshots, the working tree, history in one `git log` pass.
+
+GitPython is imported only when a question needs it (`GitStore.repo`); HEAD,
+its date and the working tree's status are asked of plain `git`, so a cached
+rebuild never pays for importing GitPython.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import git
+    from git.exc import GitCommandError
+
+from gap_analysis.errors import GapAnalysisError, NotAReportError, RevisionError
+from gap_analysis.gitstore.sources import GitTreeSource, WorkTreeSource
+from gap_analysis.model.snapshot import SnapshotInfo
+
+REPORT_FILE = "report.toml"
+_REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9@^~._/{}+-]*$")
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that holds `report.toml`."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / REPORT_FILE).is_file():
+            return folder
+    raise NotAReportError(
+        f"no {REPORT_FILE} in {here} or any folder above it; "
+        "create a report with 'gap-analysis init DIR' or pass --repo DIR"
+    )
+
+
+def check_revision_syntax(rev: str) -> None:
+    """Refuse anything that is not plainly a revision name (options, paths, spaces)."""
+    if not _REVISION.match(rev) or ".." in rev or rev.endswith((".lock", "/")):
+        raise RevisionError(f"'{rev}' is not a valid revision")
+
+
+@dataclass(frozen=True, slots=True)
+class LastChange:
+    commit: str
+    author: str
+    date: datetime
+
+
+class GitStore:
+    """One report repository."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        if not (self.root / ".git").exists():
+            raise NotAReportError(f"{self.root} is not a git repository; run 'git init' there "
+                                  "or create a report with 'gap-analysis init DIR'")
+        self._repo: git.Repo | None = None
+
+    @property
+    def repo(self) -> git.Repo:
+        """GitPython's repository, made (and GitPython imported) on first use.
+
+        The questions a cached rebuild asks (HEAD, its date, the working tree's
+        status) are answered by plain `git` processes below, so an unchanged
+        build never pays for importing GitPython.
+        """
+        if self._repo is None:
+            import git
+
+            try:
+                self._repo = git.Repo(self.root, search_parent_directories=False)
+            except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+                raise NotAReportError(f"{self.root} is not a git repository; run 'git init' there "
+                                      "or create a report with 'gap-analysis init DIR'") from None
+        return self._repo
+
+    def _git(self, *args: str) -> str:
+        """Run git in the repository (no shell; arguments are the tool's own) and return stdout."""
+        done = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True,
+                              check=False)
+        if done.returncode != 0:
+            raise GapAnalysisError(f"git {args[0]} failed: {done.stderr.strip().splitlines()[-1:] or ''}")
+        return done.stdout
+
+    @classmethod
+    def discover(cls, start: Path) -> GitStore:
+        return cls(find_root(start))
+
+    def close(self) -> None:
+        if self._repo is not None:
+            self._repo.close()
+
+    # -- revisions -------------------------------------------------------
+
+    def head(self) -> str | None:
+        """HEAD's commit id (None in a repository without commits), read from the refs by GitPython."""
+        try:
+            return self.repo.head.commit.hexsha
+        except ValueError:
+            return None
+
+    def _head(self) -> tuple[str | None, datetime | None]:
+        """HEAD's commit id and date in one `git log` process, for `worktree_info`, so a cached
+        rebuild needs no GitPython (None, None in a repository without commits)."""
+        done = subprocess.run(["git", "-C", str(self.root), "log", "-1", "--format=%H %cI", "HEAD", "--"],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not done.stdout.strip():
+            return None, None
+        commit, date = done.stdout.split()
+        return commit, datetime.fromisoformat(date).astimezone(UTC)
+
+    def resolve(self, rev: str) -> str:
+        """The full commit id of `rev`, a plain git revision."""
+        check_revision_syntax(rev)
+        try:
+            return str(self.repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}")).strip()
+        except command_error():
+            raise RevisionError(f"unknown revision '{rev}'") from None
+
+    def commit_date(self, commit: str) -> datetime:
+        return self.repo.commit(commit).committed_datetime.astimezone(UTC)
+
+    def snapshot_info(self, commit: str, ref: str) -> SnapshotInfo:
+        return SnapshotInfo(ref=ref, commit=commit, date=self.commit_date(commit))
+
+    def worktree_info(self) -> SnapshotInfo:
+        head, head_date = self._head()
+        date = head_date or _source_date_epoch()
+        return SnapshotInfo(ref="", commit=head, date=date, is_worktree=True, dirty=bool(self.changed_files()))
+
+    def tree_source(self, commit: str) -> GitTreeSource:
+        return GitTreeSource(self.repo.commit(commit).tree)
+
+    def worktree_source(self) -> WorkTreeSource:
+        return WorkTreeSource(self.root)
+
+    def tree_id(self, commit: str) -> str:
+        return str(self.repo.commit(commit).tree.hexsha)
+
+    # -- working tree ----------------------------------------------------
+
+    def changed_files(self) -> list[str]:
+        """Paths that differ from HEAD, untracked ones included (ignored ones not)."""
+        out = self._git("status", "--porcelain", "-z", "--untracked-files=all")
+        entries = [e for e in str(out).split("\0") if e]
+        paths = []
+        skip = False
+        for entry in entries:
+            if skip:
+                skip = False
+                continue
+            code, path = entry[:2], entry[3:]
+            paths.append(path)
+            skip = code.startswith("R") or code.startswith("C")
+        return paths
+
+    # -- history ---------------------------------------------------------
+
+    def last_changes(self, paths: list[str], rev: str | None = None) -> dict[str, LastChange]:
+        """The last commit that touched each path, found in one `git log` pass."""
+        if not paths or self.head() is None:
+            return {}
+        wanted = set(paths)
+        found: dict[str, LastChange] = {}
+        args = ["--format=\x1e%H\x1f%an\x1f%aI", "--name-only", "--no-renames"]
+        out = str(self.repo.git.log(*args, rev or "HEAD", "--", *sorted(wanted)))
+        for record in out.split("\x1e")[1:]:
+            header, _, names = record.partition("\n")
+            commit, author, date = header.split("\x1f")
+            for name in names.split("\n"):
+                name = name.strip()
+                if name in wanted and name not in found:
+                    found[name] = LastChange(commit, author, datetime.fromisoformat(date))
+            if len(found) == len(wanted):
+                break
+        return found
+
+    def user(self) -> tuple[str, str]:
+        """git's user.name and user.email ("" when unset)."""
+        reader = self.repo.config_reader()
+        name = str(reader.get_value("user", "name", "")) if reader.has_section("user") else ""
+        email = str(reader.get_value("user", "email", "")) if reader.has_section("user") else ""
+        return name, email
+
+
+def _source_date_epoch() -> datetime:
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "0")
+    try:
+        return datetime.fromtimestamp(int(raw), UTC)
+    except ValueError:
+        raise GapAnalysisError(f"SOURCE_DATE_EPOCH is not a number: '{raw}'") from None
+
+
+def command_error() -> type[GitCommandError]:
+    """GitPython's `GitCommandError`, imported only when a git command has failed.
+
+    `except command_error():` evaluates this only while handling an exception,
+    so modules that never reach GitPython do not import it.
+    """
+    from git.exc import GitCommandError
+
+    return GitCommandError
