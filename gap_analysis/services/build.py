@@ -14,11 +14,8 @@ history, extra annexes, overrides); everything in it is part of the cache key.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
-import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gap_analysis import __version__
@@ -39,18 +36,20 @@ from gap_analysis.render import (
     Cover,
     Document,
     Metadata,
-    engine_version,
     render_pdf,
-    template_hash,
     to_html,
+)
+from gap_analysis.services.build_cache import (
+    CACHE_FOLDER,
+    BuildCache,
+    RecordingSource,
+    content_key,
+    context_key,
 )
 from gap_analysis.services.snapshots import snapshot
 
 __all__ = ["VARIANTS", "BuildExtras", "BuildResult", "build_html", "build_pdf", "default_output"]
 
-CACHE_FOLDER = Path("dist") / ".cache"
-CACHE_KEEP = 40
-"""Cached PDFs kept; older ones (by last use) are removed."""
 
 
 @dataclass(frozen=True)
@@ -63,77 +62,6 @@ class BuildResult:
     info: SnapshotInfo
     warnings: tuple[Finding, ...] = ()
     html_path: Path | None = None
-
-
-class _RecordingSource:
-    """A `FileSource` that remembers everything the build asked of the snapshot.
-
-    The record (files read, files found missing, folders listed) is the build's
-    trace: if every entry answers the same next time, the build reads the same
-    bytes and so produces the same PDF, and the cached one can be served
-    without parsing anything.
-    """
-
-    def __init__(self, files: FileSource) -> None:
-        self._files = files
-        self.read_files: dict[str, bytes] = {}
-        self.missing: set[str] = set()
-        self.listed: dict[str, list[str]] = {}
-        self.refused_entries: dict[str, list[str]] = {}
-
-    def read(self, path: str) -> bytes:
-        if path not in self.read_files:
-            try:
-                self.read_files[path] = self._files.read(path)
-            except KeyError:
-                self.missing.add(path)
-                raise
-        return self.read_files[path]
-
-    def exists(self, path: str) -> bool:
-        return path in self.read_files or self._files.exists(path)
-
-    def refused(self, folder: str) -> list[str]:
-        if folder not in self.refused_entries:
-            self.refused_entries[folder] = self._files.refused(folder)
-        return list(self.refused_entries[folder])
-
-    def list(self, folder: str) -> list[str]:
-        if folder not in self.listed:
-            self.listed[folder] = self._files.list(folder)
-        return list(self.listed[folder])
-    def trace(self) -> dict[str, object]:
-        return {
-            "read": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(self.read_files.items())},
-            "missing": sorted(self.missing),
-            "listed": {folder: names for folder, names in sorted(self.listed.items())},
-            "refused": {folder: names for folder, names in sorted(self.refused_entries.items())},
-        }
-
-
-def _trace_holds(files: FileSource, trace: dict[str, object]) -> bool:
-    """Whether the snapshot still answers every question of a recorded trace the same way."""
-    try:
-        reads = trace["read"]
-        missing = trace["missing"]
-        listed = trace["listed"]
-        assert isinstance(reads, dict) and isinstance(missing, list) and isinstance(listed, dict)
-        refused = trace.get("refused") or {}
-        assert isinstance(refused, dict)
-        if any(files.refused(folder) != names for folder, names in refused.items()):
-            return False
-        for folder, names in listed.items():
-            if files.list(folder) != names:
-                return False
-        for path in missing:
-            if files.exists(path):
-                return False
-        for path, digest in reads.items():
-            if hashlib.sha256(files.read(path)).hexdigest() != digest:
-                return False
-    except (KeyError, AssertionError, GapAnalysisError, OSError):
-        return False
-    return True
 
 
 @dataclass
@@ -167,13 +95,13 @@ def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, vari
         raise RenderError(f"unknown PDF variant '{variant}' (known: {', '.join(VARIANTS)})")
     extras = extras or BuildExtras()
     snap = snapshot(store, rev)
-    cache = store.root / CACHE_FOLDER
-    context = _context_key(snap.info, variant, extras)
+    cache = BuildCache(store.root / CACHE_FOLDER)
+    context = context_key(snap.info, variant, extras)
     if use_cache and html_output is None:
-        served = _serve_from_trace(store.root, cache, context, snap.files, output, strict, snap.info)
+        served = _serve_cached(store.root, cache, context, snap.files, output, strict, snap.info)
         if served is not None:
             return served
-    files = _RecordingSource(snap.files)
+    files = RecordingSource(snap.files)
     prepared = _prepare(store.root, snap.info, files, variant, extras)
     target = output if output is not None else default_output(store.root, prepared.settings, prepared.info)
     check_target(target, create_folder=output is None)
@@ -182,11 +110,11 @@ def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, vari
     _refuse_if_strict(prepared.warnings, strict)
     if html_output is not None:
         write_atomic(html_output, prepared.html.encode("utf-8"))
-    hit = _cache_get(cache, prepared.key) if use_cache else None
+    hit = cache.get(prepared.key) if use_cache else None
     if hit is not None:
         pdf_path, pages, warnings = hit
         copy_atomic(pdf_path, target)
-        _save_trace(cache, context, files, prepared.key, target.name if output is None else "")
+        cache.save_trace(context, files, prepared.key, target.name if output is None else "")
         return BuildResult(target, pages, True, prepared.key, prepared.info, warnings, html_output)
     progress.phase(f"laying out {len(prepared.document.chapters)} chapters", 0)
     output_pdf = render_pdf(prepared.document, prepared.html, prepared.images.__getitem__, variant,
@@ -198,59 +126,17 @@ def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, vari
     _refuse_if_strict(all_warnings, strict)
     write_atomic(target, output_pdf.pdf)
     if use_cache:
-        _cache_put(cache, prepared.key, output_pdf.pdf, output_pdf.pages, all_warnings)
-        _save_trace(cache, context, files, prepared.key, target.name if output is None else "")
+        cache.put(prepared.key, output_pdf.pdf, output_pdf.pages, all_warnings)
+        cache.save_trace(context, files, prepared.key, target.name if output is None else "")
     return BuildResult(target, output_pdf.pages, False, prepared.key, prepared.info, tuple(all_warnings),
                        html_output)
-
-
-def _serve_from_trace(root: Path, cache: Path, context: str, files: FileSource, output: Path | None,
-                      strict: bool, info: SnapshotInfo) -> BuildResult | None:
-    """The cached PDF, when the last build with these options read exactly what the snapshot holds now."""
-    try:
-        record = json.loads((cache / f"trace-{context}.json").read_text("utf-8"))
-        key, name = str(record["key"]), str(record["name"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if output is None and not name:
-        return None
-    if not _trace_holds(files, record):
-        return None
-    hit = _cache_get(cache, key)
-    if hit is None:
-        return None
-    pdf_path, pages, warnings = hit
-    target = output if output is not None else root / "dist" / name
-    check_target(target, create_folder=output is None)
-    _refuse_if_strict(warnings, strict)
-    copy_atomic(pdf_path, target)
-    return BuildResult(target, pages, True, key, info, warnings)
-
-
-def _context_key(info: SnapshotInfo, variant: str | None, extras: BuildExtras) -> str:
-    """Everything but the snapshot's files that the PDF depends on."""
-    parts = {
-        "tool": __version__, "engine": engine_version(), "templates": template_hash(),
-        "variant": variant or "", "extras": asdict(extras),
-        "info": [info.commit, info.date.isoformat(), info.is_worktree, info.dirty, info.version],
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
-
-
-def _save_trace(cache: Path, context: str, files: _RecordingSource, key: str, name: str) -> None:
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        record = {**files.trace(), "key": key, "name": name}
-        write_atomic(cache / f"trace-{context}.json", json.dumps(record).encode("utf-8"))
-    except OSError:
-        return
 
 
 def build_html(store: GitStore, rev: str | None, output: Path, extras: BuildExtras | None = None) -> Path:
     """Only the assembled HTML (for debugging, and for comparing with plain WeasyPrint)."""
     check_target(output)
     snap = snapshot(store, rev)
-    prepared = _prepare(store.root, snap.info, _RecordingSource(snap.files), None, extras or BuildExtras())
+    prepared = _prepare(store.root, snap.info, RecordingSource(snap.files), None, extras or BuildExtras())
     write_atomic(output, prepared.html.encode("utf-8"))
     return output
 
@@ -258,7 +144,7 @@ def build_html(store: GitStore, rev: str | None, output: Path, extras: BuildExtr
 # -- preparing the document ----------------------------------------------------
 
 
-def _prepare(root: Path, info: SnapshotInfo, files: _RecordingSource, variant: str | None,
+def _prepare(root: Path, info: SnapshotInfo, files: RecordingSource, variant: str | None,
              extras: BuildExtras) -> _Prepared:
     try:
         raw = files.read(REPORT_FILE)
@@ -286,7 +172,8 @@ def _prepare(root: Path, info: SnapshotInfo, files: _RecordingSource, variant: s
     document = _document(settings, info, tuple(rendered), gaps, extras, variant, files.read_files)
     html = to_html(document)
     prepared = _Prepared(info, settings, document, html, images, warnings)
-    prepared.key = _cache_key(prepared, files.read_files, variant, extras)
+    prepared.key = content_key(prepared.html, prepared.info, files.read_files, prepared.warnings, variant,
+                               extras)
     return prepared
 
 
@@ -319,7 +206,7 @@ def _unique_gaps(rendered: list[RenderedChapter], warnings: list[Finding]) -> tu
     return tuple(seen.values())
 
 
-def _read_images(files: _RecordingSource, rendered: list[RenderedChapter],
+def _read_images(files: RecordingSource, rendered: list[RenderedChapter],
                  warnings: list[Finding]) -> dict[str, bytes]:
     """The bytes of every image the chapters name; the fetcher serves only these."""
     images: dict[str, bytes] = {}
@@ -384,57 +271,24 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "annex"
 
 
-# -- cache key, cache and atomic writes ----------------------------------------
-
-
-def _cache_key(prepared: _Prepared, read_files: dict[str, bytes], variant: str | None,
-               extras: BuildExtras) -> str:
-    """Everything the PDF depends on: inputs, options, templates, tool and engine versions."""
-    digest = hashlib.sha256()
-    parts = {
-        "tool": __version__, "engine": engine_version(), "templates": template_hash(),
-        "variant": variant or "", "extras": asdict(extras),
-        "inputs": sorted((path, hashlib.sha256(data).hexdigest()) for path, data in read_files.items()),
-        "html": hashlib.sha256(prepared.html.encode("utf-8")).hexdigest(),
-        "commit": prepared.info.commit or "",
-        "warnings": [str(w) for w in prepared.warnings],
-    }
-    digest.update(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def _cache_get(cache: Path, key: str) -> tuple[Path, int, tuple[Finding, ...]] | None:
-    pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
-    try:
-        data = json.loads(meta.read_text("utf-8"))
-        pages = int(data["pages"])
-        warnings = tuple(Finding(w["path"], int(w["line"]), w["code"], w["message"], Severity(w["severity"]))
-                         for w in data["warnings"])
-    except (OSError, ValueError, KeyError, TypeError):
+def _serve_cached(root: Path, cache: BuildCache, context: str, files: FileSource, output: Path | None,
+                  strict: bool, info: SnapshotInfo) -> BuildResult | None:
+    """The cached PDF, when the last build with these options read exactly what the snapshot holds now."""
+    traced = cache.traced(context, files)
+    if traced is None:
         return None
-    if not pdf.is_file():
+    key, name = traced
+    if output is None and not name:
         return None
-    os.utime(meta)
-    return pdf, pages, warnings
-
-
-def _cache_put(cache: Path, key: str, pdf: bytes, pages: int, warnings: list[Finding]) -> None:
-    """Best effort: a cache that cannot be written only makes the next build slower."""
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache / f"{key}.pdf", pdf)
-        meta = {"pages": pages, "warnings": [w.as_json() for w in warnings]}
-        write_atomic(cache / f"{key}.json", json.dumps(meta).encode("utf-8"))
-        _prune(cache)
-    except OSError:
-        return
-
-
-def _prune(cache: Path) -> None:
-    entries = sorted(cache.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in entries[CACHE_KEEP:]:
-        for path in (stale, stale.with_suffix(".pdf")):
-            path.unlink(missing_ok=True)
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    pdf_path, pages, warnings = hit
+    target = output if output is not None else root / "dist" / name
+    check_target(target, create_folder=output is None)
+    _refuse_if_strict(warnings, strict)
+    copy_atomic(pdf_path, target)
+    return BuildResult(target, pages, True, key, info, warnings)
 
 
 def _refuse_if_strict(warnings: list[Finding] | tuple[Finding, ...], strict: bool) -> None:
