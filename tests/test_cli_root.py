@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from gap_analysis.cli.app import COMMAND_MODULES, main
 from tests.conftest import CliInvoke, ReportRepo
 
@@ -51,11 +53,13 @@ def test_outside_a_report_says_how_to_start(cli: CliInvoke, tmp_path: Path) -> N
     assert "gap-analysis init" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_cached_rebuild_loads_no_engine(report_repo: ReportRepo, tmp_path: Path) -> None:
+@pytest.mark.parametrize("revision", [[], ["HEAD"]], ids=["working-tree", "revision"])
+def test_cached_rebuild_loads_no_engine(report_repo: ReportRepo, tmp_path: Path, revision: list[str]) -> None:
     """An unchanged rebuild copies the cached PDF without GitPython, Markdown, YAML or WeasyPrint."""
     out = tmp_path / "r.pdf"
-    code = ("import sys; from gap_analysis.cli.app import main; sys.argv=['gap-analysis','build','-o',"
-            f"{str(out)!r}]\ntry:\n    main()\nexcept SystemExit as e:\n    print(sorted(m for m in sys.modules"
+    argv = ["gap-analysis", "build", *revision, "-o", str(out)]
+    code = (f"import sys; from gap_analysis.cli.app import main; sys.argv={argv!r}\ntry:\n    main()\n"
+            "except SystemExit as e:\n    print(sorted(m for m in sys.modules"
             " if m.split('.')[0] in ('git', 'weasyprint', 'markdown_it', 'yaml', 'jinja2')), e.code)")
     first = subprocess.run([sys.executable, "-c", code], cwd=report_repo.path, capture_output=True, text=True,
                            check=True)
@@ -64,3 +68,4 @@ def test_cached_rebuild_loads_no_engine(report_repo: ReportRepo, tmp_path: Path)
                            check=True)
     assert again.stdout.strip().endswith("[] 0"), again.stdout + again.stderr
     assert "(from cache)" in again.stderr
+    assert out.read_bytes().startswith(b"%PDF")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,8 +29,12 @@ _MAX_SYMLINK_HOPS = 8
 class GitTreeSource:
     """The files of one commit, read from git objects."""
 
-    def __init__(self, tree: Tree) -> None:
-        self._tree = tree
+    def __init__(self, load_tree: Callable[[], Tree]) -> None:
+        self._load_tree = load_tree
+
+    @cached_property
+    def _tree(self) -> Tree:
+        return self._load_tree()
 
     def _entry(self, path: str, hops: int = 0) -> Blob | None:
         from git.objects import Blob

@@ -61,6 +61,7 @@ class GitStore:
             raise NotAReportError(f"{self.root} is not a git repository; run 'git init' there "
                                   "or create a report with 'gap-analysis init DIR'")
         self._repo: git.Repo | None = None
+        self._dates: dict[str, datetime] = {}
 
     @property
     def repo(self) -> git.Repo:
@@ -80,10 +81,13 @@ class GitStore:
                                       "or create a report with 'gap-analysis init DIR'") from None
         return self._repo
 
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run git in the repository (no shell; arguments are the tool's own or checked)."""
+        return subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True, check=False)
+
     def _git(self, *args: str) -> str:
-        """Run git in the repository (no shell; arguments are the tool's own) and return stdout."""
-        done = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True,
-                              check=False)
+        """`_run`, refusing a failure; returns stdout."""
+        done = self._run(*args)
         if done.returncode != 0:
             raise GapAnalysisError(f"git {args[0]} failed: {done.stderr.strip().splitlines()[-1:] or ''}")
         return done.stdout
@@ -105,37 +109,43 @@ class GitStore:
         except ValueError:
             return None
 
-    def _head(self) -> tuple[str | None, datetime | None]:
-        """HEAD's commit id and date in one `git log` process, for `worktree_info`, so a cached
-        rebuild needs no GitPython (None, None in a repository without commits)."""
-        done = subprocess.run(["git", "-C", str(self.root), "log", "-1", "--format=%H %cI", "HEAD", "--"],
-                              capture_output=True, text=True, check=False)
+    def _commit(self, rev: str) -> tuple[str, datetime] | None:
+        """The commit id and date `rev` names, in one `git log` process (None: it names none).
+
+        Plain git rather than GitPython, so a cached rebuild never imports GitPython; the
+        date is remembered, as a commit's date never changes.
+        """
+        done = self._run("log", "-1", "--format=%H %cI", f"{rev}^{{commit}}", "--")
         if done.returncode != 0 or not done.stdout.strip():
-            return None, None
+            return None
         commit, date = done.stdout.split()
-        return commit, datetime.fromisoformat(date).astimezone(UTC)
+        self._dates[commit] = datetime.fromisoformat(date).astimezone(UTC)
+        return commit, self._dates[commit]
 
     def resolve(self, rev: str) -> str:
         """The full commit id of `rev`, a plain git revision."""
         check_revision_syntax(rev)
-        try:
-            return str(self.repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}")).strip()
-        except command_error():
-            raise RevisionError(f"unknown revision '{rev}'") from None
+        found = self._commit(rev)
+        if found is None:
+            raise RevisionError(f"unknown revision '{rev}'")
+        return found[0]
 
     def commit_date(self, commit: str) -> datetime:
-        return self.repo.commit(commit).committed_datetime.astimezone(UTC)
+        if commit not in self._dates:
+            self._commit(commit)
+        return self._dates[commit]
 
     def snapshot_info(self, commit: str, ref: str) -> SnapshotInfo:
         return SnapshotInfo(ref=ref, commit=commit, date=self.commit_date(commit))
 
     def worktree_info(self) -> SnapshotInfo:
-        head, head_date = self._head()
-        date = head_date or _source_date_epoch()
-        return SnapshotInfo(ref="", commit=head, date=date, is_worktree=True, dirty=bool(self.changed_files()))
+        head = self._commit("HEAD")
+        commit, date = head if head else (None, _source_date_epoch())
+        return SnapshotInfo(ref="", commit=commit, date=date, is_worktree=True, dirty=bool(self.changed_files()))
 
     def tree_source(self, commit: str) -> GitTreeSource:
-        return GitTreeSource(self.repo.commit(commit).tree)
+        """The commit's files; its tree is opened (and GitPython loaded) on first read."""
+        return GitTreeSource(lambda: self.repo.commit(commit).tree)
 
     def worktree_source(self) -> WorkTreeSource:
         return WorkTreeSource(self.root)

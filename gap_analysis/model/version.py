@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+VERSIONS_DIR = "review/versions"
+"""One record per version: `review/versions/<name>.toml`."""
+
 
 @dataclass(frozen=True, slots=True)
 class Version:

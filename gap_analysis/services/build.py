@@ -274,7 +274,7 @@ def _slug(text: str) -> str:
 def _serve_cached(root: Path, cache: BuildCache, context: str, files: FileSource, output: Path | None,
                   strict: bool, info: SnapshotInfo) -> BuildResult | None:
     """The cached PDF, when the last build with these options read exactly what the snapshot holds now."""
-    traced = cache.traced(context, files)
+    traced = cache.traced(context, files, immutable=not info.is_worktree)
     if traced is None:
         return None
     key, name = traced

@@ -20,12 +20,11 @@ from gap_analysis.errors import ContentError, RevisionError
 from gap_analysis.gitstore import NAME_PATTERN, GitStore, added_commits
 from gap_analysis.model.finding import Finding
 from gap_analysis.model.settings import ReportSettings
-from gap_analysis.model.version import Event, Version
+from gap_analysis.model.version import VERSIONS_DIR, Event, Version
 from gap_analysis.model.workflow import Workflow
 from gap_analysis.records import read_record
 from gap_analysis.workflow import Replay, replay
 
-VERSIONS_DIR = "review/versions"
 EVENTS_DIR = "review/events"
 
 

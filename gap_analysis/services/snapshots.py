@@ -11,10 +11,11 @@ from pathlib import Path
 
 from gap_analysis.config import REPORT_FILE, read_settings
 from gap_analysis.errors import NotAReportError, RevisionError
-from gap_analysis.gitstore import GitStore
+from gap_analysis.gitstore import GitStore, check_revision_syntax
 from gap_analysis.model.chapter import Report
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import Snapshot, SnapshotInfo
+from gap_analysis.model.version import VERSIONS_DIR
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,11 @@ def snapshot(store: GitStore, rev: str | None) -> Snapshot:
 
 def resolve(store: GitStore, rev: str) -> SnapshotInfo:
     """`@stage` baselines first, then version names, then plain git revisions."""
-    from gap_analysis.services import ledger  # review records only when a name is resolved
+    if not rev.startswith("@"):
+        check_revision_syntax(rev)
+        if not store.worktree_source().exists(f"{VERSIONS_DIR}/{rev}.toml"):  # not a version: plain git
+            return store.snapshot_info(store.resolve(rev), rev)
+    from gap_analysis.services import ledger  # review records only when a name is one of theirs
 
     if rev.startswith("@") and len(rev) > 1:
         version = ledger.baseline(ledger.load_ledger(store), rev[1:])

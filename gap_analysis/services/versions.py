@@ -39,10 +39,10 @@ from gap_analysis.gitstore import (
     unstage,
 )
 from gap_analysis.model.finding import Severity
-from gap_analysis.model.version import Version
+from gap_analysis.model.version import VERSIONS_DIR, Version
 from gap_analysis.records import write_record
 from gap_analysis.services.check import run_check
-from gap_analysis.services.ledger import VERSIONS_DIR, Ledger, load_ledger, worktree_settings
+from gap_analysis.services.ledger import Ledger, load_ledger, worktree_settings
 
 JOURNAL = "gap-analysis-cut.json"
 Builder = Callable[[GitStore, str], Path]
