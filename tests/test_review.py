@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -426,3 +429,22 @@ def test_replay_orders_events_by_time_across_time_zones_and_resubmits() -> None:
     assert targets(workflow, "submit", "draft", "cwg-cop") == ("cwg-cop", "cg-cop", "sg17")
     assert targets(workflow, "submit", "draft") == ("cg-cop",)
     assert targets(workflow, "agree", "draft") == ()
+
+
+def test_the_actor_is_who_git_says_the_user_is(tmp_path: Path) -> None:
+    """`init` and `review` ask git itself for the user, so GIT_CONFIG_GLOBAL counts for both."""
+    home = tmp_path / "global.gitconfig"
+    home.write_text("[user]\n\tname = Ana Editor\n\temail = ana@example.org\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))}
+    env["GIT_CONFIG_GLOBAL"] = str(home)
+
+    def ga(*args: str, cwd: Path = tmp_path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "gap_analysis", *args], cwd=cwd, env=env,
+                              capture_output=True, text=True, check=False)
+
+    assert ga("init", "r").returncode == 0
+    report = tmp_path / "r"
+    assert ga("version", "cut", "--no-build", cwd=report).returncode == 0
+    submitted = ga("review", "submit", "v0.1", cwd=report)
+    assert submitted.returncode == 0, submitted.stderr
+    assert "Ana Editor <ana@example.org>" in submitted.stdout

@@ -27,7 +27,7 @@ from gap_analysis.gitstore.refs import (
     is_tracked,
     tag_target,
 )
-from gap_analysis.gitstore.repository import git_user, init_repository, is_repository
+from gap_analysis.gitstore.repository import init_repository, is_repository
 from gap_analysis.gitstore.sources import GitTreeSource, WorkTreeSource
 from gap_analysis.gitstore.store import (
     REPORT_FILE,
@@ -35,6 +35,7 @@ from gap_analysis.gitstore.store import (
     LastChange,
     check_revision_syntax,
     find_root,
+    git_user,
 )
 
 __all__ = [

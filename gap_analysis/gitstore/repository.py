@@ -4,25 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gap_analysis.gitstore.store import GitStore, command_error
-
-
-def git_user(folder: Path) -> tuple[str, str]:
-    """git's user.name and user.email as seen from `folder` ("" when unset).
-
-    Works before `folder` is a repository (global and system configuration).
-    """
-    import git
-
-    runner = git.Git(str(folder))
-
-    def value(key: str) -> str:
-        try:
-            return str(runner.config("--get", key)).strip()
-        except command_error():
-            return ""
-
-    return value("user.name"), value("user.email")
+from gap_analysis.gitstore.store import GitStore
 
 
 def is_repository(folder: Path) -> bool:

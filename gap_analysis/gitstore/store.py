@@ -192,11 +192,23 @@ class GitStore:
         return found
 
     def user(self) -> tuple[str, str]:
-        """git's user.name and user.email ("" when unset)."""
-        reader = self.repo.config_reader()
-        name = str(reader.get_value("user", "name", "")) if reader.has_section("user") else ""
-        email = str(reader.get_value("user", "email", "")) if reader.has_section("user") else ""
-        return name, email
+        """git's user.name and user.email for this repository ("" when unset)."""
+        return git_user(self.root)
+
+
+def git_user(folder: Path) -> tuple[str, str]:
+    """git's user.name and user.email as git itself resolves them from `folder`.
+
+    Asked of `git config`, not read from the files, so every rule git applies
+    counts (repository, `GIT_CONFIG_GLOBAL`, XDG, includes); works before
+    `folder` is a repository. "" when unset.
+    """
+    def value(key: str) -> str:
+        done = subprocess.run(["git", "-C", str(folder), "config", "--get", key], capture_output=True,
+                              text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    return value("user.name"), value("user.email")
 
 
 def _source_date_epoch() -> datetime:
