@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -218,3 +220,23 @@ def test_a_versions_pdf_says_where_it_stands(report_repo: ReportRepo, cli: CliIn
     final = pdf_text(published)
     assert "Agreed by CWG-COP, Geneva; published" in final
     assert "DRAFT" not in final
+
+
+@pytest.mark.skipif(shutil.which("gpg") is None, reason="needs gpg to make and check a signature")
+def test_cut_with_sign_makes_a_signed_tag(report_repo: ReportRepo, tmp_path: Path, cli: CliInvoke,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    subprocess.run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "Test Editor <editor@example.org>",
+                    "ed25519", "sign", "never"], check=True, capture_output=True)
+    report_repo.git("config", "user.signingkey", "editor@example.org")
+    try:
+        result = cli(report_repo.path, "version", "cut", "--sign", "--no-build")
+        verified = subprocess.run(["git", "tag", "-v", "v0.1"], cwd=report_repo.path, capture_output=True,
+                                  text=True)
+    finally:
+        subprocess.run(["gpgconf", "--kill", "gpg-agent"], capture_output=True)
+    assert result.exit_code == 0, result.stderr
+    assert verified.returncode == 0, verified.stderr
+    assert "Good signature" in verified.stderr
