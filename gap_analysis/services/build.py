@@ -20,8 +20,8 @@ from pathlib import Path
 
 from gap_analysis import __version__
 from gap_analysis.atomic_files import check_target, copy_atomic, write_atomic
-from gap_analysis.config import REPORT_FILE, read_settings
-from gap_analysis.errors import GapAnalysisError, NotAReportError, RenderError
+from gap_analysis.config import REPORT_FILE
+from gap_analysis.errors import GapAnalysisError, RenderError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, RenderedChapter
 from gap_analysis.model.finding import Finding, Severity
@@ -46,7 +46,7 @@ from gap_analysis.services.build_cache import (
     content_key,
     context_key,
 )
-from gap_analysis.services.snapshots import snapshot
+from gap_analysis.services.snapshots import settings_of, snapshot, where
 
 __all__ = ["VARIANTS", "BuildExtras", "BuildResult", "build_html", "build_pdf", "default_output"]
 
@@ -146,16 +146,11 @@ def build_html(store: GitStore, rev: str | None, output: Path, extras: BuildExtr
 
 def _prepare(root: Path, info: SnapshotInfo, files: RecordingSource, variant: str | None,
              extras: BuildExtras) -> _Prepared:
-    try:
-        raw = files.read(REPORT_FILE)
-    except KeyError:
-        where = str(root) if info.is_worktree else f"revision {info.short}"
-        raise NotAReportError(f"no {REPORT_FILE} in {where}; create one with 'gap-analysis init DIR'") from None
     # Markdown and YAML are loaded only when a cache miss needs them.
     from gap_analysis.markdown.chapters import read_report
     from gap_analysis.markdown.html import render_chapter
 
-    settings = read_settings(lambda: raw)
+    settings = settings_of(files, where(root, info))
     report = read_report(files, settings)
     paths = {chapter.path: chapter.id for chapter in report.chapters}
     refused_files = [path for path in files.refused(settings.chapter_folder.strip("/")) if path.endswith(".md")]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from gap_analysis.config import REPORT_FILE, read_settings
 from gap_analysis.errors import ContentError, RevisionError
 from gap_analysis.gitstore import NAME_PATTERN, GitStore, added_commits
 from gap_analysis.model.finding import Finding
@@ -23,6 +22,7 @@ from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.version import VERSIONS_DIR, Event, Version
 from gap_analysis.model.workflow import Workflow
 from gap_analysis.records import read_record
+from gap_analysis.services.snapshots import settings_of
 from gap_analysis.workflow import Replay, replay
 
 EVENTS_DIR = "review/events"
@@ -50,8 +50,7 @@ class Ledger:
 
 
 def worktree_settings(store: GitStore) -> ReportSettings:
-    source = store.worktree_source()
-    return read_settings(lambda: source.read(REPORT_FILE))
+    return settings_of(store.worktree_source(), str(store.root))
 
 
 def _natural(name: str) -> tuple[object, ...]:

@@ -14,12 +14,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from gap_analysis.config import REPORT_FILE, read_settings
+from gap_analysis.config import REPORT_FILE
 from gap_analysis.errors import ContentError, GapAnalysisError, InvalidNameError, UsageError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.chapters import CHAPTER_ID, read_chapter
 from gap_analysis.model.paths import normalize
 from gap_analysis.services.check_chapters import read_chapter_files
+from gap_analysis.services.snapshots import settings_of
 
 _PLAIN_YAML = re.compile(r"^[A-Za-z][A-Za-z0-9 ,.()'/&+-]*[A-Za-z0-9.)]$|^[A-Za-z]$")
 _YAML_WORDS = {"yes", "no", "y", "n", "true", "false", "on", "off", "null"}
@@ -100,11 +101,7 @@ def new_chapter(store: GitStore, title: str, chapter_id: str | None = None,
         owners = [name] if name else []
     owners = [check_text(o, "an owner's name") for o in owners]
     files = store.worktree_source()
-    try:
-        raw = files.read(REPORT_FILE)
-    except KeyError:
-        raise ContentError(f"no {REPORT_FILE} in {store.root}") from None
-    settings = read_settings(lambda: raw)
+    settings = settings_of(files, str(store.root))
     folder = normalize(settings.chapter_folder.strip("/"))
     if folder is None:
         raise ContentError(f"[chapters] folder '{settings.chapter_folder}' is not a folder of the repository",

@@ -14,7 +14,7 @@ from gap_analysis.errors import NotAReportError, RevisionError
 from gap_analysis.gitstore import GitStore, check_revision_syntax
 from gap_analysis.model.chapter import Report
 from gap_analysis.model.settings import ReportSettings
-from gap_analysis.model.snapshot import Snapshot, SnapshotInfo
+from gap_analysis.model.snapshot import FileSource, Snapshot, SnapshotInfo
 from gap_analysis.model.version import VERSIONS_DIR
 
 
@@ -60,14 +60,24 @@ def resolve(store: GitStore, rev: str) -> SnapshotInfo:
     return replace(info, version=version.name)
 
 
+def settings_of(files: FileSource, where: str) -> ReportSettings:
+    """The snapshot's `report.toml`; where it has none, a one-line error that says how to start one."""
+    try:
+        raw = files.read(REPORT_FILE)
+    except KeyError:
+        raise NotAReportError(f"no {REPORT_FILE} in {where}; create a report with 'gap-analysis init DIR'") \
+            from None
+    return read_settings(lambda: raw)
+
+
+def where(root: Path, info: SnapshotInfo) -> str:
+    """How a snapshot is named in messages: the folder, or the revision."""
+    return str(root) if info.is_worktree else f"revision {info.short}"
+
+
 def load(store: GitStore, rev: str | None) -> Loaded:
     snap = snapshot(store, rev)
-    try:
-        raw = snap.files.read(REPORT_FILE)
-    except KeyError:
-        where = f"revision {snap.info.short}" if not snap.info.is_worktree else str(store.root)
-        raise NotAReportError(f"no {REPORT_FILE} in {where}") from None
-    settings = read_settings(lambda: raw)
+    settings = settings_of(snap.files, where(store.root, snap.info))
     from gap_analysis.markdown.chapters import (
         read_report,  # Markdown and YAML only when chapters are read
     )

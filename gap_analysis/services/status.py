@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from gap_analysis.config import REPORT_FILE, read_settings
-from gap_analysis.errors import NotAReportError
 from gap_analysis.gitstore import GitStore, current_branch
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.document import BlockKind, ChapterStructure
 from gap_analysis.model.finding import Severity
 from gap_analysis.services.check_chapters import read_chapter_files
 from gap_analysis.services.comments import count_open_comments
+from gap_analysis.services.snapshots import settings_of
 from gap_analysis.services.standing import current_version
 
 
@@ -113,11 +112,7 @@ def count_words(structure: ChapterStructure) -> int:
 def report_status(store: GitStore) -> StatusReport:
     """The working tree's status."""
     files_source = store.worktree_source()
-    try:
-        raw = files_source.read(REPORT_FILE)
-    except KeyError:
-        raise NotAReportError(f"no {REPORT_FILE} in {store.root}") from None
-    settings = read_settings(lambda: raw)
+    settings = settings_of(files_source, str(store.root))
     files, _problems = read_chapter_files(files_source, settings)
     changed = store.changed_files()
     last = store.last_changes([item.path for item in files])
