@@ -69,11 +69,14 @@ class _ReviewGroup(click.Group):
 def review() -> None:
     """Take a version along the review path, and see the record of it.
 
-    The default path: draft --submit--> cg-cop --agree--> sg17 --agree-->
-    cwg-cop --agree--> published; return (with a note) from cg-cop, sg17 or
-    cwg-cop. A returned version is closed: cut a revised version, and its
-    submit goes back to the stage that returned its predecessor. report.toml
-    may redefine stages, actions, roles and gates ([workflow]).
+    \b
+    The default path:
+      draft --submit--> cg-cop --agree--> sg17 --agree--> cwg-cop --agree--> published
+      cg-cop | sg17 | cwg-cop --return (a note is required)--> returned
+
+    A returned version is closed: cut a revised version, and its submit goes
+    back to the stage that returned its predecessor. report.toml may redefine
+    stages, actions, roles and gates ([workflow]).
 
     \b
     Examples:
