@@ -213,7 +213,7 @@ def test_extras_for_other_services(report_repo: ReportRepo) -> None:
     extras = BuildExtras(
         cover_status="Agreed by SG17, Geneva, 8-17 April 2025", state="sg17",
         history=(HistoryRow("v0.1", "2025-04-17", "Agreed by SG17"),),
-        annexes=(ExtraAnnex("Comments and their disposition", "<p>No comments were made.</p>"),),
+        annexes=(ExtraAnnex("Comments and their disposition", "<p>No comments were made.</p>", "comments"),),
         document="TD69/P", meeting="SG17, Geneva", watermark=False,
     )
     store = GitStore(report_repo.path)

@@ -73,8 +73,8 @@ class ExtraAnnex:
     title: str
     html: str
     """Trusted HTML produced by this tool (never user Markdown passed through unrendered)."""
-    id: str = ""
-    """Element id; derived from the title when empty."""
+    id: str
+    """Element id, unique in the document (e.g. `comments-disposition`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,14 +17,14 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gap_analysis.render.document import VARIANTS, Annex, Attachment, Cover, Document, Metadata
+from gap_analysis.render.document import VARIANTS, Attachment, Cover, Document, Metadata
 from gap_analysis.render.resources import template_hash
 
 if TYPE_CHECKING:
     from gap_analysis.render.pdf import PdfOutput
 
 __all__ = [
-    "VARIANTS", "Annex", "Attachment", "Cover", "Document", "Metadata", "engine_version",
+    "VARIANTS", "Attachment", "Cover", "Document", "Metadata", "engine_version",
     "render_pdf", "template_hash", "to_html",
 ]
 

@@ -13,7 +13,8 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
-from gap_analysis.render.document import Annex, Document
+from gap_analysis.model.build import ExtraAnnex
+from gap_analysis.render.document import Document
 from gap_analysis.render.resources import static_text
 
 _ANNEX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -49,10 +50,10 @@ def stylesheet() -> str:
     return static_text("report.css")
 
 
-def annexes(document: Document) -> list[tuple[str, Annex]]:
+def annexes(document: Document) -> list[tuple[str, ExtraAnnex]]:
     """The annexes after the report's own, with their letters: the gap register first."""
     used = sum(1 for chapter in document.chapters if chapter.is_annex)
-    tail = [Annex("Gap register", "", "gap-register"), *document.annexes]
+    tail = [ExtraAnnex("Gap register", "", "gap-register"), *document.annexes]
     return [(annex_letter(used + index), annex) for index, annex in enumerate(tail)]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from gap_analysis.model.build import HistoryRow, RenderedChapter
+from gap_analysis.model.build import ExtraAnnex, HistoryRow, RenderedChapter
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.people import Person
 
@@ -38,15 +38,6 @@ class Cover:
     """Further (label, value) rows for the cover table."""
     review_path_svg: str = ""
     """Trusted SVG made by `render.svg.review_path_svg` (a version's stage on the path)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Annex:
-    """An annex after the report's own: trusted HTML this tool produced."""
-
-    title: str
-    html: str
-    id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +73,7 @@ class Document:
     chapters: tuple[RenderedChapter, ...]
     gaps: tuple[Gap, ...] = ()
     history: tuple[HistoryRow, ...] = ()
-    annexes: tuple[Annex, ...] = ()
+    annexes: tuple[ExtraAnnex, ...] = ()
     watermark: bool = True
     watermark_text: str = "DRAFT"
     before_html: str = ""

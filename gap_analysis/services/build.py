@@ -31,7 +31,6 @@ from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource, SnapshotInfo
 from gap_analysis.render import (
     VARIANTS,
-    Annex,
     Attachment,
     Cover,
     Document,
@@ -248,7 +247,6 @@ def _document(settings: ReportSettings, info: SnapshotInfo, chapters: tuple[Rend
         date=info.date,
         custom=(("commit", info.commit or "none"), ("version", info.label)),
     )
-    annexes = tuple(Annex(a.title, a.html, a.id or "annex--" + _slug(a.title)) for a in extras.annexes)
     attachments: tuple[Attachment, ...] = ()
     if variant == "pdf/a-3u":
         sources = [REPORT_FILE, *(path for path in read_files if path != REPORT_FILE and path.endswith(".md"))]
@@ -257,13 +255,9 @@ def _document(settings: ReportSettings, info: SnapshotInfo, chapters: tuple[Rend
     return Document(
         language=settings.language or "en", running_title=settings.running_title, running_label=info.label,
         footer=document_number or settings.group, cover=cover, metadata=metadata, chapters=chapters,
-        gaps=gaps, history=extras.history, annexes=annexes, watermark=watermark,
+        gaps=gaps, history=extras.history, annexes=extras.annexes, watermark=watermark,
         before_html=extras.body_html_before, attachments=attachments,
     )
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "annex"
 
 
 def _serve_cached(root: Path, cache: BuildCache, context: str, files: FileSource, output: Path | None,
