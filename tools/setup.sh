@@ -59,6 +59,8 @@ ga_venv_ready() {
     ga_say "creating $ga_venv ..."
     "$py" -m venv "$ga_venv" || { ga_say "could not create a venv (Debian: apt-get install python3-venv)"; return 1; }
   fi
+  # An install with the test extras also serves `tools/run` (no extras).
+  if [ -z "$extras" ] && [ -f "$stamp" ] && grep -q -- "^${want%-}-" "$stamp"; then return 0; fi
   if [ ! -f "$stamp" ] || ! grep -qx -- "$want" "$stamp"; then
     ga_say "installing gap-analysis${extras:+ [$extras]} into .venv ..."
     "$ga_venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
