@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from gap_analysis.diff import align
 from gap_analysis.diff.blocks import GapFields, Place, whole
+from gap_analysis.diff.moves import cross_chapter_moves
 from gap_analysis.diff.sections import ChapterDiffer
 from gap_analysis.diff.words import title_similarity, word_diff
 from gap_analysis.model.diff import (
@@ -112,7 +113,8 @@ def diff_reports(old: Sequence[ChapterStructure], new: Sequence[ChapterStructure
         if i not in matched_old:
             before = max((new_of[p] for p in range(i) if p in new_of), default=-1)
             ordered.append((before + 0.5 + i / (len(old) + 1) / 2, whole_chapter(chapter, added=False)))
-    return DiffResult(old_ref, new_ref, tuple(d for _pos, d in sorted(ordered, key=lambda x: x[0])))
+    chapters = tuple(d for _pos, d in sorted(ordered, key=lambda x: x[0]))
+    return DiffResult(old_ref, new_ref, cross_chapter_moves(chapters))
 
 
 def _first_line(structure: ChapterStructure) -> int:

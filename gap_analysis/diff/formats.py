@@ -60,6 +60,8 @@ def stats_line(stats: DiffStats) -> str:
 def describe(change: Change) -> str:
     """One line saying what happened where, e.g. `modified table-row, line 12 -> 14`."""
     what = {SECTION_BLOCK: "section", CHAPTER_BLOCK: "chapter"}.get(change.block, change.block)
+    if change.kind is ChangeKind.MOVED and change.moved_to:
+        return f"moved {what} to {change.moved_to}, old line {change.old_line}"
     if change.kind is ChangeKind.MOVED:
         origin = f" from {change.old_section}" if change.old_section else ""
         return f"moved {what}{origin}, line {change.old_line} -> {change.new_line}"

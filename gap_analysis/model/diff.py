@@ -91,6 +91,8 @@ class Change:
     gap_id: str = ""
     old_section: str = ""
     """Moves: the section number in the older snapshot."""
+    moved_to: str = ""
+    """A block moved out of this chapter: the section (in the newer snapshot) it moved to."""
     at_line: int = 0
     """The newer snapshot's file line where the change shows (removed blocks: the next block's line)."""
 

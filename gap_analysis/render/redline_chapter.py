@@ -57,7 +57,7 @@ class _Writer:
         for change in chapter.changes:
             if change.block in (SECTION_BLOCK, CHAPTER_BLOCK):
                 self.notes[change.new_line or 0].append(change)
-            elif change.kind is ChangeKind.REMOVED:
+            elif change.kind is ChangeKind.REMOVED or change.moved_to:
                 self.removed[change.at_line].append(change)
             elif change.new_line is not None:
                 self.at[change.new_line].append(change)
@@ -90,7 +90,11 @@ class _Writer:
     def removed_before(self, line: int) -> None:
         for change in self.removed.pop(line, []):
             self.close()
-            self.out.append(f'<div class="cb">{change_html(change)}</div>')
+            if change.moved_to:
+                self.out.append(f'<div class="cb"><p class="redline-note">A {escape(change.block)} moved from '
+                                f'here to {escape(change.moved_to)}.</p></div>')
+            else:
+                self.out.append(f'<div class="cb">{change_html(change)}</div>')
 
     def block(self, block: Block, first_heading: bool) -> None:
         self.removed_before(block.line)
