@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tomllib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -448,3 +449,32 @@ def test_the_actor_is_who_git_says_the_user_is(tmp_path: Path) -> None:
     submitted = ga("review", "submit", "v0.1", cwd=report)
     assert submitted.returncode == 0, submitted.stderr
     assert "Ana Editor <ana@example.org>" in submitted.stdout
+
+
+def test_a_decision_recorded_later_keeps_its_day(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+    assert cli(report_repo.path, "version", "cut", "--no-build").exit_code == 0
+    today = datetime.now(UTC).date()
+    future = cli(report_repo.path, "review", "submit", "v0.1", "--date", (today + timedelta(days=2)).isoformat())
+    assert future.exit_code == 1 and "in the future" in future.stderr
+    early = cli(report_repo.path, "review", "submit", "v0.1", "--date", "2001-01-01")
+    assert early.exit_code == 1 and "before v0.1 was cut" in early.stderr
+    assert not list(report_repo.path.glob("review/events/*.toml")), "a refusal wrote nothing"
+    bad = cli(report_repo.path, "review", "submit", "v0.1", "--date", "17 April")
+    assert bad.exit_code == 2
+    done = cli(report_repo.path, "review", "submit", "v0.1", "--date", today.isoformat())
+    assert done.exit_code == 0, done.stderr
+    history = json.loads(cli(report_repo.path, "review", "history", "--json").stdout)
+    assert history[0]["decided"] == today.isoformat()
+    assert f"decided {today.isoformat()}" in cli(report_repo.path, "review", "history").stdout
+
+
+def test_the_history_shows_the_day_decided(report_repo: ReportRepo, cli: CliInvoke) -> None:
+    assert cli(report_repo.path, "version", "cut", "--no-build").exit_code == 0
+    record = report_repo.path / "review/versions/v0.1.toml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text("\n".join("date = 2025-04-01T10:00:00Z" if line.startswith("date = ") else line
+                                for line in text.splitlines()) + "\n", encoding="utf-8")
+    report_repo.commit("test setup: a version cut in April 2025")
+    assert cli(report_repo.path, "review", "submit", "v0.1", "--date", "2025-04-10").exit_code == 0
+    ledger = load_ledger(GitStore(report_repo.path))
+    assert [row.date for row in history_rows(ledger, "v0.1")] == ["2025-04-10"]

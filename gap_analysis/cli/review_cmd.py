@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from gap_analysis.cli.context import AppContext, pass_app, print_json
@@ -37,11 +39,16 @@ def _action_command(name: str) -> click.Command:
                        "instead of the stage that returned its predecessor).")
     @click.option("--no-commit", is_flag=True, help="Write the event file but do not commit it.")
     @click.option("--force", is_flag=True, help="Override failed gates (needs --note; the event records it).")
+    @click.option("--date", "decided", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  metavar="YYYY-MM-DD",
+                  help="The day the body decided, when you record it later (default: today; not in the "
+                       "future, not before the version was cut). Covers and the history show it.")
     @pass_app
     def run(app: AppContext, version_name: str, note: str, meeting: str, document: str, by: str, to: str,
-            no_commit: bool, force: bool) -> None:
+            no_commit: bool, force: bool, decided: datetime | None) -> None:
         result = service.take_action(app.store(), service.ActionRequest(
-            name, version_name, note, meeting, document, by, to, not no_commit, force))
+            name, version_name, note, meeting, document, by, to, not no_commit, force,
+            decided.date() if decided else None))
         e = result.event
         click.echo(f"{e.version}: {e.action} ({e.from_state} -> {e.to_state}) by {e.actor}")
         if result.forced_gates:
@@ -114,6 +121,8 @@ def history(app: AppContext, version_name: str | None, as_json: bool) -> None:
             line += f"  [{e.meeting}]"
         if e.document:
             line += f"  doc {e.document}"
+        if e.decided:
+            line += f"  decided {e.decided.isoformat()}"
         click.echo(line)
         if e.note:
             click.echo(f"    note: {e.note}")

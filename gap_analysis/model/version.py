@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,3 +41,10 @@ class Event:
     note: str = ""
     forced: bool = False
     path: str = ""
+    decided: dt.date | None = None
+    """The day the body decided, when it was recorded later (`date` is when it was recorded)."""
+
+    @property
+    def day(self) -> dt.date:
+        """The day to show: when the body decided, else when it was recorded."""
+        return self.decided or self.date.date()

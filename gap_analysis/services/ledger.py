@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from gap_analysis.errors import ContentError, RevisionError
@@ -85,6 +85,17 @@ def parse_version(raw: bytes, path: str, commit: str = "") -> Version:
                    commit=commit, path=path)
 
 
+def _day(data: dict[str, Any], path: str) -> date | None:
+    """The optional `decided` day (YYYY-MM-DD)."""
+    value = data.get("decided")
+    if value is None:
+        return None
+    try:
+        return value if isinstance(value, date) and not isinstance(value, datetime) else date.fromisoformat(str(value))
+    except ValueError:
+        raise ContentError(f"'decided' is not a day (YYYY-MM-DD): {value!r}", path=path) from None
+
+
 def parse_event(raw: bytes, path: str) -> Event:
     data = read_record(raw, path)
     forced = data.get("forced", False)
@@ -94,7 +105,7 @@ def parse_event(raw: bytes, path: str) -> Event:
                  from_state=_text(data, "from", path, True), to_state=_text(data, "to", path, True),
                  actor=_text(data, "actor", path, True), date=_date(data, path),
                  meeting=_text(data, "meeting", path), document=_text(data, "document", path),
-                 note=_text(data, "note", path), forced=forced, path=path)
+                 note=_text(data, "note", path), forced=forced, path=path, decided=_day(data, path))
 
 
 def _records(store: GitStore, folder: str) -> list[tuple[str, bytes]]:

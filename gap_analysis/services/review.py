@@ -14,7 +14,7 @@ import difflib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from gap_analysis.errors import RefusedError
 from gap_analysis.gitstore import GitStore, RepoLock, check_name, commit_paths, unstage
@@ -59,6 +59,8 @@ class ActionRequest:
     to: str = ""
     commit: bool = True
     force: bool = False
+    decided: date | None = None
+    """The day the body decided, when recorded after the meeting (default: today)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def take_action(store: GitStore, request: ActionRequest,
             raise RefusedError(f"'{request.action}' needs a note saying why (--note TEXT)")
         if request.force and not request.note.strip():
             raise RefusedError("--force needs a note saying why the gates are overridden (--note TEXT)")
+        _check_decided(request.decided, version)
         failed = failed_gates(action, _gate_results(store, action, version, state, open_comments))
         if failed and not request.force:
             raise RefusedError(f"{request.action} {version.name}: gate failed: {'; '.join(failed)}"
@@ -156,6 +159,18 @@ def _gate_results(store: GitStore, action: Action, version: Version, state: str,
     return results
 
 
+def _check_decided(decided: date | None, version: Version) -> None:
+    """A decision day may be recorded later, but not in the future nor before the version was cut."""
+    if decided is None:
+        return
+    today = datetime.now(UTC).date()
+    if decided > today:
+        raise RefusedError(f"--date {decided.isoformat()} is in the future (today is {today.isoformat()})")
+    if decided < version.date.date():
+        raise RefusedError(f"--date {decided.isoformat()} is before {version.name} was cut "
+                           f"({version.date.date().isoformat()})")
+
+
 def _record(store: GitStore, ledger: Ledger, request: ActionRequest, version: Version, state: str,
             to: str, person: Person, forced: tuple[str, ...]) -> ActionResult:
     now = datetime.now(UTC)
@@ -164,11 +179,11 @@ def _record(store: GitStore, ledger: Ledger, request: ActionRequest, version: Ve
     event = Event(version=version.name, action=request.action, from_state=state, to_state=to,
                   actor=f"{person.name} <{person.email}>", date=now.replace(microsecond=0),
                   meeting=request.meeting, document=request.document, note=request.note,
-                  forced=request.force, path=path)
+                  forced=request.force, path=path, decided=request.decided)
     record: dict[str, Value | None] = {
         "version": event.version, "action": event.action, "from": event.from_state, "to": event.to_state,
         "actor": event.actor, "date": event.date, "meeting": event.meeting, "document": event.document,
-        "note": event.note,
+        "note": event.note, "decided": request.decided.isoformat() if request.decided else None,
     }
     if request.force:
         record["forced"] = True
@@ -204,6 +219,7 @@ class HistoryEntry:
         return {"version": e.version, "action": e.action, "from": e.from_state, "to": e.to_state,
                 "actor": e.actor, "date": e.date.isoformat(), "meeting": e.meeting,
                 "document": e.document, "note": e.note, "forced": e.forced, "file": e.path,
+                "decided": e.decided.isoformat() if e.decided else None,
                 "problem": self.problem or None}
 
 

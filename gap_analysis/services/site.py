@@ -178,7 +178,7 @@ def _history(ledger: Ledger, name: str) -> list[pages.HistoryRow]:
         found = workflow.stage(stage_id)
         return found.name if found else stage_id
 
-    return [pages.HistoryRow(date=e.date.strftime("%Y-%m-%d"), action=e.action,
+    return [pages.HistoryRow(date=e.day.isoformat(), action=e.action,
                              change=f"{stage(e.from_state)} \u2192 {stage(e.to_state)}", actor=e.actor,
                              meeting=e.meeting, document=e.document, note=e.note)
             for e in (current.events if current else [])]

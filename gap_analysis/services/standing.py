@@ -69,7 +69,7 @@ def history_rows(ledger: Ledger, name: str) -> tuple[HistoryRow, ...]:
     for version in ledger.versions:
         current = ledger.replay.states.get(version.name)
         last = current.events[-1] if current and current.events else None
-        date = (last.date if last else version.date).strftime("%Y-%m-%d")
+        date = (last.day if last else version.date.date()).isoformat()
         document = (last.document if last and last.document else version.document)
         notes = [f"Document {document}" if document else ""]
         if last is not None and last.to_state == ledger.workflow.returned and last.note:
