@@ -55,12 +55,18 @@ def create_tag(store: GitStore, name: str, commit: str, message: str, *,
 def added_commits(store: GitStore, folder: str) -> dict[str, str]:
     """Path -> the commit that added it (the newest add) for files added under `folder`.
 
-    One `git log` pass, however many versions there are.
+    One `git log` pass, however many versions there are, and one per HEAD: the
+    answer is remembered until a commit moves HEAD.
     """
-    if store.head() is None:
+    head = store.head()
+    if head is None:
         return {}
-    out = str(store.repo.git.log("--diff-filter=A", "--no-renames", "--name-only",
-                                 "--format=\x1e%H", "HEAD", "--", f"{folder}/"))
+    key = ("added_commits", folder, head)
+    remembered = store.memo.get(key)
+    if isinstance(remembered, dict):
+        return dict(remembered)
+    out = store.git_output("log", "--diff-filter=A", "--no-renames", "--name-only", "--format=\x1e%H",
+                           head, "--", f"{folder}/")
     found: dict[str, str] = {}
     for record in out.split("\x1e")[1:]:
         commit, _, names = record.partition("\n")
@@ -68,6 +74,7 @@ def added_commits(store: GitStore, folder: str) -> dict[str, str]:
             name = name.strip()
             if name and name not in found:
                 found[name] = commit.strip()
+    store.memo[key] = dict(found)
     return found
 
 

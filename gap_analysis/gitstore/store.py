@@ -62,6 +62,8 @@ class GitStore:
                                   "or create a report with 'gap-analysis init DIR'")
         self._repo: git.Repo | None = None
         self._dates: dict[str, datetime] = {}
+        self.memo: dict[tuple[str, ...], object] = {}
+        """Facts derived from history, keyed by the HEAD they were read at (so a commit renews them)."""
 
     @property
     def repo(self) -> git.Repo:
@@ -85,7 +87,7 @@ class GitStore:
         """Run git in the repository (no shell; arguments are the tool's own or checked)."""
         return subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True, check=False)
 
-    def _git(self, *args: str) -> str:
+    def git_output(self, *args: str) -> str:
         """`_run`, refusing a failure; returns stdout."""
         done = self._run(*args)
         if done.returncode != 0:
@@ -103,9 +105,16 @@ class GitStore:
     # -- revisions -------------------------------------------------------
 
     def head(self) -> str | None:
-        """HEAD's commit id (None in a repository without commits), read from the refs by GitPython."""
+        """HEAD's commit id (None in a repository without commits).
+
+        Read from the refs when GitPython is loaded already; else one `git log`,
+        cheaper than loading GitPython for it.
+        """
+        if self._repo is None:
+            found = self._commit("HEAD")
+            return found[0] if found else None
         try:
-            return self.repo.head.commit.hexsha
+            return self._repo.head.commit.hexsha
         except ValueError:
             return None
 
@@ -157,7 +166,7 @@ class GitStore:
 
     def changed_files(self) -> list[str]:
         """Paths that differ from HEAD, untracked ones included (ignored ones not)."""
-        out = self._git("status", "--porcelain", "-z", "--untracked-files=all")
+        out = self.git_output("status", "--porcelain", "-z", "--untracked-files=all")
         entries = [e for e in str(out).split("\0") if e]
         paths = []
         skip = False
@@ -174,12 +183,15 @@ class GitStore:
 
     def last_changes(self, paths: list[str], rev: str | None = None) -> dict[str, LastChange]:
         """The last commit that touched each path, found in one `git log` pass."""
-        if not paths or self.head() is None:
+        if not paths:
             return {}
         wanted = set(paths)
         found: dict[str, LastChange] = {}
         args = ["--format=\x1e%H\x1f%an\x1f%aI", "--name-only", "--no-renames"]
-        out = str(self.repo.git.log(*args, rev or "HEAD", "--", *sorted(wanted)))
+        try:
+            out = str(self.repo.git.log(*args, rev or "HEAD", "--", *sorted(wanted)))
+        except command_error():  # a repository without commits: nothing has changed yet
+            return {}
         for record in out.split("\x1e")[1:]:
             header, _, names = record.partition("\n")
             commit, author, date = header.split("\x1f")

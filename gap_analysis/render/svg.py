@@ -13,11 +13,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from xml.sax.saxutils import escape, quoteattr
+from html import escape as _escape
 
 from gap_analysis.model.workflow import Stage, Workflow
 
 SVG_NS = "http://www.w3.org/2000/svg"
+
+
+def escape(text: str) -> str:
+    """Text content: &, < and > escaped (quotes are fine in text)."""
+    return _escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """An attribute value with its double quotes, everything that needs it escaped."""
+    return f'"{_escape(text, quote=True)}"'
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 INK = "#1a1a1a"
 MUTED = "#4d4d4d"

@@ -170,6 +170,16 @@ class BuildCache:
         if self._write(f"{key}.pdf", pdf) and self._write(f"{key}.json", json.dumps(meta).encode("utf-8")):
             self._prune()
 
+    def get_part(self, name: str) -> bytes | None:
+        """A smaller product kept beside the PDFs (e.g. an annex), or None."""
+        try:
+            return (self.folder / f"part-{name}").read_bytes()
+        except OSError:
+            return None
+
+    def put_part(self, name: str, data: bytes) -> None:
+        self._write(f"part-{name}", data)
+
     def _write(self, name: str, data: bytes) -> bool:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
