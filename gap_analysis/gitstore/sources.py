@@ -9,72 +9,113 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+import subprocess
+import weakref
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from git.objects import Blob, Tree
 
 from gap_analysis.errors import ContentError
 from gap_analysis.model.paths import MAX_FILE_BYTES, normalize
 
 _SYMLINK_MODE = 0o120000
-
-
 _MAX_SYMLINK_HOPS = 8
 
 
-class GitTreeSource:
-    """The files of one commit, read from git objects."""
+class _CatFile:
+    """One `git cat-file --batch` process serving object contents by id, started on first use.
 
-    def __init__(self, load_tree: Callable[[], Tree]) -> None:
-        self._load_tree = load_tree
+    Plain git rather than GitPython's object database, so reading a snapshot
+    does not pay for importing GitPython; one process, whatever the number of
+    files read. It ends when its stdin closes (at `close`, or when the tool exits).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def read(self, object_id: str) -> bytes:
+        if self._process is None:
+            self._process = subprocess.Popen(["git", "-C", str(self._root), "cat-file", "--batch"],
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            weakref.finalize(self, _end, self._process)
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(object_id.encode("ascii") + b"\n")
+        self._process.stdin.flush()
+        header = self._process.stdout.readline().split()
+        if len(header) != 3:
+            raise ContentError(f"git cat-file could not read object {object_id}")
+        size = int(header[2])
+        data = self._process.stdout.read(size)
+        self._process.stdout.read(1)  # the newline after the contents
+        return data
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    if process.stdin is not None:
+        process.stdin.close()
+    process.wait()
+
+
+class GitTreeSource:
+    """The files of one commit, read from git objects (never checked out).
+
+    One `git ls-tree -r` lists the whole tree (mode, type, object id, size of
+    every entry); contents come from one `git cat-file --batch`.
+    """
+
+    def __init__(self, root: Path, commit: str) -> None:
+        self._root, self._commit = root, commit
+        self._objects = _CatFile(root)
 
     @cached_property
-    def _tree(self) -> Tree:
-        return self._load_tree()
+    def _index(self) -> dict[str, tuple[int, str, int]]:
+        """Path -> (mode, object id, size) of every blob of the tree."""
+        done = subprocess.run(["git", "-C", str(self._root), "ls-tree", "-r", "-z", "--long", "--full-tree",
+                               self._commit], capture_output=True, check=False)
+        if done.returncode != 0:
+            raise ContentError(f"cannot list the files of commit {self._commit[:10]}")
+        index: dict[str, tuple[int, str, int]] = {}
+        for entry in done.stdout.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, name = entry.partition(b"\t")
+            mode, kind, object_id, size = meta.split()
+            if kind == b"blob":
+                index[name.decode("utf-8", "surrogateescape")] = (int(mode, 8), object_id.decode(),
+                                                                   int(size))
+        return index
 
-    def _entry(self, path: str, hops: int = 0) -> Blob | None:
-        from git.objects import Blob
-        try:
-            obj = self._tree[path] if path else None
-        except KeyError:
+    def _entry(self, path: str, hops: int = 0) -> tuple[str, int] | None:
+        """(object id, size) of the regular file `path` names, following symlinks that stay inside."""
+        found = self._index.get(path) if path else None
+        if found is None:
             return None
-        if not isinstance(obj, Blob):
-            return None
-        if obj.mode == _SYMLINK_MODE:
+        mode, object_id, size = found
+        if mode == _SYMLINK_MODE:
             if hops >= _MAX_SYMLINK_HOPS:
                 return None
-            target = obj.data_stream.read().decode("utf-8", "replace")
+            target = self._objects.read(object_id).decode("utf-8", "replace")
             inside = normalize(target, path.rsplit("/", 1)[0] if "/" in path else "")
             return self._entry(inside, hops + 1) if inside else None
-        return obj
+        return (object_id, size) if stat.S_ISREG(mode) else None
 
     def read(self, path: str) -> bytes:
         clean = normalize(path)
-        blob = self._entry(clean) if clean else None
-        if blob is None:
+        entry = self._entry(clean) if clean else None
+        if entry is None:
             raise KeyError(path)
-        if blob.size > MAX_FILE_BYTES:
+        object_id, size = entry
+        if size > MAX_FILE_BYTES:
             raise ContentError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", path=path)
-        data: bytes = blob.data_stream.read()
-        return data
+        return self._objects.read(object_id)
 
     def exists(self, path: str) -> bool:
         clean = normalize(path)
         return bool(clean) and self._entry(clean or "") is not None
 
     def _blobs(self, folder: str) -> list[str]:
-        from git.objects import Tree
-        try:
-            tree = self._tree[folder] if folder else self._tree
-        except KeyError:
-            return []
-        if not isinstance(tree, Tree):
-            return []
-        return sorted(f"{folder}/{b.name}" if folder else b.name for b in tree.blobs)
+        prefix = f"{folder}/" if folder else ""
+        return sorted(p for p in self._index if p.startswith(prefix) and "/" not in p[len(prefix):])
 
     def refused(self, folder: str) -> list[str]:
         return [path for path in self._blobs(folder) if self._entry(path) is None]

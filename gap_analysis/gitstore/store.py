@@ -153,8 +153,8 @@ class GitStore:
         return SnapshotInfo(ref="", commit=commit, date=date, is_worktree=True, dirty=bool(self.changed_files()))
 
     def tree_source(self, commit: str) -> GitTreeSource:
-        """The commit's files; its tree is opened (and GitPython loaded) on first read."""
-        return GitTreeSource(lambda: self.repo.commit(commit).tree)
+        """The commit's files, listed and read by plain git on first use."""
+        return GitTreeSource(self.root, commit)
 
     def worktree_source(self) -> WorkTreeSource:
         return WorkTreeSource(self.root)
