@@ -1,8 +1,9 @@
 """The only package that talks to git (through GitPython, and plain `git` where that is cheaper).
 
 Snapshots of old revisions are read from git objects, never by checking out:
-GitPython's default object database keeps one `git cat-file --batch` process
-open, so reading any number of chapters costs no extra processes. Every
+one `git ls-tree -r` lists a commit's files and one `git cat-file --batch`
+process serves their contents, so reading any number of chapters costs no
+extra processes (and no GitPython, which the history and commit code use). Every
 user-supplied revision or name is checked before it reaches git and is never
 placed where git could read it as an option.
 
