@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -53,10 +54,20 @@ def test_clean_report_passes(report_repo: ReportRepo, cli: CliInvoke) -> None:
 
 
 def test_sample_report_in_this_repository_is_clean(cli: CliInvoke) -> None:
+    """No finding but the tag warnings that are true here: a clone without tags (some CI
+    checkouts) has its versions from the records and is told their tags are missing."""
     root = Path(__file__).resolve().parent.parent
     result = cli(root, "check")
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == ""
+    expected = []
+    for record in sorted((root / "review" / "versions").glob("*.toml")):
+        name = record.stem
+        tagged = subprocess.run(["git", "rev-parse", "-q", "--verify", f"refs/tags/{name}"], cwd=root,
+                                capture_output=True).returncode == 0
+        if not tagged:
+            expected.append(f"review/versions/{name}.toml: version-tag: tag {name} is missing; "
+                            f"'gap-analysis version tag --repair' restores it")
+    assert result.stdout.splitlines() == expected
 
 
 def test_broken_link_to_missing_chapter(tmp_path: Path, cli: CliInvoke) -> None:
