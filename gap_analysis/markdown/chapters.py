@@ -8,7 +8,7 @@ from typing import Any
 
 from gap_analysis.errors import ContentError
 from gap_analysis.markdown.frontmatter import decode_text, split
-from gap_analysis.model.chapter import Chapter, Report
+from gap_analysis.model.chapter import Chapter, Report, annex_letter
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource
 
@@ -42,7 +42,7 @@ def numbered(paths: list[str]) -> Iterator[tuple[str, str, bool]]:
     for path in paths:
         annex = is_annex_file(path.rsplit("/", 1)[-1])
         if annex:
-            number = _annex_letter(annex_count)
+            number = annex_letter(annex_count)
             annex_count += 1
         else:
             body_count += 1
@@ -122,8 +122,3 @@ def read_report(files: FileSource, settings: ReportSettings) -> Report:
                                path=chapter.path, line=2)
         by_id[chapter.id] = chapter
     return Report(tuple(chapters), by_id)
-
-
-def _annex_letter(index: int) -> str:
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    return letters[index] if index < 26 else letters[index // 26 - 1] + letters[index % 26]

@@ -193,12 +193,15 @@ class _ChapterRenderer(RendererHTML):
     def footnote_name(self, token: Token) -> str:
         return str(int(token.meta["id"]) + 1)
 
+    def footnote_ref_id(self, token: Token) -> str:
+        """The id of a reference to a footnote (a second reference to one note gets `-1`, ...)."""
+        sub = int(token.meta.get("subId", 0) or 0)
+        return self.local_id(f"fnref-{self.footnote_name(token)}" + (f"-{sub}" if sub else ""))
+
     def footnote_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                      env: EnvType) -> str:
-        token = tokens[idx]
-        name = self.footnote_name(token)
-        sub = int(token.meta.get("subId", 0) or 0)
-        ref_id = self.local_id(f"fnref-{name}" + (f"-{sub}" if sub else ""))
+        name = self.footnote_name(tokens[idx])
+        ref_id = self.footnote_ref_id(tokens[idx])
         return (f'<sup class="footnote-ref"><a href="#{self.local_id("fn-" + name)}" '
                 f'id="{ref_id}">{name}</a></sup>')
 
@@ -221,10 +224,7 @@ class _ChapterRenderer(RendererHTML):
 
     def footnote_anchor(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
                         env: EnvType) -> str:
-        token = tokens[idx]
-        name = self.footnote_name(token)
-        sub = int(token.meta.get("subId", 0) or 0)
-        ref_id = self.local_id(f"fnref-{name}" + (f"-{sub}" if sub else ""))
+        ref_id = self.footnote_ref_id(tokens[idx])
         return f' <a href="#{ref_id}" class="footnote-back">\u21a9\ufe0e</a>'
 
 

@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 
 KNOWN_FRONT_MATTER_KEYS = ("id", "title", "owners", "status")
 CHAPTER_STATUSES = ("draft", "review", "stable", "final")
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def annex_letter(index: int) -> str:
+    """The letter of the annex at `index` (0 -> A, 25 -> Z, 26 -> AA)."""
+    return _LETTERS[index] if index < 26 else _LETTERS[index // 26 - 1] + _LETTERS[index % 26]
 
 
 @dataclass(frozen=True, slots=True)

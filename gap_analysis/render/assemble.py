@@ -14,10 +14,10 @@ import jinja2
 from markupsafe import Markup
 
 from gap_analysis.model.build import ExtraAnnex
+from gap_analysis.model.chapter import annex_letter
 from gap_analysis.render.document import Document
-from gap_analysis.render.resources import static_text
+from gap_analysis.render.resources import jinja_environment, static_text
 
-_ANNEX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SAFE_CSS_CHAR = re.compile(r"[A-Za-z0-9 .,_()-]")
 
 
@@ -29,19 +29,9 @@ def css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def annex_letter(index: int) -> str:
-    return _ANNEX_LETTERS[index] if index < 26 else _ANNEX_LETTERS[index // 26 - 1] + _ANNEX_LETTERS[index % 26]
-
-
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("gap_analysis.render", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = jinja_environment("templates")
     env.filters["css_string"] = css_string
     return env
 

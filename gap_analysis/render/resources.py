@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @cache
@@ -22,3 +26,20 @@ def template_hash() -> str:
             if node.is_file():
                 digest.update(node.name.encode() + b"\0" + node.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def jinja_environment(folder: str) -> jinja2.Environment:
+    """The one way templates are loaded: autoescaped, strict about undefined names.
+
+    Jinja2 is imported here, not at the top: a cached rebuild reads this module
+    (template hash) and must not pay for it.
+    """
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("gap_analysis.render", folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )

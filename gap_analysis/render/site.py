@@ -24,6 +24,7 @@ from gap_analysis.model.comment import COMMENT_TYPE_NAMES, Comment
 from gap_analysis.model.diff import DiffResult
 from gap_analysis.model.gap import Gap
 from gap_analysis.render.redline_html import redline_chapters
+from gap_analysis.render.resources import jinja_environment
 
 CSS_NAME = "site.css"
 
@@ -101,13 +102,7 @@ class ChangesPage:
 
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("gap_analysis.render", "templates/site"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = jinja_environment("templates/site")
     env.filters["comment_type"] = lambda t: COMMENT_TYPE_NAMES.get(t, t)
     return env
 
