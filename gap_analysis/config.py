@@ -22,8 +22,16 @@ from gap_analysis.model.workflow import KNOWN_GATES, Action, Stage, Workflow, de
 REPORT_FILE = "report.toml"
 
 _REPORT_KEYS = {
-    "title", "short_title", "group", "language", "document", "meeting",
-    "study_period", "questions", "keywords", "abstract",
+    "title",
+    "short_title",
+    "group",
+    "language",
+    "document",
+    "meeting",
+    "study_period",
+    "questions",
+    "keywords",
+    "abstract",
 }
 _TOP_KEYS = {"report", "versions", "chapters", "gaps", "pdf", "people", "workflow"}
 _SECTION_KEYS: dict[str, set[str]] = {
@@ -83,14 +91,25 @@ class _Reader:
     def problem(self, line: int, message: str) -> None:
         self.problems.append(_Problem(line, message))
 
-    def unknown_keys(self, data: Mapping[str, Any], known: set[str], table: str, index: int = 0) -> None:
+    def unknown_keys(
+        self, data: Mapping[str, Any], known: set[str], table: str, index: int = 0
+    ) -> None:
         for key in data:
             if key not in known:
-                self.problem(self.where.key(table, key, index),
-                             f"unknown key '{key}' in [{table or 'top level'}]{_hint(key, known)}")
+                self.problem(
+                    self.where.key(table, key, index),
+                    f"unknown key '{key}' in [{table or 'top level'}]{_hint(key, known)}",
+                )
 
-    def string(self, data: Mapping[str, Any], key: str, table: str, default: str = "",
-               index: int = 0, required: bool = False) -> str:
+    def string(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        table: str,
+        default: str = "",
+        index: int = 0,
+        required: bool = False,
+    ) -> str:
         value = data.get(key)
         if value is None:
             if required:
@@ -101,7 +120,9 @@ class _Reader:
             return default
         return value
 
-    def strings(self, data: Mapping[str, Any], key: str, table: str, index: int = 0) -> tuple[str, ...]:
+    def strings(
+        self, data: Mapping[str, Any], key: str, table: str, index: int = 0
+    ) -> tuple[str, ...]:
         value = data.get(key, [])
         if isinstance(value, str):
             return (value,)
@@ -120,7 +141,10 @@ class _Reader:
     def tables(self, data: Mapping[str, Any], key: str, table_name: str) -> list[Mapping[str, Any]]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.problem(self.where.table(table_name), f"'{key}' must be an array of tables ([[{table_name}]])")
+            self.problem(
+                self.where.table(table_name),
+                f"'{key}' must be an array of tables ([[{table_name}]])",
+            )
             return []
         return value
 
@@ -131,8 +155,9 @@ def parse_settings(text: str, path: str = REPORT_FILE) -> ReportSettings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(f"invalid TOML: {exc}", path=path,
-                          line=int(match.group(1)) if match else None) from None
+        raise ConfigError(
+            f"invalid TOML: {exc}", path=path, line=int(match.group(1)) if match else None
+        ) from None
     reader = _Reader(text)
     settings = _settings(reader, data)
     if reader.problems:
@@ -166,12 +191,16 @@ def _settings(reader: _Reader, data: Mapping[str, Any]) -> ReportSettings:
     group = reader.string(report, "group", "report", required=True)
     scheme = reader.string(sections["versions"], "scheme", "versions", "v0.{n}")
     if "{n}" not in scheme:
-        reader.problem(reader.where.key("versions", "scheme"), "'scheme' must contain '{n}', e.g. 'v0.{n}'")
+        reader.problem(
+            reader.where.key("versions", "scheme"), "'scheme' must contain '{n}', e.g. 'v0.{n}'"
+        )
     pattern = reader.string(sections["gaps"], "id_pattern", "gaps", r"G-[A-Z]{2}-[0-9]{2}")
     try:
         re.compile(pattern)
     except re.error as exc:
-        reader.problem(reader.where.key("gaps", "id_pattern"), f"'id_pattern' is not a valid pattern: {exc}")
+        reader.problem(
+            reader.where.key("gaps", "id_pattern"), f"'id_pattern' is not a valid pattern: {exc}"
+        )
     watermark = sections["pdf"].get("watermark", True)
     if not isinstance(watermark, bool):
         reader.problem(reader.where.key("pdf", "watermark"), "'watermark' must be true or false")
@@ -206,10 +235,19 @@ def _people(reader: _Reader, tables: list[Mapping[str, Any]]) -> tuple[Person, .
         name = reader.string(table, "name", "people", index=index, required=True)
         email = reader.string(table, "email", "people", index=index, required=True)
         if email and not EMAIL_PATTERN.match(email):
-            reader.problem(reader.where.key("people", "email", index), f"'{email}' is not an e-mail address")
+            reader.problem(
+                reader.where.key("people", "email", index), f"'{email}' is not an e-mail address"
+            )
         roles = reader.strings(table, "roles", "people", index)
-        people.append(Person(name, email, roles, reader.string(table, "organization", "people", index=index),
-                             reader.string(table, "country", "people", index=index)))
+        people.append(
+            Person(
+                name,
+                email,
+                roles,
+                reader.string(table, "organization", "people", index=index),
+                reader.string(table, "country", "people", index=index),
+            )
+        )
     return tuple(people)
 
 
@@ -229,13 +267,20 @@ def _workflow(reader: _Reader, table: Mapping[str, Any], people: tuple[Person, .
             line = reader.where.table("workflow.stages", index)
             stage_id = reader.string(st, "id", "workflow.stages", index=index, required=True)
             if stage_id and not NAME_PATTERN.match(stage_id):
-                reader.problem(line, f"stage id '{stage_id}' must be lowercase letters, digits and hyphens")
+                reader.problem(
+                    line, f"stage id '{stage_id}' must be lowercase letters, digits and hyphens"
+                )
             if stage_id in stage_lines:
                 reader.problem(line, f"stage '{stage_id}' is defined twice")
             stage_lines[stage_id] = line
-            built.append(Stage(stage_id, reader.string(st, "name", "workflow.stages", stage_id, index),
-                               reader.string(st, "body", "workflow.stages", index=index),
-                               bool(st.get("final", False))))
+            built.append(
+                Stage(
+                    stage_id,
+                    reader.string(st, "name", "workflow.stages", stage_id, index),
+                    reader.string(st, "body", "workflow.stages", index=index),
+                    bool(st.get("final", False)),
+                )
+            )
         stages = tuple(built)
     known_stages = {s.id for s in stages}
     actions: tuple[Action, ...] = default.actions
@@ -250,29 +295,50 @@ def _workflow(reader: _Reader, table: Mapping[str, Any], people: tuple[Person, .
             gates = reader.strings(at, "gates", "workflow.actions", index)
             for state in (*froms, to):
                 if state and state not in known_stages:
-                    reader.problem(line, f"action '{name}' names unknown stage '{state}'{_hint(state, known_stages)}")
+                    reader.problem(
+                        line,
+                        f"action '{name}' names unknown stage '{state}'{_hint(state, known_stages)}",
+                    )
             for gate in gates:
                 if gate not in KNOWN_GATES:
-                    reader.problem(line, f"action '{name}' names unknown gate '{gate}'{_hint(gate, KNOWN_GATES)}")
-            built_actions.append(Action(name, froms, to, reader.strings(at, "roles", "workflow.actions", index),
-                                        gates, bool(at.get("note_required", False)), line))
+                    reader.problem(
+                        line,
+                        f"action '{name}' names unknown gate '{gate}'{_hint(gate, KNOWN_GATES)}",
+                    )
+            built_actions.append(
+                Action(
+                    name,
+                    froms,
+                    to,
+                    reader.strings(at, "roles", "workflow.actions", index),
+                    gates,
+                    bool(at.get("note_required", False)),
+                    line,
+                )
+            )
         actions = tuple(built_actions)
     known_roles = {role for person in people for role in person.roles}
     for action in actions:
         for role in action.roles:
             if people and role not in known_roles:
-                reader.problem(action.line or reader.where.table("workflow"),
-                               f"action '{action.name}' names role '{role}' that no person in [[people]] holds"
-                               f"{_hint(role, known_roles)}")
+                reader.problem(
+                    action.line or reader.where.table("workflow"),
+                    f"action '{action.name}' names role '{role}' that no person in [[people]] holds"
+                    f"{_hint(role, known_roles)}",
+                )
     initial = reader.string(table, "initial", "workflow", default.initial)
     returned = reader.string(table, "returned", "workflow", default.returned)
     for key, state in (("initial", initial), ("returned", returned)):
         if state not in known_stages:
-            reader.problem(reader.where.key("workflow", key), f"'{key}' names unknown stage '{state}'")
+            reader.problem(
+                reader.where.key("workflow", key), f"'{key}' names unknown stage '{state}'"
+            )
     workflow = Workflow(stages, actions, initial, returned, stage_lines=stage_lines)
     for stage in _unreachable(workflow):
-        reader.problem(stage_lines.get(stage, reader.where.table("workflow")),
-                       f"stage '{stage}' cannot be reached from '{initial}'")
+        reader.problem(
+            stage_lines.get(stage, reader.where.table("workflow")),
+            f"stage '{stage}' cannot be reached from '{initial}'",
+        )
     return workflow
 
 

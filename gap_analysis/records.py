@@ -22,8 +22,13 @@ Value = str | bool | int | datetime | list[str]
 
 
 def _quote(text: str) -> str:
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
     escaped = "".join(ch if ord(ch) >= 32 or ch in "\\" else f"\\u{ord(ch):04x}" for ch in escaped)
     return f'"{escaped}"'
 
@@ -60,8 +65,9 @@ def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
         raise ContentError("record already exists", path=str(path)) from None
 
 
-def write_record(path: Path, record: Mapping[str, Value | None], *, header: str = "",
-                 exclusive: bool = True) -> None:
+def write_record(
+    path: Path, record: Mapping[str, Value | None], *, header: str = "", exclusive: bool = True
+) -> None:
     write_atomic(path, dumps(record, header), exclusive=exclusive)
 
 

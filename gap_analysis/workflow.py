@@ -56,7 +56,9 @@ def event_order(event: Event) -> tuple[datetime, str]:
     return (moment.astimezone(UTC), event.path.rsplit("/", 1)[-1])
 
 
-def resubmit_stage(workflow: Workflow, replay_states: Mapping[str, VersionState], version: Version) -> str:
+def resubmit_stage(
+    workflow: Workflow, replay_states: Mapping[str, VersionState], version: Version
+) -> str:
     """The stage that returned `version`'s predecessor ("" when it was not returned)."""
     if not version.previous:
         return ""
@@ -66,7 +68,9 @@ def resubmit_stage(workflow: Workflow, replay_states: Mapping[str, VersionState]
     return previous.returned_from
 
 
-def targets(workflow: Workflow, action: str, state: str, returned_from: str = "") -> tuple[str, ...]:
+def targets(
+    workflow: Workflow, action: str, state: str, returned_from: str = ""
+) -> tuple[str, ...]:
     """The states `action` may lead to from `state`; the first is the default.
 
     `submit` (the workflow's resubmit action) from the initial state of a version
@@ -76,11 +80,20 @@ def targets(workflow: Workflow, action: str, state: str, returned_from: str = ""
     direct = [a.to for a in workflow.actions if a.name == action and state in a.from_states]
     if not direct:
         return ()
-    if (action == workflow.resubmit_action and state == workflow.initial and returned_from
-            and returned_from not in direct and workflow.stage(returned_from) is not None):
-        on_the_way = [s for s in _forward_stages(workflow, direct)
-                      if s not in direct and s != returned_from
-                      and returned_from in _forward_stages(workflow, [s])]
+    if (
+        action == workflow.resubmit_action
+        and state == workflow.initial
+        and returned_from
+        and returned_from not in direct
+        and workflow.stage(returned_from) is not None
+    ):
+        on_the_way = [
+            s
+            for s in _forward_stages(workflow, direct)
+            if s not in direct
+            and s != returned_from
+            and returned_from in _forward_stages(workflow, [s])
+        ]
         return (returned_from, *direct, *on_the_way)
     return tuple(direct)
 
@@ -100,8 +113,10 @@ def _forward_stages(workflow: Workflow, start: Iterable[str]) -> list[str]:
 
 def action_for(workflow: Workflow, name: str, state: str, to: str) -> Action | None:
     """The action definition behind `name` from `state`; for a resubmission, the one from `state`."""
-    exact = next((a for a in workflow.actions
-                  if a.name == name and state in a.from_states and a.to == to), None)
+    exact = next(
+        (a for a in workflow.actions if a.name == name and state in a.from_states and a.to == to),
+        None,
+    )
     return exact or workflow.action(name, state)
 
 
@@ -144,21 +159,32 @@ def replay(workflow: Workflow, versions: Iterable[Version], events: Iterable[Eve
     return Replay(states, applied, problems)
 
 
-def _judge(workflow: Workflow, states: Mapping[str, VersionState], applied: list[Event],
-           event: Event) -> str:
+def _judge(
+    workflow: Workflow, states: Mapping[str, VersionState], applied: list[Event], event: Event
+) -> str:
     """Why `event` cannot be replayed now ("" when it can)."""
     current = states.get(event.version)
     if current is None:
         return f"unknown version '{event.version}' (no review/versions/{event.version}.toml)"
-    same = next((e for e in applied if (e.version, e.action, e.from_state, e.to_state)
-                 == (event.version, event.action, event.from_state, event.to_state)), None)
+    same = next(
+        (
+            e
+            for e in applied
+            if (e.version, e.action, e.from_state, e.to_state)
+            == (event.version, event.action, event.from_state, event.to_state)
+        ),
+        None,
+    )
     if same is not None and current.state != event.from_state:
         return f"duplicate of {same.path.rsplit('/', 1)[-1] or 'an earlier event'}"
     if event.from_state != current.state:
-        return (f"records '{event.action}' from '{event.from_state}', but {event.version} was in "
-                f"'{current.state}' at that point")
-    allowed = targets(workflow, event.action, current.state,
-                      resubmit_stage(workflow, states, current.version))
+        return (
+            f"records '{event.action}' from '{event.from_state}', but {event.version} was in "
+            f"'{current.state}' at that point"
+        )
+    allowed = targets(
+        workflow, event.action, current.state, resubmit_stage(workflow, states, current.version)
+    )
     if not allowed:
         names = ", ".join(allowed_actions(workflow, current.state)) or "none"
         return f"'{event.action}' is not allowed from '{current.state}' (allowed: {names})"

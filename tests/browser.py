@@ -31,7 +31,9 @@ def _find_binaries() -> tuple[str, str] | None:
 def chromium_or_skip() -> tuple[str, str]:
     found = _find_binaries()
     if found is None:
-        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium chromium-driver)")
+        pytest.skip(
+            "headless Chromium is not installed (Debian: apt-get install chromium chromium-driver)"
+        )
     try:
         import selenium  # noqa: F401
     except ImportError:
@@ -48,11 +50,22 @@ def chromium(profile: Path, width: int = 1280, height: int = 900) -> Iterator[An
     browser, driver_path = chromium_or_skip()
     options = webdriver.ChromeOptions()
     options.binary_location = browser
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", "--no-default-browser-check",
-                     "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1",
-                     f"--window-size={width},{height}", f"--user-data-dir={profile}"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-extensions",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        f"--window-size={width},{height}",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
@@ -64,4 +77,6 @@ def chromium(profile: Path, width: int = 1280, height: int = 900) -> Iterator[An
 
 def console_errors(driver: Any) -> list[str]:
     """Console messages of level SEVERE since the last call (failed loads included)."""
-    return [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+    return [
+        entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"
+    ]

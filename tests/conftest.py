@@ -93,8 +93,9 @@ COP
 def git(repo: Path, *args: str) -> str:
     """Run git in `repo` with a fixed identity and dates; return stdout."""
     env = {**os.environ, **GIT_ENV}
-    done = subprocess.run(["git", *args], cwd=repo, env=env, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    )
     return done.stdout
 
 
@@ -123,7 +124,9 @@ class ReportRepo:
         return self.git("rev-parse", "HEAD").strip()
 
 
-def make_report(path: Path, chapters: dict[str, str] | None = None, toml: str = REPORT_TOML) -> ReportRepo:
+def make_report(
+    path: Path, chapters: dict[str, str] | None = None, toml: str = REPORT_TOML
+) -> ReportRepo:
     path.mkdir(parents=True, exist_ok=True)
     git(path, "init", "-q", "-b", "main")
     git(path, "config", "user.name", GIT_ENV["GIT_AUTHOR_NAME"])

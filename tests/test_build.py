@@ -23,11 +23,12 @@ from tests.conftest import CHAPTERS, GIT_ENV, ROOT, CliInvoke, ReportRepo, make_
 
 FOOTNOTE_CHAPTERS = {
     **CHAPTERS,
-    "01-intro.md": CHAPTERS["01-intro.md"] + "\nA claim.[^1] Back to [the gap](02-method.md#G-AA-01).\n\n"
-                                             "[^1]: The intro's note.\n",
+    "01-intro.md": CHAPTERS["01-intro.md"]
+    + "\nA claim.[^1] Back to [the gap](02-method.md#G-AA-01).\n\n"
+    "[^1]: The intro's note.\n",
     "02-method.md": CHAPTERS["02-method.md"] + "\nAnother claim.[^1] See [G-AA-01](#G-AA-01) and "
-                                               "[scope](#scope) and [the intro](01-intro.md).\n\n"
-                                               "[^1]: The method's note.\n\n![A figure](figures/f.png)\n",
+    "[scope](#scope) and [the intro](01-intro.md).\n\n"
+    "[^1]: The method's note.\n\n![A figure](figures/f.png)\n",
 }
 
 
@@ -79,10 +80,23 @@ def test_default_output_path_and_content(built: tuple[ReportRepo, Path, Path]) -
     repo, pdf, _ = built
     assert pdf == repo.path / "dist" / f"test-report-{repo.head()[:10]}.pdf"
     text = _text(pdf)
-    for expected in ("Test report on standards", "Test Correspondence Group", "Working draft",
-                     "1 Introduction", "1.1 Background", "2.1 Scope", "Annex A", "Abbreviations",
-                     "Annex B", "Gap register", "G-AA-01", "Contents", "Page 2 of", "editor@example.org",
-                     "1 April 2025"):
+    for expected in (
+        "Test report on standards",
+        "Test Correspondence Group",
+        "Working draft",
+        "1 Introduction",
+        "1.1 Background",
+        "2.1 Scope",
+        "Annex A",
+        "Abbreviations",
+        "Annex B",
+        "Gap register",
+        "G-AA-01",
+        "Contents",
+        "Page 2 of",
+        "editor@example.org",
+        "1 April 2025",
+    ):
         assert expected in text, expected
     assert "IEEE 2089.1-2024" in text  # the table
 
@@ -148,15 +162,31 @@ def test_reproducible_in_process_and_across_processes(built: tuple[ReportRepo, P
     for name in ("p1.pdf", "p2.pdf"):
         target = html.parent / name
         env = {**os.environ, **GIT_ENV}
-        done = subprocess.run([sys.executable, "-m", "gap_analysis", "--repo", str(repo.path), "build",
-                               "--no-cache", "-o", str(target)], env=env, capture_output=True, text=True,
-                              cwd=ROOT)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "gap_analysis",
+                "--repo",
+                str(repo.path),
+                "build",
+                "--no-cache",
+                "-o",
+                str(target),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         assert done.returncode == 0, done.stderr
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1] == pdf.read_bytes()
 
 
-def test_cache_serves_unchanged_and_rebuilds_changed(report_repo: ReportRepo, cli: CliInvoke) -> None:
+def test_cache_serves_unchanged_and_rebuilds_changed(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
     first = cli(report_repo.path, "build")
     assert first.exit_code == 0 and "from cache" not in first.stderr
     second = cli(report_repo.path, "build", "-o", str(report_repo.path / "copy.pdf"))
@@ -171,9 +201,14 @@ def test_cache_serves_unchanged_and_rebuilds_changed(report_repo: ReportRepo, cl
     assert "A new sentence here." in text and "uncommitted changes" in text
 
 
-def test_old_revision_from_git_objects(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+def test_old_revision_from_git_objects(
+    report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     old = report_repo.head()
-    report_repo.write("chapters/01-intro.md", CHAPTERS["01-intro.md"].replace("Some background", "Newer background"))
+    report_repo.write(
+        "chapters/01-intro.md",
+        CHAPTERS["01-intro.md"].replace("Some background", "Newer background"),
+    )
     report_repo.commit("edit")
     out = tmp_path / "old.pdf"
     result = cli(report_repo.path, "build", "HEAD~1", "-o", str(out))
@@ -187,13 +222,18 @@ def test_old_revision_from_git_objects(report_repo: ReportRepo, cli: CliInvoke, 
 
 def test_variants(report_repo: ReportRepo, cli: CliInvoke) -> None:
     archive, tagged, plain = (report_repo.path / n for n in ("a.pdf", "ua.pdf", "plain.pdf"))
-    assert cli(report_repo.path, "build", "--variant", "pdf/a-3u", "-o", str(archive)).exit_code == 0
+    assert (
+        cli(report_repo.path, "build", "--variant", "pdf/a-3u", "-o", str(archive)).exit_code == 0
+    )
     assert cli(report_repo.path, "build", "--variant", "pdf/ua-1", "-o", str(tagged)).exit_code == 0
     assert cli(report_repo.path, "build", "-o", str(plain)).exit_code == 0
     attachments = pypdf.PdfReader(archive).attachments
     expected = {"report.toml", *(f"chapters/{name}" for name in CHAPTERS)}
     assert set(attachments) == expected
-    assert attachments["chapters/02-method.md"][0] == (report_repo.path / "chapters/02-method.md").read_bytes()
+    assert (
+        attachments["chapters/02-method.md"][0]
+        == (report_repo.path / "chapters/02-method.md").read_bytes()
+    )
     assert pypdf.PdfReader(plain).attachments == {}
     root = pypdf.PdfReader(tagged).trailer["/Root"]
     assert root["/Lang"] == "en" and root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
@@ -202,7 +242,9 @@ def test_variants(report_repo: ReportRepo, cli: CliInvoke) -> None:
     assert bad.exit_code == 2
 
 
-def test_watermark_on_by_default_and_off_on_request(report_repo: ReportRepo, cli: CliInvoke) -> None:
+def test_watermark_on_by_default_and_off_on_request(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
     on, off = report_repo.path / "on.pdf", report_repo.path / "off.pdf"
     assert cli(report_repo.path, "build", "-o", str(on)).exit_code == 0
     assert cli(report_repo.path, "build", "--no-watermark", "-o", str(off)).exit_code == 0
@@ -211,17 +253,31 @@ def test_watermark_on_by_default_and_off_on_request(report_repo: ReportRepo, cli
 
 def test_extras_for_other_services(report_repo: ReportRepo) -> None:
     extras = BuildExtras(
-        cover_status="Agreed by SG17, Geneva, 8-17 April 2025", state="sg17",
+        cover_status="Agreed by SG17, Geneva, 8-17 April 2025",
+        state="sg17",
         history=(HistoryRow("v0.1", "2025-04-17", "Agreed by SG17"),),
-        annexes=(ExtraAnnex("Comments and their disposition", "<p>No comments were made.</p>", "comments"),),
-        document="TD69/P", meeting="SG17, Geneva", watermark=False,
+        annexes=(
+            ExtraAnnex(
+                "Comments and their disposition", "<p>No comments were made.</p>", "comments"
+            ),
+        ),
+        document="TD69/P",
+        meeting="SG17, Geneva",
+        watermark=False,
     )
     store = GitStore(report_repo.path)
     result = build_pdf(store, None, report_repo.path / "x.pdf", None, extras)
     store.close()
     text = _text(report_repo.path / "x.pdf")
-    for expected in ("Agreed by SG17, Geneva, 8-17 April 2025", "Document history", "TD69/P",
-                     "SG17, Geneva", "Annex C", "Comments and their disposition", "No comments were made."):
+    for expected in (
+        "Agreed by SG17, Geneva, 8-17 April 2025",
+        "Document history",
+        "TD69/P",
+        "SG17, Geneva",
+        "Annex C",
+        "Comments and their disposition",
+        "No comments were made.",
+    ):
         assert expected in text, expected
     assert "DRAFT" not in text
     meta = pypdf.PdfReader(report_repo.path / "x.pdf").metadata
@@ -242,7 +298,11 @@ BAD_FRONT_MATTER = {
     "a scalar": ("---\njust text\n---\n# T\n", "02-bad.md:2", "single value"),
     "unclosed": ("---\nid: x\n# T\n", "02-bad.md:1", "never closed"),
     "invalid yaml": ("---\nid: [x\n---\n# T\n", "02-bad.md:", "invalid YAML"),
-    "a yaml tag": ("---\nid: !!python/object:os.system x\n---\n# T\n", "02-bad.md:2", "not allowed"),
+    "a yaml tag": (
+        "---\nid: !!python/object:os.system x\n---\n# T\n",
+        "02-bad.md:2",
+        "not allowed",
+    ),
 }
 
 
@@ -262,12 +322,18 @@ def test_bad_front_matter(case: str, report_repo: ReportRepo, cli: CliInvoke) ->
 def test_not_utf8_names_file_and_line(report_repo: ReportRepo, cli: CliInvoke) -> None:
     report_repo.write("chapters/02-bad.md", b"# T\n\nline two\ncaf\xe9\n")
     result = cli(report_repo.path, "build", "-o", str(report_repo.path / "o.pdf"))
-    assert result.exit_code == 1 and "chapters/02-bad.md:4" in result.stderr and "UTF-8" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "chapters/02-bad.md:4" in result.stderr
+        and "UTF-8" in result.stderr
+    )
 
 
 def test_bom_and_crlf_are_accepted(report_repo: ReportRepo, cli: CliInvoke) -> None:
-    report_repo.write("chapters/03-crlf.md", "\ufeff---\r\ntitle: Windows\r\n---\r\n# Windows file\r\n\r\nText.\r\n"
-                      .encode("utf-8"))
+    report_repo.write(
+        "chapters/03-crlf.md",
+        "\ufeff---\r\ntitle: Windows\r\n---\r\n# Windows file\r\n\r\nText.\r\n".encode("utf-8"),
+    )
     out = report_repo.path / "o.pdf"
     assert cli(report_repo.path, "build", "-o", str(out)).exit_code == 0
     assert "3 Windows file" in _text(out)
@@ -283,13 +349,19 @@ def test_unknown_revision(report_repo: ReportRepo, cli: CliInvoke) -> None:
 
 def test_folder_without_report_toml(tmp_path: Path, cli: CliInvoke) -> None:
     result = cli(tmp_path, "build")
-    assert result.exit_code == 1 and "report.toml" in result.stderr and "gap-analysis init" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "report.toml" in result.stderr
+        and "gap-analysis init" in result.stderr
+    )
 
 
 def test_big_table_builds(tmp_path: Path, cli: CliInvoke) -> None:
     """A table of 5,000 rows builds (about 20 s, 120 pages)."""
     rows = "\n".join(f"| R{i} | value {i} |" for i in range(5000))
-    repo = make_report(tmp_path / "r", {"01-table.md": f"# Table\n\n| a | b |\n|---|---|\n{rows}\n"})
+    repo = make_report(
+        tmp_path / "r", {"01-table.md": f"# Table\n\n| a | b |\n|---|---|\n{rows}\n"}
+    )
     out = repo.path / "t.pdf"
     result = cli(repo.path, "build", "-o", str(out))
     assert result.exit_code == 0, result.output

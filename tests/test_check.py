@@ -36,7 +36,9 @@ def codes(stdout: str) -> list[tuple[str, int, str]]:
 
 def repo_with(tmp_path: Path, **changes: str | bytes) -> ReportRepo:
     """The conftest report with chapters replaced or added (by file name), committed."""
-    chapters: dict[str, str] = {k: v for k, v in {**CHAPTERS, **changes}.items() if isinstance(v, str)}
+    chapters: dict[str, str] = {
+        k: v for k, v in {**CHAPTERS, **changes}.items() if isinstance(v, str)
+    }
     repo = make_report(tmp_path / "report", chapters)
     for name, data in changes.items():
         if isinstance(data, bytes):
@@ -62,11 +64,19 @@ def test_sample_report_in_this_repository_is_clean(cli: CliInvoke) -> None:
     expected = []
     for record in sorted((root / "review" / "versions").glob("*.toml")):
         name = record.stem
-        tagged = subprocess.run(["git", "rev-parse", "-q", "--verify", f"refs/tags/{name}"], cwd=root,
-                                capture_output=True).returncode == 0
+        tagged = (
+            subprocess.run(
+                ["git", "rev-parse", "-q", "--verify", f"refs/tags/{name}"],
+                cwd=root,
+                capture_output=True,
+            ).returncode
+            == 0
+        )
         if not tagged:
-            expected.append(f"review/versions/{name}.toml: version-tag: tag {name} is missing; "
-                            f"'gap-analysis version tag --repair' restores it")
+            expected.append(
+                f"review/versions/{name}.toml: version-tag: tag {name} is missing; "
+                f"'gap-analysis version tag --repair' restores it"
+            )
     assert result.stdout.splitlines() == expected
 
 
@@ -76,8 +86,10 @@ def test_broken_link_to_missing_chapter(tmp_path: Path, cli: CliInvoke) -> None:
     result = cli(repo.path, "check")
     assert result.exit_code == 1
     line = line_of(text, "03-plan.md")
-    assert codes(result.stdout) == [("chapters/01-intro.md", line, "broken-link"),
-                                    ("chapters/01-intro.md", line, "broken-link")]
+    assert codes(result.stdout) == [
+        ("chapters/01-intro.md", line, "broken-link"),
+        ("chapters/01-intro.md", line, "broken-link"),
+    ]
     assert "no such chapter or file" in result.stdout
     assert "leaves the repository" in result.stdout
     assert "2 errors in 3 chapters" in result.stderr
@@ -100,16 +112,20 @@ def test_duplicate_heading_anchor(tmp_path: Path, cli: CliInvoke) -> None:
     result = cli(repo.path, "check")
     assert result.exit_code == 1
     first = line_of(text, "## Background")
-    assert codes(result.stdout) == [("chapters/01-intro.md", line_of(text, "## Background", 2), "duplicate-anchor"),
-                                    ("chapters/01-intro.md", line_of(text, "## Other"), "duplicate-anchor")]
+    assert codes(result.stdout) == [
+        ("chapters/01-intro.md", line_of(text, "## Background", 2), "duplicate-anchor"),
+        ("chapters/01-intro.md", line_of(text, "## Other"), "duplicate-anchor"),
+    ]
     assert f"also used on line {first}" in result.stdout
 
 
 def test_images_missing_outside_and_symlink_escape(tmp_path: Path, cli: CliInvoke) -> None:
     (tmp_path / "outside.png").write_bytes(b"\x89PNG secret")
-    text = INTRO + ("\n![ok](figures/ok.png)\n\n![gone](figures/gone.png)\n\n![up](../../outside.png)\n\n"
-                    "![abs](/etc/passwd)\n\n![net](http://example.org/x.png)\n\n![data](data:image/png;base64,iVBO)\n\n"
-                    "![link](figures/link.png)\n")
+    text = INTRO + (
+        "\n![ok](figures/ok.png)\n\n![gone](figures/gone.png)\n\n![up](../../outside.png)\n\n"
+        "![abs](/etc/passwd)\n\n![net](http://example.org/x.png)\n\n![data](data:image/png;base64,iVBO)\n\n"
+        "![link](figures/link.png)\n"
+    )
     repo = make_report(tmp_path / "report", {**CHAPTERS, "01-intro.md": text})
     repo.write("chapters/figures/ok.png", b"\x89PNG")
     os.symlink(tmp_path / "outside.png", repo.path / "chapters/figures/link.png")
@@ -118,12 +134,14 @@ def test_images_missing_outside_and_symlink_escape(tmp_path: Path, cli: CliInvok
     assert result.exit_code == 1
     found = codes(result.stdout)
     path = "chapters/01-intro.md"
-    assert found == [(path, line_of(text, "gone.png"), "image-missing"),
-                     (path, line_of(text, "outside.png"), "image-outside"),
-                     (path, line_of(text, "/etc/passwd"), "image-outside"),
-                     (path, line_of(text, "http://"), "image-outside"),
-                     (path, line_of(text, "data:"), "image-outside"),
-                     (path, line_of(text, "link.png"), "image-missing")]
+    assert found == [
+        (path, line_of(text, "gone.png"), "image-missing"),
+        (path, line_of(text, "outside.png"), "image-outside"),
+        (path, line_of(text, "/etc/passwd"), "image-outside"),
+        (path, line_of(text, "http://"), "image-outside"),
+        (path, line_of(text, "data:"), "image-outside"),
+        (path, line_of(text, "link.png"), "image-missing"),
+    ]
     # the same judgement on the committed revision, read from git objects
     assert codes(cli(repo.path, "check", "HEAD").stdout) == found
 
@@ -132,7 +150,9 @@ def test_image_only_in_working_tree_is_missing_at_head(tmp_path: Path, cli: CliI
     text = INTRO + "\n![fig](fig.png)\n"
     repo = repo_with(tmp_path, **{"01-intro.md": text})
     result = cli(repo.path, "check", "HEAD")
-    assert codes(result.stdout) == [("chapters/01-intro.md", line_of(text, "fig.png"), "image-missing")]
+    assert codes(result.stdout) == [
+        ("chapters/01-intro.md", line_of(text, "fig.png"), "image-missing")
+    ]
     repo.write("chapters/fig.png", b"\x89PNG")
     assert cli(repo.path, "check").exit_code == 0
     assert cli(repo.path, "check", "HEAD").exit_code == 1
@@ -182,7 +202,9 @@ Links: [known](#G-AA-01), [unknown](#G-ZZ-99).
     found = codes(result.stdout)
     assert (path, fences[0], "duplicate-gap") in found
     assert (path, fences[1], "gap-field") in found
-    assert any(p == path and c == "gap-yaml" and fences[2] <= n <= fences[2] + 2 for p, n, c in found)
+    assert any(
+        p == path and c == "gap-yaml" and fences[2] <= n <= fences[2] + 2 for p, n, c in found
+    )
     assert (path, fences[3], "gap-id") in found
     assert (path, fences[3], "gap-field") in found
     assert (path, line_of(gaps, "Links:"), "unknown-gap") in found
@@ -204,8 +226,16 @@ def test_broken_front_matter_does_not_stop_the_others(tmp_path: Path, cli: CliIn
     scalar = "---\njust a value\n---\n# Scalar\n"
     tagged = "---\nid: !!python/object:os.system x\n---\n# Tagged\n"
     text = INTRO + "\nSee [nothing](02-method.md#missing).\n"
-    repo = repo_with(tmp_path, **{"01-intro.md": text, "03-broken.md": broken, "04-unclosed.md": unclosed,
-                                  "05-scalar.md": scalar, "06-tagged.md": tagged})
+    repo = repo_with(
+        tmp_path,
+        **{
+            "01-intro.md": text,
+            "03-broken.md": broken,
+            "04-unclosed.md": unclosed,
+            "05-scalar.md": scalar,
+            "06-tagged.md": tagged,
+        },
+    )
     result = cli(repo.path, "check")
     assert result.exit_code == 1
     found = codes(result.stdout)
@@ -255,15 +285,20 @@ def test_duplicate_chapter_ids(tmp_path: Path, cli: CliInvoke) -> None:
     assert "also used by chapters/02-method.md" in result.stdout
 
 
-def test_external_links_are_fine_and_other_schemes_are_warned(tmp_path: Path, cli: CliInvoke) -> None:
-    text = INTRO + ("\n[a](https://www.itu.int/) [b](http://example.org) [c](mailto:cg@example.org)\n\n"
-                    "[d](ftp://example.org/file.txt)\n")
+def test_external_links_are_fine_and_other_schemes_are_warned(
+    tmp_path: Path, cli: CliInvoke
+) -> None:
+    text = INTRO + (
+        "\n[a](https://www.itu.int/) [b](http://example.org) [c](mailto:cg@example.org)\n\n"
+        "[d](ftp://example.org/file.txt)\n"
+    )
     repo = repo_with(tmp_path, **{"01-intro.md": text})
     result = cli(repo.path, "check", "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert [(d["line"], d["code"], d["severity"]) for d in data] == [
-        (line_of(text, "ftp://"), "link-scheme", "warning")]
+        (line_of(text, "ftp://"), "link-scheme", "warning")
+    ]
 
 
 def test_bad_report_toml_key(tmp_path: Path, cli: CliInvoke) -> None:
@@ -277,7 +312,9 @@ def test_bad_report_toml_key(tmp_path: Path, cli: CliInvoke) -> None:
 
 def test_invalid_toml_still_checks_chapters(tmp_path: Path, cli: CliInvoke) -> None:
     text = INTRO + "\n[x](09-none.md)\n"
-    repo = make_report(tmp_path / "report", {**CHAPTERS, "01-intro.md": text}, "[report\ntitle = 1\n")
+    repo = make_report(
+        tmp_path / "report", {**CHAPTERS, "01-intro.md": text}, "[report\ntitle = 1\n"
+    )
     found = codes(cli(repo.path, "check").stdout)
     assert found[0][0] == "report.toml" and found[0][2] == "config"
     assert ("chapters/01-intro.md", line_of(text, "09-none"), "broken-link") in found
@@ -290,8 +327,13 @@ def test_json_shape(tmp_path: Path, cli: CliInvoke) -> None:
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert isinstance(data, list) and len(data) == 1
-    assert data[0] == {"path": "chapters/01-intro.md", "line": line_of(text, "09-none"),
-                       "code": "broken-link", "severity": "error", "message": data[0]["message"]}
+    assert data[0] == {
+        "path": "chapters/01-intro.md",
+        "line": line_of(text, "09-none"),
+        "code": "broken-link",
+        "severity": "error",
+        "message": data[0]["message"],
+    }
     assert isinstance(data[0]["message"], str) and "09-none.md" in data[0]["message"]
     clean = cli(repo.path, "check", "HEAD~0", "--json")
     assert json.loads(clean.stdout)[0]["code"] == "broken-link"
@@ -332,8 +374,11 @@ def test_service_api_with_extra_checker(report_repo: ReportRepo) -> None:
 
         def no_records(ctx: CheckContext) -> list[Finding]:
             present = ctx.snapshot.files.list("review/versions")
-            return [] if present else [Finding("review/versions", 0, "no-versions", "none yet",
-                                               Severity.WARNING)]
+            return (
+                []
+                if present
+                else [Finding("review/versions", 0, "no-versions", "none yet", Severity.WARNING)]
+            )
 
         findings = run_check(store, None, extra=[no_records])
         assert [f.code for f in findings] == ["no-versions"]
@@ -344,7 +389,9 @@ def test_service_api_with_extra_checker(report_repo: ReportRepo) -> None:
 
 
 def test_chapter_order_naming_a_missing_file(tmp_path: Path, cli: CliInvoke) -> None:
-    toml = ('[report]\ntitle = "T"\ngroup = "G"\n\n[chapters]\norder = ["02-method.md", "09-gone.md"]\n')
+    toml = (
+        '[report]\ntitle = "T"\ngroup = "G"\n\n[chapters]\norder = ["02-method.md", "09-gone.md"]\n'
+    )
     text = INTRO + "\n[x](09-none.md)\n"
     repo = make_report(tmp_path / "report", {**CHAPTERS, "01-intro.md": text}, toml)
     result = cli(repo.path, "check")

@@ -32,11 +32,18 @@ def test_help_lists_every_command(cli: CliInvoke) -> None:
 
 
 def test_check_does_not_load_the_pdf_engine(report_repo: ReportRepo) -> None:
-    code = ("import sys; from gap_analysis.cli.app import main; sys.argv=['gap-analysis','check'];"
-            "\ntry:\n    main()\nexcept SystemExit as e:\n    print(sorted(m for m in sys.modules if m.split('.')[0] "
-            "in ('weasyprint', 'jinja2')), e.code)")
-    done = subprocess.run([sys.executable, "-c", code], cwd=report_repo.path, capture_output=True, text=True,
-                          check=True)
+    code = (
+        "import sys; from gap_analysis.cli.app import main; sys.argv=['gap-analysis','check'];"
+        "\ntry:\n    main()\nexcept SystemExit as e:\n    print(sorted(m for m in sys.modules if m.split('.')[0] "
+        "in ('weasyprint', 'jinja2')), e.code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=report_repo.path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout.strip().endswith("[] 0"), done.stdout + done.stderr
 
 
@@ -54,37 +61,66 @@ def test_outside_a_report_says_how_to_start(cli: CliInvoke, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("revision", [[], ["HEAD"]], ids=["working-tree", "revision"])
-def test_cached_rebuild_loads_no_engine(report_repo: ReportRepo, tmp_path: Path, revision: list[str]) -> None:
+def test_cached_rebuild_loads_no_engine(
+    report_repo: ReportRepo, tmp_path: Path, revision: list[str]
+) -> None:
     """An unchanged rebuild copies the cached PDF without GitPython, Markdown, YAML or WeasyPrint."""
     out = tmp_path / "r.pdf"
     argv = ["gap-analysis", "build", *revision, "-o", str(out)]
-    code = (f"import sys; from gap_analysis.cli.app import main; sys.argv={argv!r}\ntry:\n    main()\n"
-            "except SystemExit as e:\n    print(sorted(m for m in sys.modules"
-            " if m.split('.')[0] in ('git', 'weasyprint', 'markdown_it', 'yaml', 'jinja2')), e.code)")
-    first = subprocess.run([sys.executable, "-c", code], cwd=report_repo.path, capture_output=True, text=True,
-                           check=True)
-    assert "'weasyprint'" in first.stdout and first.stdout.strip().endswith(" 0"), first.stdout + first.stderr
-    again = subprocess.run([sys.executable, "-c", code], cwd=report_repo.path, capture_output=True, text=True,
-                           check=True)
+    code = (
+        f"import sys; from gap_analysis.cli.app import main; sys.argv={argv!r}\ntry:\n    main()\n"
+        "except SystemExit as e:\n    print(sorted(m for m in sys.modules"
+        " if m.split('.')[0] in ('git', 'weasyprint', 'markdown_it', 'yaml', 'jinja2')), e.code)"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=report_repo.path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "'weasyprint'" in first.stdout and first.stdout.strip().endswith(" 0"), (
+        first.stdout + first.stderr
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=report_repo.path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert again.stdout.strip().endswith("[] 0"), again.stdout + again.stderr
     assert "(from cache)" in again.stderr
     assert out.read_bytes().startswith(b"%PDF")
 
 
-def test_cached_rebuild_of_a_version_runs_no_diff(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+def test_cached_rebuild_of_a_version_runs_no_diff(
+    report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     """The annex "Changes since v0.1" is kept in the cache: a rebuild of v0.2 diffs nothing."""
     assert cli(report_repo.path, "version", "cut", "--no-build").exit_code == 0
-    report_repo.write("chapters/01-intro.md", (report_repo.path / "chapters/01-intro.md").read_text()
-                      .replace("Some background", "Some more background"))
+    report_repo.write(
+        "chapters/01-intro.md",
+        (report_repo.path / "chapters/01-intro.md")
+        .read_text()
+        .replace("Some background", "Some more background"),
+    )
     report_repo.commit("edit")
     assert cli(report_repo.path, "version", "cut", "--no-build").exit_code == 0
     out = tmp_path / "v2.pdf"
     argv = ["gap-analysis", "build", "v0.2", "-o", str(out)]
-    code = (f"import sys; from gap_analysis.cli.app import main; sys.argv={argv!r}\ntry:\n    main()\n"
-            "except SystemExit as e:\n    print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('git', 'weasyprint', 'markdown_it', 'yaml', 'jinja2') or m == 'gap_analysis.diff'), e.code)")
+    code = (
+        f"import sys; from gap_analysis.cli.app import main; sys.argv={argv!r}\ntry:\n    main()\n"
+        "except SystemExit as e:\n    print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('git', 'weasyprint', 'markdown_it', 'yaml', 'jinja2') or m == 'gap_analysis.diff'), e.code)"
+    )
     for expected in ("'gap_analysis.diff'", "[] 0"):
-        run = subprocess.run([sys.executable, "-c", code], cwd=report_repo.path, capture_output=True,
-                             text=True, check=True)
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=report_repo.path,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         assert expected in run.stdout, run.stdout + run.stderr
     assert "(from cache)" in run.stderr

@@ -21,25 +21,42 @@ from gap_analysis.services.gaps import structures_of
 from gap_analysis.services.snapshots import load
 from tests.conftest import CHAPTERS, CliInvoke, ReportRepo
 
-ISO_HEADER = ["MB/NC¹", "Line number", "Clause/ Subclause", "Paragraph/ Figure/ Table/",
-              "Type of comment²", "Comments", "Proposed change", "Observations of the secretariat"]
+ISO_HEADER = [
+    "MB/NC¹",
+    "Line number",
+    "Clause/ Subclause",
+    "Paragraph/ Figure/ Table/",
+    "Type of comment²",
+    "Comments",
+    "Proposed change",
+    "Observations of the secretariat",
+]
 
 
 def cut(repo: ReportRepo, name: str, date: str = "2025-04-02T09:00:00Z", previous: str = "") -> str:
-    repo.write(f"review/versions/{name}.toml",
-               f'name = "{name}"\ndate = {date}\nmeeting = "CG-COP e-meeting"\nprevious = "{previous}"\n')
+    repo.write(
+        f"review/versions/{name}.toml",
+        f'name = "{name}"\ndate = {date}\nmeeting = "CG-COP e-meeting"\nprevious = "{previous}"\n',
+    )
     return repo.commit(f"version {name}")
 
 
 def submit(repo: ReportRepo, name: str, date: str = "2025-04-03T09:00:00Z") -> None:
-    repo.write(f"review/events/20250403T090000000000Z-{name}-submit-abc123.toml",
-               f'version = "{name}"\naction = "submit"\nfrom = "draft"\nto = "cg-cop"\n'
-               f'actor = "editor@example.org"\ndate = {date}\n')
+    repo.write(
+        f"review/events/20250403T090000000000Z-{name}-submit-abc123.toml",
+        f'version = "{name}"\naction = "submit"\nfrom = "draft"\nto = "cg-cop"\n'
+        f'actor = "editor@example.org"\ndate = {date}\n',
+    )
     repo.commit(f"submit {name}")
 
 
-def form(rows: list[list[str]], header: list[str] = ISO_HEADER, sep: str = ",", bom: bool = False,
-         preamble: list[list[str]] | None = None) -> bytes:
+def form(
+    rows: list[list[str]],
+    header: list[str] = ISO_HEADER,
+    sep: str = ",",
+    bom: bool = False,
+    preamble: list[list[str]] | None = None,
+) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
     for row in preamble or []:
@@ -51,7 +68,11 @@ def form(rows: list[list[str]], header: list[str] = ISO_HEADER, sep: str = ",", 
 
 def records(repo: ReportRepo, version: str = "v0.1") -> list[dict[str, object]]:
     folder = repo.path / "review" / "comments" / version
-    return [tomllib.loads(p.read_text()) for p in sorted(folder.glob("*.toml"))] if folder.is_dir() else []
+    return (
+        [tomllib.loads(p.read_text()) for p in sorted(folder.glob("*.toml"))]
+        if folder.is_dir()
+        else []
+    )
 
 
 def commits(repo: ReportRepo) -> int:
@@ -65,26 +86,47 @@ def versioned(report_repo: ReportRepo) -> ReportRepo:
 
 
 def add(cli: CliInvoke, repo: ReportRepo, *extra: str, version: str = "v0.1") -> str:
-    result = cli(repo.path, "comment", "add", version, "--chapter", "method", "--type", "te",
-                 "--by", "CG-COP participant", "--text", "Name the IETF work.", *extra)
+    result = cli(
+        repo.path,
+        "comment",
+        "add",
+        version,
+        "--chapter",
+        "method",
+        "--type",
+        "te",
+        "--by",
+        "CG-COP participant",
+        "--text",
+        "Name the IETF work.",
+        *extra,
+    )
     assert result.exit_code == 0, result.output
     return result.stdout.strip()
 
 
 # -- add ------------------------------------------------------------------------
 
-def test_add_records_one_committed_file_with_place_and_stage(versioned: ReportRepo, cli: CliInvoke) -> None:
+
+def test_add_records_one_committed_file_with_place_and_stage(
+    versioned: ReportRepo, cli: CliInvoke
+) -> None:
     before = commits(versioned)
     comment_id = add(cli, versioned, "--section", "2.1", "--line", "12", "--proposal", "Cite it.")
     path = versioned.path / "review" / "comments" / "v0.1" / f"{comment_id}.toml"
     data = tomllib.loads(path.read_text())
-    assert data["chapter"] == "method" and data["section"] == "scope" and data["section_number"] == "2.1"
+    assert (
+        data["chapter"] == "method"
+        and data["section"] == "scope"
+        and data["section_number"] == "2.1"
+    )
     assert data["type"] == "te" and data["member"] == "CG-COP participant" and data["line"] == 12
     assert data["stage"] == "draft" and data["proposal"] == "Cite it." and "disposition" not in data
     assert commits(versioned) == before + 1
     assert versioned.git("status", "--porcelain").strip() == ""
     assert versioned.git("log", "-1", "--name-only", "--format=").split() == [
-        f"review/comments/v0.1/{comment_id}.toml"]
+        f"review/comments/v0.1/{comment_id}.toml"
+    ]
 
 
 def test_stage_is_the_one_the_version_stood_at(versioned: ReportRepo, cli: CliInvoke) -> None:
@@ -102,29 +144,41 @@ def test_add_no_commit_leaves_the_record_uncommitted(versioned: ReportRepo, cli:
     before = commits(versioned)
     comment_id = add(cli, versioned, "--no-commit")
     assert commits(versioned) == before
-    assert f"review/comments/v0.1/{comment_id}.toml" in versioned.git("status", "--porcelain", "-uall")
+    assert f"review/comments/v0.1/{comment_id}.toml" in versioned.git(
+        "status", "--porcelain", "-uall"
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["v9.9", "--chapter", "method"], "no version 'v9.9'"),
-    (["--bad", "--chapter", "method"], ""),
-    (["../x", "--chapter", "method"], "not a valid version name"),
-    (["v0.1", "--chapter", "nosuch"], "no chapter 'nosuch'"),
-    (["v0.1", "--chapter", "method", "--section", "9.9"], "no section '9.9'"),
-])
-def test_add_refused_changes_nothing(versioned: ReportRepo, cli: CliInvoke, args: list[str],
-                                     message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["v9.9", "--chapter", "method"], "no version 'v9.9'"),
+        (["--bad", "--chapter", "method"], ""),
+        (["../x", "--chapter", "method"], "not a valid version name"),
+        (["v0.1", "--chapter", "nosuch"], "no chapter 'nosuch'"),
+        (["v0.1", "--chapter", "method", "--section", "9.9"], "no section '9.9'"),
+    ],
+)
+def test_add_refused_changes_nothing(
+    versioned: ReportRepo, cli: CliInvoke, args: list[str], message: str
+) -> None:
     head = versioned.head()
-    result = cli(versioned.path, "comment", "add", *args, "--type", "ed", "--by", "X", "--text", "t")
+    result = cli(
+        versioned.path, "comment", "add", *args, "--type", "ed", "--by", "X", "--text", "t"
+    )
     assert result.exit_code in (1, 2)
     assert message in result.stderr
     assert versioned.head() == head and not (versioned.path / "review" / "comments").exists()
 
 
-def test_add_on_a_version_places_in_that_versions_text(versioned: ReportRepo, cli: CliInvoke) -> None:
+def test_add_on_a_version_places_in_that_versions_text(
+    versioned: ReportRepo, cli: CliInvoke
+) -> None:
     """Section numbers are those of the version the reviewer read, not of today's draft."""
-    versioned.write("chapters/02-method.md", CHAPTERS["02-method.md"].replace(
-        "## Scope", "## Context\n\nNew text.\n\n## Scope"))
+    versioned.write(
+        "chapters/02-method.md",
+        CHAPTERS["02-method.md"].replace("## Scope", "## Context\n\nNew text.\n\n## Scope"),
+    )
     versioned.commit("new section before scope")
     add(cli, versioned, "--section", "2.1")
     assert records(versioned)[0]["section"] == "scope"
@@ -132,13 +186,28 @@ def test_add_on_a_version_places_in_that_versions_text(versioned: ReportRepo, cl
 
 # -- import ---------------------------------------------------------------------
 
-def test_import_iso_form_semicolons_bom_and_title_rows(versioned: ReportRepo, cli: CliInvoke,
-                                                      tmp_path: Path) -> None:
-    rows = [["CG-COP participant", "12", "2.1", "Table 1", "te", "Add ISO/IEC 27566-1.", "Add a row.", ""],
-            ["SG17 Q1/17 rapporteur", "", "General", "", "Ge", "Shorten the document.", "", "noted"],
-            ["CG-COP participant", "3", "Annex A", "", "editorial", "Sort the list.", "", ""],
-            ["", "", "", "", "", "", "", ""]]
-    data = form(rows, sep=";", bom=True, preamble=[["Date: 2025-04-10", "", "Document: TD 123"], []])
+
+def test_import_iso_form_semicolons_bom_and_title_rows(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    rows = [
+        [
+            "CG-COP participant",
+            "12",
+            "2.1",
+            "Table 1",
+            "te",
+            "Add ISO/IEC 27566-1.",
+            "Add a row.",
+            "",
+        ],
+        ["SG17 Q1/17 rapporteur", "", "General", "", "Ge", "Shorten the document.", "", "noted"],
+        ["CG-COP participant", "3", "Annex A", "", "editorial", "Sort the list.", "", ""],
+        ["", "", "", "", "", "", "", ""],
+    ]
+    data = form(
+        rows, sep=";", bom=True, preamble=[["Date: 2025-04-10", "", "Document: TD 123"], []]
+    )
     (tmp_path / "form.csv").write_bytes(data)
     before = commits(versioned)
     result = cli(versioned.path, "comment", "import", "v0.1", str(tmp_path / "form.csv"))
@@ -146,25 +215,40 @@ def test_import_iso_form_semicolons_bom_and_title_rows(versioned: ReportRepo, cl
     assert "imported 3 comments" in result.stdout
     assert commits(versioned) == before + 1
     got = sorted(records(versioned), key=lambda r: str(r["comment"]))
-    assert [(r["type"], r["chapter"], r.get("section", ""), r.get("section_number", "")) for r in got] == [
-        ("te", "method", "scope", "2.1"), ("ge", "", "", ""), ("ed", "abbreviations", "", "A")]
-    assert got[0]["paragraph"] == "Table 1" and got[0]["line"] == 12 and got[0]["proposal"] == "Add a row."
+    assert [
+        (r["type"], r["chapter"], r.get("section", ""), r.get("section_number", "")) for r in got
+    ] == [("te", "method", "scope", "2.1"), ("ge", "", "", ""), ("ed", "abbreviations", "", "A")]
+    assert (
+        got[0]["paragraph"] == "Table 1"
+        and got[0]["line"] == 12
+        and got[0]["proposal"] == "Add a row."
+    )
     assert got[1]["observations"] == "noted"
     assert len({r["id"] for r in got}) == 3
 
 
-def test_import_with_a_chapter_column_and_comma_separated(versioned: ReportRepo, cli: CliInvoke,
-                                                         tmp_path: Path) -> None:
+def test_import_with_a_chapter_column_and_comma_separated(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     header = ["Member body", "Chapter", "Clause", "Type", "Comment", "Proposed changes"]
-    (tmp_path / "f.csv").write_bytes(form([["SG17 participant", "intro", "", "ed", "Typo.", "Fix it."],
-                                           ["SG17 participant", "method", "2.1", "te", "Scope?", ""]], header))
+    (tmp_path / "f.csv").write_bytes(
+        form(
+            [
+                ["SG17 participant", "intro", "", "ed", "Typo.", "Fix it."],
+                ["SG17 participant", "method", "2.1", "te", "Scope?", ""],
+            ],
+            header,
+        )
+    )
     result = cli(versioned.path, "comment", "import", "v0.1", str(tmp_path / "f.csv"))
     assert result.exit_code == 0, result.output
     places = sorted((r["chapter"], r.get("section", "")) for r in records(versioned))
     assert places == [("intro", ""), ("method", "scope")]
 
 
-def test_import_dry_run_records_nothing(versioned: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+def test_import_dry_run_records_nothing(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     (tmp_path / "f.csv").write_bytes(form([["P", "", "2.1", "", "te", "x", "", ""]]))
     result = cli(versioned.path, "comment", "import", "v0.1", str(tmp_path / "f.csv"), "--dry-run")
     assert result.exit_code == 0 and "would import 1 comment" in result.stdout
@@ -181,20 +265,27 @@ def _refused_import(repo: ReportRepo, cli: CliInvoke, data: bytes, tmp_path: Pat
     return result.stderr
 
 
-def test_import_missing_required_column(versioned: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+def test_import_missing_required_column(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     header = [h for h in ISO_HEADER if not h.startswith("Type")]
-    err = _refused_import(versioned, cli, form([["P", "1", "2.1", "", "x", "", ""]], header), tmp_path)
+    err = _refused_import(
+        versioned, cli, form([["P", "1", "2.1", "", "x", "", ""]], header), tmp_path
+    )
     assert "lacks the required column type" in err
 
 
-def test_import_names_every_bad_row_and_imports_nothing(versioned: ReportRepo, cli: CliInvoke,
-                                                       tmp_path: Path) -> None:
-    rows = [["P", "", "2.1", "", "te", "good", "", ""],
-            ["P", "", "2.1", "", "xx", "unknown type", "", ""],
-            ["P", "", "2.1", "", "ed", "good", "", ""],
-            ["P", "", "9.1", "", "ed", "no chapter 9", "", ""],
-            ["P", "", "2.7", "", "ed", "no section 2.7", "", ""],
-            ["", "", "2.1", "", "ed", "", "", ""]]
+def test_import_names_every_bad_row_and_imports_nothing(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    rows = [
+        ["P", "", "2.1", "", "te", "good", "", ""],
+        ["P", "", "2.1", "", "xx", "unknown type", "", ""],
+        ["P", "", "2.1", "", "ed", "good", "", ""],
+        ["P", "", "9.1", "", "ed", "no chapter 9", "", ""],
+        ["P", "", "2.7", "", "ed", "no section 2.7", "", ""],
+        ["", "", "2.1", "", "ed", "", "", ""],
+    ]
     err = _refused_import(versioned, cli, form(rows), tmp_path)
     assert "row 3: unknown type of comment 'xx'" in err
     assert "row 5: " in err and "chapter 9" in err
@@ -204,13 +295,17 @@ def test_import_names_every_bad_row_and_imports_nothing(versioned: ReportRepo, c
     assert "4 bad rows; nothing was imported" in err
 
 
-def test_import_unknown_chapter_column(versioned: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+def test_import_unknown_chapter_column(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     header = ["MB/NC", "Chapter", "Clause", "Type of comment", "Comments"]
     err = _refused_import(versioned, cli, form([["P", "nosuch", "", "te", "x"]], header), tmp_path)
     assert "row 2: chapter 'nosuch' does not exist" in err
 
 
-def test_import_broken_encoding_names_the_row(versioned: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+def test_import_broken_encoding_names_the_row(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     good = form([["P", "", "2.1", "", "te", "fine", "", ""]])
     bad = "P,,2.1,,te,caf\u00e9 in Latin-1,,\r\n".encode("latin-1")
     err = _refused_import(versioned, cli, good + bad, tmp_path)
@@ -222,8 +317,12 @@ def test_import_not_a_comment_form(versioned: ReportRepo, cli: CliInvoke, tmp_pa
     assert "no header row" in err
 
 
-def test_import_many_rows_is_one_commit(versioned: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
-    rows = [["CG-COP participant", str(n), "2.1", "", "ed", f"Comment {n}", "", ""] for n in range(1500)]
+def test_import_many_rows_is_one_commit(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    rows = [
+        ["CG-COP participant", str(n), "2.1", "", "ed", f"Comment {n}", "", ""] for n in range(1500)
+    ]
     (tmp_path / "big.csv").write_bytes(form(rows))
     before = commits(versioned)
     result = cli(versioned.path, "comment", "import", "v0.1", str(tmp_path / "big.csv"))
@@ -235,11 +334,24 @@ def test_import_many_rows_is_one_commit(versioned: ReportRepo, cli: CliInvoke, t
 
 # -- export ---------------------------------------------------------------------
 
-def test_export_round_trips_with_disposition(versioned: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+
+def test_export_round_trips_with_disposition(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     first = add(cli, versioned, "--section", "2.1", "--proposal", "Cite RFC 9999.")
     add(cli, versioned)
-    cli(versioned.path, "comment", "resolve", first, "--disposition", "accepted-modified",
-        "--reply", "Cited the draft instead.", "--in", "v0.2")
+    cli(
+        versioned.path,
+        "comment",
+        "resolve",
+        first,
+        "--disposition",
+        "accepted-modified",
+        "--reply",
+        "Cited the draft instead.",
+        "--in",
+        "v0.2",
+    )
     out = tmp_path / "out.csv"
     result = cli(versioned.path, "comment", "export", "v0.1", "-o", str(out))
     assert result.exit_code == 0, result.output
@@ -249,7 +361,9 @@ def test_export_round_trips_with_disposition(versioned: ReportRepo, cli: CliInvo
     assert len(rows) == 2
     done = next(r for r in rows if r["Comment id"] == first)
     assert done["Clause/Subclause"] == "2.1" and done["Type of comment"] == "te"
-    assert done["Disposition"] == "accepted-modified" and done["Reply"] == "Cited the draft instead."
+    assert (
+        done["Disposition"] == "accepted-modified" and done["Reply"] == "Cited the draft instead."
+    )
     assert done["Resolved in"] == "v0.2" and done["Proposed change"] == "Cite RFC 9999."
     assert done["MB/NC"] == "CG-COP participant" and done["Chapter"] == "method"
     # the exported form imports again (as new comments), headers and BOM and all
@@ -259,22 +373,31 @@ def test_export_round_trips_with_disposition(versioned: ReportRepo, cli: CliInvo
 
 # -- list and anchors -------------------------------------------------------------
 
-def test_list_follows_renumbered_section_and_marks_lost_ones(versioned: ReportRepo, cli: CliInvoke) -> None:
+
+def test_list_follows_renumbered_section_and_marks_lost_ones(
+    versioned: ReportRepo, cli: CliInvoke
+) -> None:
     on_scope = add(cli, versioned, "--section", "2.1")
     versioned.write("chapters/02-method.md", CHAPTERS["02-method.md"] + "\n## Gone soon\n\nText.\n")
     cut(versioned, "v0.2", date="2025-05-01T09:00:00Z", previous="v0.1")
     on_gone = add(cli, versioned, "--section", "gone-soon", version="v0.2")
     # later: a new section before Scope renumbers it; "Gone soon" is deleted
-    versioned.write("chapters/02-method.md", CHAPTERS["02-method.md"].replace(
-        "## Scope", "## Context\n\nNew text.\n\n## Scope"))
-    listed = {c["id"]: c for c in json.loads(cli(versioned.path, "comment", "list", "--json").stdout)}
+    versioned.write(
+        "chapters/02-method.md",
+        CHAPTERS["02-method.md"].replace("## Scope", "## Context\n\nNew text.\n\n## Scope"),
+    )
+    listed = {
+        c["id"]: c for c in json.loads(cli(versioned.path, "comment", "list", "--json").stdout)
+    }
     assert listed[on_scope]["section_number"] == "2.1"
     assert listed[on_scope]["now"]["number"] == "2.2" and listed[on_scope]["now"]["moved"] is True
     assert listed[on_gone]["now"]["found"] is False
     text = cli(versioned.path, "comment", "list").stdout
     assert "2.2 Scope (was 2.1)" in text and "(place lost)" in text
     # at an older revision, the comment is where it was made
-    at_v1 = json.loads(cli(versioned.path, "comment", "list", "v0.1", "--json", "--at", "v0.1").stdout)
+    at_v1 = json.loads(
+        cli(versioned.path, "comment", "list", "v0.1", "--json", "--at", "v0.1").stdout
+    )
     assert at_v1[0]["now"]["number"] == "2.1" and at_v1[0]["now"]["moved"] is False
     store = GitStore(versioned.path)
     findings = comment_findings(store, structures_of(load(store, None)), "the working tree")
@@ -282,7 +405,9 @@ def test_list_follows_renumbered_section_and_marks_lost_ones(versioned: ReportRe
     assert on_gone in findings[0].message and "gone-soon" in findings[0].message
 
 
-def test_list_follows_a_section_moved_to_another_chapter(versioned: ReportRepo, cli: CliInvoke) -> None:
+def test_list_follows_a_section_moved_to_another_chapter(
+    versioned: ReportRepo, cli: CliInvoke
+) -> None:
     comment_id = add(cli, versioned, "--section", "scope")
     moved = CHAPTERS["02-method.md"].split("## Scope")[0]
     scope = "## Scope" + CHAPTERS["02-method.md"].split("## Scope")[1]
@@ -290,8 +415,14 @@ def test_list_follows_a_section_moved_to_another_chapter(versioned: ReportRepo, 
     versioned.write("chapters/01-intro.md", CHAPTERS["01-intro.md"] + "\n" + scope)
     listed = json.loads(cli(versioned.path, "comment", "list", "--json").stdout)
     assert listed[0]["id"] == comment_id
-    assert listed[0]["now"] == {"chapter": "intro", "number": "1.2", "title": "Scope", "found": True,
-                                "moved": True, "reason": ""}
+    assert listed[0]["now"] == {
+        "chapter": "intro",
+        "number": "1.2",
+        "title": "Scope",
+        "found": True,
+        "moved": True,
+        "reason": "",
+    }
 
 
 def test_list_open_and_unknown_version(versioned: ReportRepo, cli: CliInvoke) -> None:
@@ -305,11 +436,22 @@ def test_list_open_and_unknown_version(versioned: ReportRepo, cli: CliInvoke) ->
 
 # -- resolve --------------------------------------------------------------------
 
+
 def test_resolve_rewrites_only_disposition_fields(versioned: ReportRepo, cli: CliInvoke) -> None:
     comment_id = add(cli, versioned, "--section", "2.1")
     before = records(versioned)[0]
-    result = cli(versioned.path, "comment", "resolve", comment_id, "--disposition", "accepted",
-                 "--reply", "Done.", "--in", "v0.2")
+    result = cli(
+        versioned.path,
+        "comment",
+        "resolve",
+        comment_id,
+        "--disposition",
+        "accepted",
+        "--reply",
+        "Done.",
+        "--in",
+        "v0.2",
+    )
     assert result.exit_code == 0, result.output
     after = records(versioned)[0]
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
@@ -321,14 +463,43 @@ def test_resolve_rewrites_only_disposition_fields(versioned: ReportRepo, cli: Cl
 
 def test_resolve_again_needs_force(versioned: ReportRepo, cli: CliInvoke) -> None:
     comment_id = add(cli, versioned)
-    cli(versioned.path, "comment", "resolve", comment_id, "--disposition", "rejected", "--reply", "No.")
+    cli(
+        versioned.path,
+        "comment",
+        "resolve",
+        comment_id,
+        "--disposition",
+        "rejected",
+        "--reply",
+        "No.",
+    )
     path = versioned.path / "review/comments/v0.1" / f"{comment_id}.toml"
     text, head = path.read_text(), versioned.head()
-    result = cli(versioned.path, "comment", "resolve", comment_id, "--disposition", "accepted", "--reply", "Yes.")
-    assert result.exit_code == 1 and "already resolved" in result.stderr and "--force" in result.stderr
+    result = cli(
+        versioned.path,
+        "comment",
+        "resolve",
+        comment_id,
+        "--disposition",
+        "accepted",
+        "--reply",
+        "Yes.",
+    )
+    assert (
+        result.exit_code == 1 and "already resolved" in result.stderr and "--force" in result.stderr
+    )
     assert path.read_text() == text and versioned.head() == head
-    result = cli(versioned.path, "comment", "resolve", comment_id, "--disposition", "accepted",
-                 "--reply", "Yes after all.", "--force")
+    result = cli(
+        versioned.path,
+        "comment",
+        "resolve",
+        comment_id,
+        "--disposition",
+        "accepted",
+        "--reply",
+        "Yes after all.",
+        "--force",
+    )
     assert result.exit_code == 0, result.output
     data = tomllib.loads(path.read_text())
     assert data["disposition"] == "accepted" and "was rejected" in str(data["resolve_note"])
@@ -338,15 +509,27 @@ def test_resolve_again_needs_force(versioned: ReportRepo, cli: CliInvoke) -> Non
 def test_resolve_unknown_id(versioned: ReportRepo, cli: CliInvoke, comment_id: str) -> None:
     add(cli, versioned)
     head = versioned.head()
-    result = cli(versioned.path, "comment", "resolve", "--disposition", "noted", "--reply", "x", "--",
-                 comment_id)
+    result = cli(
+        versioned.path,
+        "comment",
+        "resolve",
+        "--disposition",
+        "noted",
+        "--reply",
+        "x",
+        "--",
+        comment_id,
+    )
     assert result.exit_code == 1 and "comment" in result.stderr
     assert versioned.head() == head and versioned.git("status", "--porcelain").strip() == ""
 
 
 # -- branches -------------------------------------------------------------------
 
-def test_comments_on_two_branches_merge_without_conflict(versioned: ReportRepo, cli: CliInvoke) -> None:
+
+def test_comments_on_two_branches_merge_without_conflict(
+    versioned: ReportRepo, cli: CliInvoke
+) -> None:
     versioned.git("checkout", "-q", "-b", "alice")
     on_alice = add(cli, versioned, "--section", "2.1")
     versioned.git("checkout", "-q", "main")
@@ -361,15 +544,28 @@ def test_comments_on_two_branches_merge_without_conflict(versioned: ReportRepo, 
 
 
 @pytest.mark.parametrize("command", ["add", "import"])
-def test_a_refused_commit_leaves_nothing_behind(versioned: ReportRepo, cli: CliInvoke, tmp_path: Path,
-                                                command: str) -> None:
+def test_a_refused_commit_leaves_nothing_behind(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path, command: str
+) -> None:
     hook = versioned.path / ".git" / "hooks" / "pre-commit"
     hook.write_text("#!/bin/sh\necho refused by hook >&2\nexit 1\n")
     hook.chmod(0o755)
     head = versioned.head()
     if command == "add":
-        result = cli(versioned.path, "comment", "add", "v0.1", "--chapter", "method", "--type", "ed",
-                     "--by", "P", "--text", "t")
+        result = cli(
+            versioned.path,
+            "comment",
+            "add",
+            "v0.1",
+            "--chapter",
+            "method",
+            "--type",
+            "ed",
+            "--by",
+            "P",
+            "--text",
+            "t",
+        )
     else:
         (tmp_path / "f.csv").write_bytes(form([["P", "", "2.1", "", "te", "x", "", ""]] * 3))
         result = cli(versioned.path, "comment", "import", "v0.1", str(tmp_path / "f.csv"))
@@ -380,7 +576,10 @@ def test_a_refused_commit_leaves_nothing_behind(versioned: ReportRepo, cli: CliI
 
 # -- on the path and in the PDF ----------------------------------------------------------
 
-def test_agree_is_refused_while_comments_of_the_stage_are_open(versioned: ReportRepo, cli: CliInvoke) -> None:
+
+def test_agree_is_refused_while_comments_of_the_stage_are_open(
+    versioned: ReportRepo, cli: CliInvoke
+) -> None:
     draft_comment = add(cli, versioned)  # made in draft: not a comment of cg-cop
     assert cli(versioned.path, "review", "submit", "v0.1").exit_code == 0
     open_one = add(cli, versioned, "--section", "2.1")
@@ -388,8 +587,19 @@ def test_agree_is_refused_while_comments_of_the_stage_are_open(versioned: Report
     refused = cli(versioned.path, "review", "agree", "v0.1")
     assert refused.exit_code == 1 and "1 open comment" in refused.stderr
     assert versioned.head() == head
-    assert cli(versioned.path, "comment", "resolve", open_one, "--disposition", "accepted",
-               "--reply", "Done.").exit_code == 0
+    assert (
+        cli(
+            versioned.path,
+            "comment",
+            "resolve",
+            open_one,
+            "--disposition",
+            "accepted",
+            "--reply",
+            "Done.",
+        ).exit_code
+        == 0
+    )
     agreed = cli(versioned.path, "review", "agree", "v0.1")
     assert agreed.exit_code == 0, agreed.output
     assert draft_comment  # still open, but made at another stage
@@ -399,7 +609,9 @@ def test_agree_with_force_records_the_note(versioned: ReportRepo, cli: CliInvoke
     assert cli(versioned.path, "review", "submit", "v0.1").exit_code == 0
     add(cli, versioned)
     assert cli(versioned.path, "review", "agree", "v0.1", "--force").exit_code == 1  # no note
-    forced = cli(versioned.path, "review", "agree", "v0.1", "--force", "--note", "Agreed at the meeting.")
+    forced = cli(
+        versioned.path, "review", "agree", "v0.1", "--force", "--note", "Agreed at the meeting."
+    )
     assert forced.exit_code == 0, forced.output
     events = sorted((versioned.path / "review" / "events").glob("*agree*.toml"))
     data = tomllib.loads(events[-1].read_text())
@@ -407,14 +619,28 @@ def test_agree_with_force_records_the_note(versioned: ReportRepo, cli: CliInvoke
     assert any(gate.startswith("no-open-comments") for gate in data["forced_gates"])
 
 
-def test_version_pdf_carries_the_disposition_annex(versioned: ReportRepo, cli: CliInvoke,
-                                                   tmp_path: Path) -> None:
+def test_version_pdf_carries_the_disposition_annex(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     from pypdf import PdfReader
 
     done = add(cli, versioned, "--section", "2.1", "--proposal", "Use <b>bold</b> & cite it.")
     add(cli, versioned)
-    assert cli(versioned.path, "comment", "resolve", done, "--disposition", "accepted-modified",
-               "--reply", "Cited in 2.1 <now>.", "--in", "v0.2").exit_code == 0
+    assert (
+        cli(
+            versioned.path,
+            "comment",
+            "resolve",
+            done,
+            "--disposition",
+            "accepted-modified",
+            "--reply",
+            "Cited in 2.1 <now>.",
+            "--in",
+            "v0.2",
+        ).exit_code
+        == 0
+    )
     result = cli(versioned.path, "build", "v0.1", "-o", str(tmp_path / "v0.1.pdf"))
     assert result.exit_code == 0, result.output
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "v0.1.pdf").pages)
@@ -427,12 +653,25 @@ def test_version_pdf_carries_the_disposition_annex(versioned: ReportRepo, cli: C
     assert done.rsplit("-", 1)[-1] in dense  # the id's end, to find the comment again
 
 
-def test_check_names_open_comments_that_lost_their_place(versioned: ReportRepo, cli: CliInvoke) -> None:
+def test_check_names_open_comments_that_lost_their_place(
+    versioned: ReportRepo, cli: CliInvoke
+) -> None:
     on_scope = add(cli, versioned, "--section", "scope")
     resolved = add(cli, versioned, "--section", "scope")
-    cli(versioned.path, "comment", "resolve", resolved, "--disposition", "accepted", "--reply", "Removed.")
+    cli(
+        versioned.path,
+        "comment",
+        "resolve",
+        resolved,
+        "--disposition",
+        "accepted",
+        "--reply",
+        "Removed.",
+    )
     assert "comment-lost" not in cli(versioned.path, "check").stdout
-    versioned.write("chapters/02-method.md", CHAPTERS["02-method.md"].replace("## Scope", "## Coverage"))
+    versioned.write(
+        "chapters/02-method.md", CHAPTERS["02-method.md"].replace("## Scope", "## Coverage")
+    )
     result = cli(versioned.path, "check", "--json")
     lost = [f for f in json.loads(result.stdout) if f["code"] == "comment-lost"]
     assert len(lost) == 1 and on_scope in lost[0]["message"] and lost[0]["severity"] == "warning"

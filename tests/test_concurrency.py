@@ -31,13 +31,23 @@ def env(fault: str = "") -> dict[str, str]:
 
 
 def start(repo: ReportRepo, *args: str, fault: str = "") -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "gap_analysis", "--repo", str(repo.path), *args],
-                            env=env(fault), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "gap_analysis", "--repo", str(repo.path), *args],
+        env=env(fault),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def run(repo: ReportRepo, *args: str, fault: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "gap_analysis", "--repo", str(repo.path), *args],
-                          env=env(fault), capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "gap_analysis", "--repo", str(repo.path), *args],
+        env=env(fault),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def record_commits(repo: ReportRepo, name: str) -> list[str]:
@@ -57,9 +67,12 @@ def assert_one_complete_version(repo: ReportRepo, name: str = "v0.1") -> None:
 
 
 @pytest.mark.parametrize("step", ["locked", "after-write", "after-commit", "after-tag"])
-def test_a_cut_that_dies_after_any_step_is_completed_by_running_it_again(report_repo: ReportRepo,
-                                                                          step: str) -> None:
-    died = run(report_repo, "version", "cut", "--meeting", "CG-COP e-meeting", "--no-build", fault=step)
+def test_a_cut_that_dies_after_any_step_is_completed_by_running_it_again(
+    report_repo: ReportRepo, step: str
+) -> None:
+    died = run(
+        report_repo, "version", "cut", "--meeting", "CG-COP e-meeting", "--no-build", fault=step
+    )
     assert died.returncode == 75, died.stderr
     assert f"after step '{step}'" in died.stderr
     if step == "after-commit":

@@ -53,7 +53,9 @@ def test_invalid_toml_names_the_line() -> None:
     assert caught.value.line == 3
 
 
-WORKFLOW = GOOD + """
+WORKFLOW = (
+    GOOD
+    + """
 [workflow]
 [[workflow.stages]]
 id = "draft"
@@ -73,13 +75,17 @@ from = ["draft"]
 to = "bord"
 roles = ["chair"]
 """
+)
 
 
 def test_workflow_unknown_stage_role_and_unreachable_state() -> None:
     findings = dict((m, line) for line, m in config_findings(WORKFLOW))
     lines = WORKFLOW.splitlines()
     action_line = lines.index("[[workflow.actions]]") + 1
-    assert findings["action 'approve' names unknown stage 'bord' (did you mean 'board'?)"] == action_line
+    assert (
+        findings["action 'approve' names unknown stage 'bord' (did you mean 'board'?)"]
+        == action_line
+    )
     assert "action 'approve' names role 'chair' that no person in [[people]] holds" in findings
     orphan_line = [i for i, line in enumerate(lines, 1) if line == 'id = "orphan"'][0] - 1
     assert findings["stage 'orphan' cannot be reached from 'draft'"] == orphan_line

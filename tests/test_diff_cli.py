@@ -15,15 +15,23 @@ METHOD = CHAPTERS["02-method.md"]
 
 def edit(repo: ReportRepo) -> None:
     """Edit the method chapter: a word, a table cell, a gap field, a new paragraph; rename intro's section."""
-    text = (METHOD.replace("age assurance and parental controls", "age assurance, filtering and parental controls")
-            .replace("| Filtering | CEN/TS 16080:2013 |", "| Filtering | CEN/TS 16080:2024 |")
-            .replace("action: Start a work item.", "action: Start a new work item in SG17.")
-            + "\nA closing paragraph about next steps.\n")
+    text = (
+        METHOD.replace(
+            "age assurance and parental controls", "age assurance, filtering and parental controls"
+        )
+        .replace("| Filtering | CEN/TS 16080:2013 |", "| Filtering | CEN/TS 16080:2024 |")
+        .replace("action: Start a work item.", "action: Start a new work item in SG17.")
+        + "\nA closing paragraph about next steps.\n"
+    )
     repo.write("chapters/02-method.md", text)
-    repo.write("chapters/01-intro.md", CHAPTERS["01-intro.md"].replace("## Background", "## Context"))
+    repo.write(
+        "chapters/01-intro.md", CHAPTERS["01-intro.md"].replace("## Background", "## Context")
+    )
 
 
-def test_json_follows_the_schema_and_names_every_change(report_repo: ReportRepo, cli: CliInvoke) -> None:
+def test_json_follows_the_schema_and_names_every_change(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
     base = report_repo.head()
     edit(report_repo)
     done = cli(report_repo.path, "diff", "HEAD", "--format", "json")
@@ -42,12 +50,21 @@ def test_json_follows_the_schema_and_names_every_change(report_repo: ReportRepo,
     assert (row["removed"], row["added"]) == (["16080:2013"], ["16080:2024"])
     gap = method[("modified", "gap")]
     assert (gap["removed"], gap["added"]) == (["item."], ["new", "item", "in", "SG17."])
-    assert method[("added", "paragraph")]["added"] == ["A", "closing", "paragraph", "about", "next", "steps."]
+    assert method[("added", "paragraph")]["added"] == [
+        "A",
+        "closing",
+        "paragraph",
+        "about",
+        "next",
+        "steps.",
+    ]
     renamed = chapters["intro"]["changes"]
-    assert [(c["kind"], c["block"], c["section"], c["new_text"]) for c in renamed] == \
-        [("renamed", "heading", "1.1", "Context")]
-    assert data["stats"]["words_added"] == sum(len(c["added"]) for ch in data["chapters"]
-                                               for c in ch["changes"])
+    assert [(c["kind"], c["block"], c["section"], c["new_text"]) for c in renamed] == [
+        ("renamed", "heading", "1.1", "Context")
+    ]
+    assert data["stats"]["words_added"] == sum(
+        len(c["added"]) for ch in data["chapters"] for c in ch["changes"]
+    )
 
 
 def test_text_md_and_html(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
@@ -58,8 +75,10 @@ def test_text_md_and_html(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Pat
     assert "Chapter 2 Method (modified)" in text.stdout
     assert "  2.1 Scope" in text.stdout
     assert "[-assurance-] {+assurance, filtering+}" in text.stdout
-    assert 'column "Standard": [-CEN/TS 16080:2013-] {+CEN/TS 16080:2024+}' in text.stdout \
+    assert (
+        'column "Standard": [-CEN/TS 16080:2013-] {+CEN/TS 16080:2024+}' in text.stdout
         or "[-16080:2013-] {+16080:2024+}" in text.stdout
+    )
     md = cli(report_repo.path, "diff", "HEAD", "--format", "md")
     assert "{~~assurance~>assurance, filtering~~}" in md.stdout
     assert "{~~16080:2013~>16080:2024~~}" in md.stdout
@@ -102,7 +121,9 @@ def test_exit_code_and_no_changes(report_repo: ReportRepo, cli: CliInvoke) -> No
     same = cli(report_repo.path, "diff", "HEAD", "HEAD", "--exit-code")
     assert same.exit_code == 0
     assert "No changes." in same.stdout
-    report_repo.write("chapters/02-method.md", METHOD.replace("The scope covers", "The scope  covers\n"))
+    report_repo.write(
+        "chapters/02-method.md", METHOD.replace("The scope covers", "The scope  covers\n")
+    )
     assert cli(report_repo.path, "diff", "HEAD", "--exit-code").exit_code == 0  # re-wrap only
     edit(report_repo)
     assert cli(report_repo.path, "diff", "HEAD", "--exit-code").exit_code == 1
@@ -129,13 +150,17 @@ def test_added_and_removed_chapters(report_repo: ReportRepo, cli: CliInvoke) -> 
     assert sum(len(c["added"]) for c in results["changes"]) == 5  # "Results" + four words
 
 
-@pytest.mark.parametrize("args, message", [
-    (("diff", "no-such-rev"), "unknown revision"),
-    (("diff", "HEAD", "--chapter", "nope"), "no chapter 'nope' in either snapshot"),
-    (("summary", "v9.9"), "v9.9"),
-])
-def test_bad_input_is_one_line_and_exit_1(report_repo: ReportRepo, cli: CliInvoke,
-                                          args: tuple[str, ...], message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("diff", "no-such-rev"), "unknown revision"),
+        (("diff", "HEAD", "--chapter", "nope"), "no chapter 'nope' in either snapshot"),
+        (("summary", "v9.9"), "v9.9"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1(
+    report_repo: ReportRepo, cli: CliInvoke, args: tuple[str, ...], message: str
+) -> None:
     done = cli(report_repo.path, *args)
     assert done.exit_code == 1
     assert done.stderr.startswith("error: ") and message in done.stderr
@@ -143,7 +168,9 @@ def test_bad_input_is_one_line_and_exit_1(report_repo: ReportRepo, cli: CliInvok
     assert done.stdout == ""
 
 
-def test_output_in_a_missing_folder(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+def test_output_in_a_missing_folder(
+    report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     target = tmp_path / "missing" / "out.json"
     done = cli(report_repo.path, "diff", "HEAD", "--format", "json", "-o", str(target))
     assert done.exit_code == 1
@@ -167,16 +194,20 @@ def test_a_chapter_that_fails_to_parse_is_named(report_repo: ReportRepo, cli: Cl
 
 def test_summary_lists_gaps_by_id_and_events(report_repo: ReportRepo, cli: CliInvoke) -> None:
     edit(report_repo)
-    report_repo.write("chapters/03-more.md", "# More\n\n```gap\nid: G-PC-02\narea: Parental controls\n"
-                      "existing: none\ngap: No common settings format.\naction: Study.\nlead: SG17\n```\n")
+    report_repo.write(
+        "chapters/03-more.md",
+        "# More\n\n```gap\nid: G-PC-02\narea: Parental controls\n"
+        "existing: none\ngap: No common settings format.\naction: Study.\nlead: SG17\n```\n",
+    )
     done = cli(report_repo.path, "summary", "HEAD", "--format", "json")
     assert done.exit_code == 0, done.stderr
     data = json.loads(done.stdout)
     assert [g["id"] for g in data["gaps"]["added"]] == ["G-PC-02"]
     changed = data["gaps"]["changed"]
     assert [g["id"] for g in changed] == ["G-AA-01"]
-    assert changed[0]["fields"] == {"action": {"old": "Start a work item.",
-                                               "new": "Start a new work item in SG17."}}
+    assert changed[0]["fields"] == {
+        "action": {"old": "Start a work item.", "new": "Start a new work item in SG17."}
+    }
     method = next(c for c in data["chapters"] if c["id"] == "method")
     assert method["words_added"] >= 5 and {"number": "2.1", "title": "Scope"} in method["sections"]
     assert data["events"] == []

@@ -37,8 +37,10 @@ Opening text of the second chapter.
 
 
 def _repo(tmp_path: Path, first: str, second: str) -> ReportRepo:
-    return make_report(tmp_path / "r", {"01-one.md": ONE.format(moving=first),
-                                        "02-two.md": TWO.format(moving=second)})
+    return make_report(
+        tmp_path / "r",
+        {"01-one.md": ONE.format(moving=first), "02-two.md": TWO.format(moving=second)},
+    )
 
 
 def test_a_paragraph_moved_to_another_chapter(tmp_path: Path, cli: CliInvoke) -> None:
@@ -49,7 +51,9 @@ def test_a_paragraph_moved_to_another_chapter(tmp_path: Path, cli: CliInvoke) ->
     data = json.loads(result.stdout)
     assert data["stats"]["words_added"] == 0 and data["stats"]["words_removed"] == 0
     changes = {c["id"]: c["changes"] for c in data["chapters"]}
-    assert [(c["kind"], c["section"], c["new_line"] is None) for c in changes["one"]] == [("moved", "1.1", True)]
+    assert [(c["kind"], c["section"], c["new_line"] is None) for c in changes["one"]] == [
+        ("moved", "1.1", True)
+    ]
     assert [(c["kind"], c["section"]) for c in changes["two"]] == [("moved", "2.1")]
     assert changes["two"][0]["old_line"] == changes["one"][0]["old_line"]
     text = cli(repo.path, "diff", "HEAD").stdout
@@ -59,7 +63,10 @@ def test_a_paragraph_moved_to_another_chapter(tmp_path: Path, cli: CliInvoke) ->
 def test_an_ambiguous_pair_stays_removed_and_added(tmp_path: Path, cli: CliInvoke) -> None:
     repo = _repo(tmp_path, PARAGRAPH, "")
     repo.write("chapters/01-one.md", ONE.format(moving=""))
-    repo.write("chapters/02-two.md", TWO.format(moving=PARAGRAPH + "\n\n- " + PARAGRAPH + "\n\n" + PARAGRAPH))
+    repo.write(
+        "chapters/02-two.md",
+        TWO.format(moving=PARAGRAPH + "\n\n- " + PARAGRAPH + "\n\n" + PARAGRAPH),
+    )
     data = json.loads(cli(repo.path, "diff", "HEAD", "--format", "json").stdout)
     kinds = {c["id"]: [x["kind"] for x in c["changes"]] for c in data["chapters"]}
     assert kinds["one"] == ["removed"]

@@ -13,9 +13,34 @@ from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.diff import SECTION_BLOCK, Change, ChangeKind, DiffResult, SnapshotRef
 
-VOCABULARY = ("age", "child", "online", "standard", "report", "gap", "signal", "service", "review",
-              "group", "parent", "control", "privacy", "design", "safety", "harm", "filter", "user",
-              "device", "policy", "data", "consent", "account", "school", "content", "rating")
+VOCABULARY = (
+    "age",
+    "child",
+    "online",
+    "standard",
+    "report",
+    "gap",
+    "signal",
+    "service",
+    "review",
+    "group",
+    "parent",
+    "control",
+    "privacy",
+    "design",
+    "safety",
+    "harm",
+    "filter",
+    "user",
+    "device",
+    "policy",
+    "data",
+    "consent",
+    "account",
+    "school",
+    "content",
+    "rating",
+)
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -50,17 +75,30 @@ class Doc:
         return "\n".join(out)
 
     def copy(self) -> Doc:
-        return Doc([(t, [Paragraph([list(s) for s in b.sentences]) if isinstance(b, Paragraph)
-                         else Table([list(r) for r in b.rows]) for b in blocks])
-                    for t, blocks in self.sections])
+        return Doc(
+            [
+                (
+                    t,
+                    [
+                        Paragraph([list(s) for s in b.sentences])
+                        if isinstance(b, Paragraph)
+                        else Table([list(r) for r in b.rows])
+                        for b in blocks
+                    ],
+                )
+                for t, blocks in self.sections
+            ]
+        )
 
 
 sentence = st.lists(st.sampled_from(VOCABULARY), min_size=4, max_size=12)
 paragraph = st.builds(Paragraph, st.lists(sentence, min_size=1, max_size=4))
 cell = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=3).map(" ".join)
 table = st.integers(2, 4).flatmap(
-    lambda width: st.builds(Table, st.lists(st.lists(cell, min_size=width, max_size=width),
-                                            min_size=1, max_size=4)))
+    lambda width: st.builds(
+        Table, st.lists(st.lists(cell, min_size=width, max_size=width), min_size=1, max_size=4)
+    )
+)
 
 
 @st.composite
@@ -78,11 +116,16 @@ def documents(draw: st.DrawFn, min_sections: int = 2) -> Doc:
 
 def run(old: Doc, new: Doc) -> DiffResult:
     def structure(doc: Doc) -> object:
-        return chapter_structure(Chapter("chapter", "chapters/01-chapter.md", "Chapter title",
-                                         doc.render(), 1, "1"))
+        return chapter_structure(
+            Chapter("chapter", "chapters/01-chapter.md", "Chapter title", doc.render(), 1, "1")
+        )
 
-    return diff_reports([structure(old)], [structure(new)],  # type: ignore[list-item]
-                        SnapshotRef("old", None), SnapshotRef("new", None))
+    return diff_reports(
+        [structure(old)],
+        [structure(new)],  # type: ignore[list-item]
+        SnapshotRef("old", None),
+        SnapshotRef("new", None),
+    )
 
 
 def changes(result: DiffResult) -> list[Change]:
@@ -105,7 +148,9 @@ def test_rewrapping_and_trailing_spaces_are_no_change(doc: Doc, data: st.DataObj
     wrapped = []
     for line in text.split("\n"):
         if line.startswith(("#", "|")) or len(line) <= width:
-            wrapped.append(line + data.draw(st.sampled_from(["", " ", "  ", "\t"])) if line else line)
+            wrapped.append(
+                line + data.draw(st.sampled_from(["", " ", "  ", "\t"])) if line else line
+            )
             continue
         current = ""
         for word in line.split(" "):
@@ -124,8 +169,12 @@ def test_rewrapping_and_trailing_spaces_are_no_change(doc: Doc, data: st.DataObj
 @SETTINGS
 @given(documents(), sentence, st.data())
 def test_an_inserted_sentence_is_found(doc: Doc, inserted: list[str], data: st.DataObject) -> None:
-    places = [(s, b) for s, (_t, blocks) in enumerate(doc.sections)
-              for b, block in enumerate(blocks) if isinstance(block, Paragraph)]
+    places = [
+        (s, b)
+        for s, (_t, blocks) in enumerate(doc.sections)
+        for b, block in enumerate(blocks)
+        if isinstance(block, Paragraph)
+    ]
     s, b = data.draw(st.sampled_from(places))
     new = doc.copy()
     target = new.sections[s][1][b]
@@ -134,7 +183,11 @@ def test_an_inserted_sentence_is_found(doc: Doc, inserted: list[str], data: st.D
     found = changes(run(doc, new))
     assert len(found) == 1, found
     change = found[0]
-    assert (change.kind, change.block, change.section) == (ChangeKind.MODIFIED, "paragraph", f"1.{s + 1}")
+    assert (change.kind, change.block, change.section) == (
+        ChangeKind.MODIFIED,
+        "paragraph",
+        f"1.{s + 1}",
+    )
     assert len(change.added) - len(change.removed) == len(inserted)
     assert change.new_text == Paragraph(target.sentences).render()
 
@@ -142,23 +195,34 @@ def test_an_inserted_sentence_is_found(doc: Doc, inserted: list[str], data: st.D
 @SETTINGS
 @given(documents(), st.data())
 def test_a_deleted_paragraph_is_found(doc: Doc, data: st.DataObject) -> None:
-    places = [(s, b) for s, (_t, blocks) in enumerate(doc.sections)
-              for b, block in enumerate(blocks) if isinstance(block, Paragraph)]
+    places = [
+        (s, b)
+        for s, (_t, blocks) in enumerate(doc.sections)
+        for b, block in enumerate(blocks)
+        if isinstance(block, Paragraph)
+    ]
     s, b = data.draw(st.sampled_from(places))
     new = doc.copy()
     deleted = new.sections[s][1].pop(b)
     assert isinstance(deleted, Paragraph)
     found = [c for c in changes(run(doc, new)) if c.kind is not ChangeKind.MOVED]
-    assert [(c.kind, c.block, c.section) for c in found] == [(ChangeKind.REMOVED, "paragraph", f"1.{s + 1}")]
+    assert [(c.kind, c.block, c.section) for c in found] == [
+        (ChangeKind.REMOVED, "paragraph", f"1.{s + 1}")
+    ]
     assert " ".join(found[0].removed) == deleted.render()
 
 
 @SETTINGS
 @given(documents(), cell, st.data())
 def test_a_changed_table_cell_is_found(doc: Doc, new_cell: str, data: st.DataObject) -> None:
-    places = [(s, b, r, c) for s, (_t, blocks) in enumerate(doc.sections)
-              for b, block in enumerate(blocks) if isinstance(block, Table)
-              for r, row in enumerate(block.rows) for c in range(len(row))]
+    places = [
+        (s, b, r, c)
+        for s, (_t, blocks) in enumerate(doc.sections)
+        for b, block in enumerate(blocks)
+        if isinstance(block, Table)
+        for r, row in enumerate(block.rows)
+        for c in range(len(row))
+    ]
     if not places:
         return
     s, b, r, c = data.draw(st.sampled_from(places))
@@ -175,8 +239,9 @@ def test_a_changed_table_cell_is_found(doc: Doc, new_cell: str, data: st.DataObj
     assert change.block == "table-row"
     assert change.kind in (ChangeKind.MODIFIED, ChangeKind.MOVED)
     if change.kind is ChangeKind.MODIFIED:
-        assert [(x.column, x.old, x.new, x.header) for x in change.cells] == \
-            [(c, old_cell, new_cell, f"Column {c + 1}")]
+        assert [(x.column, x.old, x.new, x.header) for x in change.cells] == [
+            (c, old_cell, new_cell, f"Column {c + 1}")
+        ]
 
 
 @SETTINGS
@@ -202,5 +267,7 @@ def test_a_renamed_heading_is_found(doc: Doc, words: list[str], data: st.DataObj
     new = doc.copy()
     new.sections[s] = (title, new.sections[s][1])
     found = changes(run(doc, new))
-    assert [(c.kind, c.block, c.section) for c in found] == [(ChangeKind.RENAMED, "heading", f"1.{s + 1}")]
+    assert [(c.kind, c.block, c.section) for c in found] == [
+        (ChangeKind.RENAMED, "heading", f"1.{s + 1}")
+    ]
     assert (found[0].old_text, found[0].new_text) == (doc.sections[s][0], title)

@@ -64,8 +64,12 @@ def _check_invocation(args: list[str]) -> None:
         sub = command.commands.get(rest[0])
         assert sub is not None, f"'{args[0]} {rest[0]}' is not a registered subcommand"
         command, rest = sub, rest[1:]
-    known = {name for param in command.params if isinstance(param, click.Option)
-             for name in (*param.opts, *param.secondary_opts)} | {"-h", "--help"}
+    known = {
+        name
+        for param in command.params
+        if isinstance(param, click.Option)
+        for name in (*param.opts, *param.secondary_opts)
+    } | {"-h", "--help"}
     for word in rest:
         if word.startswith("-"):
             assert word.split("=", 1)[0] in known, f"'gap-analysis {args[0]}' has no option {word}"
@@ -84,7 +88,9 @@ def test_github_workflow_shape() -> None:
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
     for job in ("check", "release", "site"):
-        checkout = next(s for s in jobs[job]["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+        checkout = next(
+            s for s in jobs[job]["steps"] if s.get("uses", "").startswith("actions/checkout@")
+        )
         assert checkout["with"]["fetch-depth"] == 0, f"{job}: versions need the full history"
     run = "\n".join(_shell_lines(jobs["release"]))
     assert "gh release upload" in run
@@ -135,4 +141,5 @@ def test_invocation_checker_catches_mistakes() -> None:
     with pytest.raises(AssertionError, match="has no option"):
         _check_invocation(["check", "--no-such-option"])
     assert _invocations(['x && gap-analysis build "$TAG" -o "dist/$TAG.pdf"']) == [
-        ["build", "$TAG", "-o", "dist/$TAG.pdf"]]
+        ["build", "$TAG", "-o", "dist/$TAG.pdf"]
+    ]

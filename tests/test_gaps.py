@@ -26,7 +26,9 @@ status: in-progress
 """
 
 
-def test_markdown_register_lists_gap_with_chapter_and_section(report_repo: ReportRepo, cli: CliInvoke) -> None:
+def test_markdown_register_lists_gap_with_chapter_and_section(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
     result = cli(report_repo.path, "gaps")
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if line.startswith("| G-")]
@@ -68,8 +70,11 @@ def test_register_at_an_old_revision_and_filters(report_repo: ReportRepo, cli: C
 
 
 def test_gap_block_that_is_not_a_mapping_is_an_error_with_file_and_line(
-        report_repo: ReportRepo, cli: CliInvoke) -> None:
-    report_repo.write("chapters/02-method.md", CHAPTERS["02-method.md"] + "\n```gap\n- just\n- a list\n```\n")
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
+    report_repo.write(
+        "chapters/02-method.md", CHAPTERS["02-method.md"] + "\n```gap\n- just\n- a list\n```\n"
+    )
     result = cli(report_repo.path, "gaps")
     assert result.exit_code == 1
     assert "chapters/02-method.md:" in result.stderr and "mapping" in result.stderr
@@ -80,7 +85,9 @@ def test_gap_block_that_is_not_a_mapping_is_an_error_with_file_and_line(
 
 
 def test_gap_block_with_a_yaml_tag_is_refused(report_repo: ReportRepo, cli: CliInvoke) -> None:
-    tagged = CHAPTERS["02-method.md"].replace("area: Age assurance", "area: !!python/name:os.system x")
+    tagged = CHAPTERS["02-method.md"].replace(
+        "area: Age assurance", "area: !!python/name:os.system x"
+    )
     report_repo.write("chapters/02-method.md", tagged)
     result = cli(report_repo.path, "gaps")
     assert result.exit_code == 1

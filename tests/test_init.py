@@ -13,16 +13,23 @@ from pypdf import PdfReader
 
 from tests.conftest import CliInvoke, ReportRepo, git, make_report
 
-INIT_FILES = [".gitignore", "chapters/01-introduction.md", "report.toml", "review/comments/.gitkeep",
-              "review/events/.gitkeep", "review/versions/.gitkeep"]
+INIT_FILES = [
+    ".gitignore",
+    "chapters/01-introduction.md",
+    "report.toml",
+    "review/comments/.gitkeep",
+    "review/events/.gitkeep",
+    "review/versions/.gitkeep",
+]
 
 
 @pytest.fixture(autouse=True)
 def git_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A global git configuration of the test's own, with a user."""
     config = tmp_path / "gitconfig"
-    config.write_text("[user]\n\tname = Ada Editor\n\temail = ada@example.org\n"
-                      "[init]\n\tdefaultBranch = main\n")
+    config.write_text(
+        "[user]\n\tname = Ada Editor\n\temail = ada@example.org\n[init]\n\tdefaultBranch = main\n"
+    )
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     return config
 
@@ -32,31 +39,49 @@ def tree(folder: Path) -> dict[str, bytes]:
     aside, which git itself ignores and gc removes): to prove nothing changed."""
     if not folder.exists():
         return {}
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not str(p.relative_to(folder)).startswith(".git/objects/")}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not str(p.relative_to(folder)).startswith(".git/objects/")
+    }
 
 
 def test_init_makes_a_report_that_checks_and_has_one_commit(tmp_path: Path, cli: CliInvoke) -> None:
     target = tmp_path / "cop-report"
-    result = cli(None, "init", str(target), "--title", "Gap analysis: \"COP\" — draft",
-                 "--group", "ITU-T SG17 CG-COP")
+    result = cli(
+        None,
+        "init",
+        str(target),
+        "--title",
+        'Gap analysis: "COP" — draft',
+        "--group",
+        "ITU-T SG17 CG-COP",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith("cop-report")
-    assert git(target, "log", "--format=%s").strip() == "Start the report: Gap analysis: \"COP\" — draft"
+    assert (
+        git(target, "log", "--format=%s").strip() == 'Start the report: Gap analysis: "COP" — draft'
+    )
     assert sorted(git(target, "ls-files").split()) == INIT_FILES
     assert git(target, "status", "--porcelain") == ""
     settings = tomllib.loads((target / "report.toml").read_text())
-    assert settings["report"]["title"] == "Gap analysis: \"COP\" — draft"
+    assert settings["report"]["title"] == 'Gap analysis: "COP" — draft'
     assert settings["report"]["group"] == "ITU-T SG17 CG-COP"
-    assert settings["people"] == [{"name": "Ada Editor", "email": "ada@example.org",
-                                   "roles": ["editor", "cg-cop", "sg17", "cwg-cop"]}]
+    assert settings["people"] == [
+        {
+            "name": "Ada Editor",
+            "email": "ada@example.org",
+            "roles": ["editor", "cg-cop", "sg17", "cwg-cop"],
+        }
+    ]
     assert (target / ".gitignore").read_text() == "/dist/\n"
     check = cli(target, "check", "--strict")
     assert check.exit_code == 0 and check.stdout == ""
     assert "no problems in 1 chapter" in check.stderr
     status = json.loads(cli(target, "status", "--json").stdout)
     assert [(c["id"], c["title"], c["owners"], c["status"]) for c in status["chapters"]] == [
-        ("introduction", "Introduction", ["Ada Editor"], "draft")]
+        ("introduction", "Introduction", ["Ada Editor"], "draft")
+    ]
     assert status["dirty"] is False and status["branch"] == "main"
 
 
@@ -87,7 +112,9 @@ def test_init_refuses_existing_report(report_repo: ReportRepo, cli: CliInvoke) -
     assert tree(report_repo.path) == before
 
 
-def test_init_refuses_repository_whose_head_has_a_report(report_repo: ReportRepo, cli: CliInvoke) -> None:
+def test_init_refuses_repository_whose_head_has_a_report(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
     (report_repo.path / "report.toml").unlink()
     before = tree(report_repo.path)
     result = cli(None, "init", str(report_repo.path))
@@ -96,7 +123,9 @@ def test_init_refuses_repository_whose_head_has_a_report(report_repo: ReportRepo
     assert tree(report_repo.path) == before
 
 
-def test_init_refuses_without_git_identity(tmp_path: Path, cli: CliInvoke, git_config: Path) -> None:
+def test_init_refuses_without_git_identity(
+    tmp_path: Path, cli: CliInvoke, git_config: Path
+) -> None:
     git_config.write_text("")
     target = tmp_path / "nobody"
     result = cli(None, "init", str(target))
@@ -149,9 +178,18 @@ def test_init_refuses_bad_title(tmp_path: Path, cli: CliInvoke) -> None:
 
 # -- chapter new -----------------------------------------------------------
 
+
 def test_chapter_new_next_number_and_front_matter(report_repo: ReportRepo, cli: CliInvoke) -> None:
-    result = cli(report_repo.path, "chapter", "new", "Landscape of existing standards",
-                 "--owner", "Ann", "--owner", "Bo: the second")
+    result = cli(
+        report_repo.path,
+        "chapter",
+        "new",
+        "Landscape of existing standards",
+        "--owner",
+        "Ann",
+        "--owner",
+        "Bo: the second",
+    )
     assert result.exit_code == 0, result.output
     path = Path(result.stdout.strip())
     assert path == report_repo.path / "chapters" / "03-landscape-of-existing-standards.md"
@@ -160,9 +198,15 @@ def test_chapter_new_next_number_and_front_matter(report_repo: ReportRepo, cli: 
     assert "\n# Landscape of existing standards\n" in text
     status = json.loads(cli(report_repo.path, "status", "--json").stdout)
     new = [c for c in status["chapters"] if c["id"] == "landscape-of-existing-standards"][0]
-    assert new["number"] == "3" and new["owners"] == ["Ann", "Bo: the second"] and new["status"] == "draft"
+    assert (
+        new["number"] == "3"
+        and new["owners"] == ["Ann", "Bo: the second"]
+        and new["status"] == "draft"
+    )
     assert [c["number"] for c in status["chapters"]] == ["1", "2", "3", "A"]
-    assert "?? chapters/03-landscape-of-existing-standards.md" in report_repo.git("status", "--porcelain")
+    assert "?? chapters/03-landscape-of-existing-standards.md" in report_repo.git(
+        "status", "--porcelain"
+    )
     assert cli(report_repo.path, "check", "--strict").exit_code == 0
 
 
@@ -202,8 +246,10 @@ def test_chapter_new_width_and_annexes(tmp_path: Path, cli: CliInvoke) -> None:
 
 
 def test_chapter_new_notes_explicit_order(tmp_path: Path, cli: CliInvoke) -> None:
-    toml = ('[report]\ntitle = "T"\ngroup = "G"\n\n[chapters]\norder = ["01-intro.md", "02-method.md", '
-            '"A1-abbreviations.md"]\n')
+    toml = (
+        '[report]\ntitle = "T"\ngroup = "G"\n\n[chapters]\norder = ["01-intro.md", "02-method.md", '
+        '"A1-abbreviations.md"]\n'
+    )
     repo = make_report(tmp_path / "report", None, toml)
     result = cli(repo.path, "chapter", "new", "Later")
     assert result.exit_code == 0

@@ -15,13 +15,16 @@ from gap_analysis.model.document import BlockKind
 from tests.conftest import CliInvoke, make_report
 
 
-@pytest.mark.parametrize(("text", "line", "message"), [
-    ("---\n- a\n- b\n---\n# T\n", 2, "not a list"),
-    ("---\njust text\n---\n# T\n", 2, "not a single value"),
-    ("---\nid: x\n# T\n", 1, "never closed"),
-    ("---\nid: [x\n---\n# T\n", 2, "invalid YAML"),
-    ("---\nx: !!python/object/apply:os.system ['echo hi']\n---\n", 2, "not allowed"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("---\n- a\n- b\n---\n# T\n", 2, "not a list"),
+        ("---\njust text\n---\n# T\n", 2, "not a single value"),
+        ("---\nid: x\n# T\n", 1, "never closed"),
+        ("---\nid: [x\n---\n# T\n", 2, "invalid YAML"),
+        ("---\nx: !!python/object/apply:os.system ['echo hi']\n---\n", 2, "not allowed"),
+    ],
+)
 def test_bad_front_matter_names_file_and_line(text: str, line: int, message: str) -> None:
     with pytest.raises(ContentError) as caught:
         read_chapter("chapters/01-x.md", text.encode(), "1", False)
@@ -37,13 +40,21 @@ def test_not_utf8_names_the_line() -> None:
 
 
 def test_bom_and_crlf_are_accepted() -> None:
-    chapter = read_chapter("chapters/01-x.md", b"\xef\xbb\xbf---\r\nid: x\r\n---\r\n# Title\r\n", "1", False)
+    chapter = read_chapter(
+        "chapters/01-x.md", b"\xef\xbb\xbf---\r\nid: x\r\n---\r\n# Title\r\n", "1", False
+    )
     assert chapter.id == "x" and chapter.title == "Title" and "\r" not in chapter.body
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("03-method.md", "method"), ("0x01-Foreword.md", "foreword"),
-    ("A1-abbreviations.md", "abbreviations"), ("notes.md", "notes")])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("03-method.md", "method"),
+        ("0x01-Foreword.md", "foreword"),
+        ("A1-abbreviations.md", "abbreviations"),
+        ("notes.md", "notes"),
+    ],
+)
 def test_derived_ids(name: str, expected: str) -> None:
     assert derived_id(name) == expected
 
@@ -83,7 +94,11 @@ lead: SG17
 def test_structure_numbers_sections_and_keeps_file_lines() -> None:
     structure = chapter_structure(read_chapter("chapters/03-method.md", BODY.encode(), "3", False))
     assert [(s.number, s.anchor, s.line) for s in structure.sections] == [
-        ("3", "m", 4), ("3.1", "scope", 9), ("3.1.1", "deep", 18), ("3.2", "annex-like", 20)]
+        ("3", "m", 4),
+        ("3.1", "scope", 9),
+        ("3.1.1", "deep", 18),
+        ("3.2", "annex-like", 20),
+    ]
     intro = structure.sections[0].blocks[1]
     assert intro.kind is BlockKind.PARAGRAPH and intro.text == "Intro para wrapped over two lines."
     assert intro.formatting.startswith("Intro *para*")
@@ -109,22 +124,35 @@ def test_gap_entry_that_is_not_a_mapping() -> None:
 
 
 def test_footnote_definitions_stay_in_their_section() -> None:
-    body = ("# T\n\n## First\n\nA claim.[^1]\n\n[^1]: The source of the claim.\n\n"
-            "## Second\n\nAnother claim.[^2]\n\n[^2]: Another source.\n\n## Third\n\nPlain.\n")
+    body = (
+        "# T\n\n## First\n\nA claim.[^1]\n\n[^1]: The source of the claim.\n\n"
+        "## Second\n\nAnother claim.[^2]\n\n[^2]: Another source.\n\n## Third\n\nPlain.\n"
+    )
     structure = chapter_structure(read_chapter("chapters/01-t.md", body.encode(), "1", False))
-    notes = {s.number: [b.text for b in s.blocks if b.kind is BlockKind.FOOTNOTE] for s in structure.sections}
-    assert notes == {"1": [], "1.1": ["The source of the claim."], "1.2": ["Another source."], "1.3": []}
+    notes = {
+        s.number: [b.text for b in s.blocks if b.kind is BlockKind.FOOTNOTE]
+        for s in structure.sections
+    }
+    assert notes == {
+        "1": [],
+        "1.1": ["The source of the claim."],
+        "1.2": ["Another source."],
+        "1.3": [],
+    }
     for section in structure.sections:
         assert [b.line for b in section.blocks] == sorted(b.line for b in section.blocks)
 
 
 def test_a_changed_footnote_is_reported_in_its_section(tmp_path: Path, cli: CliInvoke) -> None:
-    body = ("---\nid: notes\n---\n# Notes\n\n## First\n\nA claim.[^1]\n\n[^1]: The old source.\n\n"
-            "## Second\n\nMore text.\n")
+    body = (
+        "---\nid: notes\n---\n# Notes\n\n## First\n\nA claim.[^1]\n\n[^1]: The old source.\n\n"
+        "## Second\n\nMore text.\n"
+    )
     repo = make_report(tmp_path / "r", {"01-notes.md": body})
     repo.write("chapters/01-notes.md", body.replace("The old source.", "The new source."))
     result = cli(repo.path, "diff", "HEAD", "--format", "json")
     assert result.exit_code == 0, result.stderr
     changes = json.loads(result.stdout)["chapters"][0]["changes"]
     assert [(c["section"], c["block"], c["removed"], c["added"]) for c in changes] == [
-        ("1.1", "footnote", ["old"], ["new"])]
+        ("1.1", "footnote", ["old"], ["new"])
+    ]

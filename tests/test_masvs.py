@@ -51,10 +51,14 @@ def _changed_lines(repo: ReportRepo, old: str, new: str) -> dict[str, tuple[set[
     hunk's old and new lines in order, which gives each one its line.
     """
     out = repo.git("diff", "-U0", "--word-diff=porcelain", old, new, "--", "chapters/")
-    old_text = {p: repo.git("show", f"{old}:{p}").split("\n")
-                for p in set(re.findall(r"^--- a/(\S+)$", out, re.M))}
-    new_text = {p: repo.git("show", f"{new}:{p}").split("\n")
-                for p in set(re.findall(r"^\+\+\+ b/(\S+)$", out, re.M))}
+    old_text = {
+        p: repo.git("show", f"{old}:{p}").split("\n")
+        for p in set(re.findall(r"^--- a/(\S+)$", out, re.M))
+    }
+    new_text = {
+        p: repo.git("show", f"{new}:{p}").split("\n")
+        for p in set(re.findall(r"^\+\+\+ b/(\S+)$", out, re.M))
+    }
     result: dict[str, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     path = ""
     words: dict[str, list[tuple[str, int]]] = {}
@@ -69,10 +73,16 @@ def _changed_lines(repo: ReportRepo, old: str, new: str) -> dict[str, tuple[set[
             start_old, count_old = int(hunk[1]), int(hunk[2] or 1)
             start_new, count_new = int(hunk[3]), int(hunk[4] or 1)
             words = {
-                "-": [(w, n) for n in range(start_old, start_old + count_old)
-                      for w in old_text[path][n - 1].split()],
-                "+": [(w, n) for n in range(start_new, start_new + count_new)
-                      for w in new_text[path][n - 1].split()],
+                "-": [
+                    (w, n)
+                    for n in range(start_old, start_old + count_old)
+                    for w in old_text[path][n - 1].split()
+                ],
+                "+": [
+                    (w, n)
+                    for n in range(start_new, start_new + count_new)
+                    for w in new_text[path][n - 1].split()
+                ],
             }
             continue
         if not line or line[0] not in " +-":
@@ -111,21 +121,27 @@ def diffs(masvs: ReportRepo) -> dict[tuple[str, str], DiffResult]:
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[f"{a}->{b}" for a, b in PAIRS])
-def test_every_changed_line_is_covered(masvs: ReportRepo, diffs: dict[tuple[str, str], DiffResult],
-                                       pair: tuple[str, str]) -> None:
+def test_every_changed_line_is_covered(
+    masvs: ReportRepo, diffs: dict[tuple[str, str], DiffResult], pair: tuple[str, str]
+) -> None:
     result = diffs[pair]
     changed = _changed_lines(masvs, *pair)
     assert changed, "git reports changes between releases"
     missing = []
     for path, (old_lines, new_lines) in changed.items():
-        missing += [f"{path}:{n} (old)" for n in sorted(old_lines) if not _covered(result, path, n, True)]
-        missing += [f"{path}:{n} (new)" for n in sorted(new_lines) if not _covered(result, path, n, False)]
+        missing += [
+            f"{path}:{n} (old)" for n in sorted(old_lines) if not _covered(result, path, n, True)
+        ]
+        missing += [
+            f"{path}:{n} (new)" for n in sorted(new_lines) if not _covered(result, path, n, False)
+        ]
     assert not missing, f"{len(missing)} changed lines not covered: {missing[:20]}"
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[f"{a}->{b}" for a, b in PAIRS])
-def test_no_unchanged_block_is_reported(diffs: dict[tuple[str, str], DiffResult],
-                                        pair: tuple[str, str]) -> None:
+def test_no_unchanged_block_is_reported(
+    diffs: dict[tuple[str, str], DiffResult], pair: tuple[str, str]
+) -> None:
     result = diffs[pair]
     assert result.has_changes
     for chapter in result.chapters:
@@ -141,21 +157,36 @@ def test_words_match_the_word_lists(diffs: dict[tuple[str, str], DiffResult]) ->
     for result in diffs.values():
         stats = result.stats
         assert stats.words_added == sum(len(c.added) for ch in result.chapters for c in ch.changes)
-        assert stats.words_removed == sum(len(c.removed) for ch in result.chapters for c in ch.changes)
+        assert stats.words_removed == sum(
+            len(c.removed) for ch in result.chapters for c in ch.changes
+        )
         assert stats.chapters_changed == len(result.changed_chapters)
 
 
-def test_diff_json_on_masvs(masvs: ReportRepo, cli: CliInvoke,
-                            diffs: dict[tuple[str, str], DiffResult], tmp_path: Path) -> None:
+def test_diff_json_on_masvs(
+    masvs: ReportRepo, cli: CliInvoke, diffs: dict[tuple[str, str], DiffResult], tmp_path: Path
+) -> None:
     done = cli(masvs.path, "diff", "v1.4.2", "v1.5.0", "--format", "json")
     assert done.exit_code == 0, done.stderr
     data = json.loads(done.stdout)
     assert set(data) == {"old", "new", "stats", "chapters"}
-    assert data["old"] == {"ref": "v1.4.2", "commit": masvs.git("rev-parse", "v1.4.2^{commit}").strip()}
+    assert data["old"] == {
+        "ref": "v1.4.2",
+        "commit": masvs.git("rev-parse", "v1.4.2^{commit}").strip(),
+    }
     expected = diffs[("v1.4.2", "v1.5.0")]
     assert data["stats"]["words_added"] == expected.stats.words_added
-    change_keys = {"section", "kind", "block", "old_line", "new_line", "removed", "added",
-                   "old_text", "new_text"}
+    change_keys = {
+        "section",
+        "kind",
+        "block",
+        "old_line",
+        "new_line",
+        "removed",
+        "added",
+        "old_text",
+        "new_text",
+    }
     for chapter in data["chapters"]:
         assert set(chapter) == {"id", "title", "status", "changes"}
         for change in chapter["changes"]:

@@ -67,27 +67,49 @@ def state(repo: ReportRepo, name: str) -> str:
 
 
 def unchanged(repo: ReportRepo, head: str, count: int) -> bool:
-    return (repo.head() == head and len(events(repo)) == count
-            and repo.git("status", "--porcelain", "--untracked-files=all").strip() == "")
+    return (
+        repo.head() == head
+        and len(events(repo)) == count
+        and repo.git("status", "--porcelain", "--untracked-files=all").strip() == ""
+    )
 
 
-def test_a_version_goes_along_the_path_and_each_event_is_one_commit(repo: ReportRepo, cli: CliInvoke) -> None:
+def test_a_version_goes_along_the_path_and_each_event_is_one_commit(
+    repo: ReportRepo, cli: CliInvoke
+) -> None:
     submit = cli(repo.path, "review", "submit", "v0.1", "--meeting", "CG-COP e-meeting")
     assert submit.exit_code == 0, submit.output
     assert state(repo, "v0.1") == "cg-cop"
     [event_file] = events(repo)
     assert event_file.name.endswith(".toml") and "-v0.1-submit-" in event_file.name
     record = tomllib.loads(event_file.read_text())
-    assert (record["version"], record["action"], record["from"], record["to"]) == ("v0.1", "submit", "draft", "cg-cop")
+    assert (record["version"], record["action"], record["from"], record["to"]) == (
+        "v0.1",
+        "submit",
+        "draft",
+        "cg-cop",
+    )
     assert record["actor"] == "CG Editor <editor@example.org>"  # git's user.email by default
     assert record["meeting"] == "CG-COP e-meeting"
     assert repo.git("show", "--name-only", "--format=", "HEAD").split() == [
-        f"review/events/{event_file.name}"]
+        f"review/events/{event_file.name}"
+    ]
 
     assert cli(repo.path, "review", "agree", "v0.1", "--by", "CG Editor").exit_code == 0
     assert state(repo, "v0.1") == "sg17"
-    ret = cli(repo.path, "review", "return", "v0.1", *SG17, "--meeting", SG17_MEETING,
-              "--document", "SG17 working draft", "--note", "Align chapter 2 with the age-assurance work")
+    ret = cli(
+        repo.path,
+        "review",
+        "return",
+        "v0.1",
+        *SG17,
+        "--meeting",
+        SG17_MEETING,
+        "--document",
+        "SG17 working draft",
+        "--note",
+        "Align chapter 2 with the age-assurance work",
+    )
     assert ret.exit_code == 0, ret.output
     assert state(repo, "v0.1") == "returned"
     assert len(events(repo)) == 3
@@ -107,8 +129,11 @@ def test_a_version_goes_along_the_path_and_each_event_is_one_commit(repo: Report
 
     history = json.loads(cli(repo.path, "review", "history", "--json").stdout)
     assert [(h["version"], h["action"], h["to"]) for h in history] == [
-        ("v0.1", "submit", "cg-cop"), ("v0.1", "agree", "sg17"), ("v0.1", "return", "returned"),
-        ("v0.2", "submit", "sg17")]
+        ("v0.1", "submit", "cg-cop"),
+        ("v0.1", "agree", "sg17"),
+        ("v0.1", "return", "returned"),
+        ("v0.2", "submit", "sg17"),
+    ]
     assert history[2]["note"] == "Align chapter 2 with the age-assurance work"
     assert all(h["problem"] is None for h in history)
     only = json.loads(cli(repo.path, "review", "history", "v0.2", "--json").stdout)
@@ -120,9 +145,14 @@ def test_a_version_goes_along_the_path_and_each_event_is_one_commit(repo: Report
     assert cli(repo.path, "check").exit_code == 0
 
 
-def test_submit_of_a_revision_may_go_to_an_earlier_stage_within_the_rules(repo: ReportRepo,
-                                                                            cli: CliInvoke) -> None:
-    for args in (("submit", "v0.1"), ("agree", "v0.1"), ("return", "v0.1", *SG17, "--note", "Redo")):
+def test_submit_of_a_revision_may_go_to_an_earlier_stage_within_the_rules(
+    repo: ReportRepo, cli: CliInvoke
+) -> None:
+    for args in (
+        ("submit", "v0.1"),
+        ("agree", "v0.1"),
+        ("return", "v0.1", *SG17, "--note", "Redo"),
+    ):
         assert cli(repo.path, "review", *args).exit_code == 0
     assert cli(repo.path, "version", "cut", "--no-build").exit_code == 0
     head, count = repo.head(), len(events(repo))
@@ -133,17 +163,25 @@ def test_submit_of_a_revision_may_go_to_an_earlier_stage_within_the_rules(repo: 
     assert state(repo, "v0.2") == "cg-cop"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("agree", "v0.1"), "'agree' is not allowed: v0.1 is in 'draft' (allowed now: submit)"),
-    (("submit", "v0.1", "--by", "stranger@example.org"), "'stranger@example.org' is not listed"),
-    (("submit", "v0.1", "--by", "sg17@example.org"), "needs the role 'editor'"),
-    (("publish", "v0.1"), "unknown action 'publish'"),
-    (("submit", "v9.9"), "no version v9.9"),
-    (("submit", "--", "--file=x"), "not a valid version name"),
-    (("submit", "../x"), "not a valid version name"),
-    (("submit", "v0.1", "--to", "-d"), "not a valid stage name"),
-])
-def test_refusals_change_nothing(repo: ReportRepo, cli: CliInvoke, args: tuple[str, ...], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("agree", "v0.1"), "'agree' is not allowed: v0.1 is in 'draft' (allowed now: submit)"),
+        (
+            ("submit", "v0.1", "--by", "stranger@example.org"),
+            "'stranger@example.org' is not listed",
+        ),
+        (("submit", "v0.1", "--by", "sg17@example.org"), "needs the role 'editor'"),
+        (("publish", "v0.1"), "unknown action 'publish'"),
+        (("submit", "v9.9"), "no version v9.9"),
+        (("submit", "--", "--file=x"), "not a valid version name"),
+        (("submit", "../x"), "not a valid version name"),
+        (("submit", "v0.1", "--to", "-d"), "not a valid stage name"),
+    ],
+)
+def test_refusals_change_nothing(
+    repo: ReportRepo, cli: CliInvoke, args: tuple[str, ...], message: str
+) -> None:
     head = repo.head()
     result = cli(repo.path, "review", *args)
     assert result.exit_code == 1, result.output
@@ -170,12 +208,16 @@ def test_no_commit_writes_the_event_only(repo: ReportRepo, cli: CliInvoke) -> No
     assert result.exit_code == 0
     assert repo.head() == head
     [event_file] = events(repo)
-    assert repo.git("status", "--porcelain", "--untracked-files=all").strip().endswith(event_file.name)
+    assert (
+        repo.git("status", "--porcelain", "--untracked-files=all").strip().endswith(event_file.name)
+    )
     assert state(repo, "v0.1") == "cg-cop"  # the working tree's record counts
 
 
 def test_the_check_gate_runs_at_the_versions_commit(tmp_path: Path, cli: CliInvoke) -> None:
-    repo = make_report(tmp_path / "r", {"01-a.md": "# A\n\n```gap\nid: G-AA-01\narea: x\n```\n"}, PEOPLE)
+    repo = make_report(
+        tmp_path / "r", {"01-a.md": "# A\n\n```gap\nid: G-AA-01\narea: x\n```\n"}, PEOPLE
+    )
     # a version recorded by hand on a commit that does not pass check
     repo.write("review/versions/v0.1.toml", 'name = "v0.1"\ndate = 2025-04-01T10:00:00Z\n')
     repo.commit("record v0.1 by hand")
@@ -198,7 +240,9 @@ def test_the_check_gate_runs_at_the_versions_commit(tmp_path: Path, cli: CliInvo
 
 
 def test_open_comments_and_clean_tree_gates(tmp_path: Path, cli: CliInvoke) -> None:
-    toml = PEOPLE + """
+    toml = (
+        PEOPLE
+        + """
 [workflow]
 [[workflow.actions]]
 name = "submit"
@@ -225,6 +269,7 @@ from = ["cg-cop", "sg17", "cwg-cop"]
 to = "returned"
 note_required = true
 """
+    )
     repo = make_report(tmp_path / "r", toml=toml)
     assert cli(repo.path, "version", "cut", "--no-build").exit_code == 0
     repo.write("scratch.txt", "not committed\n")
@@ -251,30 +296,35 @@ note_required = true
 def events_that_cannot_replay(repo: ReportRepo) -> list[str]:
     store = GitStore(repo.path)
     try:
-        return [f"{f.path}: {f.message}" for f in review_findings(store) if f.code == "review-event"]
+        return [
+            f"{f.path}: {f.message}" for f in review_findings(store) if f.code == "review-event"
+        ]
     finally:
         store.close()
 
 
-def test_events_that_cannot_be_replayed_are_reported_by_file(repo: ReportRepo, cli: CliInvoke) -> None:
+def test_events_that_cannot_be_replayed_are_reported_by_file(
+    repo: ReportRepo, cli: CliInvoke
+) -> None:
     assert cli(repo.path, "review", "submit", "v0.1").exit_code == 0
     bad = {
         "20250101T000000000000Z-v0.1-agree-aaaaaa.toml":  # before the submit: v0.1 was still a draft
-            'version = "v0.1"\naction = "agree"\nfrom = "cg-cop"\nto = "sg17"\n'
-            'actor = "x"\ndate = 2025-01-01T00:00:00Z\n',
-        "29990101T000000000000Z-v7-submit-bbbbbb.toml":
-            'version = "v7"\naction = "submit"\nfrom = "draft"\nto = "cg-cop"\nactor = "x"\n'
-            'date = 2999-01-01T00:00:00Z\n',
-        "29990101T000000000001Z-v0.1-submit-cccccc.toml":
-            'version = "v0.1"\naction = "submit"\nfrom = "draft"\nto = "cg-cop"\nactor = "x"\n'
-            'date = 2999-01-01T00:00:01Z\n',
+        'version = "v0.1"\naction = "agree"\nfrom = "cg-cop"\nto = "sg17"\n'
+        'actor = "x"\ndate = 2025-01-01T00:00:00Z\n',
+        "29990101T000000000000Z-v7-submit-bbbbbb.toml": 'version = "v7"\naction = "submit"\nfrom = "draft"\nto = "cg-cop"\nactor = "x"\n'
+        "date = 2999-01-01T00:00:00Z\n",
+        "29990101T000000000001Z-v0.1-submit-cccccc.toml": 'version = "v0.1"\naction = "submit"\nfrom = "draft"\nto = "cg-cop"\nactor = "x"\n'
+        "date = 2999-01-01T00:00:01Z\n",
     }
     for name, text in bad.items():
         repo.write(f"review/events/{name}", text)
     found = events_that_cannot_replay(repo)
     assert len(found) == 3
     joined = "\n".join(found)
-    assert "aaaaaa.toml: cannot be replayed: records 'agree' from 'cg-cop', but v0.1 was in 'draft'" in joined
+    assert (
+        "aaaaaa.toml: cannot be replayed: records 'agree' from 'cg-cop', but v0.1 was in 'draft'"
+        in joined
+    )
     assert "bbbbbb.toml: cannot be replayed: unknown version 'v7'" in joined
     assert "cccccc.toml: cannot be replayed: duplicate of" in joined
     checked = cli(repo.path, "check")
@@ -292,7 +342,9 @@ def test_two_branches_merge_without_conflict_and_replay(repo: ReportRepo, cli: C
     assert cli(repo.path, "review", "agree", "v0.1", "--meeting", "CG-COP e-meeting").exit_code == 0
     # on the other branch: a co-convener edits and cuts v0.2, and records CG-COP's agreement too
     repo.git("checkout", "-q", "other")
-    repo.write("chapters/02-method.md", "---\nid: method\n---\n# Method\n\n## Scope\n\nShorter method.\n")
+    repo.write(
+        "chapters/02-method.md", "---\nid: method\n---\n# Method\n\n## Scope\n\nShorter method.\n"
+    )
     repo.commit("Shorter method")
     assert cli(repo.path, "version", "cut", "--no-build").exit_code == 0
     assert cli(repo.path, "review", "agree", "v0.1").exit_code == 0
@@ -312,8 +364,19 @@ def test_two_branches_merge_without_conflict_and_replay(repo: ReportRepo, cli: C
 
 def test_standing_texts_history_and_watermark(tmp_path: Path, cli: CliInvoke) -> None:
     repo = make_report(tmp_path / "r", toml=REPORT_TOML)  # one person holding every role
-    assert cli(repo.path, "version", "cut", "--meeting", "CG-COP e-meeting", "--document", "CG-COP draft",
-                "--no-build").exit_code == 0
+    assert (
+        cli(
+            repo.path,
+            "version",
+            "cut",
+            "--meeting",
+            "CG-COP e-meeting",
+            "--document",
+            "CG-COP draft",
+            "--no-build",
+        ).exit_code
+        == 0
+    )
     store = GitStore(repo.path)
 
     def standing() -> str:
@@ -328,7 +391,9 @@ def test_standing_texts_history_and_watermark(tmp_path: Path, cli: CliInvoke) ->
         extras = version_extras(store, "v0.1")
         assert extras.state == "cwg-cop" and extras.watermark is None
         assert extras.document == "CG-COP draft"
-        assert cli(repo.path, "review", "agree", "v0.1", "--meeting", "CWG-COP, Geneva").exit_code == 0
+        assert (
+            cli(repo.path, "review", "agree", "v0.1", "--meeting", "CWG-COP, Geneva").exit_code == 0
+        )
         ledger = load_ledger(store)
         assert is_published(ledger, "v0.1")
         assert version_extras(store, "v0.1", ledger).watermark is False
@@ -345,8 +410,11 @@ def test_standing_texts_history_and_watermark(tmp_path: Path, cli: CliInvoke) ->
 
 
 def test_returned_standing_carries_the_note(repo: ReportRepo, cli: CliInvoke) -> None:
-    for args in (("submit", "v0.1"), ("agree", "v0.1"),
-                 ("return", "v0.1", *SG17, "--note", "Needs a chapter on reporting tools")):
+    for args in (
+        ("submit", "v0.1"),
+        ("agree", "v0.1"),
+        ("return", "v0.1", *SG17, "--note", "Needs a chapter on reporting tools"),
+    ):
         assert cli(repo.path, "review", *args).exit_code == 0
     assert cli(repo.path, "version", "cut", "--no-build").exit_code == 0
     store = GitStore(repo.path)
@@ -360,17 +428,24 @@ def test_returned_standing_carries_the_note(repo: ReportRepo, cli: CliInvoke) ->
         store.close()
 
 
-def test_status_shows_the_current_version_its_state_and_meeting(repo: ReportRepo, cli: CliInvoke) -> None:
+def test_status_shows_the_current_version_its_state_and_meeting(
+    repo: ReportRepo, cli: CliInvoke
+) -> None:
     assert cli(repo.path, "review", "submit", "v0.1").exit_code == 0
     data = json.loads(cli(repo.path, "status", "--json").stdout)
-    assert (data["version"], data["state"], data["meeting"]) == ("v0.1", "cg-cop", "CG-COP e-meeting")
+    assert (data["version"], data["state"], data["meeting"]) == (
+        "v0.1",
+        "cg-cop",
+        "CG-COP e-meeting",
+    )
     assert data["standing"] == "Submitted to CG-COP"
     text = cli(repo.path, "status").stdout
     assert "version: v0.1, cg-cop (CG-COP e-meeting)" in text
 
 
 def test_a_new_report_can_be_taken_along_the_whole_path_by_its_first_editor(
-        tmp_path: Path, cli: CliInvoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, cli: CliInvoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home = tmp_path / "home"
     home.mkdir()
     (home / ".gitconfig").write_text("[user]\n\tname = Ada Editor\n\temail = ada@example.org\n")
@@ -389,15 +464,29 @@ def test_a_new_report_can_be_taken_along_the_whole_path_by_its_first_editor(
 
 def test_open_comments_of_the_stage_hold_back_agreement(repo: ReportRepo, cli: CliInvoke) -> None:
     assert cli(repo.path, "review", "submit", "v0.1").exit_code == 0
-    added = cli(repo.path, "comment", "add", "v0.1", "--chapter", "intro", "--type", "te",
-                "--by", "Member A", "--text", "Say which standards are in scope.")
+    added = cli(
+        repo.path,
+        "comment",
+        "add",
+        "v0.1",
+        "--chapter",
+        "intro",
+        "--type",
+        "te",
+        "--by",
+        "Member A",
+        "--text",
+        "Say which standards are in scope.",
+    )
     assert added.exit_code == 0, added.output
     head, count = repo.head(), len(events(repo))
     refused = cli(repo.path, "review", "agree", "v0.1")
     assert refused.exit_code == 1
     assert "no-open-comments: 1 open comment(s) of cg-cop on v0.1" in refused.stderr
     assert unchanged(repo, head, count)
-    forced = cli(repo.path, "review", "agree", "v0.1", "--force", "--note", "Comment deferred to v0.2")
+    forced = cli(
+        repo.path, "review", "agree", "v0.1", "--force", "--note", "Comment deferred to v0.2"
+    )
     assert forced.exit_code == 0, forced.output
     assert state(repo, "v0.1") == "sg17"
 
@@ -414,7 +503,15 @@ def test_replay_orders_events_by_time_across_time_zones_and_resubmits() -> None:
     v2 = Version("v0.2", datetime.fromisoformat("2025-02-01T00:00:00+00:00"), previous="v0.1")
 
     def event(version: str, action: str, source: str, to: str, when: str, name: str) -> Event:
-        return Event(version, action, source, to, "x", datetime.fromisoformat(when), path=f"review/events/{name}")
+        return Event(
+            version,
+            action,
+            source,
+            to,
+            "x",
+            datetime.fromisoformat(when),
+            path=f"review/events/{name}",
+        )
 
     events = [  # listed out of order; the +05:00 submit is the earliest (05:00 UTC)
         event("v0.1", "agree", "cg-cop", "sg17", "2025-01-01T06:00:00+00:00", "b.toml"),
@@ -424,7 +521,9 @@ def test_replay_orders_events_by_time_across_time_zones_and_resubmits() -> None:
     ]
     result = replay(workflow, [v1, v2], events)
     assert [p.event.path for p in result.problems] == []
-    assert result.states["v0.1"].state == "returned" and result.states["v0.1"].returned_from == "sg17"
+    assert (
+        result.states["v0.1"].state == "returned" and result.states["v0.1"].returned_from == "sg17"
+    )
     assert result.states["v0.2"].state == "cg-cop"  # --to cg-cop is within the rules
     assert targets(workflow, "submit", "draft", "sg17") == ("sg17", "cg-cop")
     assert targets(workflow, "submit", "draft", "cwg-cop") == ("cwg-cop", "cg-cop", "sg17")
@@ -440,8 +539,14 @@ def test_the_actor_is_who_git_says_the_user_is(tmp_path: Path) -> None:
     env["GIT_CONFIG_GLOBAL"] = str(home)
 
     def ga(*args: str, cwd: Path = tmp_path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "gap_analysis", *args], cwd=cwd, env=env,
-                              capture_output=True, text=True, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "gap_analysis", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     assert ga("init", "r").returncode == 0
     report = tmp_path / "r"
@@ -451,10 +556,19 @@ def test_the_actor_is_who_git_says_the_user_is(tmp_path: Path) -> None:
     assert "Ana Editor <ana@example.org>" in submitted.stdout
 
 
-def test_a_decision_recorded_later_keeps_its_day(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
+def test_a_decision_recorded_later_keeps_its_day(
+    report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     assert cli(report_repo.path, "version", "cut", "--no-build").exit_code == 0
     today = datetime.now(UTC).date()
-    future = cli(report_repo.path, "review", "submit", "v0.1", "--date", (today + timedelta(days=2)).isoformat())
+    future = cli(
+        report_repo.path,
+        "review",
+        "submit",
+        "v0.1",
+        "--date",
+        (today + timedelta(days=2)).isoformat(),
+    )
     assert future.exit_code == 1 and "in the future" in future.stderr
     early = cli(report_repo.path, "review", "submit", "v0.1", "--date", "2001-01-01")
     assert early.exit_code == 1 and "before v0.1 was cut" in early.stderr
@@ -472,8 +586,14 @@ def test_the_history_shows_the_day_decided(report_repo: ReportRepo, cli: CliInvo
     assert cli(report_repo.path, "version", "cut", "--no-build").exit_code == 0
     record = report_repo.path / "review/versions/v0.1.toml"
     text = record.read_text(encoding="utf-8")
-    record.write_text("\n".join("date = 2025-04-01T10:00:00Z" if line.startswith("date = ") else line
-                                for line in text.splitlines()) + "\n", encoding="utf-8")
+    record.write_text(
+        "\n".join(
+            "date = 2025-04-01T10:00:00Z" if line.startswith("date = ") else line
+            for line in text.splitlines()
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     report_repo.commit("test setup: a version cut in April 2025")
     assert cli(report_repo.path, "review", "submit", "v0.1", "--date", "2025-04-10").exit_code == 0
     ledger = load_ledger(GitStore(report_repo.path))

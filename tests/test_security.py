@@ -102,8 +102,11 @@ def _assert_clean(out: Path) -> None:
 
 
 def test_raw_html_img_is_text(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
-    _chapter(report_repo, '# Hostile\n\nBefore <img src="file:///etc/passwd"> after.\n\n'
-                          '<link rel="attachment" href="report.toml">\n\n![f](file:///etc/passwd)\n')
+    _chapter(
+        report_repo,
+        '# Hostile\n\nBefore <img src="file:///etc/passwd"> after.\n\n'
+        '<link rel="attachment" href="report.toml">\n\n![f](file:///etc/passwd)\n',
+    )
     out = tmp_path / "o.pdf"
     code, _ = _build(cli, report_repo, out)
     assert code == 0
@@ -115,8 +118,9 @@ def test_raw_html_img_is_text(report_repo: ReportRepo, cli: CliInvoke, tmp_path:
 
 
 @pytest.mark.parametrize("target", ["/etc/passwd", "../../outside.png", "/dev/zero"])
-def test_images_outside_are_refused_and_named(target: str, report_repo: ReportRepo, cli: CliInvoke,
-                                              outside: Path, tmp_path: Path) -> None:
+def test_images_outside_are_refused_and_named(
+    target: str, report_repo: ReportRepo, cli: CliInvoke, outside: Path, tmp_path: Path
+) -> None:
     _chapter(report_repo, f"# Hostile\n\nText.\n\n![x]({target})\n")
     out = tmp_path / "o.pdf"
     code, stderr = _build(cli, report_repo, out)
@@ -129,8 +133,9 @@ def test_images_outside_are_refused_and_named(target: str, report_repo: ReportRe
     assert code == 1 and target in stderr and stderr.startswith("error: ") and not strict.exists()
 
 
-def test_symlinked_image_pointing_outside(report_repo: ReportRepo, cli: CliInvoke, outside: Path,
-                                          tmp_path: Path) -> None:
+def test_symlinked_image_pointing_outside(
+    report_repo: ReportRepo, cli: CliInvoke, outside: Path, tmp_path: Path
+) -> None:
     os.makedirs(report_repo.path / "chapters" / "figures", exist_ok=True)
     os.symlink(outside / "outside.png", report_repo.path / "chapters" / "figures" / "evil.png")
     os.symlink("/dev/zero", report_repo.path / "chapters" / "figures" / "zero.png")
@@ -148,8 +153,9 @@ def test_symlinked_image_pointing_outside(report_repo: ReportRepo, cli: CliInvok
     assert code == 0 and "figures/evil.png" in stderr and _image_count(committed) == 0
 
 
-def test_symlinked_chapter_pointing_outside(report_repo: ReportRepo, cli: CliInvoke, outside: Path,
-                                            tmp_path: Path) -> None:
+def test_symlinked_chapter_pointing_outside(
+    report_repo: ReportRepo, cli: CliInvoke, outside: Path, tmp_path: Path
+) -> None:
     os.symlink(outside / "secret.md", report_repo.path / "chapters" / "03-secret.md")
     named = "warning: chapters/03-secret.md: refused-reference: left out"
     out = tmp_path / "o.pdf"
@@ -163,14 +169,18 @@ def test_symlinked_chapter_pointing_outside(report_repo: ReportRepo, cli: CliInv
     _assert_clean(committed)
 
 
-def test_cached_rebuild_still_names_a_new_symlinked_chapter(report_repo: ReportRepo, cli: CliInvoke,
-                                                           outside: Path) -> None:
+def test_cached_rebuild_still_names_a_new_symlinked_chapter(
+    report_repo: ReportRepo, cli: CliInvoke, outside: Path
+) -> None:
     report_repo.write("notes.txt", "makes the tree dirty before the first build\n")
     assert cli(report_repo.path, "build").exit_code == 0
     assert "from cache" in cli(report_repo.path, "build").stderr
     os.symlink(outside / "secret.md", report_repo.path / "chapters" / "03-secret.md")
     result = cli(report_repo.path, "build")
-    assert result.exit_code == 0 and "chapters/03-secret.md: refused-reference: left out" in result.stderr
+    assert (
+        result.exit_code == 0
+        and "chapters/03-secret.md: refused-reference: left out" in result.stderr
+    )
     _assert_clean(Path(result.stdout.strip()))
 
 
@@ -187,8 +197,9 @@ def test_fifo_in_the_working_tree(report_repo: ReportRepo, cli: CliInvoke, tmp_p
     assert _image_count(out) == 0
 
 
-def test_urls_never_open_a_connection(report_repo: ReportRepo, cli: CliInvoke, listener: Listener,
-                                      tmp_path: Path) -> None:
+def test_urls_never_open_a_connection(
+    report_repo: ReportRepo, cli: CliInvoke, listener: Listener, tmp_path: Path
+) -> None:
     url = f"http://127.0.0.1:{listener.port}/x.png"
     _chapter(report_repo, f"# Hostile\n\n![remote]({url})\n\n[a link]({url})\n")
     out = tmp_path / "o.pdf"
@@ -201,7 +212,10 @@ def _document(html: str) -> Document:
     date = datetime(2025, 4, 1, tzinfo=UTC)
     chapter = RenderedChapter("hostile", "1", "Hostile", False, html)
     return Document(
-        language="en", running_title="T", running_label="L", footer="F",
+        language="en",
+        running_title="T",
+        running_label="L",
+        footer="F",
         cover=Cover("Title", "Group", "Label", "1 April 2025"),
         metadata=Metadata("Title", (), "S", (), "gap-analysis test", date),
         chapters=(chapter,),
@@ -217,7 +231,7 @@ def test_renderer_refuses_whatever_html_reaches_it(listener: Listener, outside: 
         f'<img src="file://{outside}/outside.png">'
         f'<img src="http://127.0.0.1:{port}/a.png">'
         f'<div style="background: url(http://127.0.0.1:{port}/b.png)">css</div>'
-        f'<style>@import url(http://127.0.0.1:{port}/c.css);</style>'
+        f"<style>@import url(http://127.0.0.1:{port}/c.css);</style>"
         f'<img src="/dev/zero"><img src="../../../../etc/passwd">'
         f'<img src="https://snapshot.invalid/%2e%2e/%2e%2e/etc/passwd">'
         f'<img src="data:image/png;base64,AAAA">'
@@ -235,7 +249,9 @@ def test_renderer_refuses_whatever_html_reaches_it(listener: Listener, outside: 
     assert listener.connections == 0
     refused = {r.url for r in output.refused}
     assert f"file://{outside}/outside.png" in refused
-    assert f"http://127.0.0.1:{port}/a.png" in refused and f"http://127.0.0.1:{port}/b.png" in refused
+    assert (
+        f"http://127.0.0.1:{port}/a.png" in refused and f"http://127.0.0.1:{port}/b.png" in refused
+    )
     assert not any(".." in path or path.startswith("/") for path in served)
     assert b"root:x:0:0" not in output.pdf
 
@@ -245,9 +261,15 @@ def test_fetcher_paths_and_size_cap() -> None:
     fetcher = SnapshotFetcher(lambda p: files[p], max_bytes=100_000)
     assert fetcher.fetch("https://snapshot.invalid/chapters/a.png").read() == b"x" * 10
     assert b"@page" in fetcher.fetch("https://static.invalid/report.css").read()
-    for url in ("https://snapshot.invalid/big.png", "file:///etc/passwd", "http://example.org/x",
-                "https://snapshot.invalid/%2e%2e/etc/passwd", "https://static.invalid/../pdf.py",
-                "https://snapshot.invalid/missing.png", "data:text/plain,hello"):
+    for url in (
+        "https://snapshot.invalid/big.png",
+        "file:///etc/passwd",
+        "http://example.org/x",
+        "https://snapshot.invalid/%2e%2e/etc/passwd",
+        "https://static.invalid/../pdf.py",
+        "https://snapshot.invalid/missing.png",
+        "data:text/plain,hello",
+    ):
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 7

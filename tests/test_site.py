@@ -23,10 +23,17 @@ MANIFEST = ".gap-analysis-site.json"
 
 def _png(width: int, height: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
     rows = b"".join(b"\x00" + b"\x20\x60\xa0" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def run(repo: Path, *args: str) -> Result:
@@ -46,24 +53,71 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportRepo]:
         for key, value in GIT_ENV.items():
             patch.setenv(key, value)
         repo = make_report(tmp_path_factory.mktemp("site") / "report")
-        ok(repo.path, "version", "cut", "--meeting", "CG-COP e-meeting, 3 March 2025",
-           "--document", "CG-COP-TD-12", "--purpose", "For discussion", "--no-build")
+        ok(
+            repo.path,
+            "version",
+            "cut",
+            "--meeting",
+            "CG-COP e-meeting, 3 March 2025",
+            "--document",
+            "CG-COP-TD-12",
+            "--purpose",
+            "For discussion",
+            "--no-build",
+        )
         ok(repo.path, "review", "submit", "v0.1")
-        added = ok(repo.path, "comment", "add", "v0.1", "--chapter", "method", "--section", "2.1",
-                   "--type", "te", "--by", "UK", "--text", "Name the filtering standards in force.",
-                   "--proposal", "Add EN 16080.")
+        added = ok(
+            repo.path,
+            "comment",
+            "add",
+            "v0.1",
+            "--chapter",
+            "method",
+            "--section",
+            "2.1",
+            "--type",
+            "te",
+            "--by",
+            "UK",
+            "--text",
+            "Name the filtering standards in force.",
+            "--proposal",
+            "Add EN 16080.",
+        )
         comment_id = added.stdout.strip().splitlines()[-1]
-        ok(repo.path, "comment", "resolve", comment_id, "--disposition", "accepted",
-           "--reply", "Added in the next version.", "--in", "v0.2")
+        ok(
+            repo.path,
+            "comment",
+            "resolve",
+            comment_id,
+            "--disposition",
+            "accepted",
+            "--reply",
+            "Added in the next version.",
+            "--in",
+            "v0.2",
+        )
         ok(repo.path, "review", "return", "v0.1", "--note", "Scope too narrow")
         repo.write("chapters/fig.png", _png(40, 20))
-        repo.write("chapters/02-method.md", CHAPTERS["02-method.md"].replace(
-            "The scope covers age assurance and parental controls.",
-            "The scope covers age assurance, parental controls and content filtering.\n\n"
-            "![Diagram of the method](fig.png)"))
+        repo.write(
+            "chapters/02-method.md",
+            CHAPTERS["02-method.md"].replace(
+                "The scope covers age assurance and parental controls.",
+                "The scope covers age assurance, parental controls and content filtering.\n\n"
+                "![Diagram of the method](fig.png)",
+            ),
+        )
         repo.commit("widen the scope")
-        ok(repo.path, "version", "cut", "--meeting", "SG17, Geneva, 8-17 April 2025",
-           "--document", "SG17-TD-345", "--no-build")
+        ok(
+            repo.path,
+            "version",
+            "cut",
+            "--meeting",
+            "SG17, Geneva, 8-17 April 2025",
+            "--document",
+            "SG17-TD-345",
+            "--no-build",
+        )
         ok(repo.path, "review", "submit", "v0.2")
         yield repo
 
@@ -105,10 +159,22 @@ def _parse(path: Path) -> _Page:
 
 def test_site_files_and_manifest(site: Path) -> None:
     manifest = json.loads((site / MANIFEST).read_text("utf-8"))
-    written = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p.name != MANIFEST)
+    written = sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*")
+        if p.is_file() and p.name != MANIFEST
+    )
     assert manifest["files"] == written
-    for name in ("index.html", "gaps.html", "comments.html", "site.css", "versions/v0.1/index.html",
-                 "versions/v0.2/index.html", "versions/v0.2/changes.html", "versions/v0.2/chapters/fig.png"):
+    for name in (
+        "index.html",
+        "gaps.html",
+        "comments.html",
+        "site.css",
+        "versions/v0.1/index.html",
+        "versions/v0.2/index.html",
+        "versions/v0.2/changes.html",
+        "versions/v0.2/chapters/fig.png",
+    ):
         assert name in written
     assert "versions/v0.1/changes.html" not in written  # the first version has nothing before it
     for version in ("v0.1", "v0.2"):
@@ -183,14 +249,20 @@ def test_rerun_replaces_own_files_and_keeps_others(history: ReportRepo, tmp_path
     stale.parent.mkdir(parents=True)
     stale.write_text("old", "utf-8")
     manifest["files"].append("versions/v0.0/index.html")
-    (out / MANIFEST).write_text(json.dumps({"tool": "gap-analysis", "files": manifest["files"]}), "utf-8")
+    (out / MANIFEST).write_text(
+        json.dumps({"tool": "gap-analysis", "files": manifest["files"]}), "utf-8"
+    )
     ok(history.path, "site", "-o", str(out), "--no-pdf")
     assert not stale.exists(), "a file the site wrote before and no longer makes is removed"
     foreign = out / "CNAME"
     foreign.write_text("reports.example.org\n", "utf-8")
     refused = run(history.path, "site", "-o", str(out), "--no-pdf")
     assert refused.exit_code == 1
-    assert "did not write" in refused.stderr and "CNAME" in refused.stderr and "--force" in refused.stderr
+    assert (
+        "did not write" in refused.stderr
+        and "CNAME" in refused.stderr
+        and "--force" in refused.stderr
+    )
     ok(history.path, "site", "-o", str(out), "--no-pdf", "--force")
     assert foreign.read_text("utf-8") == "reports.example.org\n"
     assert "CNAME" not in json.loads((out / MANIFEST).read_text("utf-8"))["files"]
@@ -198,8 +270,12 @@ def test_rerun_replaces_own_files_and_keeps_others(history: ReportRepo, tmp_path
 
 @pytest.mark.parametrize("where", ["file", "chapters", "repo", "foreign"])
 def test_bad_output_folders_are_refused(history: ReportRepo, tmp_path: Path, where: str) -> None:
-    targets = {"file": history.path / "report.toml", "chapters": history.path / "chapters" / "site",
-               "repo": history.path, "foreign": tmp_path / "docs"}
+    targets = {
+        "file": history.path / "report.toml",
+        "chapters": history.path / "chapters" / "site",
+        "repo": history.path,
+        "foreign": tmp_path / "docs",
+    }
     target = targets[where]
     if where == "foreign":
         target.mkdir()
@@ -208,8 +284,12 @@ def test_bad_output_folders_are_refused(history: ReportRepo, tmp_path: Path, whe
     result = run(history.path, "site", "-o", str(target), "--no-pdf")
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
-    expected = {"file": "is a file", "chapters": "inside chapters/", "repo": "holds the report repository",
-                "foreign": "did not write"}[where]
+    expected = {
+        "file": "is a file",
+        "chapters": "inside chapters/",
+        "repo": "holds the report repository",
+        "foreign": "did not write",
+    }[where]
     assert expected in result.stderr
     if where != "repo":
         assert sorted(p.as_posix() for p in target.parent.rglob("*")) == before
@@ -255,29 +335,45 @@ def test_site_in_headless_chromium(site: Path, tmp_path: Path) -> None:
             assert driver.find_element(By.TAG_NAME, "main").is_displayed()
             errors = console_errors(driver)
             assert errors == [], f"{page.relative_to(site)}: {errors}"
-            ids[page] = set(driver.execute_script(
-                "return Array.from(document.querySelectorAll('[id]'), e => e.id)"))
+            ids[page] = set(
+                driver.execute_script(
+                    "return Array.from(document.querySelectorAll('[id]'), e => e.id)"
+                )
+            )
             urls = driver.execute_script(
                 "return Array.from(document.querySelectorAll('a[href], img[src], link[href]'),"
-                " e => e.href || e.src)")
+                " e => e.href || e.src)"
+            )
             for url in urls:
                 target = _local(url)
                 if target is None:
                     continue
                 path, fragment = target
                 assert path.is_file(), f"{page.relative_to(site)} links to a missing {path}"
-                assert path.resolve().is_relative_to(site.resolve()), f"{page} links out of the site: {path}"
+                assert path.resolve().is_relative_to(site.resolve()), (
+                    f"{page} links out of the site: {path}"
+                )
                 links.append((page, path, fragment))
                 if path.suffix == ".html":
                     todo.append(path)
         assert {p.relative_to(site).as_posix() for p in seen} >= {
-            "index.html", "gaps.html", "comments.html", "versions/v0.1/index.html",
-            "versions/v0.2/index.html", "versions/v0.2/changes.html"}
+            "index.html",
+            "gaps.html",
+            "comments.html",
+            "versions/v0.1/index.html",
+            "versions/v0.2/index.html",
+            "versions/v0.2/changes.html",
+        }
         for page, path, fragment in links:
             if fragment and path.suffix == ".html":
-                assert fragment in ids[path], f"{page.relative_to(site)} -> #{fragment} not in {path.name}"
+                assert fragment in ids[path], (
+                    f"{page.relative_to(site)} -> #{fragment} not in {path.name}"
+                )
         shots = {}
-        for name, page in (("index", site / "index.html"), ("changes", site / "versions/v0.2/changes.html")):
+        for name, page in (
+            ("index", site / "index.html"),
+            ("changes", site / "versions/v0.2/changes.html"),
+        ):
             driver.get(page.as_uri())
             shot = tmp_path / f"{name}.png"
             assert driver.save_screenshot(str(shot))

@@ -81,7 +81,10 @@ def test_fifo_and_devices_are_not_files(report_repo: ReportRepo) -> None:
 def test_chapter_order_numbers_and_annexes(report_repo: ReportRepo) -> None:
     loaded = load(GitStore(report_repo.path), None)
     assert [(c.id, c.number, c.is_annex) for c in loaded.report.chapters] == [
-        ("intro", "1", False), ("method", "2", False), ("abbreviations", "A", True)]
+        ("intro", "1", False),
+        ("method", "2", False),
+        ("abbreviations", "A", True),
+    ]
 
 
 def test_last_changes_in_one_pass(report_repo: ReportRepo) -> None:
@@ -94,7 +97,9 @@ def test_last_changes_in_one_pass(report_repo: ReportRepo) -> None:
     assert changes["chapters/01-intro.md"].author == "Test Editor"
 
 
-def test_refused_entries_are_named_not_listed(report_repo: ReportRepo, tmp_path: Path, cli: CliInvoke) -> None:
+def test_refused_entries_are_named_not_listed(
+    report_repo: ReportRepo, tmp_path: Path, cli: CliInvoke
+) -> None:
     outside = tmp_path / "outside.md"
     outside.write_text("# Outside\n")
     os.symlink(outside, report_repo.path / "chapters" / "09-leak.md")

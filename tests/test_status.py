@@ -74,13 +74,24 @@ def test_last_change_per_chapter(report_repo: ReportRepo, cli: CliInvoke) -> Non
     first = report_repo.head()
     report_repo.write("chapters/02-method.md", CHAPTERS["02-method.md"] + "\nMore text.\n")
     report_repo.git("add", "chapters/02-method.md")
-    report_repo.git("commit", "-q", "-m", "edit method", "--author", "Second Author <second@example.org>",
-                    "--date", "2025-05-02T09:30:00+00:00")
+    report_repo.git(
+        "commit",
+        "-q",
+        "-m",
+        "edit method",
+        "--author",
+        "Second Author <second@example.org>",
+        "--date",
+        "2025-05-02T09:30:00+00:00",
+    )
     second = report_repo.head()
     data = status_json(cli, report_repo.path)
     by_id = chapters(data)
-    assert by_id["method"]["last_change"] == {"commit": second, "author": "Second Author",
-                                              "date": "2025-05-02T09:30:00+00:00"}
+    assert by_id["method"]["last_change"] == {
+        "commit": second,
+        "author": "Second Author",
+        "date": "2025-05-02T09:30:00+00:00",
+    }
     intro = by_id["intro"]["last_change"]
     assert isinstance(intro, dict) and intro["commit"] == first and intro["author"] == "Test Editor"
     assert data["head"] == second and data["dirty"] is False and data["branch"] == "main"
@@ -116,7 +127,9 @@ def test_broken_chapter_does_not_stop_status(report_repo: ReportRepo, cli: CliIn
     assert len(items) == 4 and broken["id"] == "" and broken["words"] == 0
 
 
-def test_optional_fields_are_present_for_the_review_path(report_repo: ReportRepo, cli: CliInvoke) -> None:
+def test_optional_fields_are_present_for_the_review_path(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
     data = status_json(cli, report_repo.path)
     for key in ("version", "state", "meeting", "open_comments"):
         assert key in data and data[key] is None
@@ -130,18 +143,27 @@ def _git_processes(repo: Path, trace: Path) -> int:
     """
     trace.unlink(missing_ok=True)
     env = {**os.environ, "GIT_TRACE": str(trace)}
-    subprocess.run([sys.executable, "-m", "gap_analysis", "--repo", str(repo), "status", "--json"],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "gap_analysis", "--repo", str(repo), "status", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     lines = trace.read_text().splitlines()
     return sum(1 for line in lines if "trace: built-in: git" in line or "trace: exec: git" in line)
 
 
 def test_git_processes_do_not_grow_with_chapters(tmp_path: Path, cli: CliInvoke) -> None:
     small = make_report(tmp_path / "small")
-    many = {f"{n:02d}-c{n}.md": f"---\nid: c{n}\n---\n# Chapter {n}\n\nText {n}.\n" for n in range(1, 41)}
+    many = {
+        f"{n:02d}-c{n}.md": f"---\nid: c{n}\n---\n# Chapter {n}\n\nText {n}.\n"
+        for n in range(1, 41)
+    }
     big = make_report(tmp_path / "big", many)
     for n in range(1, 41, 4):
-        big.write(f"chapters/{n:02d}-c{n}.md", f"---\nid: c{n}\n---\n# Chapter {n}\n\nEdited {n}.\n")
+        big.write(
+            f"chapters/{n:02d}-c{n}.md", f"---\nid: c{n}\n---\n# Chapter {n}\n\nEdited {n}.\n"
+        )
         big.commit(f"edit {n}")
     few = _git_processes(small.path, tmp_path / "t1")
     lots = _git_processes(big.path, tmp_path / "t2")

@@ -26,8 +26,11 @@ def _parse(svg: str) -> ET.Element:
 
 
 def _stages(root: ET.Element) -> dict[str, str]:
-    return {g.get("data-stage", ""): g.get("data-state", "")
-            for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("data-stage")}
+    return {
+        g.get("data-stage", ""): g.get("data-state", "")
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("data-stage")
+    }
 
 
 @pytest.mark.parametrize("state", ["draft", "cg-cop", "sg17", "cwg-cop", "published"])
@@ -54,10 +57,17 @@ def test_review_path_returned_version() -> None:
 
 def test_review_path_escapes_and_follows_custom_workflows() -> None:
     workflow = Workflow(
-        stages=(Stage("draft", "Draft"), Stage("wg", "WG <1> & co"), Stage("done", "Done", final=True),
-                Stage("returned", "Returned", final=True)),
-        actions=(Action("submit", ("draft",), "wg"), Action("return", ("wg",), "returned"),
-                 Action("agree", ("wg",), "done")),
+        stages=(
+            Stage("draft", "Draft"),
+            Stage("wg", "WG <1> & co"),
+            Stage("done", "Done", final=True),
+            Stage("returned", "Returned", final=True),
+        ),
+        actions=(
+            Action("submit", ("draft",), "wg"),
+            Action("return", ("wg",), "returned"),
+            Action("agree", ("wg",), "done"),
+        ),
     )
     assert [s.id for s in main_path(workflow)] == ["draft", "wg", "done"]
     root = _parse(review_path_svg(workflow, "wg"))
@@ -66,17 +76,30 @@ def test_review_path_escapes_and_follows_custom_workflows() -> None:
 
 
 def test_review_path_is_deterministic() -> None:
-    assert review_path_svg(default_workflow(), "sg17") == review_path_svg(default_workflow(), "sg17")
-    assert review_path_svg(default_workflow(), "sg17") != review_path_svg(default_workflow(), "cg-cop")
+    assert review_path_svg(default_workflow(), "sg17") == review_path_svg(
+        default_workflow(), "sg17"
+    )
+    assert review_path_svg(default_workflow(), "sg17") != review_path_svg(
+        default_workflow(), "cg-cop"
+    )
 
 
 def test_words_chart_bars_are_to_scale() -> None:
     rows = [("1 Introduction", 120, 30), ("2 Method & scope", 10, 240), ("A Abbreviations", 0, 0)]
     root = _parse(words_chart_svg(rows))
-    bars = [(r.get("class"), int(r.get("data-words", "-1")), float(r.get("width", "-1")))
-            for r in root.iter("{http://www.w3.org/2000/svg}rect") if "bar" in (r.get("class") or "")]
-    assert [(c, w) for c, w, _ in bars] == [("bar bar-in", 120), ("bar bar-out", 30), ("bar bar-in", 10),
-                                            ("bar bar-out", 240), ("bar bar-in", 0), ("bar bar-out", 0)]
+    bars = [
+        (r.get("class"), int(r.get("data-words", "-1")), float(r.get("width", "-1")))
+        for r in root.iter("{http://www.w3.org/2000/svg}rect")
+        if "bar" in (r.get("class") or "")
+    ]
+    assert [(c, w) for c, w, _ in bars] == [
+        ("bar bar-in", 120),
+        ("bar bar-out", 30),
+        ("bar bar-in", 10),
+        ("bar bar-out", 240),
+        ("bar bar-in", 0),
+        ("bar bar-out", 0),
+    ]
     widest = max(width for _, _, width in bars)
     assert widest > 100
     for _, words, width in bars:

@@ -30,8 +30,18 @@ def versions_json(cli: CliInvoke, repo: ReportRepo) -> list[dict[str, object]]:
 
 def test_cut_writes_commits_and_tags_the_record(report_repo: ReportRepo, cli: CliInvoke) -> None:
     before = report_repo.head()
-    result = cli(report_repo.path, "version", "cut", "--meeting", "CG-COP e-meeting",
-                 "--document", "CG-COP draft", "--purpose", "For discussion", "--no-build")
+    result = cli(
+        report_repo.path,
+        "version",
+        "cut",
+        "--meeting",
+        "CG-COP e-meeting",
+        "--document",
+        "CG-COP draft",
+        "--purpose",
+        "For discussion",
+        "--no-build",
+    )
     assert result.exit_code == 0, result.output
     assert "cut v0.1" in result.stdout
     record = tomllib.loads((report_repo.path / "review/versions/v0.1.toml").read_text())
@@ -43,7 +53,9 @@ def test_cut_writes_commits_and_tags_the_record(report_repo: ReportRepo, cli: Cl
     assert record["cut_by"] == "Test Editor <editor@example.org>"
     commit = report_repo.head()
     assert report_repo.git("rev-parse", "HEAD~1").strip() == before
-    assert report_repo.git("show", "--name-only", "--format=", "HEAD").split() == ["review/versions/v0.1.toml"]
+    assert report_repo.git("show", "--name-only", "--format=", "HEAD").split() == [
+        "review/versions/v0.1.toml"
+    ]
     assert report_repo.git("cat-file", "-t", "v0.1").strip() == "tag"  # annotated
     assert report_repo.git("rev-parse", "v0.1^{commit}").strip() == commit
     assert report_repo.git("status", "--porcelain").strip() == ""
@@ -63,7 +75,9 @@ def test_cut_writes_commits_and_tags_the_record(report_repo: ReportRepo, cli: Cl
     assert "v0.2" in text.stdout and "draft" in text.stdout
 
 
-def test_cut_refuses_a_dirty_tree_and_lists_the_files(report_repo: ReportRepo, cli: CliInvoke) -> None:
+def test_cut_refuses_a_dirty_tree_and_lists_the_files(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
     report_repo.write("notes.txt", "untracked\n")
     report_repo.write("chapters/01-intro.md", "# Changed\n")
     before = refs(report_repo)
@@ -85,8 +99,23 @@ def test_cut_refuses_when_check_finds_errors(tmp_path: Path, cli: CliInvoke) -> 
     assert not (repo.path / ".git" / "gap-analysis-cut.json").exists()
 
 
-@pytest.mark.parametrize("name", ["--file=x", "-d", "../x", "v1 2", "a.lock", "refs/heads/main", "x..y",
-                                  ".hidden", "v1/2", "@sg17", "v1~2", "v1^"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "--file=x",
+        "-d",
+        "../x",
+        "v1 2",
+        "a.lock",
+        "refs/heads/main",
+        "x..y",
+        ".hidden",
+        "v1/2",
+        "@sg17",
+        "v1~2",
+        "v1^",
+    ],
+)
 def test_bad_version_names_are_refused(report_repo: ReportRepo, cli: CliInvoke, name: str) -> None:
     before = refs(report_repo)
     result = cli(report_repo.path, "version", "cut", "--no-build", "--", name)
@@ -96,8 +125,9 @@ def test_bad_version_names_are_refused(report_repo: ReportRepo, cli: CliInvoke, 
     assert report_repo.git("status", "--porcelain", "--untracked-files=all").strip() == ""
 
 
-def test_an_option_like_name_without_double_dash_is_a_usage_error(report_repo: ReportRepo,
-                                                                    cli: CliInvoke) -> None:
+def test_an_option_like_name_without_double_dash_is_a_usage_error(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
     before = refs(report_repo)
     assert cli(report_repo.path, "version", "cut", "--file=x").exit_code == 2
     assert refs(report_repo) == before
@@ -129,7 +159,9 @@ def test_next_name_follows_the_scheme(tmp_path: Path, cli: CliInvoke) -> None:
     assert [r["name"] for r in versions_json(cli, repo)] == ["d1", "d2"]
 
 
-def test_missing_and_moved_tags_are_reported_and_repaired(report_repo: ReportRepo, cli: CliInvoke) -> None:
+def test_missing_and_moved_tags_are_reported_and_repaired(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
     assert cli(report_repo.path, "version", "cut", "--no-build").exit_code == 0
     version_commit = report_repo.head()
     report_repo.write("chapters/01-intro.md", "---\nid: intro\n---\n# Introduction\n\nNew text.\n")
@@ -152,8 +184,9 @@ def test_missing_and_moved_tags_are_reported_and_repaired(report_repo: ReportRep
     assert cli(report_repo.path, "version", "tag").exit_code == 0
 
 
-def test_a_clone_without_tags_still_knows_its_versions(report_repo: ReportRepo, cli: CliInvoke,
-                                                       tmp_path: Path) -> None:
+def test_a_clone_without_tags_still_knows_its_versions(
+    report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
     assert cli(report_repo.path, "version", "cut", "--no-build").exit_code == 0
     commit = report_repo.head()
     clone = tmp_path / "clone"
@@ -200,21 +233,37 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-def test_a_versions_pdf_says_where_it_stands(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> None:
-    cut = cli(report_repo.path, "version", "cut", "--meeting", "CG-COP e-meeting", "--document", "CG-COP draft")
+def test_a_versions_pdf_says_where_it_stands(
+    report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    cut = cli(
+        report_repo.path,
+        "version",
+        "cut",
+        "--meeting",
+        "CG-COP e-meeting",
+        "--document",
+        "CG-COP draft",
+    )
     assert cut.exit_code == 0, cut.output
     pdf = Path(cut.stdout.strip().splitlines()[-1])
     assert pdf.parent == report_repo.path / "dist" and pdf.is_file()
     text = pdf_text(pdf)
     assert "Draft for CG-COP" in text and "DRAFT" in text
     assert "Document history" in text and "CG-COP e-meeting" in text
-    for action, meeting in (("submit", "CG-COP e-meeting"), ("agree", "CG-COP e-meeting"),
-                            ("agree", "Geneva, 8-17 April 2025")):
+    for action, meeting in (
+        ("submit", "CG-COP e-meeting"),
+        ("agree", "CG-COP e-meeting"),
+        ("agree", "Geneva, 8-17 April 2025"),
+    ):
         assert cli(report_repo.path, "review", action, "v0.1", "--meeting", meeting).exit_code == 0
     agreed = tmp_path / "agreed.pdf"
     assert cli(report_repo.path, "build", "v0.1", "-o", str(agreed)).exit_code == 0
     assert "Agreed by SG17, Geneva, 8-17 April 2025" in pdf_text(agreed)
-    assert cli(report_repo.path, "review", "agree", "v0.1", "--meeting", "CWG-COP, Geneva").exit_code == 0
+    assert (
+        cli(report_repo.path, "review", "agree", "v0.1", "--meeting", "CWG-COP, Geneva").exit_code
+        == 0
+    )
     published = tmp_path / "published.pdf"
     assert cli(report_repo.path, "build", "@published", "-o", str(published)).exit_code == 0
     final = pdf_text(published)
@@ -223,18 +272,33 @@ def test_a_versions_pdf_says_where_it_stands(report_repo: ReportRepo, cli: CliIn
 
 
 @pytest.mark.skipif(shutil.which("gpg") is None, reason="needs gpg to make and check a signature")
-def test_cut_with_sign_makes_a_signed_tag(report_repo: ReportRepo, tmp_path: Path, cli: CliInvoke,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cut_with_sign_makes_a_signed_tag(
+    report_repo: ReportRepo, tmp_path: Path, cli: CliInvoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home = tmp_path / "gnupg"
     home.mkdir(mode=0o700)
     monkeypatch.setenv("GNUPGHOME", str(home))
-    subprocess.run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "Test Editor <editor@example.org>",
-                    "ed25519", "sign", "never"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "gpg",
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "Test Editor <editor@example.org>",
+            "ed25519",
+            "sign",
+            "never",
+        ],
+        check=True,
+        capture_output=True,
+    )
     report_repo.git("config", "user.signingkey", "editor@example.org")
     try:
         result = cli(report_repo.path, "version", "cut", "--sign", "--no-build")
-        verified = subprocess.run(["git", "tag", "-v", "v0.1"], cwd=report_repo.path, capture_output=True,
-                                  text=True)
+        verified = subprocess.run(
+            ["git", "tag", "-v", "v0.1"], cwd=report_repo.path, capture_output=True, text=True
+        )
     finally:
         subprocess.run(["gpgconf", "--kill", "gpg-agent"], capture_output=True)
     assert result.exit_code == 0, result.stderr

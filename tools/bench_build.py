@@ -28,9 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 MASVS = ROOT.parent / "shared" / "corpus" / "masvs" / "v1.5.0"
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-    "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
-    "GIT_AUTHOR_DATE": "2025-04-01T10:00:00+00:00", "GIT_COMMITTER_DATE": "2025-04-01T10:00:00+00:00",
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_AUTHOR_DATE": "2025-04-01T10:00:00+00:00",
+    "GIT_COMMITTER_DATE": "2025-04-01T10:00:00+00:00",
 }
 TOML = """[report]
 title = "{title}"
@@ -42,9 +45,30 @@ name = "Bench Editor"
 email = "bench@example.org"
 roles = ["editor"]
 """
-WORDS = ["standard", "protection", "children", "online", "service", "assurance", "technical",
-         "framework", "review", "interoperable", "privacy", "design", "report", "measure", "guidance",
-         "operator", "content", "filter", "network", "signal", "method", "evidence"]
+WORDS = [
+    "standard",
+    "protection",
+    "children",
+    "online",
+    "service",
+    "assurance",
+    "technical",
+    "framework",
+    "review",
+    "interoperable",
+    "privacy",
+    "design",
+    "report",
+    "measure",
+    "guidance",
+    "operator",
+    "content",
+    "filter",
+    "network",
+    "signal",
+    "method",
+    "evidence",
+]
 
 
 @dataclass
@@ -60,20 +84,31 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], log: Path | None = Non
         log.write_text("")
         env = {**env, "GIT_TRACE": str(log)}
     start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(args)}\n{stderr}")
-    git = sum(1 for line in log.read_text().splitlines()
-              if "trace: built-in: git" in line or "trace: exec: git" in line) if log is not None else 0
+    git = (
+        sum(
+            1
+            for line in log.read_text().splitlines()
+            if "trace: built-in: git" in line or "trace: exec: git" in line
+        )
+        if log is not None
+        else 0
+    )
     return Run(seconds, usage.ru_maxrss / 1024, git)
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+    subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
+    )
 
 
 def _new_repo(path: Path, title: str, short: str) -> Path:
@@ -97,7 +132,9 @@ def sample_repo(work: Path) -> Path:
 
 
 def masvs_repo(work: Path) -> Path:
-    repo = _new_repo(work / "masvs", "OWASP Mobile Application Security Verification Standard 1.5.0", "MASVS")
+    repo = _new_repo(
+        work / "masvs", "OWASP Mobile Application Security Verification Standard 1.5.0", "MASVS"
+    )
     for source in sorted(MASVS.glob("*.md")):
         shutil.copy(source, repo / "chapters" / source.name)
     if (MASVS / "images").is_dir():
@@ -107,23 +144,34 @@ def masvs_repo(work: Path) -> Path:
 
 
 def _paragraph(seed: int, words: int = 110) -> str:
-    return " ".join(WORDS[(seed * 7 + i * 3 + i // 5) % len(WORDS)] for i in range(words)).capitalize() + "."
+    return (
+        " ".join(WORDS[(seed * 7 + i * 3 + i // 5) % len(WORDS)] for i in range(words)).capitalize()
+        + "."
+    )
 
 
 def generated_repo(work: Path, chapters: int = 24) -> Path:
     """About 300 pages: chapters of sections with paragraphs, a table and a gap entry each."""
-    repo = _new_repo(work / "generated", "A generated report of about three hundred pages", "Generated")
+    repo = _new_repo(
+        work / "generated", "A generated report of about three hundred pages", "Generated"
+    )
     for c in range(1, chapters + 1):
         parts = [f"# Chapter {c}\n"]
         for s in range(1, 9):
             parts.append(f"## Section {c}.{s}\n")
             parts += [_paragraph(c * 100 + s * 10 + p) + "\n" for p in range(5)]
             parts.append("| Item | Standard | Note |\n|---|---|---|")
-            parts += [f"| {c}.{s}.{r} | ISO/IEC {27000 + r} | {_paragraph(r, 8)} |" for r in range(6)]
+            parts += [
+                f"| {c}.{s}.{r} | ISO/IEC {27000 + r} | {_paragraph(r, 8)} |" for r in range(6)
+            ]
             parts.append("")
-        parts.append(f"```gap\nid: G-GN-{c:02d}\narea: Area {c}\nexisting: Standard {c}\n"
-                     f"gap: {_paragraph(c, 30)}\naction: {_paragraph(c + 1, 20)}\nlead: SG17\n```\n")
-        (repo / "chapters" / f"{c:02d}-chapter-{c}.md").write_text("\n".join(parts), encoding="utf-8")
+        parts.append(
+            f"```gap\nid: G-GN-{c:02d}\narea: Area {c}\nexisting: Standard {c}\n"
+            f"gap: {_paragraph(c, 30)}\naction: {_paragraph(c + 1, 20)}\nlead: SG17\n```\n"
+        )
+        (repo / "chapters" / f"{c:02d}-chapter-{c}.md").write_text(
+            "\n".join(parts), encoding="utf-8"
+        )
     _commit(repo)
     return repo
 
@@ -134,8 +182,10 @@ def _pages(pdf: Path) -> int:
     return len(pypdf.PdfReader(pdf).pages)
 
 
-PLAIN = ("import sys, weasyprint; "
-         "weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])")
+PLAIN = (
+    "import sys, weasyprint; "
+    "weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])"
+)
 
 
 def _best(runs: list[Run]) -> Run:
@@ -144,28 +194,81 @@ def _best(runs: list[Run]) -> Run:
     return Run(fastest.seconds, max(r.peak_mb for r in runs), fastest.git)
 
 
-def bench(name: str, repo: Path, work: Path, env: dict[str, str], log: Path, repeat: int) -> dict[str, object]:
+def bench(
+    name: str, repo: Path, work: Path, env: dict[str, str], log: Path, repeat: int
+) -> dict[str, object]:
     """Full builds (cold cache), plain WeasyPrint and pandoc interleaved `repeat` times; then rebuilds."""
     tool = str(VENV_BIN / "gap-analysis")
     out, html = work / f"{name}.pdf", work / f"{name}.html"
-    _run([tool, "--repo", str(repo), "-q", "build", "HEAD", "--html", str(html), "--html-only"], repo, env)
+    _run(
+        [tool, "--repo", str(repo), "-q", "build", "HEAD", "--html", str(html), "--html-only"],
+        repo,
+        env,
+    )
     pandoc = shutil.which("pandoc")
     chapters = sorted(str(p) for p in (repo / "chapters").glob("*.md"))
     builds, plains, pandocs, rebuilds = [], [], [], []
     for _ in range(repeat):
         shutil.rmtree(repo / "dist", ignore_errors=True)
-        builds.append(_run([tool, "--repo", str(repo), "-q", "build", "HEAD", "-o", str(out)], repo, env, log))
-        rebuilds.append(_run([tool, "--repo", str(repo), "-q", "build", "HEAD", "-o", str(work / f"{name}-2.pdf")],
-                             repo, env, log))
-        plains.append(_run([sys.executable, "-c", PLAIN, str(html), f"{repo}/", str(work / f"{name}-plain.pdf")],
-                           repo, env))
+        builds.append(
+            _run([tool, "--repo", str(repo), "-q", "build", "HEAD", "-o", str(out)], repo, env, log)
+        )
+        rebuilds.append(
+            _run(
+                [
+                    tool,
+                    "--repo",
+                    str(repo),
+                    "-q",
+                    "build",
+                    "HEAD",
+                    "-o",
+                    str(work / f"{name}-2.pdf"),
+                ],
+                repo,
+                env,
+                log,
+            )
+        )
+        plains.append(
+            _run(
+                [
+                    sys.executable,
+                    "-c",
+                    PLAIN,
+                    str(html),
+                    f"{repo}/",
+                    str(work / f"{name}-plain.pdf"),
+                ],
+                repo,
+                env,
+            )
+        )
         if pandoc:
-            pandocs.append(_run([pandoc, "--pdf-engine=weasyprint", "--resource-path", str(repo / "chapters"),
-                                 "-o", str(work / f"{name}-pandoc.pdf"), *chapters], repo, env))
+            pandocs.append(
+                _run(
+                    [
+                        pandoc,
+                        "--pdf-engine=weasyprint",
+                        "--resource-path",
+                        str(repo / "chapters"),
+                        "-o",
+                        str(work / f"{name}-pandoc.pdf"),
+                        *chapters,
+                    ],
+                    repo,
+                    env,
+                )
+            )
     if (work / f"{name}-2.pdf").read_bytes() != out.read_bytes():
         raise SystemExit(f"{name}: the rebuild differs from the build")
-    row: dict[str, object] = {"name": name, "pages": _pages(out), "build": _best(builds),
-                              "rebuild": _best(rebuilds), "plain": _best(plains)}
+    row: dict[str, object] = {
+        "name": name,
+        "pages": _pages(out),
+        "build": _best(builds),
+        "rebuild": _best(rebuilds),
+        "plain": _best(plains),
+    }
     if pandocs:
         row["pandoc"] = _best(pandocs)
     return row
@@ -178,16 +281,29 @@ def _fmt(run: object, pages: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="tools/bench build", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["sample", "masvs", "generated"], action="append",
-                        help="bench only these reports (repeatable)")
+    parser = argparse.ArgumentParser(
+        prog="tools/bench build",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--only",
+        choices=["sample", "masvs", "generated"],
+        action="append",
+        help="bench only these reports (repeatable)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder and print it")
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each measurement; the fastest counts")
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="runs of each measurement; the fastest counts"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-build-"))
     log = work / "git-trace.log"
-    env = {**os.environ, **GIT_ENV, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+    env = {
+        **os.environ,
+        **GIT_ENV,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+    }
     makers = {"sample": sample_repo, "masvs": masvs_repo, "generated": generated_repo}
     rows = []
     for name in args.only or list(makers):
@@ -197,9 +313,11 @@ def main() -> int:
         print(f"benchmarking {name} ...", file=sys.stderr)
         rows.append(bench(name, makers[name](work), work, env, log, max(1, args.repeat)))
     print()
-    header = (f"{'report':<10} {'pages':>5} | {'gap-analysis build':>20} | {'plain WeasyPrint':>20} | "
-              f"{'pandoc+weasyprint':>20} | {'rebuild':>8} | {'build/plain':>11} | {'rebuild/build':>13} | "
-              f"{'peak MB':>7} | {'git (build/rebuild)':>19}")
+    header = (
+        f"{'report':<10} {'pages':>5} | {'gap-analysis build':>20} | {'plain WeasyPrint':>20} | "
+        f"{'pandoc+weasyprint':>20} | {'rebuild':>8} | {'build/plain':>11} | {'rebuild/build':>13} | "
+        f"{'peak MB':>7} | {'git (build/rebuild)':>19}"
+    )
     print(header)
     print("-" * len(header))
     failures = []
@@ -208,18 +326,26 @@ def main() -> int:
         build, plain, again = row["build"], row["plain"], row["rebuild"]
         assert isinstance(build, Run) and isinstance(plain, Run) and isinstance(again, Run)
         ratio, cached = build.seconds / plain.seconds, again.seconds / build.seconds
-        print(f"{row['name']:<10} {pages:>5} | {_fmt(build, pages):>20} | {_fmt(plain, pages):>20} | "
-              f"{_fmt(row.get('pandoc'), pages):>20} | {again.seconds:6.2f} s | {ratio:10.2f}x | "
-              f"{cached:12.1%} | {build.peak_mb:7.0f} | {build.git:>9} / {again.git:<7}")
+        print(
+            f"{row['name']:<10} {pages:>5} | {_fmt(build, pages):>20} | {_fmt(plain, pages):>20} | "
+            f"{_fmt(row.get('pandoc'), pages):>20} | {again.seconds:6.2f} s | {ratio:10.2f}x | "
+            f"{cached:12.1%} | {build.peak_mb:7.0f} | {build.git:>9} / {again.git:<7}"
+        )
         if ratio > 1.15:
             failures.append(f"{row['name']}: build is {ratio:.2f}x plain WeasyPrint (budget 1.15x)")
         if cached > 0.05:
-            failures.append(f"{row['name']}: unchanged rebuild is {cached:.1%} of a full build (budget 5%)")
+            failures.append(
+                f"{row['name']}: unchanged rebuild is {cached:.1%} of a full build (budget 5%)"
+            )
         if build.git > 8:
             failures.append(f"{row['name']}: {build.git} git processes (budget: a handful)")
     if not shutil.which("pandoc"):
-        print("\nnote: pandoc is not installed; its column is n/a (apt-get install pandoc to compare)")
-    print("\nbudgets: build <= 1.15x plain WeasyPrint; rebuild <= 5% of build; a handful of git processes")
+        print(
+            "\nnote: pandoc is not installed; its column is n/a (apt-get install pandoc to compare)"
+        )
+    print(
+        "\nbudgets: build <= 1.15x plain WeasyPrint; rebuild <= 5% of build; a handful of git processes"
+    )
     for failure in failures:
         print(f"over budget: {failure}")
     if args.keep:

@@ -35,18 +35,40 @@ VENV_BIN = Path(sys.executable).parent
 MASVS = ROOT.parent / "shared" / "corpus" / "masvs"
 RELEASES = ("v1.2", "v1.3", "v1.4.2", "v1.5.0")
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-    "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
-    "GIT_AUTHOR_DATE": "2025-04-01T10:00:00+00:00", "GIT_COMMITTER_DATE": "2025-04-01T10:00:00+00:00",
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_AUTHOR_DATE": "2025-04-01T10:00:00+00:00",
+    "GIT_COMMITTER_DATE": "2025-04-01T10:00:00+00:00",
 }
 TOML = '[report]\ntitle = "Benchmark report"\ngroup = "Benchmark group"\n'
-SYLLABLES = ("ta", "ri", "co", "ne", "la", "mo", "si", "ve", "du", "pa", "ge", "lo", "ni", "ka", "sa")
+SYLLABLES = (
+    "ta",
+    "ri",
+    "co",
+    "ne",
+    "la",
+    "mo",
+    "si",
+    "ve",
+    "du",
+    "pa",
+    "ge",
+    "lo",
+    "ni",
+    "ka",
+    "sa",
+)
 
 
 # --- generated reports ---------------------------------------------------------------------
 
+
 def _vocabulary(rng: random.Random) -> list[str]:
-    return sorted({"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4))) for _ in range(900)})
+    return sorted(
+        {"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4))) for _ in range(900)}
+    )
 
 
 def generate(words: int, seed: int) -> dict[str, str]:
@@ -73,8 +95,10 @@ def generate(words: int, seed: int) -> dict[str, str]:
                     lines += [f"- {sentence()}" for _ in range(rng.randint(2, 5))] + [""]
                 else:
                     lines += ["| Id | Name | Description |", "|---|---|---|"]
-                    lines += [f"| {number}.{s}.{r} | {rng.choice(vocab)} | {sentence()} |"
-                              for r in range(rng.randint(2, 6))] + [""]
+                    lines += [
+                        f"| {number}.{s}.{r} | {rng.choice(vocab)} | {sentence()} |"
+                        for r in range(rng.randint(2, 6))
+                    ] + [""]
         text = "\n".join(lines)
         total += len(text.split())
         chapters[f"{number:02d}-chapter-{number}.md"] = text
@@ -102,7 +126,9 @@ def edit(chapters: dict[str, str], share: float, seed: int) -> tuple[dict[str, s
                     words[rng.randrange(1, len(words))] = rng.choice(vocab)
                 new_lines.append(" ".join(words))
             elif action < 0.8:
-                new_lines.append(line + " " + " ".join(rng.choice(vocab) for _ in range(8)).capitalize() + ".")
+                new_lines.append(
+                    line + " " + " ".join(rng.choice(vocab) for _ in range(8)).capitalize() + "."
+                )
             elif action < 0.9 and not line.startswith("|"):
                 continue
             else:
@@ -113,10 +139,12 @@ def edit(chapters: dict[str, str], share: float, seed: int) -> tuple[dict[str, s
 
 # --- repositories --------------------------------------------------------------------------
 
+
 def _git(repo: Path, *args: str) -> str:
     env = {**os.environ, **GIT_ENV}
-    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def make_repo(folder: Path, versions: list[dict[str, str] | Path]) -> list[str]:
@@ -143,11 +171,13 @@ def make_repo(folder: Path, versions: list[dict[str, str] | Path]) -> list[str]:
 def joined(repo: Path, commit: str) -> str:
     """All chapters of a commit, in order, as one text (what the peers compare)."""
     names = _git(repo, "ls-tree", "--name-only", f"{commit}:chapters").split()
-    return "\n\n".join(_git(repo, "show", f"{commit}:chapters/{n}") for n in sorted(names)
-                       if n.endswith(".md"))
+    return "\n\n".join(
+        _git(repo, "show", f"{commit}:chapters/{n}") for n in sorted(names) if n.endswith(".md")
+    )
 
 
 # --- measurements --------------------------------------------------------------------------
+
 
 def ours_in_process(repo: Path, old: str, new: str) -> tuple[float, float, int]:
     """(seconds of the engine alone, seconds of load + parse + diff, changes found)."""
@@ -162,8 +192,9 @@ def ours_in_process(repo: Path, old: str, new: str) -> tuple[float, float, int]:
         outcome = diff(store, old, new)
         whole = time.perf_counter() - start
         start = time.perf_counter()
-        diff_reports(outcome.old_structures, outcome.new_structures, outcome.result.old,
-                     outcome.result.new)
+        diff_reports(
+            outcome.old_structures, outcome.new_structures, outcome.result.old, outcome.result.new
+        )
         engine = time.perf_counter() - start
     finally:
         store.close()
@@ -188,8 +219,11 @@ def ours_peak_memory(repo: Path, old: str, new: str) -> int:
 
 def ours_command(repo: Path, old: str, new: str) -> float:
     start = time.perf_counter()
-    done = subprocess.run([str(VENV_BIN / "gap-analysis"), "--repo", str(repo), "diff", old, new,
-                           "--format", "json"], capture_output=True, text=True)
+    done = subprocess.run(
+        [str(VENV_BIN / "gap-analysis"), "--repo", str(repo), "diff", old, new, "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"gap-analysis diff failed: {done.stderr.strip()}")
@@ -200,8 +234,12 @@ def ours_command(repo: Path, old: str, new: str) -> float:
 def peer(name: str, old_file: Path, new_file: Path, limit: float) -> float | None:
     """Seconds the peer took in a child process, or None past `limit`."""
     try:
-        done = subprocess.run([sys.executable, __file__, "--peer", name, str(old_file), str(new_file)],
-                              capture_output=True, text=True, timeout=limit)
+        done = subprocess.run(
+            [sys.executable, __file__, "--peer", name, str(old_file), str(new_file)],
+            capture_output=True,
+            text=True,
+            timeout=limit,
+        )
     except subprocess.TimeoutExpired:
         return None
     if done.returncode != 0:
@@ -226,6 +264,7 @@ def run_peer(name: str, old_file: str, new_file: str) -> None:
 
 # --- the table -----------------------------------------------------------------------------
 
+
 def _fmt(seconds: float | None, limit: float | None) -> str:
     if seconds is None:
         return "skipped" if limit is None else f">{limit:.0f}"
@@ -237,11 +276,16 @@ def _ratio(a: float, b: float | None) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--peer", nargs=3, help=argparse.SUPPRESS)
-    parser.add_argument("--limit", type=float, default=600.0,
-                        help="seconds a peer may take on one pair before it is stopped (default 600)")
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=600.0,
+        help="seconds a peer may take on one pair before it is stopped (default 600)",
+    )
     parser.add_argument("--quick", action="store_true", help="skip the peers on the 100k pair")
     args = parser.parse_args()
     if args.peer:
@@ -260,10 +304,14 @@ def main() -> None:
         if MASVS.is_dir():
             repo = root / "masvs"
             commits = make_repo(repo, [MASVS / r for r in RELEASES])
-            pairs += [(f"MASVS {a} -> {b}", repo, commits[i], commits[i + 1])
-                      for i, (a, b) in enumerate(zip(RELEASES, RELEASES[1:], strict=False))]
-        print(f"{'pair':<40} {'words':>15} {'engine':>8} {'diff':>8} {'command':>8} "
-              f"{'redlines':>9} {'iddiff':>8} {'diff/redl':>9} {'diff/iddf':>9} {'cmd/redl':>9}")
+            pairs += [
+                (f"MASVS {a} -> {b}", repo, commits[i], commits[i + 1])
+                for i, (a, b) in enumerate(zip(RELEASES, RELEASES[1:], strict=False))
+            ]
+        print(
+            f"{'pair':<40} {'words':>15} {'engine':>8} {'diff':>8} {'command':>8} "
+            f"{'redlines':>9} {'iddiff':>8} {'diff/redl':>9} {'diff/iddf':>9} {'cmd/redl':>9}"
+        )
         memory: list[tuple[int, int]] = []
         verdicts: list[str] = []
         for label, repo, old, new in pairs:
@@ -277,29 +325,43 @@ def main() -> None:
             redl = None if skip else peer("redlines", root / "old.md", root / "new.md", args.limit)
             iddf = None if skip else peer("iddiff", root / "old.md", root / "new.md", args.limit)
             limit = None if skip else args.limit
-            print(f"{label:<40} {words:>15} {engine:>8.3f} {whole:>8.3f} {command:>8.3f} "
-                  f"{_fmt(redl, limit):>9} {_fmt(iddf, limit):>8} "
-                  f"{_ratio(whole, redl):>9} {_ratio(whole, iddf):>9} {_ratio(command, redl):>9}",
-                  flush=True)
+            print(
+                f"{label:<40} {words:>15} {engine:>8.3f} {whole:>8.3f} {command:>8.3f} "
+                f"{_fmt(redl, limit):>9} {_fmt(iddf, limit):>8} "
+                f"{_ratio(whole, redl):>9} {_ratio(whole, iddf):>9} {_ratio(command, redl):>9}",
+                flush=True,
+            )
             if label.startswith("generated"):
-                memory.append((len(old_text.split()) + len(new_text.split()),
-                               ours_peak_memory(repo, old, new)))
+                memory.append(
+                    (
+                        len(old_text.split()) + len(new_text.split()),
+                        ours_peak_memory(repo, old, new),
+                    )
+                )
             if label.startswith("generated 21k"):
                 ok = redl is None or whole <= redl / 4
-                verdicts.append(f"21k pair: diff {whole:.3f} s in-process (command {command:.3f} s with "
-                                f"start-up) vs redlines {_fmt(redl, args.limit)} s in-process "
-                                f"(budget 1/4): {'ok' if ok else 'OVER'}")
+                verdicts.append(
+                    f"21k pair: diff {whole:.3f} s in-process (command {command:.3f} s with "
+                    f"start-up) vs redlines {_fmt(redl, args.limit)} s in-process "
+                    f"(budget 1/4): {'ok' if ok else 'OVER'}"
+                )
             if label.startswith("generated 100k"):
-                verdicts.append(f"100k pair: engine {engine:.3f} s (budget < 1 s: "
-                                f"{'ok' if engine < 1 else 'OVER'}); with reading both snapshots from git "
-                                f"and parsing them {whole:.3f} s ({'under' if whole < 1 else 'over'} 1 s)")
+                verdicts.append(
+                    f"100k pair: engine {engine:.3f} s (budget < 1 s: "
+                    f"{'ok' if engine < 1 else 'OVER'}); with reading both snapshots from git "
+                    f"and parsing them {whole:.3f} s ({'under' if whole < 1 else 'over'} 1 s)"
+                )
         if len(memory) == 2:
             (w1, m1), (w2, m2) = memory
             growth = (m2 / m1) / (w2 / w1)
-            verdicts.append(f"peak memory: {m1 / 1e6:.1f} MB at {w1} words, {m2 / 1e6:.1f} MB at {w2} words; "
-                            f"memory ratio / size ratio = {growth:.2f} (1.0 = linear)")
+            verdicts.append(
+                f"peak memory: {m1 / 1e6:.1f} MB at {w1} words, {m2 / 1e6:.1f} MB at {w2} words; "
+                f"memory ratio / size ratio = {growth:.2f} (1.0 = linear)"
+            )
         print()
-        print("engine: alignment and word diffs on parsed chapters; diff: read from git + parse + engine, in-process;")
+        print(
+            "engine: alignment and word diffs on parsed chapters; diff: read from git + parse + engine, in-process;"
+        )
         print("command: `gap-analysis diff --format json` as a process; times in seconds")
         for line in verdicts:
             print(line)

@@ -64,8 +64,11 @@ class _Root(click.Group):
             app = ctx.find_object(AppContext)
             if app is not None and app.verbose:
                 traceback.print_exc()
-            click.echo(f"error: internal error: {type(exc).__name__}: {exc} "
-                       "(run with -v for details and report it)", err=True)
+            click.echo(
+                f"error: internal error: {type(exc).__name__}: {exc} "
+                "(run with -v for details and report it)",
+                err=True,
+            )
             ctx.exit(1)
         finally:
             app = ctx.find_object(AppContext)
@@ -73,11 +76,18 @@ class _Root(click.Group):
                 app.close()
 
 
-@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--repo", type=click.Path(file_okay=False, path_type=Path),
-              help="The report repository (default: found by walking up from here to report.toml).")
+@click.group(
+    cls=_Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The report repository (default: found by walking up from here to report.toml).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Print more, and a traceback on internal errors.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print more, and a traceback on internal errors."
+)
 @click.version_option(__version__, prog_name="gap-analysis")
 @click.pass_context
 def main(ctx: click.Context, repo: Path | None, quiet: bool, verbose: bool) -> None:

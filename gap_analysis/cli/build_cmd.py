@@ -16,26 +16,56 @@ from gap_analysis.services.snapshots import resolve
 
 @click.command("build")
 @click.argument("rev", required=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the PDF (default: dist/<short-title>-<version or commit>.pdf).")
-@click.option("--variant", type=click.Choice(VARIANTS),
-              help="pdf/ua-1: tagged, accessible PDF; pdf/a-3u: archival PDF with the Markdown "
-                   "sources and report.toml attached.")
-@click.option("--no-watermark", is_flag=True, help="Leave out the DRAFT watermark (published versions).")
-@click.option("--strict", is_flag=True,
-              help="Fail on any refused reference (image outside the report, missing file) or "
-                   "unusable content instead of warning and leaving it out.")
-@click.option("--no-cache", is_flag=True, help="Lay the PDF out again even if an identical build is cached.")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the assembled HTML here (for debugging the layout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the PDF (default: dist/<short-title>-<version or commit>.pdf).",
+)
+@click.option(
+    "--variant",
+    type=click.Choice(VARIANTS),
+    help="pdf/ua-1: tagged, accessible PDF; pdf/a-3u: archival PDF with the Markdown "
+    "sources and report.toml attached.",
+)
+@click.option(
+    "--no-watermark", is_flag=True, help="Leave out the DRAFT watermark (published versions)."
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on any refused reference (image outside the report, missing file) or "
+    "unusable content instead of warning and leaving it out.",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Lay the PDF out again even if an identical build is cached."
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the assembled HTML here (for debugging the layout).",
+)
 @click.option("--html-only", is_flag=True, help="With --html: write only the HTML, no PDF.")
-@click.option("--redline-against", metavar="OLD",
-              help="A redline against OLD: insertions and deletions marked, change bars "
-                   "(the same PDF as `diff OLD REV --format pdf`).")
+@click.option(
+    "--redline-against",
+    metavar="OLD",
+    help="A redline against OLD: insertions and deletions marked, change bars "
+    "(the same PDF as `diff OLD REV --format pdf`).",
+)
 @pass_app
-def build(app: AppContext, rev: str | None, output: Path | None, variant: str | None, no_watermark: bool,
-          strict: bool, no_cache: bool, html_path: Path | None, html_only: bool,
-          redline_against: str | None) -> None:
+def build(
+    app: AppContext,
+    rev: str | None,
+    output: Path | None,
+    variant: str | None,
+    no_watermark: bool,
+    strict: bool,
+    no_cache: bool,
+    html_path: Path | None,
+    html_only: bool,
+    redline_against: str | None,
+) -> None:
     """Build the report's PDF and print its path.
 
     REV is any git revision (a commit, branch or tag); without it, the working
@@ -65,9 +95,18 @@ def build(app: AppContext, rev: str | None, output: Path | None, variant: str | 
             raise click.UsageError("--redline-against does not go with --html or --no-watermark")
         from gap_analysis.services.redline import redline_pdf  # the diff engine only when asked for
 
-        redlined = redline_pdf(store, redline_against, rev, output, variant=variant, strict=strict,
-                               use_cache=not no_cache)
-        app.info(f"{redlined.pages} pages, redline of {redlined.info.label} against {redline_against}")
+        redlined = redline_pdf(
+            store,
+            redline_against,
+            rev,
+            output,
+            variant=variant,
+            strict=strict,
+            use_cache=not no_cache,
+        )
+        app.info(
+            f"{redlined.pages} pages, redline of {redlined.info.label} against {redline_against}"
+        )
         click.echo(str(redlined.path))
         return
     # a version's PDF says where it stands today (cover, document history, no watermark once published)
@@ -85,11 +124,22 @@ def build(app: AppContext, rev: str | None, output: Path | None, variant: str | 
         click.echo(str(build_html(store, rev, html_path, extras)))
         return
     with progress_for(app) as progress:
-        result = build_pdf(store, rev, output, variant, extras, strict=strict, use_cache=not no_cache,
-                           html_output=html_path, progress=progress)
+        result = build_pdf(
+            store,
+            rev,
+            output,
+            variant,
+            extras,
+            strict=strict,
+            use_cache=not no_cache,
+            html_output=html_path,
+            progress=progress,
+        )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    app.info(f"{result.pages} pages, {result.info.label}" + (" (from cache)" if result.cached else ""))
+    app.info(
+        f"{result.pages} pages, {result.info.label}" + (" (from cache)" if result.cached else "")
+    )
     click.echo(str(result.path))
 
 

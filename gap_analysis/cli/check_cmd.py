@@ -34,8 +34,13 @@ def _comment_places(store: GitStore) -> Checker:
         # a chapter that cannot be read is reported already; its comments are not "lost"
         complete = all(item.chapter is not None for item in ctx.chapters)
         try:
-            return comment_findings(store, ctx.structures, ctx.snapshot.info.label,
-                                    up_to_version=ctx.snapshot.info.version, places=complete)
+            return comment_findings(
+                store,
+                ctx.structures,
+                ctx.snapshot.info.label,
+                up_to_version=ctx.snapshot.info.version,
+                places=complete,
+            )
         except ConfigError:
             return []  # the working tree's report.toml is broken; `check` without REV reports it
 

@@ -22,8 +22,11 @@ from gap_analysis.services.comments import (
     resolve_comment,
 )
 
-_NO_COMMIT = click.option("--no-commit", is_flag=True,
-                          help="Write the record files but do not commit them (commit them yourself).")
+_NO_COMMIT = click.option(
+    "--no-commit",
+    is_flag=True,
+    help="Write the record files but do not commit them (commit them yourself).",
+)
 
 
 @click.group("comment")
@@ -52,30 +55,62 @@ def comment() -> None:
 @comment.command("add")
 @click.argument("version")
 @click.option("--chapter", required=True, help="Chapter id (see 'gap-analysis status').")
-@click.option("--section", default="", help="Section number in VERSION (5.2) or its anchor; "
-              "default: the chapter as a whole.")
+@click.option(
+    "--section",
+    default="",
+    help="Section number in VERSION (5.2) or its anchor; default: the chapter as a whole.",
+)
 @click.option("--line", type=click.IntRange(min=1), help="Line number, as a hint.")
-@click.option("--type", "kind", required=True, type=click.Choice(COMMENT_TYPES),
-              help="ge (general), te (technical) or ed (editorial).")
-@click.option("--by", "member", required=True, help="The member body or participant making the comment.")
+@click.option(
+    "--type",
+    "kind",
+    required=True,
+    type=click.Choice(COMMENT_TYPES),
+    help="ge (general), te (technical) or ed (editorial).",
+)
+@click.option(
+    "--by", "member", required=True, help="The member body or participant making the comment."
+)
 @click.option("--text", required=True, help="The comment.")
 @click.option("--proposal", default="", help="The proposed change.")
 @click.option("--paragraph", default="", help="Paragraph, figure or table.")
 @_NO_COMMIT
 @click.option("--json", "as_json", is_flag=True, help="Print the recorded comment as JSON.")
 @pass_app
-def add(app: AppContext, version: str, chapter: str, section: str, line: int | None, kind: str,
-        member: str, text: str, proposal: str, paragraph: str, no_commit: bool, as_json: bool) -> None:
+def add(
+    app: AppContext,
+    version: str,
+    chapter: str,
+    section: str,
+    line: int | None,
+    kind: str,
+    member: str,
+    text: str,
+    proposal: str,
+    paragraph: str,
+    no_commit: bool,
+    as_json: bool,
+) -> None:
     """Record one comment on VERSION (it prints the new comment's id)."""
-    new = NewComment(member, kind, text, chapter=chapter, section=section, line=line or 0,
-                     proposal=proposal, paragraph=paragraph)
+    new = NewComment(
+        member,
+        kind,
+        text,
+        chapter=chapter,
+        section=section,
+        line=line or 0,
+        proposal=proposal,
+        paragraph=paragraph,
+    )
     recorded = add_comment(app.store(), version, new, commit=not no_commit)
     if as_json:
         print_json(_json(recorded, None))
         return
     click.echo(recorded.id)
-    app.info(f"recorded {recorded.type} comment on {recorded.version} ({recorded.stage}), "
-             f"{_made_at(recorded)}{'' if no_commit else '; committed'}")
+    app.info(
+        f"recorded {recorded.type} comment on {recorded.version} ({recorded.stage}), "
+        f"{_made_at(recorded)}{'' if no_commit else '; committed'}"
+    )
 
 
 @comment.command("import")
@@ -98,8 +133,14 @@ def import_(app: AppContext, version: str, file: Path, dry_run: bool, no_commit:
     imported until all rows are good. One commit for the whole form.
     """
     try:
-        recorded = import_comments(app.store(), version, file.read_bytes(), str(file),
-                                   commit=not no_commit, dry_run=dry_run)
+        recorded = import_comments(
+            app.store(),
+            version,
+            file.read_bytes(),
+            str(file),
+            commit=not no_commit,
+            dry_run=dry_run,
+        )
     except CommentImportError as exc:
         for problem in exc.problems:
             click.echo(f"{file}: {problem}", err=True)
@@ -108,13 +149,19 @@ def import_(app: AppContext, version: str, file: Path, dry_run: bool, no_commit:
         raise ContentError(f"cannot read: {exc.strerror}", path=str(file)) from None
     verb = "would import" if dry_run else "imported"
     tail = "" if dry_run or no_commit else "; committed"
-    click.echo(f"{verb} {len(recorded)} comment{'s' if len(recorded) != 1 else ''} on {version}{tail}")
+    click.echo(
+        f"{verb} {len(recorded)} comment{'s' if len(recorded) != 1 else ''} on {version}{tail}"
+    )
 
 
 @comment.command("export")
 @click.argument("version")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the CSV here (UTF-8 with a BOM, for spreadsheets); default: standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the CSV here (UTF-8 with a BOM, for spreadsheets); default: standard output.",
+)
 @pass_app
 def export(app: AppContext, version: str, output: Path | None) -> None:
     """Write VERSION's comments as a comment form with disposition, reply and resolving version."""
@@ -132,7 +179,9 @@ def export(app: AppContext, version: str, output: Path | None) -> None:
 @click.option("--at", "at", help="Place comments in this revision (default: the working tree).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def list_(app: AppContext, version: str | None, open_only: bool, at: str | None, as_json: bool) -> None:
+def list_(
+    app: AppContext, version: str | None, open_only: bool, at: str | None, as_json: bool
+) -> None:
     """List comments (of VERSION, or all), each under the section where it stands now.
 
     A section renumbered or moved since the comment was made is shown with its
@@ -153,16 +202,34 @@ def list_(app: AppContext, version: str | None, open_only: bool, at: str | None,
 @click.argument("comment_id", metavar="ID")
 @click.option("--disposition", required=True, type=click.Choice(DISPOSITIONS))
 @click.option("--reply", required=True, help="The reply to the commenter.")
-@click.option("--in", "in_version", help="The version whose text carries the change (may be cut later).")
+@click.option(
+    "--in", "in_version", help="The version whose text carries the change (may be cut later)."
+)
 @click.option("--by", help="Who resolves it (default: git's user.email).")
 @click.option("--force", is_flag=True, help="Change the disposition of a comment already resolved.")
 @_NO_COMMIT
 @pass_app
-def resolve(app: AppContext, comment_id: str, disposition: str, reply: str, in_version: str | None,
-            by: str | None, force: bool, no_commit: bool) -> None:
+def resolve(
+    app: AppContext,
+    comment_id: str,
+    disposition: str,
+    reply: str,
+    in_version: str | None,
+    by: str | None,
+    force: bool,
+    no_commit: bool,
+) -> None:
     """Give comment ID its disposition and reply."""
-    resolved = resolve_comment(app.store(), comment_id, disposition, reply, in_version=in_version,
-                               force=force, by=by, commit=not no_commit)
+    resolved = resolve_comment(
+        app.store(),
+        comment_id,
+        disposition,
+        reply,
+        in_version=in_version,
+        force=force,
+        by=by,
+        commit=not no_commit,
+    )
     where = f" in {resolved.resolved_in}" if resolved.resolved_in else ""
     click.echo(f"{resolved.id}: {disposition}{where}")
 
@@ -175,14 +242,21 @@ def _made_at(c: Comment) -> str:
 
 def _text(item: Listed) -> str:
     c, place = item.comment, item.place
-    state = c.disposition + (f" in {c.resolved_in}" if c.resolved_in else "") if c.disposition else "open"
+    state = (
+        c.disposition + (f" in {c.resolved_in}" if c.resolved_in else "")
+        if c.disposition
+        else "open"
+    )
     where = place.label if c.chapter else "general"
     if place.found and place.moved:
         where += f" (was {c.section_number})"
     elif not place.found:
         where += f" (was {c.section_number} {c.section_title})"
-    lines = [f"{c.id}  {c.version} @{c.stage}  {c.type}  {state}",
-             f"    {where} | {c.member}", f"    {c.comment}"]
+    lines = [
+        f"{c.id}  {c.version} @{c.stage}  {c.type}  {state}",
+        f"    {where} | {c.member}",
+        f"    {c.comment}",
+    ]
     if c.proposal:
         lines.append(f"    proposed: {c.proposal}")
     if c.reply:
@@ -192,17 +266,38 @@ def _text(item: Listed) -> str:
 
 def _json(c: Comment, place: Place | None) -> dict[str, object]:
     data: dict[str, object] = {
-        "id": c.id, "version": c.version, "stage": c.stage, "date": c.date.isoformat(),
-        "member": c.member, "type": c.type, "chapter": c.chapter, "section": c.section,
-        "section_number": c.section_number, "section_title": c.section_title, "line": c.line,
-        "clause": c.where if c.chapter else "general", "paragraph": c.paragraph, "comment": c.comment,
-        "proposal": c.proposal, "observations": c.observations, "open": c.is_open,
-        "disposition": c.disposition, "reply": c.reply, "resolved_in": c.resolved_in,
-        "resolved_by": c.resolved_by, "path": c.path,
+        "id": c.id,
+        "version": c.version,
+        "stage": c.stage,
+        "date": c.date.isoformat(),
+        "member": c.member,
+        "type": c.type,
+        "chapter": c.chapter,
+        "section": c.section,
+        "section_number": c.section_number,
+        "section_title": c.section_title,
+        "line": c.line,
+        "clause": c.where if c.chapter else "general",
+        "paragraph": c.paragraph,
+        "comment": c.comment,
+        "proposal": c.proposal,
+        "observations": c.observations,
+        "open": c.is_open,
+        "disposition": c.disposition,
+        "reply": c.reply,
+        "resolved_in": c.resolved_in,
+        "resolved_by": c.resolved_by,
+        "path": c.path,
     }
     if place is not None:
-        data["now"] = {"chapter": place.chapter, "number": place.number, "title": place.title,
-                       "found": place.found, "moved": place.moved, "reason": place.reason}
+        data["now"] = {
+            "chapter": place.chapter,
+            "number": place.number,
+            "title": place.title,
+            "found": place.found,
+            "moved": place.moved,
+            "reason": place.reason,
+        }
     return data
 
 

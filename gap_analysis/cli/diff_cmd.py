@@ -47,18 +47,39 @@ def _render(outcome: DiffOutcome, fmt: str, colour: bool) -> str:
 @click.command("diff")
 @click.argument("old")
 @click.argument("new", required=False)
-@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True,
-              help="text (coloured on a terminal), md (CriticMarkup), json, html (a redline page) "
-                   "or pdf (the newer snapshot in full, changes marked, change bars).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(DIFF_FORMATS),
+    default="text",
+    show_default=True,
+    help="text (coloured on a terminal), md (CriticMarkup), json, html (a redline page) "
+    "or pdf (the newer snapshot in full, changes marked, change bars).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
 @click.option("--chapter", metavar="ID", help="Only this chapter (its id in either snapshot).")
-@click.option("--changed-only", is_flag=True,
-              help="pdf: only the sections that changed, with their numbers.")
-@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, as `git diff` does.")
+@click.option(
+    "--changed-only", is_flag=True, help="pdf: only the sections that changed, with their numbers."
+)
+@click.option(
+    "--exit-code", is_flag=True, help="Exit 1 when there are differences, as `git diff` does."
+)
 @pass_app
-def diff_command(app: AppContext, old: str, new: str | None, fmt: str, output: Path | None,
-                 chapter: str | None, changed_only: bool, exit_code: bool) -> None:
+def diff_command(
+    app: AppContext,
+    old: str,
+    new: str | None,
+    fmt: str,
+    output: Path | None,
+    chapter: str | None,
+    changed_only: bool,
+    exit_code: bool,
+) -> None:
     """Show what changed from OLD to NEW, chapter by chapter and section by section.
 
     OLD and NEW are version names, git revisions or @stage baselines (@sg17:
@@ -83,7 +104,9 @@ def diff_command(app: AppContext, old: str, new: str | None, fmt: str, output: P
     if fmt == "pdf":
         from gap_analysis.services.redline import redline_pdf  # the PDF engine only when asked for
 
-        built = redline_pdf(app.store(), old, new, output, chapter=chapter, changed_only=changed_only)
+        built = redline_pdf(
+            app.store(), old, new, output, chapter=chapter, changed_only=changed_only
+        )
         app.info(f"wrote {built.path} ({built.pages} pages)")
         if output is None:
             click.echo(str(built.path))
@@ -105,14 +128,25 @@ def diff_command(app: AppContext, old: str, new: str | None, fmt: str, output: P
 @click.command("summary")
 @click.argument("old")
 @click.argument("new", required=False)
-@click.option("--format", "fmt", type=click.Choice(("md", "json")), default="md", show_default=True,
-              help="Markdown or JSON.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("md", "json")),
+    default="md",
+    show_default=True,
+    help="Markdown or JSON.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
 @pass_app
-def summary_command(app: AppContext, old: str, new: str | None, fmt: str, as_json: bool,
-                    output: Path | None) -> None:
+def summary_command(
+    app: AppContext, old: str, new: str | None, fmt: str, as_json: bool, output: Path | None
+) -> None:
     """Summarise what changed from OLD to NEW: per chapter, gap entries, review events.
 
     For each changed chapter: its status, the words added and removed, and the

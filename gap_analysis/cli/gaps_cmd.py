@@ -12,14 +12,30 @@ from gap_analysis.services.gaps import gap_register
 
 @click.command("gaps")
 @click.argument("rev", required=False)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
-              help="Markdown table, CSV (one row per gap, every field) or JSON.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="md",
+    show_default=True,
+    help="Markdown table, CSV (one row per gap, every field) or JSON.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--status", type=click.Choice(GAP_STATUSES), help="Only gaps with this status (no status: open).")
+@click.option(
+    "--status",
+    type=click.Choice(GAP_STATUSES),
+    help="Only gaps with this status (no status: open).",
+)
 @click.option("--priority", type=click.Choice(GAP_PRIORITIES), help="Only gaps with this priority.")
 @pass_app
-def gaps(app: AppContext, rev: str | None, fmt: str, as_json: bool, status: str | None,
-         priority: str | None) -> None:
+def gaps(
+    app: AppContext,
+    rev: str | None,
+    fmt: str,
+    as_json: bool,
+    status: str | None,
+    priority: str | None,
+) -> None:
     """List the gap register: every gap entry with its chapter and section.
 
     REV is a version name, a git revision or a @stage baseline; without it, the

@@ -21,7 +21,7 @@ def _shown(path: Path) -> str:
 @click.command()
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", help="The report's title (default: from DIR's name).")
-@click.option("--group", help=f"The group that writes it (default: \"{DEFAULT_GROUP}\").")
+@click.option("--group", help=f'The group that writes it (default: "{DEFAULT_GROUP}").')
 @pass_app
 def init(app: AppContext, folder: Path, title: str | None, group: str | None) -> None:
     """Create a new report repository in DIR and make its first commit.
@@ -46,7 +46,9 @@ def init(app: AppContext, folder: Path, title: str | None, group: str | None) ->
     result = init_report(folder, title, group)
     click.echo(_shown(result.root))
     app.info(f"created a report with {len(result.files)} files, first commit {result.commit[:10]}")
-    app.info(f"next: cd {_shown(result.root)} && gap-analysis chapter new \"Method\" && gap-analysis build")
+    app.info(
+        f'next: cd {_shown(result.root)} && gap-analysis chapter new "Method" && gap-analysis build'
+    )
 
 
 @click.group()
@@ -57,10 +59,16 @@ def chapter() -> None:
 @chapter.command("new")
 @click.argument("title")
 @click.option("--id", "chapter_id", help="The chapter id (default: from the title, e.g. 'method').")
-@click.option("--owner", "owners", multiple=True,
-              help="An owner of the chapter; repeat for more (default: git's user.name).")
+@click.option(
+    "--owner",
+    "owners",
+    multiple=True,
+    help="An owner of the chapter; repeat for more (default: git's user.name).",
+)
 @pass_app
-def chapter_new(app: AppContext, title: str, chapter_id: str | None, owners: tuple[str, ...]) -> None:
+def chapter_new(
+    app: AppContext, title: str, chapter_id: str | None, owners: tuple[str, ...]
+) -> None:
     """Create a chapter file with front matter and the next number; print its path.
 
     The file is chapters/NN-ID.md, NN one more than the highest numbered

@@ -13,10 +13,17 @@ from gap_analysis.services.packet import make_packet
 
 @click.command("packet")
 @click.argument("version")
-@click.option("--against", metavar="OLD",
-              help="Show the changes against OLD (default: the version before VERSION).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the PDF (default: dist/<short-title>-<VERSION>-packet.pdf).")
+@click.option(
+    "--against",
+    metavar="OLD",
+    help="Show the changes against OLD (default: the version before VERSION).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the PDF (default: dist/<short-title>-<VERSION>-packet.pdf).",
+)
 @pass_app
 def packet(app: AppContext, version: str, against: str | None, output: Path | None) -> None:
     """Build the meeting packet of VERSION and print its path.
@@ -39,7 +46,10 @@ def packet(app: AppContext, version: str, against: str | None, output: Path | No
         result = make_packet(app.store(), version, against, output, progress)
     for warning in result.build.warnings:
         click.echo(f"warning: {warning}", err=True)
-    app.info(f"{result.pages} pages, {version}" + (f" against {result.against}" if result.against else ""))
+    app.info(
+        f"{result.pages} pages, {version}"
+        + (f" against {result.against}" if result.against else "")
+    )
     click.echo(str(result.path))
 
 

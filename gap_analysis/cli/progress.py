@@ -29,8 +29,9 @@ class BarProgress:
         if total <= 0:
             click.echo(f"{name} ...", err=True)
             return
-        self._bar = click.progressbar(length=total, label=f"{name:<18}", show_pos=True, show_eta=False,
-                                      file=sys.stderr)
+        self._bar = click.progressbar(
+            length=total, label=f"{name:<18}", show_pos=True, show_eta=False, file=sys.stderr
+        )
         self._bar.__enter__()
 
     def advance(self, steps: int = 1) -> None:

@@ -30,31 +30,76 @@ def _action_command(name: str) -> click.Command:
     @click.command(name, help=_ACTION_HELP.format(name=name))
     @click.argument("version_name", metavar="VERSION")
     @click.option("--note", default="", help="Why (required for return and with --force).")
-    @click.option("--meeting", default="", help="The meeting that decided, e.g. 'SG17, Geneva, 8-17 April 2025'.")
+    @click.option(
+        "--meeting",
+        default="",
+        help="The meeting that decided, e.g. 'SG17, Geneva, 8-17 April 2025'.",
+    )
     @click.option("--document", default="", help="The document number at that meeting (free form).")
-    @click.option("--by", "by", default="", metavar="NAME-OR-EMAIL",
-                  help="Who acts (a person in report.toml); default: git's user.email.")
-    @click.option("--to", "to", default="", metavar="STAGE",
-                  help="Where to send it, within the workflow's rules (e.g. submit a revision to cg-cop "
-                       "instead of the stage that returned its predecessor).")
+    @click.option(
+        "--by",
+        "by",
+        default="",
+        metavar="NAME-OR-EMAIL",
+        help="Who acts (a person in report.toml); default: git's user.email.",
+    )
+    @click.option(
+        "--to",
+        "to",
+        default="",
+        metavar="STAGE",
+        help="Where to send it, within the workflow's rules (e.g. submit a revision to cg-cop "
+        "instead of the stage that returned its predecessor).",
+    )
     @click.option("--no-commit", is_flag=True, help="Write the event file but do not commit it.")
-    @click.option("--force", is_flag=True, help="Override failed gates (needs --note; the event records it).")
-    @click.option("--date", "decided", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                  metavar="YYYY-MM-DD",
-                  help="The day the body decided, when you record it later (default: today; not in the "
-                       "future, not before the version was cut). Covers and the history show it.")
+    @click.option(
+        "--force", is_flag=True, help="Override failed gates (needs --note; the event records it)."
+    )
+    @click.option(
+        "--date",
+        "decided",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="The day the body decided, when you record it later (default: today; not in the "
+        "future, not before the version was cut). Covers and the history show it.",
+    )
     @pass_app
-    def run(app: AppContext, version_name: str, note: str, meeting: str, document: str, by: str, to: str,
-            no_commit: bool, force: bool, decided: datetime | None) -> None:
-        result = service.take_action(app.store(), service.ActionRequest(
-            name, version_name, note, meeting, document, by, to, not no_commit, force,
-            decided.date() if decided else None))
+    def run(
+        app: AppContext,
+        version_name: str,
+        note: str,
+        meeting: str,
+        document: str,
+        by: str,
+        to: str,
+        no_commit: bool,
+        force: bool,
+        decided: datetime | None,
+    ) -> None:
+        result = service.take_action(
+            app.store(),
+            service.ActionRequest(
+                name,
+                version_name,
+                note,
+                meeting,
+                document,
+                by,
+                to,
+                not no_commit,
+                force,
+                decided.date() if decided else None,
+            ),
+        )
         e = result.event
         click.echo(f"{e.version}: {e.action} ({e.from_state} -> {e.to_state}) by {e.actor}")
         if result.forced_gates:
             app.info(f"forced past: {'; '.join(result.forced_gates)}")
-        app.info(f"recorded in {e.path}" + (f", commit {result.commit[:10]}" if result.commit
-                                            else " (not committed)"))
+        app.info(
+            f"recorded in {e.path}"
+            + (f", commit {result.commit[:10]}" if result.commit else " (not committed)")
+        )
 
     return run
 

@@ -12,11 +12,20 @@ from gap_analysis.services.site import DEFAULT_FOLDER, build_site, default_pdf
 
 
 @click.command("site")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help=f"The folder to write the site into (default: {DEFAULT_FOLDER} in the report).")
-@click.option("--force", is_flag=True,
-              help="Write into a folder that holds files the site did not write (they are kept).")
-@click.option("--no-pdf", is_flag=True, help="Leave out the PDFs (faster; the pages still link each other).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help=f"The folder to write the site into (default: {DEFAULT_FOLDER} in the report).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a folder that holds files the site did not write (they are kept).",
+)
+@click.option(
+    "--no-pdf", is_flag=True, help="Leave out the PDFs (faster; the pages still link each other)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @pass_app
 def site(app: AppContext, output: Path | None, force: bool, no_pdf: bool, as_json: bool) -> None:
@@ -41,17 +50,28 @@ def site(app: AppContext, output: Path | None, force: bool, no_pdf: bool, as_jso
     """
     store = app.store()
     with progress_for(app) as progress:
-        result = build_site(store, output, force=force, pdf=None if no_pdf else default_pdf,
-                            progress=progress)
+        result = build_site(
+            store, output, force=force, pdf=None if no_pdf else default_pdf, progress=progress
+        )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if as_json:
-        print_json({"folder": str(result.folder), "index": str(result.index), "versions": result.versions,
-                    "written": result.written, "removed": result.removed, "warnings": result.warnings})
+        print_json(
+            {
+                "folder": str(result.folder),
+                "index": str(result.index),
+                "versions": result.versions,
+                "written": result.written,
+                "removed": result.removed,
+                "warnings": result.warnings,
+            }
+        )
         return
-    app.info(f"{len(result.versions)} version{'s' if len(result.versions) != 1 else ''}, "
-             f"{len(result.written)} files written" +
-             (f", {len(result.removed)} old files removed" if result.removed else ""))
+    app.info(
+        f"{len(result.versions)} version{'s' if len(result.versions) != 1 else ''}, "
+        f"{len(result.written)} files written"
+        + (f", {len(result.removed)} old files removed" if result.removed else "")
+    )
     click.echo(str(result.index))
 
 

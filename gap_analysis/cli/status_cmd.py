@@ -12,7 +12,10 @@ def _table(rows: list[list[str]], right: set[int]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
-        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        cells = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
         lines.append("  ".join(cells).rstrip())
     return lines
 
@@ -24,9 +27,14 @@ def _clip(text: str, width: int) -> str:
 def render_status(status: StatusReport) -> list[str]:
     lines = [status.title, status.group, ""]
     tree = "dirty" if status.dirty else "clean"
-    changed = f" ({len(status.changed_files)} changed file{'s' if len(status.changed_files) != 1 else ''})" \
-        if status.dirty else ""
-    lines.append(f"working tree: {status.branch or '(detached HEAD)'} at {status.short_head}, {tree}{changed}")
+    changed = (
+        f" ({len(status.changed_files)} changed file{'s' if len(status.changed_files) != 1 else ''})"
+        if status.dirty
+        else ""
+    )
+    lines.append(
+        f"working tree: {status.branch or '(detached HEAD)'} at {status.short_head}, {tree}{changed}"
+    )
     if status.version is not None:
         state = f", {status.state}" if status.state else ""
         meeting = f" ({status.meeting})" if status.meeting else ""
@@ -45,9 +53,21 @@ def render_status(status: StatusReport) -> list[str]:
             last = f"{change.short} {change.date.date().isoformat()} {change.author}"
         if chapter.modified:
             last += " (modified)"
-        title = chapter.title if not chapter.problem else f"{chapter.title} [unreadable: {chapter.problem}]"
-        rows.append([chapter.number, chapter.id or "?", _clip(title, 40), _clip(", ".join(chapter.owners), 28),
-                     f"{chapter.words:,}", last])
+        title = (
+            chapter.title
+            if not chapter.problem
+            else f"{chapter.title} [unreadable: {chapter.problem}]"
+        )
+        rows.append(
+            [
+                chapter.number,
+                chapter.id or "?",
+                _clip(title, 40),
+                _clip(", ".join(chapter.owners), 28),
+                f"{chapter.words:,}",
+                last,
+            ]
+        )
     rows.append(["", "", "", "total", f"{status.words:,}", ""])
     lines.extend(_table(rows, right={4}))
     return lines

@@ -27,14 +27,25 @@ def version() -> None:
 
 @version.command("cut")
 @click.argument("name", required=False)
-@click.option("--meeting", default="", help="The meeting the version is for, e.g. 'SG17, Geneva, 8-17 April 2025'.")
+@click.option(
+    "--meeting",
+    default="",
+    help="The meeting the version is for, e.g. 'SG17, Geneva, 8-17 April 2025'.",
+)
 @click.option("--document", default="", help="Its document number at that meeting (free form).")
 @click.option("--purpose", default="", help="Why it is cut, e.g. 'For agreement'.")
 @click.option("--sign", is_flag=True, help="Sign the tag with your GPG key (git tag -s).")
 @click.option("--no-build", is_flag=True, help="Do not build the version's PDF.")
 @pass_app
-def cut(app: AppContext, name: str | None, meeting: str, document: str, purpose: str, sign: bool,
-        no_build: bool) -> None:
+def cut(
+    app: AppContext,
+    name: str | None,
+    meeting: str,
+    document: str,
+    purpose: str,
+    sign: bool,
+    no_build: bool,
+) -> None:
     """Cut version NAME (default: the next in the scheme: v0.1, v0.2, ...).
 
     Takes the repository lock, refuses a working tree with uncommitted or
@@ -48,11 +59,17 @@ def cut(app: AppContext, name: str | None, meeting: str, document: str, purpose:
       gap-analysis version cut --meeting "CG-COP e-meeting" --document "CG-COP draft"
       gap-analysis version cut v1.0 --purpose "For publication" --sign
     """
-    result = versions.cut(app.store(), versions.CutRequest(name, meeting, document, purpose, sign, not no_build),
-                          builder=None if no_build else build_version, progress=app.info)
+    result = versions.cut(
+        app.store(),
+        versions.CutRequest(name, meeting, document, purpose, sign, not no_build),
+        builder=None if no_build else build_version,
+        progress=app.info,
+    )
     verb = "completed the cut of" if result.resumed else "cut"
-    click.echo(f"{verb} {result.version.name} at {result.version.commit[:10]}"
-               + (f" for {result.version.meeting}" if result.version.meeting else ""))
+    click.echo(
+        f"{verb} {result.version.name} at {result.version.commit[:10]}"
+        + (f" for {result.version.meeting}" if result.version.meeting else "")
+    )
     if result.pdf is not None:
         click.echo(str(result.pdf))
 
@@ -78,8 +95,17 @@ def list_(app: AppContext, as_json: bool) -> None:
     table = [("NAME", "DATE", "COMMIT", "STATE", "MEETING", "DOCUMENT", "TAG")]
     for r in rows:
         v = r.version
-        table.append((v.name, v.date.strftime("%Y-%m-%d"), v.commit[:10] or "-", r.state,
-                      v.meeting or "-", v.document or "-", r.tag))
+        table.append(
+            (
+                v.name,
+                v.date.strftime("%Y-%m-%d"),
+                v.commit[:10] or "-",
+                r.state,
+                v.meeting or "-",
+                v.document or "-",
+                r.tag,
+            )
+        )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
@@ -108,7 +134,9 @@ def tag(app: AppContext, names: tuple[str, ...], repair: bool, sign: bool) -> No
         if not done:
             app.info("every tag matches its version")
         return
-    off = [r for r in versions.rows(store) if r.tag != "ok" and (not names or r.version.name in names)]
+    off = [
+        r for r in versions.rows(store) if r.tag != "ok" and (not names or r.version.name in names)
+    ]
     for r in off:
         where = f" (points at {r.tag_commit[:10]})" if r.tag == "moved" and r.tag_commit else ""
         click.echo(f"{r.version.name}: tag {r.tag}{where}")

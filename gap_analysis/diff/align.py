@@ -34,7 +34,7 @@ def equal_runs(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[Pair]:
     while tail < len(old) - head and tail < len(new) - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
     pairs: list[Pair] = [(i, i) for i in range(head)]
-    middle_old, middle_new = old[head:len(old) - tail], new[head:len(new) - tail]
+    middle_old, middle_new = old[head : len(old) - tail], new[head : len(new) - tail]
     matcher = SequenceMatcher(None, middle_old, middle_new, autojunk=False)
     for i, j, size in matcher.get_matching_blocks():
         pairs.extend((head + i + k, head + j + k) for k in range(size))
@@ -53,9 +53,13 @@ def gaps_between(pairs: list[Pair], old_len: int, new_len: int) -> list[tuple[ra
     return regions
 
 
-def pair_similar(old: range | Sequence[int], new: range | Sequence[int],
-                 score: Callable[[int, int], float], threshold: float,
-                 window: int = WINDOW) -> list[Pair]:
+def pair_similar(
+    old: range | Sequence[int],
+    new: range | Sequence[int],
+    score: Callable[[int, int], float],
+    threshold: float,
+    window: int = WINDOW,
+) -> list[Pair]:
     """Pairs of similar items, in order: each old item takes its best partner among the next few."""
     pairs: list[Pair] = []
     new_list = list(new)

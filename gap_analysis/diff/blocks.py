@@ -43,36 +43,72 @@ def whole(kind: ChangeKind, block: Block, place: Place, *, old: bool) -> Change:
     words = tuple(block.text.split())
     span = (block.line, block.end_line)
     return Change(
-        place.section, place.title, kind, str(block.kind),
-        span[0] if old else None, None if old else span[0],
-        span[1] if old else None, None if old else span[1],
-        removed=words if old else (), added=() if old else words,
-        old_text=block.text if old else "", new_text="" if old else block.text,
-        gap_id=block.anchor if block.kind is BlockKind.GAP else "", at_line=place.at_line,
+        place.section,
+        place.title,
+        kind,
+        str(block.kind),
+        span[0] if old else None,
+        None if old else span[0],
+        span[1] if old else None,
+        None if old else span[1],
+        removed=words if old else (),
+        added=() if old else words,
+        old_text=block.text if old else "",
+        new_text="" if old else block.text,
+        gap_id=block.anchor if block.kind is BlockKind.GAP else "",
+        at_line=place.at_line,
     )
 
 
-def compare(old: Block, new: Block, place: Place, *, kind: ChangeKind = ChangeKind.MODIFIED,
-            force: bool = False, gap_fields: GapFields | None = None) -> list[Change]:
+def compare(
+    old: Block,
+    new: Block,
+    place: Place,
+    *,
+    kind: ChangeKind = ChangeKind.MODIFIED,
+    force: bool = False,
+    gap_fields: GapFields | None = None,
+) -> list[Change]:
     """The changes between two matched blocks: none, one, or a text change plus a formatting one.
 
     `kind` is what a text change is called (modified, renamed for headings,
     moved); `force` reports the pair even when nothing in it changed (a move).
     """
-    base = Change(place.section, place.title, kind, str(new.kind), old.line, new.line,
-                  old.end_line, new.end_line, old_text=old.text, new_text=new.text,
-                  gap_id=new.anchor if new.kind is BlockKind.GAP else "",
-                  old_section=place.old_section, at_line=place.at_line)
+    base = Change(
+        place.section,
+        place.title,
+        kind,
+        str(new.kind),
+        old.line,
+        new.line,
+        old.end_line,
+        new.end_line,
+        old_text=old.text,
+        new_text=new.text,
+        gap_id=new.anchor if new.kind is BlockKind.GAP else "",
+        old_section=place.old_section,
+        at_line=place.at_line,
+    )
     if old.text == new.text:
         if old.formatting != new.formatting:
             fmt_kind = ChangeKind.MOVED if force else ChangeKind.FORMATTING
-            return [replace(base, kind=fmt_kind, old_text=old.formatting, new_text=new.formatting,
-                            ops=word_diff(old.formatting, new.formatting).ops)]
+            return [
+                replace(
+                    base,
+                    kind=fmt_kind,
+                    old_text=old.formatting,
+                    new_text=new.formatting,
+                    ops=word_diff(old.formatting, new.formatting).ops,
+                )
+            ]
         return [base] if force else []
     cells: tuple[CellChange, ...] = ()
     fields: tuple[FieldChange, ...] = ()
-    if old.kind is BlockKind.TABLE_ROW and new.kind is BlockKind.TABLE_ROW \
-            and len(old.cells) == len(new.cells):
+    if (
+        old.kind is BlockKind.TABLE_ROW
+        and new.kind is BlockKind.TABLE_ROW
+        and len(old.cells) == len(new.cells)
+    ):
         diff, cells = _cells(old, new)
     elif old.kind is BlockKind.GAP and new.kind is BlockKind.GAP and gap_fields is not None:
         old_fields, new_fields = gap_fields(old), gap_fields(new)
@@ -82,14 +118,23 @@ def compare(old: Block, new: Block, place: Place, *, kind: ChangeKind = ChangeKi
             diff = word_diff(old.text, new.text)
     else:
         diff = word_diff(old.text, new.text)
-    changes = [replace(base, removed=diff.removed, added=diff.added, ops=diff.ops, cells=cells,
-                       fields=fields)]
+    changes = [
+        replace(
+            base, removed=diff.removed, added=diff.added, ops=diff.ops, cells=cells, fields=fields
+        )
+    ]
     old_targets = _LINK_TARGET.findall(old.formatting)
     new_targets = _LINK_TARGET.findall(new.formatting)
     if old_targets != new_targets and len(old_targets) == len(new_targets):
-        changes.append(replace(base, kind=ChangeKind.FORMATTING, old_text=old.formatting,
-                               new_text=new.formatting,
-                               ops=word_diff(old.formatting, new.formatting).ops))
+        changes.append(
+            replace(
+                base,
+                kind=ChangeKind.FORMATTING,
+                old_text=old.formatting,
+                new_text=new.formatting,
+                ops=word_diff(old.formatting, new.formatting).ops,
+            )
+        )
     return changes
 
 
@@ -113,7 +158,9 @@ def _cells(old: Block, new: Block) -> tuple[WordDiff, tuple[CellChange, ...]]:
     return WordDiff(tuple(ops), tuple(removed), tuple(added)), tuple(cells)
 
 
-def _fields(old: Mapping[str, str], new: Mapping[str, str]) -> tuple[WordDiff, tuple[FieldChange, ...]]:
+def _fields(
+    old: Mapping[str, str], new: Mapping[str, str]
+) -> tuple[WordDiff, tuple[FieldChange, ...]]:
     ops: list[WordOp] = []
     removed: list[str] = []
     added: list[str] = []
@@ -139,6 +186,8 @@ def with_headers(change: Change, header: Block | None) -> Change:
     """Name each changed cell after its column header (the table's first row), when known."""
     if not change.cells or header is None or header.kind is not BlockKind.TABLE_ROW:
         return change
-    named = tuple(replace(c, header=header.cells[c.column] if c.column < len(header.cells) else "")
-                  for c in change.cells)
+    named = tuple(
+        replace(c, header=header.cells[c.column] if c.column < len(header.cells) else "")
+        for c in change.cells
+    )
     return replace(change, cells=named)

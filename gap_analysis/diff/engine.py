@@ -29,12 +29,16 @@ from gap_analysis.model.document import BlockKind, ChapterStructure
 TITLE_SIMILAR = 0.8
 
 
-def match_chapters(old: Sequence[ChapterStructure], new: Sequence[ChapterStructure]) -> list[align.Pair]:
+def match_chapters(
+    old: Sequence[ChapterStructure], new: Sequence[ChapterStructure]
+) -> list[align.Pair]:
     pairs: list[align.Pair] = []
     used_old: set[int] = set()
     used_new: set[int] = set()
     for attribute in ("chapter_id", "path", "title"):
-        index = {getattr(c, attribute): i for i, c in reversed(list(enumerate(old))) if i not in used_old}
+        index = {
+            getattr(c, attribute): i for i, c in reversed(list(enumerate(old))) if i not in used_old
+        }
         for j, chapter in enumerate(new):
             i = index.get(getattr(chapter, attribute))
             if j not in used_new and i is not None and i not in used_old:
@@ -46,7 +50,10 @@ def match_chapters(old: Sequence[ChapterStructure], new: Sequence[ChapterStructu
             continue
         best, best_i = TITLE_SIMILAR, -1
         for i, other in enumerate(old):
-            if i not in used_old and (score := title_similarity(other.title, chapter.title)) >= best:
+            if (
+                i not in used_old
+                and (score := title_similarity(other.title, chapter.title)) >= best
+            ):
                 best, best_i = score, i
         if best_i >= 0:
             pairs.append((best_i, j))
@@ -55,27 +62,64 @@ def match_chapters(old: Sequence[ChapterStructure], new: Sequence[ChapterStructu
     return sorted(pairs, key=lambda p: p[1])
 
 
-def diff_chapter(old: ChapterStructure, new: ChapterStructure,
-                 gap_fields: GapFields | None = None, *, moved: bool = False) -> ChapterDiff:
+def diff_chapter(
+    old: ChapterStructure,
+    new: ChapterStructure,
+    gap_fields: GapFields | None = None,
+    *,
+    moved: bool = False,
+) -> ChapterDiff:
     changes: list[Change] = []
     if moved:
-        changes.append(Change(new.number, new.title, ChangeKind.MOVED, CHAPTER_BLOCK,
-                              _first_line(old), _first_line(new), old_text=old.title,
-                              new_text=new.title, old_section=old.number,
-                              at_line=_first_line(new)))
+        changes.append(
+            Change(
+                new.number,
+                new.title,
+                ChangeKind.MOVED,
+                CHAPTER_BLOCK,
+                _first_line(old),
+                _first_line(new),
+                old_text=old.title,
+                new_text=new.title,
+                old_section=old.number,
+                at_line=_first_line(new),
+            )
+        )
     if old is not new and [s.blocks for s in old.sections] != [s.blocks for s in new.sections]:
         changes.extend(ChapterDiffer(old, new, gap_fields).run())
     if old.title != new.title and not any(
-            c.kind is ChangeKind.RENAMED and c.section == new.number for c in changes):
+        c.kind is ChangeKind.RENAMED and c.section == new.number for c in changes
+    ):
         diff = word_diff(old.title, new.title)
-        changes.insert(int(moved), Change(
-            new.number, new.title, ChangeKind.RENAMED, str(BlockKind.HEADING),
-            _first_line(old), _first_line(new), removed=diff.removed, added=diff.added,
-            old_text=old.title, new_text=new.title, ops=diff.ops, at_line=_first_line(new)))
+        changes.insert(
+            int(moved),
+            Change(
+                new.number,
+                new.title,
+                ChangeKind.RENAMED,
+                str(BlockKind.HEADING),
+                _first_line(old),
+                _first_line(new),
+                removed=diff.removed,
+                added=diff.added,
+                old_text=old.title,
+                new_text=new.title,
+                ops=diff.ops,
+                at_line=_first_line(new),
+            ),
+        )
     status = ChapterStatus.MODIFIED if changes else ChapterStatus.UNCHANGED
-    return ChapterDiff(new.chapter_id, new.title, new.number, status, tuple(changes),
-                       old_title=old.title, old_number=old.number, old_path=old.path,
-                       new_path=new.path)
+    return ChapterDiff(
+        new.chapter_id,
+        new.title,
+        new.number,
+        status,
+        tuple(changes),
+        old_title=old.title,
+        old_number=old.number,
+        old_path=old.path,
+        new_path=new.path,
+    )
 
 
 def whole_chapter(structure: ChapterStructure, *, added: bool) -> ChapterDiff:
@@ -87,15 +131,26 @@ def whole_chapter(structure: ChapterStructure, *, added: bool) -> ChapterDiff:
         changes.extend(whole(kind, block, place, old=not added) for block in section.blocks)
     status = ChapterStatus.ADDED if added else ChapterStatus.REMOVED
     path = structure.path
-    return ChapterDiff(structure.chapter_id, structure.title, structure.number, status,
-                       tuple(changes), old_title="" if added else structure.title,
-                       old_number="" if added else structure.number,
-                       old_path="" if added else path, new_path=path if added else "")
+    return ChapterDiff(
+        structure.chapter_id,
+        structure.title,
+        structure.number,
+        status,
+        tuple(changes),
+        old_title="" if added else structure.title,
+        old_number="" if added else structure.number,
+        old_path="" if added else path,
+        new_path=path if added else "",
+    )
 
 
-def diff_reports(old: Sequence[ChapterStructure], new: Sequence[ChapterStructure],
-                 old_ref: SnapshotRef, new_ref: SnapshotRef,
-                 gap_fields: GapFields | None = None) -> DiffResult:
+def diff_reports(
+    old: Sequence[ChapterStructure],
+    new: Sequence[ChapterStructure],
+    old_ref: SnapshotRef,
+    new_ref: SnapshotRef,
+    gap_fields: GapFields | None = None,
+) -> DiffResult:
     """Every chapter of either side, in the newer order; removed chapters where they stood."""
     pairs = match_chapters(old, new)
     moved = align.moved(pairs)
@@ -112,7 +167,9 @@ def diff_reports(old: Sequence[ChapterStructure], new: Sequence[ChapterStructure
     for i, chapter in enumerate(old):
         if i not in matched_old:
             before = max((new_of[p] for p in range(i) if p in new_of), default=-1)
-            ordered.append((before + 0.5 + i / (len(old) + 1) / 2, whole_chapter(chapter, added=False)))
+            ordered.append(
+                (before + 0.5 + i / (len(old) + 1) / 2, whole_chapter(chapter, added=False))
+            )
     chapters = tuple(d for _pos, d in sorted(ordered, key=lambda x: x[0]))
     return DiffResult(old_ref, new_ref, cross_chapter_moves(chapters))
 

@@ -53,8 +53,10 @@ def _count(number: int, noun: str) -> str:
 
 
 def stats_line(stats: DiffStats) -> str:
-    return (f"{_count(stats.chapters_changed, 'chapter')} changed, {_count(stats.words_added, 'word')} added, "
-            f"{_count(stats.words_removed, 'word')} removed")
+    return (
+        f"{_count(stats.chapters_changed, 'chapter')} changed, {_count(stats.words_added, 'word')} added, "
+        f"{_count(stats.words_removed, 'word')} removed"
+    )
 
 
 def describe(change: Change) -> str:
@@ -75,8 +77,10 @@ def describe(change: Change) -> str:
 def text(result: DiffResult, style: Style = plain) -> str:
     """Grouped by chapter and section, with their numbers; `[-deleted-]` and `{+inserted+}` words."""
     colour = style is not plain
-    lines = [style("title", f"Changes from {side_label(result.old)} to {side_label(result.new)}"),
-             headline(result)]
+    lines = [
+        style("title", f"Changes from {side_label(result.old)} to {side_label(result.new)}"),
+        headline(result),
+    ]
     for chapter in result.changed_chapters:
         lines.append("")
         lines.append(style("chapter", f"{chapter_heading(chapter)} ({chapter.status})"))
@@ -95,7 +99,11 @@ def text(result: DiffResult, style: Style = plain) -> str:
 
 def chapter_heading(chapter: ChapterDiff) -> str:
     prefix = "Annex" if chapter.number.isalpha() else "Chapter"
-    renamed = f" (was: {chapter.old_title})" if chapter.old_title and chapter.old_title != chapter.title else ""
+    renamed = (
+        f" (was: {chapter.old_title})"
+        if chapter.old_title and chapter.old_title != chapter.title
+        else ""
+    )
     return f"{prefix} {chapter.number} {chapter.title}{renamed}"
 
 
@@ -110,8 +118,9 @@ def _text_body(change: Change, style: Style, colour: bool) -> Iterator[str]:
             yield f"column {name}: " + _inline(_mini_ops(cell.old, cell.new), style, colour)
     elif change.fields:
         for changed in change.fields:
-            yield f"{changed.name}: " + _inline(_mini_ops(changed.old or "", changed.new or ""),
-                                                style, colour)
+            yield f"{changed.name}: " + _inline(
+                _mini_ops(changed.old or "", changed.new or ""), style, colour
+            )
     elif change.block in (SECTION_BLOCK, CHAPTER_BLOCK):
         yield change.new_text
     elif change.ops:
@@ -147,6 +156,7 @@ def _shorten(run: str, index: int, count: int) -> str:
 
 # CriticMarkup -----------------------------------------------------------------
 
+
 def critic(ops: tuple[WordOp, ...]) -> str:
     """Word runs as CriticMarkup: a deletion followed by an insertion is one substitution."""
     parts: list[str] = []
@@ -170,8 +180,11 @@ def critic(ops: tuple[WordOp, ...]) -> str:
 
 def markdown(result: DiffResult) -> str:
     """Changes as Markdown with CriticMarkup, one heading per changed chapter and section."""
-    out = [f"# Changes from {side_label(result.old)} to {side_label(result.new)}", "",
-           headline(result) + "."]
+    out = [
+        f"# Changes from {side_label(result.old)} to {side_label(result.new)}",
+        "",
+        headline(result) + ".",
+    ]
     for chapter in result.changed_chapters:
         out += ["", f"## {chapter_heading(chapter)}", "", f"Status: {chapter.status}."]
         section: tuple[str, str] | None = None

@@ -60,11 +60,18 @@ def cross_chapter_moves(chapters: tuple[ChapterDiff, ...]) -> tuple[ChapterDiff,
             continue
         new_c, new_i = target
         out, into = chapters[old_c].changes[old_i], chapters[new_c].changes[new_i]
-        edits[(old_c, old_i)] = replace(out, kind=ChangeKind.MOVED, removed=(), new_text=out.old_text,
-                                        moved_to=into.section)
-        edits[(new_c, new_i)] = replace(into, kind=ChangeKind.MOVED, added=(), old_text=into.new_text,
-                                        old_line=out.old_line, old_end_line=out.old_end_line,
-                                        old_section=out.section)
+        edits[(old_c, old_i)] = replace(
+            out, kind=ChangeKind.MOVED, removed=(), new_text=out.old_text, moved_to=into.section
+        )
+        edits[(new_c, new_i)] = replace(
+            into,
+            kind=ChangeKind.MOVED,
+            added=(),
+            old_text=into.new_text,
+            old_line=out.old_line,
+            old_end_line=out.old_end_line,
+            old_section=out.section,
+        )
     if not edits:
         return chapters
     result = []
@@ -72,4 +79,3 @@ def cross_chapter_moves(chapters: tuple[ChapterDiff, ...]) -> tuple[ChapterDiff,
         changes = tuple(edits.get((c, i), change) for i, change in enumerate(chapter.changes))
         result.append(replace(chapter, changes=changes) if changes != chapter.changes else chapter)
     return tuple(result)
-

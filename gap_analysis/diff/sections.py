@@ -20,8 +20,13 @@ from gap_analysis.model.diff import SECTION_BLOCK, Change, ChangeKind
 from gap_analysis.model.document import Block, BlockKind, ChapterStructure, Section
 
 SortKey = tuple[float, float, int]
-_PROSE = {BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE, BlockKind.DEFINITION,
-          BlockKind.FOOTNOTE}
+_PROSE = {
+    BlockKind.PARAGRAPH,
+    BlockKind.LIST_ITEM,
+    BlockKind.QUOTE,
+    BlockKind.DEFINITION,
+    BlockKind.FOOTNOTE,
+}
 SIMILAR = 0.5
 """Two blocks at the same place are one edited block when at least half their words agree."""
 MOVED_SIMILAR = 0.6
@@ -110,7 +115,7 @@ def _subtree_end(sections: tuple[Section, ...], index: int) -> int:
     last = index
     while last + 1 < len(sections) and sections[last + 1].level > level:
         last += 1
-    blocks = [b for s in sections[index:last + 1] for b in s.blocks]
+    blocks = [b for s in sections[index : last + 1] for b in s.blocks]
     return max((b.end_line for b in blocks), default=sections[index].line)
 
 
@@ -144,14 +149,31 @@ class ChapterDiffer:
                 continue
             if (i, j) in moved:
                 parent = new_parent[j]
-                carried = parent >= 0 and (old_of.get(parent), parent) in moved \
+                carried = (
+                    parent >= 0
+                    and (old_of.get(parent), parent) in moved
                     and old_of.get(parent) == old_parent[i]
+                )
                 if not carried:
-                    self.out.append((self.key(j, -1), Change(
-                        section.number, section.title, ChangeKind.MOVED, SECTION_BLOCK,
-                        old[i].line, section.line, _subtree_end(old, i), _subtree_end(new, j),
-                        old_text=old[i].title, new_text=section.title,
-                        old_section=old[i].number, at_line=section.line)))
+                    self.out.append(
+                        (
+                            self.key(j, -1),
+                            Change(
+                                section.number,
+                                section.title,
+                                ChangeKind.MOVED,
+                                SECTION_BLOCK,
+                                old[i].line,
+                                section.line,
+                                _subtree_end(old, i),
+                                _subtree_end(new, j),
+                                old_text=old[i].title,
+                                new_text=section.title,
+                                old_section=old[i].number,
+                                at_line=section.line,
+                            ),
+                        )
+                    )
             self.section_pair(old[i], section, j)
         for i, section in enumerate(old):
             if i in new_of:
@@ -175,16 +197,23 @@ class ChapterDiffer:
             for change in compare(old_head, new_head, place, kind=ChangeKind.RENAMED):
                 self.out.append((self.key(j, -0.5), change))
         elif old_head is not None:
-            self.out.append((self.key(j, -0.5), whole(ChangeKind.REMOVED, old_head, place, old=True)))
+            self.out.append(
+                (self.key(j, -0.5), whole(ChangeKind.REMOVED, old_head, place, old=True))
+            )
         elif new_head is not None:
-            self.out.append((self.key(j, -0.5), whole(ChangeKind.ADDED, new_head, place, old=False)))
+            self.out.append(
+                (self.key(j, -0.5), whole(ChangeKind.ADDED, new_head, place, old=False))
+            )
         a, b = _body(old), _body(new)
-        if [(x.text, x.formatting, x.kind) for x in a] == [(y.text, y.formatting, y.kind) for y in b]:
+        if [(x.text, x.formatting, x.kind) for x in a] == [
+            (y.text, y.formatting, y.kind) for y in b
+        ]:
             return
         pairs = align.equal_runs([block_key(x) for x in a], [block_key(y) for y in b])
         for ia, jb in pairs:
             self.emit(compare(a[ia], b[jb], place, gap_fields=self.gap_fields), j, jb, b)
         for old_range, new_range in align.gaps_between(pairs, len(a), len(b)):
+
             def score(x: int, y: int) -> float:
                 return block_similarity(a[x], b[y], in_place=True)
 
@@ -247,11 +276,23 @@ class ChapterDiffer:
             if index not in used:
                 self.out.append((sort_key, whole(ChangeKind.REMOVED, block, place, old=True)))
 
-    def _moved(self, sort_key: SortKey, place: Place, old: tuple[SortKey, Place, Block],
-               block: Block, header: Block | None) -> None:
+    def _moved(
+        self,
+        sort_key: SortKey,
+        place: Place,
+        old: tuple[SortKey, Place, Block],
+        block: Block,
+        header: Block | None,
+    ) -> None:
         moved_place = replace(place, old_section=old[1].section)
-        for change in compare(old[2], block, moved_place, kind=ChangeKind.MOVED, force=True,
-                              gap_fields=self.gap_fields):
+        for change in compare(
+            old[2],
+            block,
+            moved_place,
+            kind=ChangeKind.MOVED,
+            force=True,
+            gap_fields=self.gap_fields,
+        ):
             self.out.append((sort_key, with_headers(change, header)))
 
 
@@ -259,7 +300,10 @@ def _table_header(blocks: tuple[Block, ...], index: int) -> Block | None:
     """The first row of the table that row `index` belongs to."""
     if index >= len(blocks) or blocks[index].kind is not BlockKind.TABLE_ROW:
         return None
-    while index > 0 and blocks[index - 1].kind is BlockKind.TABLE_ROW \
-            and blocks[index].line - blocks[index - 1].end_line <= 2:
+    while (
+        index > 0
+        and blocks[index - 1].kind is BlockKind.TABLE_ROW
+        and blocks[index].line - blocks[index - 1].end_line <= 2
+    ):
         index -= 1
     return blocks[index]

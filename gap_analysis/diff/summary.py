@@ -31,8 +31,11 @@ def gap_changes(old: Sequence[Gap], new: Sequence[Gap]) -> tuple[GapChange, ...]
         fields = _field_changes(before.fields(), gap.fields())
         if fields:
             out.append(GapChange(gap.id, "changed", gap.chapter_id, gap.section, gap.gap, fields))
-    out.extend(GapChange(g.id, "removed", g.chapter_id, g.section, g.gap)
-               for g in old if g.id not in new_ids)
+    out.extend(
+        GapChange(g.id, "removed", g.chapter_id, g.section, g.gap)
+        for g in old
+        if g.id not in new_ids
+    )
     return tuple(out)
 
 
@@ -41,15 +44,27 @@ def _field_changes(old: Mapping[str, str], new: Mapping[str, str]) -> tuple[Fiel
     return tuple(FieldChange(n, old.get(n), new.get(n)) for n in names if old.get(n) != new.get(n))
 
 
-def summarize(result: DiffResult, old_gaps: Sequence[Gap], new_gaps: Sequence[Gap],
-              events: Sequence[SummaryEvent] | None = None) -> ChangeSummary:
+def summarize(
+    result: DiffResult,
+    old_gaps: Sequence[Gap],
+    new_gaps: Sequence[Gap],
+    events: Sequence[SummaryEvent] | None = None,
+) -> ChangeSummary:
     chapters = tuple(
-        ChapterSummary(c.id, c.number, c.title, c.status, c.words_added, c.words_removed,
-                       c.sections_touched)
-        for c in result.chapters if c.status is not ChapterStatus.UNCHANGED)
-    return ChangeSummary(result.old, result.new, result.stats, chapters,
-                         gap_changes(old_gaps, new_gaps),
-                         tuple(events) if events is not None else None)
+        ChapterSummary(
+            c.id, c.number, c.title, c.status, c.words_added, c.words_removed, c.sections_touched
+        )
+        for c in result.chapters
+        if c.status is not ChapterStatus.UNCHANGED
+    )
+    return ChangeSummary(
+        result.old,
+        result.new,
+        result.stats,
+        chapters,
+        gap_changes(old_gaps, new_gaps),
+        tuple(events) if events is not None else None,
+    )
 
 
 def _cell(text: str) -> str:
@@ -59,16 +74,23 @@ def _cell(text: str) -> str:
 def markdown(summary: ChangeSummary, *, heading_level: int = 1) -> str:
     """The summary as Markdown: chapters table, gap entries, review events."""
     h = "#" * heading_level
-    out = [f"{h} Changes from {side_label(summary.old)} to {side_label(summary.new)}", "",
-           stats_line(summary.stats) + "."]
+    out = [
+        f"{h} Changes from {side_label(summary.old)} to {side_label(summary.new)}",
+        "",
+        stats_line(summary.stats) + ".",
+    ]
     out += ["", f"{h}# Chapters", ""]
     if summary.chapters:
-        out += ["| Chapter | Status | Words in | Words out | Sections touched |",
-                "|---|---|---:|---:|---|"]
+        out += [
+            "| Chapter | Status | Words in | Words out | Sections touched |",
+            "|---|---|---:|---:|---|",
+        ]
         for c in summary.chapters:
             sections = ", ".join(f"{n} {t}".strip() for n, t in c.sections) or "-"
-            out.append(f"| {c.number} {_cell(c.title)} | {c.status} | {c.words_added} | "
-                       f"{c.words_removed} | {_cell(sections)} |")
+            out.append(
+                f"| {c.number} {_cell(c.title)} | {c.status} | {c.words_added} | "
+                f"{c.words_removed} | {_cell(sections)} |"
+            )
     else:
         out.append("No chapter changed.")
     out += ["", f"{h}# Gap entries", ""]
@@ -78,7 +100,8 @@ def markdown(summary: ChangeSummary, *, heading_level: int = 1) -> str:
             line = f"- **{gap.id}** {gap.status} ({where})"
             if gap.fields:
                 line += ": " + "; ".join(
-                    f"{f.name}: {_quote(f.old)} -> {_quote(f.new)}" for f in gap.fields)
+                    f"{f.name}: {_quote(f.old)} -> {_quote(f.new)}" for f in gap.fields
+                )
             elif gap.title:
                 line += f": {gap.title}"
             out.append(line)
@@ -88,42 +111,74 @@ def markdown(summary: ChangeSummary, *, heading_level: int = 1) -> str:
     if summary.events is None:
         out.append("Review events were not looked up.")
     elif summary.events:
-        out += ["| Date | Version | Action | From | To | By | Note |", "|---|---|---|---|---|---|---|"]
+        out += [
+            "| Date | Version | Action | From | To | By | Note |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for e in summary.events:
-            out.append(f"| {e.date} | {e.version} | {e.action} | {e.from_state} | {e.to_state} | "
-                       f"{_cell(e.actor)} | {_cell(e.note) or '-'} |")
+            out.append(
+                f"| {e.date} | {e.version} | {e.action} | {e.from_state} | {e.to_state} | "
+                f"{_cell(e.actor)} | {_cell(e.note) or '-'} |"
+            )
     else:
         out.append("No review events between the two.")
     return "\n".join(out) + "\n"
 
 
 def _quote(value: str | None) -> str:
-    return "(none)" if value is None else f"\"{value}\""
+    return "(none)" if value is None else f'"{value}"'
 
 
 def as_json(summary: ChangeSummary) -> dict[str, object]:
     return {
         "old": {"ref": summary.old.ref, "commit": summary.old.commit},
         "new": {"ref": summary.new.ref, "commit": summary.new.commit},
-        "stats": {"words_added": summary.stats.words_added,
-                  "words_removed": summary.stats.words_removed,
-                  "chapters_changed": summary.stats.chapters_changed},
-        "chapters": [{"id": c.id, "number": c.number, "title": c.title, "status": str(c.status),
-                      "words_added": c.words_added, "words_removed": c.words_removed,
-                      "sections": [{"number": n, "title": t} for n, t in c.sections]}
-                     for c in summary.chapters],
-        "gaps": {status: [_gap_json(g) for g in summary.gaps if g.status == status]
-                 for status in ("added", "removed", "changed")},
-        "events": None if summary.events is None else [
-            {"date": e.date, "version": e.version, "action": e.action, "from": e.from_state,
-             "to": e.to_state, "by": e.actor, "note": e.note, "meeting": e.meeting}
-            for e in summary.events],
+        "stats": {
+            "words_added": summary.stats.words_added,
+            "words_removed": summary.stats.words_removed,
+            "chapters_changed": summary.stats.chapters_changed,
+        },
+        "chapters": [
+            {
+                "id": c.id,
+                "number": c.number,
+                "title": c.title,
+                "status": str(c.status),
+                "words_added": c.words_added,
+                "words_removed": c.words_removed,
+                "sections": [{"number": n, "title": t} for n, t in c.sections],
+            }
+            for c in summary.chapters
+        ],
+        "gaps": {
+            status: [_gap_json(g) for g in summary.gaps if g.status == status]
+            for status in ("added", "removed", "changed")
+        },
+        "events": None
+        if summary.events is None
+        else [
+            {
+                "date": e.date,
+                "version": e.version,
+                "action": e.action,
+                "from": e.from_state,
+                "to": e.to_state,
+                "by": e.actor,
+                "note": e.note,
+                "meeting": e.meeting,
+            }
+            for e in summary.events
+        ],
     }
 
 
 def _gap_json(gap: GapChange) -> dict[str, object]:
-    data: dict[str, object] = {"id": gap.id, "chapter": gap.chapter, "section": gap.section,
-                               "gap": gap.title}
+    data: dict[str, object] = {
+        "id": gap.id,
+        "chapter": gap.chapter,
+        "section": gap.section,
+        "gap": gap.title,
+    }
     if gap.status == "changed":
         data["fields"] = {f.name: {"old": f.old, "new": f.new} for f in gap.fields}
     return data

@@ -39,8 +39,13 @@ def word_diff(old: str, new: str) -> WordDiff:
     return WordDiff(tuple(ops), tuple(removed), tuple(added))
 
 
-def _diff_into(old_words: list[str], new_words: list[str], ops: list[WordOp],
-               removed: list[str], added: list[str]) -> None:
+def _diff_into(
+    old_words: list[str],
+    new_words: list[str],
+    ops: list[WordOp],
+    removed: list[str],
+    added: list[str],
+) -> None:
     matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

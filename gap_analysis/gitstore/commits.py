@@ -62,7 +62,11 @@ def commit_new_records(store: GitStore, paths: list[str], message: str) -> str:
         made.append(name)
         return name
 
-    blobs, marks, listing = temp(bytes(stream)), temp(b""), temp("".join(f"{p}\0" for p in paths).encode())
+    blobs, marks, listing = (
+        temp(bytes(stream)),
+        temp(b""),
+        temp("".join(f"{p}\0" for p in paths).encode()),
+    )
     try:
         with open(blobs, "rb") as stdin:
             store.repo.git.fast_import("--quiet", f"--export-marks={marks}", istream=stdin)
@@ -71,8 +75,14 @@ def commit_new_records(store: GitStore, paths: list[str], message: str) -> str:
         with open(temp(index_info.encode()), "rb") as stdin:
             store.repo.git.update_index("-z", "--index-info", istream=stdin)
         with store.repo.git.custom_environment(GIT_LITERAL_PATHSPECS="1"):
-            store.repo.git.commit("-q", "--only", "-m", message, f"--pathspec-from-file={listing}",
-                                  "--pathspec-file-nul")
+            store.repo.git.commit(
+                "-q",
+                "--only",
+                "-m",
+                message,
+                f"--pathspec-from-file={listing}",
+                "--pathspec-file-nul",
+            )
     except command_error() as exc:
         with contextlib.suppress(command_error()), open(listing, "rb") as stdin:
             store.repo.git.update_index("--force-remove", "-z", "--stdin", istream=stdin)

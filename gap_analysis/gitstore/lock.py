@@ -32,10 +32,10 @@ class RepoLock:
         except OSError:
             holder = os.read(fd, 200).decode("utf-8", "replace").split()
             os.close(fd)
-            who = (f"pid {holder[0]} since {holder[1]}" if len(holder) >= 2
-                   else "another process")
-            raise LockedError(f"repository is locked by {who} ({self.path}); "
-                              "try again when it has finished") from None
+            who = f"pid {holder[0]} since {holder[1]}" if len(holder) >= 2 else "another process"
+            raise LockedError(
+                f"repository is locked by {who} ({self.path}); try again when it has finished"
+            ) from None
         os.ftruncate(fd, 0)
         stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         os.write(fd, f"{os.getpid()} {stamp}\n".encode())

@@ -23,11 +23,14 @@ def check_name(store: GitStore, name: str, kind: str = "version name") -> None:
     if not NAME_PATTERN.match(name) or ".." in name or name.endswith((".lock", ".")):
         raise InvalidNameError(
             f"'{name}' is not a valid {kind}: use letters, digits, '.', '_' and '-', "
-            "starting with a letter or digit, not ending in '.lock'")
+            "starting with a letter or digit, not ending in '.lock'"
+        )
     try:
         store.repo.git.check_ref_format(f"refs/tags/{name}")
     except command_error():
-        raise InvalidNameError(f"'{name}' is not a valid {kind} (git check-ref-format refuses it)") from None
+        raise InvalidNameError(
+            f"'{name}' is not a valid {kind} (git check-ref-format refuses it)"
+        ) from None
 
 
 def tag_target(store: GitStore, name: str) -> str | None:
@@ -39,8 +42,15 @@ def tag_target(store: GitStore, name: str) -> str | None:
     return str(out).strip() or None
 
 
-def create_tag(store: GitStore, name: str, commit: str, message: str, *,
-               sign: bool = False, force: bool = False) -> None:
+def create_tag(
+    store: GitStore,
+    name: str,
+    commit: str,
+    message: str,
+    *,
+    sign: bool = False,
+    force: bool = False,
+) -> None:
     """An annotated tag (signed with `sign`); create-only unless `force` (`version tag --repair`)."""
     args = ["-s" if sign else "-a", "-m", message]
     if force:
@@ -65,8 +75,16 @@ def added_commits(store: GitStore, folder: str) -> dict[str, str]:
     remembered = store.memo.get(key)
     if isinstance(remembered, dict):
         return dict(remembered)
-    out = store.git_output("log", "--diff-filter=A", "--no-renames", "--name-only", "--format=\x1e%H",
-                           head, "--", f"{folder}/")
+    out = store.git_output(
+        "log",
+        "--diff-filter=A",
+        "--no-renames",
+        "--name-only",
+        "--format=\x1e%H",
+        head,
+        "--",
+        f"{folder}/",
+    )
     found: dict[str, str] = {}
     for record in out.split("\x1e")[1:]:
         commit, _, names = record.partition("\n")

@@ -35,8 +35,11 @@ class _CatFile:
 
     def read(self, object_id: str) -> bytes:
         if self._process is None:
-            self._process = subprocess.Popen(["git", "-C", str(self._root), "cat-file", "--batch"],
-                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            self._process = subprocess.Popen(
+                ["git", "-C", str(self._root), "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
             weakref.finalize(self, _end, self._process)
         assert self._process.stdin is not None and self._process.stdout is not None
         self._process.stdin.write(object_id.encode("ascii") + b"\n")
@@ -70,8 +73,21 @@ class GitTreeSource:
     @cached_property
     def _index(self) -> dict[str, tuple[int, str, int]]:
         """Path -> (mode, object id, size) of every blob of the tree."""
-        done = subprocess.run(["git", "-C", str(self._root), "ls-tree", "-r", "-z", "--long", "--full-tree",
-                               self._commit], capture_output=True, check=False)
+        done = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(self._root),
+                "ls-tree",
+                "-r",
+                "-z",
+                "--long",
+                "--full-tree",
+                self._commit,
+            ],
+            capture_output=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise ContentError(f"cannot list the files of commit {self._commit[:10]}")
         index: dict[str, tuple[int, str, int]] = {}
@@ -81,8 +97,11 @@ class GitTreeSource:
             meta, _, name = entry.partition(b"\t")
             mode, kind, object_id, size = meta.split()
             if kind == b"blob":
-                index[name.decode("utf-8", "surrogateescape")] = (int(mode, 8), object_id.decode(),
-                                                                   int(size))
+                index[name.decode("utf-8", "surrogateescape")] = (
+                    int(mode, 8),
+                    object_id.decode(),
+                    int(size),
+                )
         return index
 
     def _entry(self, path: str, hops: int = 0) -> tuple[str, int] | None:
@@ -106,7 +125,9 @@ class GitTreeSource:
             raise KeyError(path)
         object_id, size = entry
         if size > MAX_FILE_BYTES:
-            raise ContentError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", path=path)
+            raise ContentError(
+                f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", path=path
+            )
         return self._objects.read(object_id)
 
     def exists(self, path: str) -> bool:
@@ -115,7 +136,9 @@ class GitTreeSource:
 
     def _blobs(self, folder: str) -> list[str]:
         prefix = f"{folder}/" if folder else ""
-        return sorted(p for p in self._index if p.startswith(prefix) and "/" not in p[len(prefix):])
+        return sorted(
+            p for p in self._index if p.startswith(prefix) and "/" not in p[len(prefix) :]
+        )
 
     def refused(self, folder: str) -> list[str]:
         return [path for path in self._blobs(folder) if self._entry(path) is None]
@@ -148,7 +171,9 @@ class WorkTreeSource:
         if full is None:
             raise KeyError(path)
         if full.stat().st_size > MAX_FILE_BYTES:
-            raise ContentError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", path=path)
+            raise ContentError(
+                f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", path=path
+            )
         return full.read_bytes()
 
     def exists(self, path: str) -> bool:

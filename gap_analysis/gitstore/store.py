@@ -58,8 +58,10 @@ class GitStore:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         if not (self.root / ".git").exists():
-            raise NotAReportError(f"{self.root} is not a git repository; run 'git init' there "
-                                  "or create a report with 'gap-analysis init DIR'")
+            raise NotAReportError(
+                f"{self.root} is not a git repository; run 'git init' there "
+                "or create a report with 'gap-analysis init DIR'"
+            )
         self._repo: git.Repo | None = None
         self._dates: dict[str, datetime] = {}
         self.memo: dict[tuple[str, ...], object] = {}
@@ -79,19 +81,25 @@ class GitStore:
             try:
                 self._repo = git.Repo(self.root, search_parent_directories=False)
             except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-                raise NotAReportError(f"{self.root} is not a git repository; run 'git init' there "
-                                      "or create a report with 'gap-analysis init DIR'") from None
+                raise NotAReportError(
+                    f"{self.root} is not a git repository; run 'git init' there "
+                    "or create a report with 'gap-analysis init DIR'"
+                ) from None
         return self._repo
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run git in the repository (no shell; arguments are the tool's own or checked)."""
-        return subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True, check=False)
+        return subprocess.run(
+            ["git", "-C", str(self.root), *args], capture_output=True, text=True, check=False
+        )
 
     def git_output(self, *args: str) -> str:
         """`_run`, refusing a failure; returns stdout."""
         done = self._run(*args)
         if done.returncode != 0:
-            raise GapAnalysisError(f"git {args[0]} failed: {done.stderr.strip().splitlines()[-1:] or ''}")
+            raise GapAnalysisError(
+                f"git {args[0]} failed: {done.stderr.strip().splitlines()[-1:] or ''}"
+            )
         return done.stdout
 
     @classmethod
@@ -150,7 +158,9 @@ class GitStore:
     def worktree_info(self) -> SnapshotInfo:
         head = self._commit("HEAD")
         commit, date = head if head else (None, _source_date_epoch())
-        return SnapshotInfo(ref="", commit=commit, date=date, is_worktree=True, dirty=bool(self.changed_files()))
+        return SnapshotInfo(
+            ref="", commit=commit, date=date, is_worktree=True, dirty=bool(self.changed_files())
+        )
 
     def tree_source(self, commit: str) -> GitTreeSource:
         """The commit's files, listed and read by plain git on first use."""
@@ -215,9 +225,14 @@ def git_user(folder: Path) -> tuple[str, str]:
     counts (repository, `GIT_CONFIG_GLOBAL`, XDG, includes); works before
     `folder` is a repository. "" when unset.
     """
+
     def value(key: str) -> str:
-        done = subprocess.run(["git", "-C", str(folder), "config", "--get", key], capture_output=True,
-                              text=True, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(folder), "config", "--get", key],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         return done.stdout.strip() if done.returncode == 0 else ""
 
     return value("user.name"), value("user.email")

@@ -60,8 +60,9 @@ def chapter_files(files: FileSource, settings: ReportSettings) -> list[str]:
     for name in settings.chapter_order:
         path = f"{folder}/{name}"
         if path not in present:
-            raise ContentError(f"[chapters] order names '{name}', which is not in {folder}/",
-                               path="report.toml")
+            raise ContentError(
+                f"[chapters] order names '{name}', which is not in {folder}/", path="report.toml"
+            )
         ordered.append(path)
     return ordered
 
@@ -71,7 +72,9 @@ def _string(data: dict[str, Any], key: str, path: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise ContentError(f"front matter '{key}' must be text", path=path, line=_line_of(key, data))
+        raise ContentError(
+            f"front matter '{key}' must be text", path=path, line=_line_of(key, data)
+        )
     return str(value)
 
 
@@ -85,18 +88,32 @@ def read_chapter(path: str, raw: bytes, number: str, is_annex: bool) -> Chapter:
     file_name = path.rsplit("/", 1)[-1]
     chapter_id = _string(front, "id", path) or derived_id(file_name)
     if not CHAPTER_ID.match(chapter_id):
-        raise ContentError(f"chapter id '{chapter_id}' must be lowercase letters, digits and hyphens",
-                           path=path, line=_line_of("id", front))
+        raise ContentError(
+            f"chapter id '{chapter_id}' must be lowercase letters, digits and hyphens",
+            path=path,
+            line=_line_of("id", front),
+        )
     owners = front.get("owners", [])
     if isinstance(owners, str):
         owners = [owners]
     if not isinstance(owners, list) or not all(isinstance(o, str) for o in owners):
-        raise ContentError("front matter 'owners' must be a list of names", path=path,
-                           line=_line_of("owners", front))
+        raise ContentError(
+            "front matter 'owners' must be a list of names",
+            path=path,
+            line=_line_of("owners", front),
+        )
     title = _string(front, "title", path) or _first_heading(body) or chapter_id
-    return Chapter(id=chapter_id, path=path, title=title, body=body, body_line=body_line,
-                   number=number, is_annex=is_annex, owners=tuple(owners),
-                   status=_string(front, "status", path))
+    return Chapter(
+        id=chapter_id,
+        path=path,
+        title=title,
+        body=body,
+        body_line=body_line,
+        number=number,
+        is_annex=is_annex,
+        owners=tuple(owners),
+        status=_string(front, "status", path),
+    )
 
 
 def _first_heading(body: str) -> str | None:
@@ -113,12 +130,17 @@ def front_matter(raw: bytes, path: str) -> dict[str, Any]:
 
 def read_report(files: FileSource, settings: ReportSettings) -> Report:
     """All chapters of a snapshot, numbered 1, 2, ... and annexes A, B, ..."""
-    chapters = [read_chapter(path, files.read(path), number, annex)
-                for path, number, annex in numbered(chapter_files(files, settings))]
+    chapters = [
+        read_chapter(path, files.read(path), number, annex)
+        for path, number, annex in numbered(chapter_files(files, settings))
+    ]
     by_id: dict[str, Chapter] = {}
     for chapter in chapters:
         if chapter.id in by_id:
-            raise ContentError(f"chapter id '{chapter.id}' is also used by {by_id[chapter.id].path}",
-                               path=chapter.path, line=2)
+            raise ContentError(
+                f"chapter id '{chapter.id}' is also used by {by_id[chapter.id].path}",
+                path=chapter.path,
+                line=2,
+            )
         by_id[chapter.id] = chapter
     return Report(tuple(chapters), by_id)

@@ -18,7 +18,8 @@ class _NoTagLoader(yaml.SafeLoader):
 
 def _refuse_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     raise yaml.constructor.ConstructorError(
-        None, None, f"YAML tag '{node.tag}' is not allowed", node.start_mark)
+        None, None, f"YAML tag '{node.tag}' is not allowed", node.start_mark
+    )
 
 
 _NoTagLoader.add_multi_constructor("!", _refuse_tag)
@@ -59,7 +60,10 @@ def split(text: str, path: str) -> tuple[dict[str, Any], str, int]:
                 data = {}
             if not isinstance(data, dict):
                 kind = "a list" if isinstance(data, list) else "a single value"
-                raise ContentError(f"front matter must be a mapping of keys to values, not {kind}",
-                                   path=path, line=2)
-            return data, "\n".join(lines[index + 1:]), index + 2
+                raise ContentError(
+                    f"front matter must be a mapping of keys to values, not {kind}",
+                    path=path,
+                    line=2,
+                )
+            return data, "\n".join(lines[index + 1 :]), index + 2
     raise ContentError("front matter opened with '---' is never closed", path=path, line=1)

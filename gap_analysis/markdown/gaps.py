@@ -32,12 +32,15 @@ def parse_gap(text: str, path: str, line: int, pattern: str) -> tuple[Gap | None
     except ContentError as exc:
         return None, [Finding(path, exc.line or line, "gap-yaml", exc.message)]
     if not isinstance(data, dict):
-        return None, [Finding(path, line, "gap-yaml", "a gap entry must be a YAML mapping of fields")]
+        return None, [
+            Finding(path, line, "gap-yaml", "a gap entry must be a YAML mapping of fields")
+        ]
     values: dict[str, str] = {}
     for key, value in data.items():
         if key not in GAP_FIELDS:
-            findings.append(Finding(path, line, "gap-field", f"unknown gap field '{key}'",
-                                    Severity.WARNING))
+            findings.append(
+                Finding(path, line, "gap-field", f"unknown gap field '{key}'", Severity.WARNING)
+            )
             continue
         if isinstance(value, list):
             value = "; ".join(str(v) for v in value)
@@ -47,20 +50,54 @@ def parse_gap(text: str, path: str, line: int, pattern: str) -> tuple[Gap | None
         values[str(key)] = " ".join(str(value).split())
     missing = [f for f in GAP_REQUIRED_FIELDS if not values.get(f)]
     if missing:
-        findings.append(Finding(path, line, "gap-field",
-                                f"gap entry {values.get('id', '(no id)')} lacks {', '.join(missing)}"))
+        findings.append(
+            Finding(
+                path,
+                line,
+                "gap-field",
+                f"gap entry {values.get('id', '(no id)')} lacks {', '.join(missing)}",
+            )
+        )
         return None, findings
     if not re.fullmatch(pattern, values["id"]):
-        findings.append(Finding(path, line, "gap-id",
-                                f"gap id '{values['id']}' does not match the pattern {pattern}"))
+        findings.append(
+            Finding(
+                path,
+                line,
+                "gap-id",
+                f"gap id '{values['id']}' does not match the pattern {pattern}",
+            )
+        )
     if values.get("priority") and values["priority"] not in GAP_PRIORITIES:
-        findings.append(Finding(path, line, "gap-field",
-                                f"priority '{values['priority']}' is not one of {', '.join(GAP_PRIORITIES)}"))
+        findings.append(
+            Finding(
+                path,
+                line,
+                "gap-field",
+                f"priority '{values['priority']}' is not one of {', '.join(GAP_PRIORITIES)}",
+            )
+        )
     if values.get("status") and values["status"] not in GAP_STATUSES:
-        findings.append(Finding(path, line, "gap-field",
-                                f"status '{values['status']}' is not one of {', '.join(GAP_STATUSES)}"))
-    gap = Gap(values["id"], values["area"], values["existing"], values["gap"], values["action"],
-              values["lead"], values.get("priority"), values.get("status"), path=path, line=line)
+        findings.append(
+            Finding(
+                path,
+                line,
+                "gap-field",
+                f"status '{values['status']}' is not one of {', '.join(GAP_STATUSES)}",
+            )
+        )
+    gap = Gap(
+        values["id"],
+        values["area"],
+        values["existing"],
+        values["gap"],
+        values["action"],
+        values["lead"],
+        values.get("priority"),
+        values.get("status"),
+        path=path,
+        line=line,
+    )
     return gap, findings
 
 
@@ -90,8 +127,14 @@ def report_gaps(structures: list[ChapterStructure], pattern: str) -> GapParse:
         for gap in parsed.gaps:
             if gap.id in seen:
                 first = seen[gap.id]
-                findings.append(Finding(gap.path, gap.line, "duplicate-gap",
-                                        f"gap id '{gap.id}' is already used at {first.path}:{first.line}"))
+                findings.append(
+                    Finding(
+                        gap.path,
+                        gap.line,
+                        "duplicate-gap",
+                        f"gap id '{gap.id}' is already used at {first.path}:{first.line}",
+                    )
+                )
                 continue
             seen[gap.id] = gap
             gaps.append(gap)

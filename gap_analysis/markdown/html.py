@@ -98,14 +98,20 @@ class _ChapterRenderer(RendererHTML):
         if token.map:
             self.line = self.chapter.file_line(token.map[0] + 1)
 
-    def renderToken(self, tokens: Sequence[Token], idx: int, options: OptionsDict,  # noqa: N802
-                    env: EnvType) -> str:
+    def renderToken(
+        self,
+        tokens: Sequence[Token],
+        idx: int,
+        options: OptionsDict,  # noqa: N802
+        env: EnvType,
+    ) -> str:
         """Every block token without its own rule passes here: keep the current line."""
         self.block_line(tokens, idx)
         return super().renderToken(tokens, idx, options, env)
 
-    def heading_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                     env: EnvType) -> str:
+    def heading_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         token = tokens[idx]
         self.block_line(tokens, idx)
         level = int(token.tag[1])
@@ -123,11 +129,14 @@ class _ChapterRenderer(RendererHTML):
         if level <= TOC_DEPTH:
             self.toc.append(TocEntry(toc_id, number, title, level))
         label = f"Annex {number}" if level == 1 and self.chapter.is_annex else number
-        return (f'<{token.tag} id="{escape(element_id)}" class="numbered">'
-                f'<span class="number">{escape(label)}</span> ')
+        return (
+            f'<{token.tag} id="{escape(element_id)}" class="numbered">'
+            f'<span class="number">{escape(label)}</span> '
+        )
 
-    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                  env: EnvType) -> str:
+    def link_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         token = tokens[idx]
         href = str(token.attrGet("href") or "")
         target = self.link_target(href)
@@ -137,15 +146,15 @@ class _ChapterRenderer(RendererHTML):
         kind = "internal" if target.startswith("#") else "external"
         return f'<a class="{kind}" href="{escape(target)}">'
 
-    def link_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                   env: EnvType) -> str:
+    def link_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         for back in range(idx - 1, -1, -1):
             if tokens[back].type == "link_open" and tokens[back].level == tokens[idx].level:
                 return "</a>" if tokens[back].meta.get("printed") else "</span>"
         return "</a>"
 
-    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-              env: EnvType) -> str:
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
         src = str(token.attrGet("src") or "")
         alt = self.renderInlineAsText(token.children or [], options, env)
@@ -161,12 +170,11 @@ class _ChapterRenderer(RendererHTML):
         self.images.append(Reference(src, path or "", self.chapter.path, self.line, reason))
         if path is None:
             self.problems.append((self.chapter.path, self.line, f"image '{src}' refused: {reason}"))
-            return (f'<span class="image-refused">[image omitted: {escape(alt or src)}]</span>')
+            return f'<span class="image-refused">[image omitted: {escape(alt or src)}]</span>'
         caption = f' title="{escape(title)}"' if title else ""
         return f'<img src="{escape(quote(path))}" alt="{escape(alt)}"{caption}>'
 
-    def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-              env: EnvType) -> str:
+    def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
         self.block_line(tokens, idx)
         info = token.info.strip().split(" ")[0] if token.info else ""
@@ -177,14 +185,17 @@ class _ChapterRenderer(RendererHTML):
         for finding in findings:
             self.problems.append((finding.path, finding.line, finding.message))
         if gap is None:
-            return (f'<div class="gap-entry invalid"><p class="gap-head">Gap entry (invalid)</p>'
-                    f"<pre>{escape(token.content)}</pre></div>\n")
+            return (
+                f'<div class="gap-entry invalid"><p class="gap-head">Gap entry (invalid)</p>'
+                f"<pre>{escape(token.content)}</pre></div>\n"
+            )
         gap = replace(gap, chapter_id=self.chapter.id, section=self.section)
         self.gaps.append(gap)
         return gap_box(gap)
 
-    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                   env: EnvType) -> str:
+    def table_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         self.block_line(tokens, idx)
         return '<table class="content">\n'
 
@@ -198,57 +209,85 @@ class _ChapterRenderer(RendererHTML):
         sub = int(token.meta.get("subId", 0) or 0)
         return self.local_id(f"fnref-{self.footnote_name(token)}" + (f"-{sub}" if sub else ""))
 
-    def footnote_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                     env: EnvType) -> str:
+    def footnote_ref(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         name = self.footnote_name(tokens[idx])
         ref_id = self.footnote_ref_id(tokens[idx])
-        return (f'<sup class="footnote-ref"><a href="#{self.local_id("fn-" + name)}" '
-                f'id="{ref_id}">{name}</a></sup>')
+        return (
+            f'<sup class="footnote-ref"><a href="#{self.local_id("fn-" + name)}" '
+            f'id="{ref_id}">{name}</a></sup>'
+        )
 
-    def footnote_block_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                            env: EnvType) -> str:
+    def footnote_block_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return '<section class="footnotes"><p class="footnotes-title">Notes</p><ol>\n'
 
-    def footnote_block_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                             env: EnvType) -> str:
+    def footnote_block_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return "</ol></section>\n"
 
-    def footnote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                      env: EnvType) -> str:
+    def footnote_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         name = self.footnote_name(tokens[idx])
         return f'<li id="{self.local_id("fn-" + name)}" value="{name}">'
 
-    def footnote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                       env: EnvType) -> str:
+    def footnote_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return "</li>\n"
 
-    def footnote_anchor(self, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                        env: EnvType) -> str:
+    def footnote_anchor(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         ref_id = self.footnote_ref_id(tokens[idx])
         return f' <a href="#{ref_id}" class="footnote-back">\u21a9\ufe0e</a>'
 
 
-_RULES = ("heading_open", "link_open", "link_close", "image", "fence", "table_open",
-          "footnote_ref", "footnote_block_open", "footnote_block_close", "footnote_open",
-          "footnote_close", "footnote_anchor")
+_RULES = (
+    "heading_open",
+    "link_open",
+    "link_close",
+    "image",
+    "fence",
+    "table_open",
+    "footnote_ref",
+    "footnote_block_open",
+    "footnote_block_close",
+    "footnote_open",
+    "footnote_close",
+    "footnote_anchor",
+)
 
 
 def gap_box(gap: Gap) -> str:
     """A gap entry as a boxed, anchored block (the element id is the gap id)."""
-    rows = [("Area", gap.area), ("Existing", gap.existing), ("Gap", gap.gap),
-            ("Action", gap.action), ("Lead", gap.lead)]
+    rows = [
+        ("Area", gap.area),
+        ("Existing", gap.existing),
+        ("Gap", gap.gap),
+        ("Action", gap.action),
+        ("Lead", gap.lead),
+    ]
     if gap.priority:
         rows.append(("Priority", gap.priority))
     if gap.status:
         rows.append(("Status", gap.status))
     body = "".join(f"<tr><th>{name}</th><td>{escape(value)}</td></tr>" for name, value in rows)
-    return (f'<div class="gap-entry" id="{escape(gap.id)}">'
-            f'<p class="gap-head"><span class="gap-id">{escape(gap.id)}</span> '
-            f'<a class="gap-register-link" href="#gap-register--{escape(gap.id)}">register</a></p>'
-            f'<table class="gap-fields">{body}</table></div>\n')
+    return (
+        f'<div class="gap-entry" id="{escape(gap.id)}">'
+        f'<p class="gap-head"><span class="gap-id">{escape(gap.id)}</span> '
+        f'<a class="gap-register-link" href="#gap-register--{escape(gap.id)}">register</a></p>'
+        f'<table class="gap-fields">{body}</table></div>\n'
+    )
 
 
-def render_chapter(chapter: Chapter, chapter_paths: dict[str, str], gap_pattern: str) -> RenderedChapter:
+def render_chapter(
+    chapter: Chapter, chapter_paths: dict[str, str], gap_pattern: str
+) -> RenderedChapter:
     """HTML of one chapter.
 
     `chapter_paths` maps every chapter's repository path to its id, so links
@@ -262,12 +301,20 @@ def render_chapter(chapter: Chapter, chapter_paths: dict[str, str], gap_pattern:
     heading = ""
     if not renderer.has_title:
         label = f"Annex {chapter.number}" if chapter.is_annex else chapter.number
-        heading = (f'<h1 id="{escape(chapter.id)}" class="numbered"><span class="number">'
-                   f"{escape(label)}</span> {escape(chapter.title)}</h1>\n")
+        heading = (
+            f'<h1 id="{escape(chapter.id)}" class="numbered"><span class="number">'
+            f"{escape(label)}</span> {escape(chapter.title)}</h1>\n"
+        )
         renderer.toc.insert(0, TocEntry(chapter.id, chapter.number, chapter.title, 1))
     title = next((e.title for e in renderer.toc if e.level == 1), chapter.title)
     return RenderedChapter(
-        id=chapter.id, number=chapter.number, title=title, is_annex=chapter.is_annex,
-        html=heading + body, toc=tuple(renderer.toc), gaps=tuple(renderer.gaps),
-        images=tuple(renderer.images), problems=tuple(renderer.problems),
+        id=chapter.id,
+        number=chapter.number,
+        title=title,
+        is_annex=chapter.is_annex,
+        html=heading + body,
+        toc=tuple(renderer.toc),
+        gaps=tuple(renderer.gaps),
+        images=tuple(renderer.images),
+        problems=tuple(renderer.problems),
     )

@@ -16,9 +16,17 @@ from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.document import Block, BlockKind, ChapterStructure, Link, Section
 
 _CONTAINERS = {
-    "bullet_list_open", "ordered_list_open", "list_item_open", "blockquote_open",
-    "footnote_block_open", "footnote_open", "dl_open", "dd_open", "table_open",
-    "thead_open", "tbody_open",
+    "bullet_list_open",
+    "ordered_list_open",
+    "list_item_open",
+    "blockquote_open",
+    "footnote_block_open",
+    "footnote_open",
+    "dl_open",
+    "dd_open",
+    "table_open",
+    "thead_open",
+    "tbody_open",
 }
 
 
@@ -72,8 +80,13 @@ def chapter_structure(chapter: Chapter) -> ChapterStructure:
     body_lines = chapter.body.split("\n")
     sections: list[Section] = []
     links: list[Link] = []
-    current: dict[str, object] = {"anchor": "", "title": chapter.title, "number": chapter.number,
-                                  "level": 1, "line": offset}
+    current: dict[str, object] = {
+        "anchor": "",
+        "title": chapter.title,
+        "number": chapter.number,
+        "level": 1,
+        "line": offset,
+    }
     blocks: list[Block] = []
     depth = {"list": 0, "quote": 0, "footnote": 0, "dl": 0}
     row_cells: list[str] = []
@@ -81,8 +94,16 @@ def chapter_structure(chapter: Chapter) -> ChapterStructure:
     row_line = (0, 0)
 
     def flush() -> None:
-        sections.append(Section(str(current["anchor"]), str(current["title"]), str(current["number"]),
-                                int(str(current["level"])), int(str(current["line"])), tuple(blocks)))
+        sections.append(
+            Section(
+                str(current["anchor"]),
+                str(current["title"]),
+                str(current["number"]),
+                int(str(current["level"])),
+                int(str(current["line"])),
+                tuple(blocks),
+            )
+        )
 
     for index, token in enumerate(tokens):
         kind = token.type
@@ -110,64 +131,141 @@ def chapter_structure(chapter: Chapter) -> ChapterStructure:
             level = int(token.tag[1])
             if level == 1 and not sections and not blocks and current["anchor"] == "":
                 current.update(anchor=token.meta["anchor"], title=token.meta["title"], line=start)
-                blocks.append(Block(BlockKind.HEADING, text, start, end, level=1, formatting=marks,
-                                    anchor=token.meta["anchor"], source=_source(body_lines, offset, start, end)))
+                blocks.append(
+                    Block(
+                        BlockKind.HEADING,
+                        text,
+                        start,
+                        end,
+                        level=1,
+                        formatting=marks,
+                        anchor=token.meta["anchor"],
+                        source=_source(body_lines, offset, start, end),
+                    )
+                )
                 continue
             flush()
-            blocks = [Block(BlockKind.HEADING, text, start, end, level=level, formatting=marks,
-                            anchor=token.meta["anchor"], source=_source(body_lines, offset, start, end))]
-            current = {"anchor": token.meta["anchor"], "title": token.meta["title"],
-                       "number": token.meta["number"], "level": level, "line": start}
+            blocks = [
+                Block(
+                    BlockKind.HEADING,
+                    text,
+                    start,
+                    end,
+                    level=level,
+                    formatting=marks,
+                    anchor=token.meta["anchor"],
+                    source=_source(body_lines, offset, start, end),
+                )
+            ]
+            current = {
+                "anchor": token.meta["anchor"],
+                "title": token.meta["title"],
+                "number": token.meta["number"],
+                "level": level,
+                "line": start,
+            }
         elif kind == "tr_open":
             row_cells, row_marks, row_line = [], [], (start, end)
         elif kind == "inline" and tokens[index - 1].type in ("th_open", "td_open"):
             links.extend(_links(token, row_line[0]))
             text, marks = inline_text(token)
             row_cells.append(text)
-            align = tokens[index - 1].attrGet("style") if tokens[index - 1].type == "th_open" else None
+            align = (
+                tokens[index - 1].attrGet("style") if tokens[index - 1].type == "th_open" else None
+            )
             row_marks.append(f"{{{align}}} {marks}" if align else marks)
         elif kind == "tr_close":
             if tokens[index - 1].type == "th_close":
                 # The header row's span takes in the delimiter row below it, whose
                 # colons (column alignment) show in the row's `formatting`.
                 row_line = (row_line[0], row_line[1] + 1)
-            blocks.append(Block(BlockKind.TABLE_ROW, " | ".join(row_cells), row_line[0], row_line[1],
-                                cells=tuple(row_cells), formatting=" | ".join(row_marks),
-                                source=_source(body_lines, offset, *row_line)))
+            blocks.append(
+                Block(
+                    BlockKind.TABLE_ROW,
+                    " | ".join(row_cells),
+                    row_line[0],
+                    row_line[1],
+                    cells=tuple(row_cells),
+                    formatting=" | ".join(row_marks),
+                    source=_source(body_lines, offset, *row_line),
+                )
+            )
         elif kind == "inline" and tokens[index - 1].type == "paragraph_open":
             para = tokens[index - 1]
             p_start = (para.map or [0, 0])[0] + offset
             p_end = (para.map or [0, 1])[1] + offset - 1
             links.extend(_links(token, p_start))
             text, marks = inline_text(token)
-            block_kind = (BlockKind.FOOTNOTE if depth["footnote"] else BlockKind.LIST_ITEM
-                          if depth["list"] else BlockKind.QUOTE if depth["quote"]
-                          else BlockKind.DEFINITION if depth["dl"] else BlockKind.PARAGRAPH)
-            blocks.append(Block(block_kind, text, p_start, p_end, level=depth["list"], formatting=marks,
-                                source=_source(body_lines, offset, p_start, p_end)))
+            block_kind = (
+                BlockKind.FOOTNOTE
+                if depth["footnote"]
+                else BlockKind.LIST_ITEM
+                if depth["list"]
+                else BlockKind.QUOTE
+                if depth["quote"]
+                else BlockKind.DEFINITION
+                if depth["dl"]
+                else BlockKind.PARAGRAPH
+            )
+            blocks.append(
+                Block(
+                    block_kind,
+                    text,
+                    p_start,
+                    p_end,
+                    level=depth["list"],
+                    formatting=marks,
+                    source=_source(body_lines, offset, p_start, p_end),
+                )
+            )
         elif kind == "inline" and tokens[index - 1].type == "dt_open":
             links.extend(_links(token, start))
             text, marks = inline_text(token)
-            blocks.append(Block(BlockKind.DEFINITION, text, start, end, formatting=marks,
-                                source=_source(body_lines, offset, start, end)))
+            blocks.append(
+                Block(
+                    BlockKind.DEFINITION,
+                    text,
+                    start,
+                    end,
+                    formatting=marks,
+                    source=_source(body_lines, offset, start, end),
+                )
+            )
         elif kind in ("fence", "code_block"):
             info = token.info.strip().split(" ")[0] if token.info else ""
             block_kind = BlockKind.GAP if info == "gap" else BlockKind.CODE
             text = token.content.rstrip("\n")
-            blocks.append(Block(block_kind, text, start, end, formatting=info,
-                                anchor=_gap_id(text) if block_kind is BlockKind.GAP else "",
-                                source=_source(body_lines, offset, start, end)))
+            blocks.append(
+                Block(
+                    block_kind,
+                    text,
+                    start,
+                    end,
+                    formatting=info,
+                    anchor=_gap_id(text) if block_kind is BlockKind.GAP else "",
+                    source=_source(body_lines, offset, start, end),
+                )
+            )
         elif kind == "hr":
-            blocks.append(Block(BlockKind.RULE, "---", start, end, source=_source(body_lines, offset, start, end)))
+            blocks.append(
+                Block(
+                    BlockKind.RULE,
+                    "---",
+                    start,
+                    end,
+                    source=_source(body_lines, offset, start, end),
+                )
+            )
     flush()
     sections = _footnotes_in_place(sections)
-    return ChapterStructure(chapter.id, chapter.path, chapter.number, chapter.title,
-                            tuple(sections), tuple(links))
+    return ChapterStructure(
+        chapter.id, chapter.path, chapter.number, chapter.title, tuple(sections), tuple(links)
+    )
 
 
 def _source(lines: list[str], body_line: int, start: int, end: int) -> str:
     first = start - body_line
-    return "\n".join(lines[max(first, 0): max(end - body_line + 1, first + 1)])
+    return "\n".join(lines[max(first, 0) : max(end - body_line + 1, first + 1)])
 
 
 def _gap_id(text: str) -> str:

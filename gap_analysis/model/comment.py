@@ -9,7 +9,14 @@ COMMENT_TYPES = ("ge", "te", "ed")
 """General, technical, editorial: the ISO/ITU comment-form types."""
 COMMENT_TYPE_NAMES = {"ge": "general", "te": "technical", "ed": "editorial"}
 DISPOSITIONS = ("accepted", "accepted-modified", "rejected", "noted")
-DISPOSITION_FIELDS = ("disposition", "reply", "resolved_in", "resolved_by", "resolved_date", "resolve_note")
+DISPOSITION_FIELDS = (
+    "disposition",
+    "reply",
+    "resolved_in",
+    "resolved_by",
+    "resolved_date",
+    "resolve_note",
+)
 """The only fields of a comment record that may be rewritten once it is written."""
 
 

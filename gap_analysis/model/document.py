@@ -88,6 +88,4 @@ class ChapterStructure:
 
     @property
     def headings(self) -> tuple[Heading, ...]:
-        return tuple(
-            Heading(s.anchor, s.title, s.number, s.level, s.line) for s in self.sections
-        )
+        return tuple(Heading(s.anchor, s.title, s.number, s.level, s.line) for s in self.sections)

@@ -31,6 +31,7 @@ class FileSource(Protocol):
         """Repository-relative paths of the regular files directly in `folder`, sorted."""
         ...
 
+
 @dataclass(frozen=True, slots=True)
 class SnapshotInfo:
     """Where a snapshot comes from, for labels, metadata and cache keys."""

@@ -71,8 +71,14 @@ def default_workflow() -> Workflow:
         Action("agree", ("cg-cop",), "sg17", ("cg-cop",), ("check", "no-open-comments")),
         Action("agree", ("sg17",), "cwg-cop", ("sg17",), ("check", "no-open-comments")),
         Action("agree", ("cwg-cop",), "published", ("cwg-cop",), ("check", "no-open-comments")),
-        Action("return", ("cg-cop", "sg17", "cwg-cop"), "returned", ("cg-cop", "sg17", "cwg-cop"),
-               (), note_required=True),
+        Action(
+            "return",
+            ("cg-cop", "sg17", "cwg-cop"),
+            "returned",
+            ("cg-cop", "sg17", "cwg-cop"),
+            (),
+            note_required=True,
+        ),
     )
     return Workflow(stages, actions)
 

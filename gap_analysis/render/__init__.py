@@ -24,8 +24,15 @@ if TYPE_CHECKING:
     from gap_analysis.render.pdf import PdfOutput
 
 __all__ = [
-    "VARIANTS", "Attachment", "Cover", "Document", "Metadata", "engine_version",
-    "render_pdf", "template_hash", "to_html",
+    "VARIANTS",
+    "Attachment",
+    "Cover",
+    "Document",
+    "Metadata",
+    "engine_version",
+    "render_pdf",
+    "template_hash",
+    "to_html",
 ]
 
 
@@ -38,8 +45,11 @@ def engine_version() -> str:
     """
     spec = find_spec("weasyprint")
     if spec is not None and spec.origin:
-        found = re.search(r"^VERSION = __version__ = ['\"]([^'\"]+)['\"]",
-                          Path(spec.origin).read_text(encoding="utf-8"), re.MULTILINE)
+        found = re.search(
+            r"^VERSION = __version__ = ['\"]([^'\"]+)['\"]",
+            Path(spec.origin).read_text(encoding="utf-8"),
+            re.MULTILINE,
+        )
         if found:
             return found.group(1)
     from importlib.metadata import version
@@ -54,8 +64,13 @@ def to_html(document: Document) -> str:
     return _to_html(document)
 
 
-def render_pdf(document: Document, html: str, read: Callable[[str], bytes],
-               variant: str | None = None, laid_out_pages: Callable[[int], None] | None = None) -> PdfOutput:
+def render_pdf(
+    document: Document,
+    html: str,
+    read: Callable[[str], bytes],
+    variant: str | None = None,
+    laid_out_pages: Callable[[int], None] | None = None,
+) -> PdfOutput:
     """Lay out `html` and write the PDF; see `render.pdf.render_pdf`."""
     from gap_analysis.render.pdf import render_pdf as _render_pdf
 

@@ -11,18 +11,37 @@ from html import escape
 
 from gap_analysis.model.comment import Comment
 
-_COLUMNS = ("Member body", "Clause", "Type", "Comment", "Proposed change", "Disposition", "Reply",
-            "Resolved in")
+_COLUMNS = (
+    "Member body",
+    "Clause",
+    "Type",
+    "Comment",
+    "Proposed change",
+    "Disposition",
+    "Reply",
+    "Resolved in",
+)
 _WIDTHS = (12, 9, 7, 20, 14, 13, 14, 11)
 """Per cent of the table's width (fixed layout, so it fits the page): the text columns get the room."""
 
 
 def _row(c: Comment) -> str:
     """One comment; its id's random part under the member body, to find it with `comment list`."""
-    member = f'{escape(c.member)}<br><small class="comment-id">{escape(c.id.rsplit("-", 1)[-1])}</small>'
-    cells = (c.where if c.chapter else "general", c.type, c.comment, c.proposal, c.disposition or "open",
-             c.reply, c.resolved_in)
-    return f"<tr><td>{member}</td>" + "".join(f"<td>{escape(value)}</td>" for value in cells) + "</tr>"
+    member = (
+        f'{escape(c.member)}<br><small class="comment-id">{escape(c.id.rsplit("-", 1)[-1])}</small>'
+    )
+    cells = (
+        c.where if c.chapter else "general",
+        c.type,
+        c.comment,
+        c.proposal,
+        c.disposition or "open",
+        c.reply,
+        c.resolved_in,
+    )
+    return (
+        f"<tr><td>{member}</td>" + "".join(f"<td>{escape(value)}</td>" for value in cells) + "</tr>"
+    )
 
 
 def annex_html(version: str, comments: Sequence[Comment]) -> str:
@@ -31,12 +50,16 @@ def annex_html(version: str, comments: Sequence[Comment]) -> str:
         return f"<p>No comments have been recorded on {escape(version)}.</p>"
     still = sum(1 for c in comments if c.is_open)
     count = f"{len(comments)} comment{'s' if len(comments) != 1 else ''}"
-    summary = f"{count} on {escape(version)}; " + (f"{still} still open." if still else "all resolved.")
+    summary = f"{count} on {escape(version)}; " + (
+        f"{still} still open." if still else "all resolved."
+    )
     summary += " Types: ge general, te technical, ed editorial."
     head = "".join(f"<th>{escape(name)}</th>" for name in _COLUMNS)
     columns = "".join(f'<col style="width: {width}%">' for width in _WIDTHS)
     rows = "".join(_row(c) for c in comments)
-    return (f'<p class="comments-summary">{summary} Under each member body, the end of the comment\'s id '
-            f'(see <code>gap-analysis comment list {escape(version)}</code>).</p>'
-            f'<table class="content comments" style="table-layout: fixed; overflow-wrap: break-word">'
-            f'<colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+    return (
+        f'<p class="comments-summary">{summary} Under each member body, the end of the comment\'s id '
+        f"(see <code>gap-analysis comment list {escape(version)}</code>).</p>"
+        f'<table class="content comments" style="table-layout: fixed; overflow-wrap: break-word">'
+        f"<colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )

@@ -69,7 +69,9 @@ class SnapshotFetcher(URLFetcher):  # type: ignore[misc]
             try:
                 data = self._read(path)
             except KeyError:
-                raise _Refusal(path, "not a regular file inside the repository at this revision") from None
+                raise _Refusal(
+                    path, "not a regular file inside the repository at this revision"
+                ) from None
             except Exception as exc:  # noqa: BLE001 - any read failure is a refusal, named
                 raise _Refusal(path, str(exc)) from None
         elif url.startswith(STATIC_BASE):
@@ -80,7 +82,9 @@ class SnapshotFetcher(URLFetcher):  # type: ignore[misc]
             data = static
         else:
             scheme = urlsplit(url).scheme or "relative"
-            raise _Refusal("", f"{scheme} URLs are never fetched; only files of the report are used")
+            raise _Refusal(
+                "", f"{scheme} URLs are never fetched; only files of the report are used"
+            )
         if len(data) > self._max_bytes:
             raise _Refusal(path, f"larger than the limit of {self._max_bytes:,} bytes")
         return data, path
@@ -89,9 +93,9 @@ class SnapshotFetcher(URLFetcher):  # type: ignore[misc]
     def _path(url: str, base: str) -> str:
         parts = urlsplit(url)
         if parts.query or parts.fragment:
-            raw = url[len(base):].split("?", 1)[0].split("#", 1)[0]
+            raw = url[len(base) :].split("?", 1)[0].split("#", 1)[0]
         else:
-            raw = url[len(base):]
+            raw = url[len(base) :]
         path = normalize(unquote(raw))
         if path is None:
             raise _Refusal(unquote(raw), "the path leaves the repository or is not a plain path")

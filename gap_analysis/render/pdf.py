@@ -88,8 +88,13 @@ def _captured() -> Iterator[_Capture]:
         logger.setLevel(saved[2])
 
 
-def render_pdf(document: Document, html: str, read: Callable[[str], bytes],
-               variant: str | None = None, laid_out_pages: Callable[[int], None] | None = None) -> PdfOutput:
+def render_pdf(
+    document: Document,
+    html: str,
+    read: Callable[[str], bytes],
+    variant: str | None = None,
+    laid_out_pages: Callable[[int], None] | None = None,
+) -> PdfOutput:
     """Lay out `html` (made from `document` by `assemble.to_html`) and write the PDF bytes.
 
     `laid_out_pages` is told the page count between layout and writing (for progress).
@@ -99,20 +104,34 @@ def render_pdf(document: Document, html: str, read: Callable[[str], bytes],
     fetcher = SnapshotFetcher(read)
     with _captured() as capture:
         try:
-            laid_out = weasyprint.HTML(string=html, base_url=SNAPSHOT_BASE, url_fetcher=fetcher).render()
+            laid_out = weasyprint.HTML(
+                string=html, base_url=SNAPSHOT_BASE, url_fetcher=fetcher
+            ).render()
         except Exception as exc:  # noqa: BLE001 - WeasyPrint raises many types; report one line
-            raise RenderError(f"the PDF could not be laid out: {type(exc).__name__}: {exc}") from None
+            raise RenderError(
+                f"the PDF could not be laid out: {type(exc).__name__}: {exc}"
+            ) from None
         if laid_out_pages is not None:
             laid_out_pages(len(laid_out.pages))
         laid_out.metadata.attachments = []
         for page in laid_out.pages:
             page.links[:] = [link for link in page.links if link[0] != "attachment"]
-        attachments = [
-            weasyprint.Attachment(string=item.data, name=item.name, description=item.description or None,
-                                  created=document.metadata.date, modified=document.metadata.date,
-                                  relationship="Source", url_fetcher=fetcher)
-            for item in document.attachments
-        ] if variant == "pdf/a-3u" else []
+        attachments = (
+            [
+                weasyprint.Attachment(
+                    string=item.data,
+                    name=item.name,
+                    description=item.description or None,
+                    created=document.metadata.date,
+                    modified=document.metadata.date,
+                    relationship="Source",
+                    url_fetcher=fetcher,
+                )
+                for item in document.attachments
+            ]
+            if variant == "pdf/a-3u"
+            else []
+        )
         identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
         try:
             pdf = laid_out.write_pdf(
@@ -123,5 +142,9 @@ def render_pdf(document: Document, html: str, read: Callable[[str], bytes],
                 finisher=_finish,
             )
         except Exception as exc:  # noqa: BLE001
-            raise RenderError(f"the PDF could not be written: {type(exc).__name__}: {exc}") from None
-    return PdfOutput(bytes(pdf), len(laid_out.pages), tuple(fetcher.refused), tuple(capture.messages))
+            raise RenderError(
+                f"the PDF could not be written: {type(exc).__name__}: {exc}"
+            ) from None
+    return PdfOutput(
+        bytes(pdf), len(laid_out.pages), tuple(fetcher.refused), tuple(capture.messages)
+    )

@@ -30,10 +30,16 @@ pre.redline { white-space: pre-wrap; }
 def legend(old_label: str, removed: list[str]) -> str:
     gone = ""
     if removed:
-        gone = ("<p>Chapters removed since then: " + ", ".join(str(escape(r)) for r in removed) + ".</p>")
-    return (f'{STYLE}<section class="redline-legend"><p class="legend">Redline against '
-            f"{escape(old_label)}: inserted text is <ins>underlined</ins>, deleted text "
-            f"<del>struck through</del>, and a bar in the margin marks each change.</p>{gone}</section>")
+        gone = (
+            "<p>Chapters removed since then: "
+            + ", ".join(str(escape(r)) for r in removed)
+            + ".</p>"
+        )
+    return (
+        f'{STYLE}<section class="redline-legend"><p class="legend">Redline against '
+        f"{escape(old_label)}: inserted text is <ins>underlined</ins>, deleted text "
+        f"<del>struck through</del>, and a bar in the margin marks each change.</p>{gone}</section>"
+    )
 
 
 def _cell_html(block: Block, change: Change | None) -> list[str]:
@@ -91,8 +97,10 @@ class _Writer:
         for change in self.removed.pop(line, []):
             self.close()
             if change.moved_to:
-                self.out.append(f'<div class="cb"><p class="redline-note">A {escape(change.block)} moved from '
-                                f'here to {escape(change.moved_to)}.</p></div>')
+                self.out.append(
+                    f'<div class="cb"><p class="redline-note">A {escape(change.block)} moved from '
+                    f"here to {escape(change.moved_to)}.</p></div>"
+                )
             else:
                 self.out.append(f'<div class="cb">{change_html(change)}</div>')
 
@@ -101,8 +109,11 @@ class _Writer:
         changes = self.at.get(block.line, [])
         main = next((c for c in changes if c.kind is not ChangeKind.FORMATTING), None)
         mark = ' class="cb"' if changes else ""
-        body = change_html(main) if main is not None and main.kind is not ChangeKind.ADDED \
+        body = (
+            change_html(main)
+            if main is not None and main.kind is not ChangeKind.ADDED
             else escape(block.text)
+        )
         if main is not None and main.kind is ChangeKind.ADDED:
             body = change_html(main)
         if block.kind is BlockKind.HEADING:
@@ -110,11 +121,15 @@ class _Writer:
             level = min(block.level, 6)
             number = self.heading_number(block, first_heading)
             element = self.element_id(block.anchor, first_heading)
-            self.out.append(f'<h{level} id="{escape(element)}" class="numbered{" cb" if changes else ""}">'
-                            f'<span class="number">{escape(number)}</span> {body}</h{level}>')
+            self.out.append(
+                f'<h{level} id="{escape(element)}" class="numbered{" cb" if changes else ""}">'
+                f'<span class="number">{escape(number)}</span> {body}</h{level}>'
+            )
             for note in self.notes.pop(block.line, []):
                 origin = f" from {note.old_section}" if note.old_section else ""
-                self.out.append(f'<p class="redline-note">This {note.block} moved here{escape(origin)}.</p>')
+                self.out.append(
+                    f'<p class="redline-note">This {note.block} moved here{escape(origin)}.</p>'
+                )
             return
         if block.kind is BlockKind.LIST_ITEM:
             self.ensure("ul", "<ul>")
@@ -146,16 +161,24 @@ class _Writer:
         return f"Annex {number}" if annex else number
 
 
-def chapter_redline(structure: ChapterStructure, chapter: ChapterDiff, *, changed_only: bool = False) -> str:
+def chapter_redline(
+    structure: ChapterStructure, chapter: ChapterDiff, *, changed_only: bool = False
+) -> str:
     """The redline HTML body of one chapter of the newer snapshot."""
     writer = _Writer(structure, chapter)
     sections = structure.sections
-    has_title = bool(sections and sections[0].blocks and sections[0].blocks[0].kind is BlockKind.HEADING
-                     and sections[0].blocks[0].level == 1)
+    has_title = bool(
+        sections
+        and sections[0].blocks
+        and sections[0].blocks[0].kind is BlockKind.HEADING
+        and sections[0].blocks[0].level == 1
+    )
     if not has_title:
         label = f"Annex {structure.number}" if not structure.number.isdigit() else structure.number
-        writer.out.append(f'<h1 id="{escape(structure.chapter_id)}" class="numbered">'
-                          f'<span class="number">{escape(label)}</span> {escape(structure.title)}</h1>')
+        writer.out.append(
+            f'<h1 id="{escape(structure.chapter_id)}" class="numbered">'
+            f'<span class="number">{escape(label)}</span> {escape(structure.title)}</h1>'
+        )
     for index, section in enumerate(sections):
         end = sections[index + 1].line if index + 1 < len(sections) else 10**9
         keep = not changed_only or index == 0 or writer.section_changed(section, end)
@@ -166,7 +189,12 @@ def chapter_redline(structure: ChapterStructure, chapter: ChapterDiff, *, change
             continue
         for position, block in enumerate(section.blocks):
             first = index == 0 and position == 0 and has_title
-            if changed_only and index == 0 and not first and not writer.section_changed(section, end):
+            if (
+                changed_only
+                and index == 0
+                and not first
+                and not writer.section_changed(section, end)
+            ):
                 continue
             writer.block(block, first)
     writer.close()

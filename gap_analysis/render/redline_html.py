@@ -60,12 +60,17 @@ def change_html(change: Change) -> Markup:
         rows = []
         for cell in change.cells:
             name = escape(cell.header or f"column {cell.column + 1}")
-            rows.append(f"<li><span class=\"cell\">{name}:</span> "
-                        f"{ops_html(word_diff(cell.old, cell.new).ops)}</li>")
+            rows.append(
+                f'<li><span class="cell">{name}:</span> '
+                f"{ops_html(word_diff(cell.old, cell.new).ops)}</li>"
+            )
         return Markup(f'<ul class="cells">{"".join(rows)}</ul>')  # noqa: S704 - parts escaped
     if change.fields:
-        rows = [f"<li><span class=\"cell\">{escape(f.name)}:</span> "
-                f"{ops_html(word_diff(f.old or '', f.new or '').ops)}</li>" for f in change.fields]
+        rows = [
+            f'<li><span class="cell">{escape(f.name)}:</span> '
+            f"{ops_html(word_diff(f.old or '', f.new or '').ops)}</li>"
+            for f in change.fields
+        ]
         return Markup(f'<ul class="cells">{"".join(rows)}</ul>')  # noqa: S704 - parts escaped
     if change.block in (SECTION_BLOCK, CHAPTER_BLOCK) or not change.ops:
         return escape(change.new_text)
@@ -83,10 +88,17 @@ def redline_chapters(result: DiffResult) -> list[dict[str, object]]:
                 sections.append({"label": label, "changes": []})
             changes = sections[-1]["changes"]
             assert isinstance(changes, list)
-            changes.append({"kind": str(change.kind), "meta": describe(change),
-                            "body": change_html(change)})
-        chapters.append({"heading": chapter_heading(chapter), "status": str(chapter.status),
-                         "id": chapter.id, "sections": sections})
+            changes.append(
+                {"kind": str(change.kind), "meta": describe(change), "body": change_html(change)}
+            )
+        chapters.append(
+            {
+                "heading": chapter_heading(chapter),
+                "status": str(chapter.status),
+                "id": chapter.id,
+                "sections": sections,
+            }
+        )
     return chapters
 
 
@@ -95,5 +107,6 @@ def redline_page(result: DiffResult, *, language: str = "en", title: str = "") -
     chapters = redline_chapters(result)
     heading = f"Changes from {side_label(result.old)} to {side_label(result.new)}"
     template = _environment().get_template("redline.html.j2")
-    return template.render(language=language, title=title, heading=heading,
-                           summary=headline(result), chapters=chapters)
+    return template.render(
+        language=language, title=title, heading=heading, summary=headline(result), chapters=chapters
+    )

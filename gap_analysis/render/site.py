@@ -126,9 +126,21 @@ def _toc(chapters: Sequence[RenderedChapter]) -> list[TocEntry]:
     return [entry for chapter in chapters for entry in chapter.toc if entry.level <= 2]
 
 
-def _render(template: str, site: SiteInfo, root: str, title: str, current: str, **values: object) -> str:
-    return _environment().get_template(template).render(
-        site=site, root=root, page_title=title, current=current, css=f"{root}{CSS_NAME}", **values)
+def _render(
+    template: str, site: SiteInfo, root: str, title: str, current: str, **values: object
+) -> str:
+    return (
+        _environment()
+        .get_template(template)
+        .render(
+            site=site,
+            root=root,
+            page_title=title,
+            current=current,
+            css=f"{root}{CSS_NAME}",
+            **values,
+        )
+    )
 
 
 def index_page(site: SiteInfo, versions: Sequence[VersionEntry]) -> str:
@@ -136,19 +148,36 @@ def index_page(site: SiteInfo, versions: Sequence[VersionEntry]) -> str:
 
 
 def version_page(site: SiteInfo, page: VersionPage) -> str:
-    return _render("version.html.j2", site, "../../", f"{page.entry.name}", "version", page=page,
-                   entry=page.entry, toc=_toc(page.chapters),
-                   chapter_html=[(c, Markup(demote_headings(c.html))) for c in page.chapters],  # noqa: S704 - tool-made HTML
-                   review_svg=Markup(page.review_svg))  # noqa: S704 - tool-made SVG, text escaped
+    return _render(
+        "version.html.j2",
+        site,
+        "../../",
+        f"{page.entry.name}",
+        "version",
+        page=page,
+        entry=page.entry,
+        toc=_toc(page.chapters),
+        chapter_html=[(c, Markup(demote_headings(c.html))) for c in page.chapters],  # noqa: S704 - tool-made HTML
+        review_svg=Markup(page.review_svg),
+    )  # noqa: S704 - tool-made SVG, text escaped
 
 
 def changes_page(site: SiteInfo, page: ChangesPage) -> str:
     chapters = redline_chapters(page.result)
     heading = f"Changes from {side_label(page.result.old)} to {side_label(page.result.new)}"
-    return _render("changes.html.j2", site, "../../", f"{page.entry.name}: changes since {page.against}",
-                   "version", page=page, entry=page.entry, heading=heading,
-                   summary=headline(page.result), redline=chapters,
-                   chart_svg=Markup(page.chart_svg))  # noqa: S704 - tool-made SVG, text escaped
+    return _render(
+        "changes.html.j2",
+        site,
+        "../../",
+        f"{page.entry.name}: changes since {page.against}",
+        "version",
+        page=page,
+        entry=page.entry,
+        heading=heading,
+        summary=headline(page.result),
+        redline=chapters,
+        chart_svg=Markup(page.chart_svg),
+    )  # noqa: S704 - tool-made SVG, text escaped
 
 
 def gaps_page(site: SiteInfo, version: VersionEntry | None, gaps: Sequence[Gap]) -> str:
@@ -156,5 +185,6 @@ def gaps_page(site: SiteInfo, version: VersionEntry | None, gaps: Sequence[Gap])
 
 
 def comments_page(site: SiteInfo, groups: Sequence[tuple[VersionEntry, Sequence[Comment]]]) -> str:
-    return _render("comments.html.j2", site, "", "Comments and their disposition", "comments",
-                   groups=groups)
+    return _render(
+        "comments.html.j2", site, "", "Comments and their disposition", "comments", groups=groups
+    )

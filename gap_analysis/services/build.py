@@ -50,7 +50,6 @@ from gap_analysis.services.snapshots import settings_of, snapshot, where
 __all__ = ["VARIANTS", "BuildExtras", "BuildResult", "build_html", "build_pdf", "default_output"]
 
 
-
 @dataclass(frozen=True)
 class BuildResult:
     path: Path | None
@@ -82,9 +81,18 @@ def default_output(root: Path, settings: ReportSettings, info: SnapshotInfo) -> 
     return root / "dist" / f"{slug}-{name}{dirty}.pdf"
 
 
-def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, variant: str | None = None,
-              extras: BuildExtras | None = None, *, strict: bool = False, use_cache: bool = True,
-              html_output: Path | None = None, progress: Progress = NO_PROGRESS) -> BuildResult:
+def build_pdf(
+    store: GitStore,
+    rev: str | None,
+    output: Path | None = None,
+    variant: str | None = None,
+    extras: BuildExtras | None = None,
+    *,
+    strict: bool = False,
+    use_cache: bool = True,
+    html_output: Path | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> BuildResult:
     """Build the PDF of `rev` (None: the working tree) and return where it went.
 
     With `strict`, any refused reference or unusable content fails the build
@@ -102,7 +110,11 @@ def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, vari
             return served
     files = RecordingSource(snap.files)
     prepared = _prepare(store.root, snap.info, files, variant, extras)
-    target = output if output is not None else default_output(store.root, prepared.settings, prepared.info)
+    target = (
+        output
+        if output is not None
+        else default_output(store.root, prepared.settings, prepared.info)
+    )
     check_target(target, create_folder=output is None)
     if html_output is not None:
         check_target(html_output)
@@ -116,26 +128,49 @@ def build_pdf(store: GitStore, rev: str | None, output: Path | None = None, vari
         cache.save_trace(context, files, prepared.key, target.name if output is None else "")
         return BuildResult(target, pages, True, prepared.key, prepared.info, warnings, html_output)
     progress.phase(f"laying out {len(prepared.document.chapters)} chapters", 0)
-    output_pdf = render_pdf(prepared.document, prepared.html, prepared.images.__getitem__, variant,
-                            laid_out_pages=lambda pages: progress.phase(f"writing {pages} pages", 0))
+    output_pdf = render_pdf(
+        prepared.document,
+        prepared.html,
+        prepared.images.__getitem__,
+        variant,
+        laid_out_pages=lambda pages: progress.phase(f"writing {pages} pages", 0),
+    )
     all_warnings = list(prepared.warnings)
     for refused in output_pdf.refused:
-        all_warnings.append(Finding(refused.path or "(document)", 0, "refused-reference",
-                                    f"'{refused.url}' refused: {refused.reason}", Severity.WARNING))
+        all_warnings.append(
+            Finding(
+                refused.path or "(document)",
+                0,
+                "refused-reference",
+                f"'{refused.url}' refused: {refused.reason}",
+                Severity.WARNING,
+            )
+        )
     _refuse_if_strict(all_warnings, strict)
     write_atomic(target, output_pdf.pdf)
     if use_cache:
         cache.put(prepared.key, output_pdf.pdf, output_pdf.pages, all_warnings)
         cache.save_trace(context, files, prepared.key, target.name if output is None else "")
-    return BuildResult(target, output_pdf.pages, False, prepared.key, prepared.info, tuple(all_warnings),
-                       html_output)
+    return BuildResult(
+        target,
+        output_pdf.pages,
+        False,
+        prepared.key,
+        prepared.info,
+        tuple(all_warnings),
+        html_output,
+    )
 
 
-def build_html(store: GitStore, rev: str | None, output: Path, extras: BuildExtras | None = None) -> Path:
+def build_html(
+    store: GitStore, rev: str | None, output: Path, extras: BuildExtras | None = None
+) -> Path:
     """Only the assembled HTML (for debugging, and for comparing with plain WeasyPrint)."""
     check_target(output)
     snap = snapshot(store, rev)
-    prepared = _prepare(store.root, snap.info, RecordingSource(snap.files), None, extras or BuildExtras())
+    prepared = _prepare(
+        store.root, snap.info, RecordingSource(snap.files), None, extras or BuildExtras()
+    )
     write_atomic(output, prepared.html.encode("utf-8"))
     return output
 
@@ -143,8 +178,9 @@ def build_html(store: GitStore, rev: str | None, output: Path, extras: BuildExtr
 # -- preparing the document ----------------------------------------------------
 
 
-def _prepare(root: Path, info: SnapshotInfo, files: RecordingSource, variant: str | None,
-             extras: BuildExtras) -> _Prepared:
+def _prepare(
+    root: Path, info: SnapshotInfo, files: RecordingSource, variant: str | None, extras: BuildExtras
+) -> _Prepared:
     # Markdown and YAML are loaded only when a cache miss needs them.
     from gap_analysis.markdown.chapters import read_report
     from gap_analysis.markdown.html import render_chapter
@@ -152,22 +188,38 @@ def _prepare(root: Path, info: SnapshotInfo, files: RecordingSource, variant: st
     settings = settings_of(files, where(root, info))
     report = read_report(files, settings)
     paths = {chapter.path: chapter.id for chapter in report.chapters}
-    refused_files = [path for path in files.refused(settings.chapter_folder.strip("/")) if path.endswith(".md")]
-    rendered = [render_chapter(chapter, paths, settings.gap_id_pattern) for chapter in report.chapters]
+    refused_files = [
+        path for path in files.refused(settings.chapter_folder.strip("/")) if path.endswith(".md")
+    ]
+    rendered = [
+        render_chapter(chapter, paths, settings.gap_id_pattern) for chapter in report.chapters
+    ]
     if extras.chapter_html or extras.only_chapters is not None:
         rendered = _redlined(rendered, extras)
-    warnings = [Finding(path, 0, "refused-reference", "left out: not a regular file inside the repository "
-                        "(a symlink leading out of it, a FIFO or a device)", Severity.WARNING)
-                for path in sorted(set(refused_files))]
-    warnings += [Finding(path, line, "content", message, Severity.WARNING)
-                 for chapter in rendered for path, line, message in chapter.problems]
+    warnings = [
+        Finding(
+            path,
+            0,
+            "refused-reference",
+            "left out: not a regular file inside the repository "
+            "(a symlink leading out of it, a FIFO or a device)",
+            Severity.WARNING,
+        )
+        for path in sorted(set(refused_files))
+    ]
+    warnings += [
+        Finding(path, line, "content", message, Severity.WARNING)
+        for chapter in rendered
+        for path, line, message in chapter.problems
+    ]
     gaps = _unique_gaps(rendered, warnings)
     images = _read_images(files, rendered, warnings)
     document = _document(settings, info, tuple(rendered), gaps, extras, variant, files.read_files)
     html = to_html(document)
     prepared = _Prepared(info, settings, document, html, images, warnings)
-    prepared.key = content_key(prepared.html, prepared.info, files.read_files, prepared.warnings, variant,
-                               extras)
+    prepared.key = content_key(
+        prepared.html, prepared.info, files.read_files, prepared.warnings, variant, extras
+    )
     return prepared
 
 
@@ -192,16 +244,23 @@ def _unique_gaps(rendered: list[RenderedChapter], warnings: list[Finding]) -> tu
         for gap in chapter.gaps:
             if gap.id in seen:
                 first = seen[gap.id]
-                warnings.append(Finding(gap.path, gap.line, "duplicate-gap",
-                                        f"gap id '{gap.id}' is already used at {first.path}:{first.line}",
-                                        Severity.WARNING))
+                warnings.append(
+                    Finding(
+                        gap.path,
+                        gap.line,
+                        "duplicate-gap",
+                        f"gap id '{gap.id}' is already used at {first.path}:{first.line}",
+                        Severity.WARNING,
+                    )
+                )
                 continue
             seen[gap.id] = gap
     return tuple(seen.values())
 
 
-def _read_images(files: RecordingSource, rendered: list[RenderedChapter],
-                 warnings: list[Finding]) -> dict[str, bytes]:
+def _read_images(
+    files: RecordingSource, rendered: list[RenderedChapter], warnings: list[Finding]
+) -> dict[str, bytes]:
     """The bytes of every image the chapters name; the fetcher serves only these."""
     images: dict[str, bytes] = {}
     for chapter in rendered:
@@ -211,12 +270,26 @@ def _read_images(files: RecordingSource, rendered: list[RenderedChapter],
             try:
                 images[ref.path] = files.read(ref.path)
             except KeyError:
-                warnings.append(Finding(ref.file, ref.line, "refused-reference",
-                                        f"image '{ref.target}' refused: not a regular file inside the "
-                                        "repository at this revision", Severity.WARNING))
+                warnings.append(
+                    Finding(
+                        ref.file,
+                        ref.line,
+                        "refused-reference",
+                        f"image '{ref.target}' refused: not a regular file inside the "
+                        "repository at this revision",
+                        Severity.WARNING,
+                    )
+                )
             except GapAnalysisError as exc:
-                warnings.append(Finding(ref.file, ref.line, "refused-reference",
-                                        f"image '{ref.target}' refused: {exc.message}", Severity.WARNING))
+                warnings.append(
+                    Finding(
+                        ref.file,
+                        ref.line,
+                        "refused-reference",
+                        f"image '{ref.target}' refused: {exc.message}",
+                        Severity.WARNING,
+                    )
+                )
     return images
 
 
@@ -224,18 +297,33 @@ def _date(info: SnapshotInfo) -> str:
     return f"{info.date.day} {info.date:%B %Y}"
 
 
-def _document(settings: ReportSettings, info: SnapshotInfo, chapters: tuple[RenderedChapter, ...],
-              gaps: tuple[Gap, ...], extras: BuildExtras, variant: str | None,
-              read_files: dict[str, bytes]) -> Document:
+def _document(
+    settings: ReportSettings,
+    info: SnapshotInfo,
+    chapters: tuple[RenderedChapter, ...],
+    gaps: tuple[Gap, ...],
+    extras: BuildExtras,
+    variant: str | None,
+    read_files: dict[str, bytes],
+) -> Document:
     document_number = extras.document or settings.document
     meeting = extras.meeting or settings.meeting
     editors = settings.editors
     state = extras.state or "draft"
     cover = Cover(
-        title=settings.title, group=settings.group, label=info.label, date=_date(info),
-        document=document_number, meeting=meeting, status=extras.cover_status,
-        study_period=settings.study_period, questions=settings.questions, abstract=settings.abstract,
-        keywords=settings.keywords, editors=editors, labels=tuple(sorted(extras.labels.items())),
+        title=settings.title,
+        group=settings.group,
+        label=info.label,
+        date=_date(info),
+        document=document_number,
+        meeting=meeting,
+        status=extras.cover_status,
+        study_period=settings.study_period,
+        questions=settings.questions,
+        abstract=settings.abstract,
+        keywords=settings.keywords,
+        editors=editors,
+        labels=tuple(sorted(extras.labels.items())),
         review_path_svg=extras.review_path_svg,
     )
     metadata = Metadata(
@@ -249,19 +337,40 @@ def _document(settings: ReportSettings, info: SnapshotInfo, chapters: tuple[Rend
     )
     attachments: tuple[Attachment, ...] = ()
     if variant == "pdf/a-3u":
-        sources = [REPORT_FILE, *(path for path in read_files if path != REPORT_FILE and path.endswith(".md"))]
-        attachments = tuple(Attachment(path, read_files[path], f"Markdown source {path}") for path in sources)
+        sources = [
+            REPORT_FILE,
+            *(path for path in read_files if path != REPORT_FILE and path.endswith(".md")),
+        ]
+        attachments = tuple(
+            Attachment(path, read_files[path], f"Markdown source {path}") for path in sources
+        )
     watermark = settings.watermark if extras.watermark is None else extras.watermark
     return Document(
-        language=settings.language or "en", running_title=settings.running_title, running_label=info.label,
-        footer=document_number or settings.group, cover=cover, metadata=metadata, chapters=chapters,
-        gaps=gaps, history=extras.history, annexes=extras.annexes, watermark=watermark,
-        before_html=extras.body_html_before, attachments=attachments,
+        language=settings.language or "en",
+        running_title=settings.running_title,
+        running_label=info.label,
+        footer=document_number or settings.group,
+        cover=cover,
+        metadata=metadata,
+        chapters=chapters,
+        gaps=gaps,
+        history=extras.history,
+        annexes=extras.annexes,
+        watermark=watermark,
+        before_html=extras.body_html_before,
+        attachments=attachments,
     )
 
 
-def _serve_cached(root: Path, cache: BuildCache, context: str, files: FileSource, output: Path | None,
-                  strict: bool, info: SnapshotInfo) -> BuildResult | None:
+def _serve_cached(
+    root: Path,
+    cache: BuildCache,
+    context: str,
+    files: FileSource,
+    output: Path | None,
+    strict: bool,
+    info: SnapshotInfo,
+) -> BuildResult | None:
     """The cached PDF, when the last build with these options read exactly what the snapshot holds now."""
     traced = cache.traced(context, files, immutable=not info.is_worktree)
     if traced is None:

@@ -67,9 +67,13 @@ class RecordingSource:
         if folder not in self.listed:
             self.listed[folder] = self._files.list(folder)
         return list(self.listed[folder])
+
     def trace(self) -> dict[str, object]:
         return {
-            "read": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(self.read_files.items())},
+            "read": {
+                path: hashlib.sha256(data).hexdigest()
+                for path, data in sorted(self.read_files.items())
+            },
             "missing": sorted(self.missing),
             "listed": {folder: names for folder, names in sorted(self.listed.items())},
             "refused": {folder: names for folder, names in sorted(self.refused_entries.items())},
@@ -103,30 +107,57 @@ def trace_holds(files: FileSource, trace: dict[str, object]) -> bool:
 
 def _options(variant: str | None, extras: BuildExtras) -> dict[str, object]:
     """What a PDF depends on besides its snapshot: tool, engine, templates, variant, extras."""
-    return {"tool": __version__, "engine": engine_version(), "templates": template_hash(),
-            "variant": variant or "", "extras": asdict(extras)}
+    return {
+        "tool": __version__,
+        "engine": engine_version(),
+        "templates": template_hash(),
+        "variant": variant or "",
+        "extras": asdict(extras),
+    }
 
 
 def _digest(parts: dict[str, object]) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(parts, sort_keys=True, default=str).encode("utf-8")
+    ).hexdigest()
 
 
 def context_key(info: SnapshotInfo, variant: str | None, extras: BuildExtras) -> str:
     """Names the trace of builds with these options of this snapshot (not yet its content)."""
-    return _digest({**_options(variant, extras),
-                    "info": [info.commit, info.date.isoformat(), info.is_worktree, info.dirty, info.version]})
+    return _digest(
+        {
+            **_options(variant, extras),
+            "info": [
+                info.commit,
+                info.date.isoformat(),
+                info.is_worktree,
+                info.dirty,
+                info.version,
+            ],
+        }
+    )
 
 
-def content_key(html: str, info: SnapshotInfo, read_files: dict[str, bytes], warnings: list[Finding],
-                variant: str | None, extras: BuildExtras) -> str:
+def content_key(
+    html: str,
+    info: SnapshotInfo,
+    read_files: dict[str, bytes],
+    warnings: list[Finding],
+    variant: str | None,
+    extras: BuildExtras,
+) -> str:
     """Everything the PDF depends on: inputs, the assembled HTML, options, tool and engine versions."""
-    return _digest({
-        **_options(variant, extras),
-        "inputs": sorted((path, hashlib.sha256(data).hexdigest()) for path, data in read_files.items()),
-        "html": hashlib.sha256(html.encode("utf-8")).hexdigest(),
-        "commit": info.commit or "",
-        "warnings": [str(w) for w in warnings],
-    })
+    return _digest(
+        {
+            **_options(variant, extras),
+            "inputs": sorted(
+                (path, hashlib.sha256(data).hexdigest()) for path, data in read_files.items()
+            ),
+            "html": hashlib.sha256(html.encode("utf-8")).hexdigest(),
+            "commit": info.commit or "",
+            "warnings": [str(w) for w in warnings],
+        }
+    )
 
 
 class BuildCache:
@@ -156,8 +187,10 @@ class BuildCache:
         try:
             data = json.loads(meta.read_text("utf-8"))
             pages = int(data["pages"])
-            warnings = tuple(Finding(w["path"], int(w["line"]), w["code"], w["message"],
-                                     Severity(w["severity"])) for w in data["warnings"])
+            warnings = tuple(
+                Finding(w["path"], int(w["line"]), w["code"], w["message"], Severity(w["severity"]))
+                for w in data["warnings"]
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if not pdf.is_file():
@@ -167,7 +200,9 @@ class BuildCache:
 
     def put(self, key: str, pdf: bytes, pages: int, warnings: list[Finding]) -> None:
         meta = {"pages": pages, "warnings": [w.as_json() for w in warnings]}
-        if self._write(f"{key}.pdf", pdf) and self._write(f"{key}.json", json.dumps(meta).encode("utf-8")):
+        if self._write(f"{key}.pdf", pdf) and self._write(
+            f"{key}.json", json.dumps(meta).encode("utf-8")
+        ):
             self._prune()
 
     def get_part(self, name: str) -> bytes | None:
@@ -189,8 +224,11 @@ class BuildCache:
         return True
 
     def _prune(self) -> None:
-        entries = sorted((p for p in self.folder.glob("*.json") if not p.name.startswith("trace-")),
-                         key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted(
+            (p for p in self.folder.glob("*.json") if not p.name.startswith("trace-")),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
         for stale in entries[CACHE_KEEP:]:
             for path in (stale, stale.with_suffix(".pdf")):
                 path.unlink(missing_ok=True)

@@ -22,11 +22,15 @@ ANNEX_ID = "changes-since-previous"
 def changes_annex(store: GitStore, ledger: Ledger, name: str) -> ExtraAnnex | None:
     """The change summary from the version's predecessor to it; None for a first version."""
     version = ledger.version(name)
-    previous = ledger.version(version.previous) if version is not None and version.previous else None
+    previous = (
+        ledger.version(version.previous) if version is not None and version.previous else None
+    )
     if version is None or previous is None:
         return None
     title = f"Changes since {previous.name}"
-    key = hashlib.sha256(repr((__version__, previous.commit, version.commit, ledger.events)).encode()).hexdigest()
+    key = hashlib.sha256(
+        repr((__version__, previous.commit, version.commit, ledger.events)).encode()
+    ).hexdigest()
     cache = BuildCache(store.root / CACHE_FOLDER)
     known = cache.get_part(f"{key}.html")
     if known is not None:
@@ -40,6 +44,8 @@ def changes_annex(store: GitStore, ledger: Ledger, name: str) -> ExtraAnnex | No
     return ExtraAnnex(title, html, ANNEX_ID)
 
 
-def with_changes_annex(store: GitStore, ledger: Ledger, name: str, extras: BuildExtras) -> BuildExtras:
+def with_changes_annex(
+    store: GitStore, ledger: Ledger, name: str, extras: BuildExtras
+) -> BuildExtras:
     annex = changes_annex(store, ledger, name)
     return replace(extras, annexes=(*extras.annexes, annex)) if annex else extras

@@ -67,10 +67,13 @@ class CheckResult:
         return not self.errors and not (strict and self.warnings)
 
     def summary(self) -> str:
-        """"3 errors, 1 warning in 7 chapters" or "no problems in 7 chapters"."""
+        """ "3 errors, 1 warning in 7 chapters" or "no problems in 7 chapters"."""
         where = f"in {self.chapters} chapter{'s' if self.chapters != 1 else ''}"
-        parts = [f"{n} {word}{'s' if n != 1 else ''}"
-                 for n, word in ((self.errors, "error"), (self.warnings, "warning")) if n]
+        parts = [
+            f"{n} {word}{'s' if n != 1 else ''}"
+            for n, word in ((self.errors, "error"), (self.warnings, "warning"))
+            if n
+        ]
         return f"{', '.join(parts) or 'no problems'} {where}"
 
 
@@ -81,11 +84,15 @@ def passes(findings: Sequence[Finding], strict: bool = False) -> bool:
 
 # -- checkers ------------------------------------------------------------
 
+
 def check_config(ctx: CheckContext) -> Iterable[Finding]:
     """Every problem of `report.toml`, with its line."""
     if not ctx.config_text:
         return [Finding(REPORT_FILE, 1, "config", "not UTF-8 text")]
-    return [Finding(REPORT_FILE, line, "config", message) for line, message in config_findings(ctx.config_text)]
+    return [
+        Finding(REPORT_FILE, line, "config", message)
+        for line, message in config_findings(ctx.config_text)
+    ]
 
 
 def check_reading(ctx: CheckContext) -> Iterable[Finding]:
@@ -94,9 +101,14 @@ def check_reading(ctx: CheckContext) -> Iterable[Finding]:
     for item in ctx.chapters:
         yield from item.findings
     if not ctx.chapters:
-        yield Finding(REPORT_FILE, 0, "no-chapters",
-                      f"no chapters in {ctx.settings.chapter_folder}/; "
-                      "add one with 'gap-analysis chapter new TITLE'", Severity.WARNING)
+        yield Finding(
+            REPORT_FILE,
+            0,
+            "no-chapters",
+            f"no chapters in {ctx.settings.chapter_folder}/; "
+            "add one with 'gap-analysis chapter new TITLE'",
+            Severity.WARNING,
+        )
 
 
 def check_chapter_ids(ctx: CheckContext) -> Iterable[Finding]:
@@ -106,8 +118,12 @@ def check_chapter_ids(ctx: CheckContext) -> Iterable[Finding]:
             continue
         chapter_id = item.chapter.id
         if chapter_id in seen:
-            yield Finding(item.path, 2, "duplicate-id",
-                          f"chapter id '{chapter_id}' is also used by {seen[chapter_id]}")
+            yield Finding(
+                item.path,
+                2,
+                "duplicate-id",
+                f"chapter id '{chapter_id}' is also used by {seen[chapter_id]}",
+            )
         else:
             seen[chapter_id] = item.path
 
@@ -120,19 +136,30 @@ def check_anchors(ctx: CheckContext) -> Iterable[Finding]:
             if not section.anchor:
                 continue
             if section.anchor in seen:
-                yield Finding(structure.path, section.line, "duplicate-anchor",
-                              f"heading anchor '#{section.anchor}' is also used on line "
-                              f"{seen[section.anchor]}; give one heading an explicit "
-                              "'{#other-anchor}'")
+                yield Finding(
+                    structure.path,
+                    section.line,
+                    "duplicate-anchor",
+                    f"heading anchor '#{section.anchor}' is also used on line "
+                    f"{seen[section.anchor]}; give one heading an explicit "
+                    "'{#other-anchor}'",
+                )
             else:
                 seen[section.anchor] = section.line
 
 
 def check_links(ctx: CheckContext) -> Iterable[Finding]:
-    anchors = {s.path: frozenset(sec.anchor for sec in s.sections if sec.anchor) for s in ctx.structures}
+    anchors = {
+        s.path: frozenset(sec.anchor for sec in s.sections if sec.anchor) for s in ctx.structures
+    }
     unreadable = frozenset(item.path for item in ctx.chapters if item.chapter is None)
-    targets = LinkTargets(anchors, {g.id: g for g in ctx.gaps}, ctx.settings.gap_id_pattern,
-                          ctx.snapshot.files, unreadable)
+    targets = LinkTargets(
+        anchors,
+        {g.id: g for g in ctx.gaps},
+        ctx.settings.gap_id_pattern,
+        ctx.snapshot.files,
+        unreadable,
+    )
     return link_findings(ctx.structures, targets)
 
 
@@ -142,11 +169,17 @@ def check_gaps(ctx: CheckContext) -> Iterable[Finding]:
 
 
 DEFAULT_CHECKERS: tuple[Checker, ...] = (
-    check_config, check_reading, check_chapter_ids, check_anchors, check_gaps, check_links,
+    check_config,
+    check_reading,
+    check_chapter_ids,
+    check_anchors,
+    check_gaps,
+    check_links,
 )
 
 
 # -- reading and running -------------------------------------------------
+
 
 def _settings(snap: Snapshot) -> tuple[ReportSettings | None, str]:
     """Settings to check with; None where `report.toml` is broken (its findings say why)."""
@@ -172,8 +205,17 @@ def context(snap: Snapshot, settings: ReportSettings | None = None) -> CheckCont
     chapters, problems = read_chapter_files(snap.files, settings)
     structures = [chapter_structure(item.chapter) for item in chapters if item.chapter is not None]
     parsed = report_gaps(structures, settings.gap_id_pattern)
-    return CheckContext(snap, settings, text, chapters, structures, parsed.gaps, parsed.findings, problems,
-                        config_valid=own is not None)
+    return CheckContext(
+        snap,
+        settings,
+        text,
+        chapters,
+        structures,
+        parsed.gaps,
+        parsed.findings,
+        problems,
+        config_valid=own is not None,
+    )
 
 
 def check_context(ctx: CheckContext, extra: Sequence[Checker] = ()) -> CheckResult:
@@ -183,8 +225,9 @@ def check_context(ctx: CheckContext, extra: Sequence[Checker] = ()) -> CheckResu
     return CheckResult(findings, len(ctx.chapters))
 
 
-def check_snapshot(source: Snapshot | Loaded, settings: ReportSettings | None = None,
-                   extra: Sequence[Checker] = ()) -> list[Finding]:
+def check_snapshot(
+    source: Snapshot | Loaded, settings: ReportSettings | None = None, extra: Sequence[Checker] = ()
+) -> list[Finding]:
     """Every finding of a snapshot (or of an already loaded report's snapshot)."""
     if isinstance(source, Loaded):
         settings = settings or source.settings
@@ -192,7 +235,9 @@ def check_snapshot(source: Snapshot | Loaded, settings: ReportSettings | None = 
     return check_context(context(source, settings), extra).findings
 
 
-def run_check_result(store: GitStore, rev: str | None, extra: Sequence[Checker] = ()) -> CheckResult:
+def run_check_result(
+    store: GitStore, rev: str | None, extra: Sequence[Checker] = ()
+) -> CheckResult:
     """Check a revision (the working tree when `rev` is None), with counts for a summary."""
     return check_context(context(take_snapshot(store, rev)), extra)
 

@@ -58,7 +58,9 @@ def _hint(word: str, choices: tuple[str, ...]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def front_matter_findings(path: str, front: dict[str, Any], key_lines: dict[str, int]) -> list[Finding]:
+def front_matter_findings(
+    path: str, front: dict[str, Any], key_lines: dict[str, int]
+) -> list[Finding]:
     """Keys known and values valid: `id` a chapter id, `status` known, `owners` names."""
     found: list[Finding] = []
 
@@ -67,33 +69,68 @@ def front_matter_findings(path: str, front: dict[str, Any], key_lines: dict[str,
 
     for key in front:
         if str(key) not in KNOWN_FRONT_MATTER_KEYS:
-            found.append(Finding(path, at(str(key)), "front-matter-key",
-                                 f"unknown front matter key '{key}'{_hint(str(key), KNOWN_FRONT_MATTER_KEYS)}",
-                                 Severity.WARNING))
+            found.append(
+                Finding(
+                    path,
+                    at(str(key)),
+                    "front-matter-key",
+                    f"unknown front matter key '{key}'{_hint(str(key), KNOWN_FRONT_MATTER_KEYS)}",
+                    Severity.WARNING,
+                )
+            )
     for key in ("id", "title", "status"):
         value = front.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
-            found.append(Finding(path, at(key), "front-matter", f"front matter '{key}' must be text"))
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, str | int | float)
+        ):
+            found.append(
+                Finding(path, at(key), "front-matter", f"front matter '{key}' must be text")
+            )
     chapter_id = front.get("id")
-    if isinstance(chapter_id, str | int) and not isinstance(chapter_id, bool) \
-            and not CHAPTER_ID.match(str(chapter_id)):
-        found.append(Finding(path, at("id"), "chapter-id",
-                             f"chapter id '{chapter_id}' must be 1-64 lowercase letters, digits and hyphens"))
+    if (
+        isinstance(chapter_id, str | int)
+        and not isinstance(chapter_id, bool)
+        and not CHAPTER_ID.match(str(chapter_id))
+    ):
+        found.append(
+            Finding(
+                path,
+                at("id"),
+                "chapter-id",
+                f"chapter id '{chapter_id}' must be 1-64 lowercase letters, digits and hyphens",
+            )
+        )
     status = front.get("status")
     if isinstance(status, str) and status not in CHAPTER_STATUSES:
-        found.append(Finding(path, at("status"), "front-matter",
-                             f"status '{status}' is not one of {', '.join(CHAPTER_STATUSES)}"
-                             f"{_hint(status, CHAPTER_STATUSES)}"))
+        found.append(
+            Finding(
+                path,
+                at("status"),
+                "front-matter",
+                f"status '{status}' is not one of {', '.join(CHAPTER_STATUSES)}"
+                f"{_hint(status, CHAPTER_STATUSES)}",
+            )
+        )
     owners = front.get("owners")
-    if owners is not None and not isinstance(owners, str) and (
-            not isinstance(owners, list) or not all(isinstance(o, str) for o in owners)):
-        found.append(Finding(path, at("owners"), "front-matter",
-                             "front matter 'owners' must be a list of names, e.g. [Alice, Bob]"))
+    if (
+        owners is not None
+        and not isinstance(owners, str)
+        and (not isinstance(owners, list) or not all(isinstance(o, str) for o in owners))
+    ):
+        found.append(
+            Finding(
+                path,
+                at("owners"),
+                "front-matter",
+                "front matter 'owners' must be a list of names, e.g. [Alice, Bob]",
+            )
+        )
     return found
 
 
-def _fallback(path: str, front: dict[str, Any], body: str, body_line: int,
-              number: str, annex: bool) -> Chapter:
+def _fallback(
+    path: str, front: dict[str, Any], body: str, body_line: int, number: str, annex: bool
+) -> Chapter:
     """A chapter with safe values where the front matter's were invalid."""
     file_name = path.rsplit("/", 1)[-1]
     chapter_id = front.get("id")
@@ -101,10 +138,17 @@ def _fallback(path: str, front: dict[str, Any], body: str, body_line: int,
         chapter_id = derived_id(file_name)
     title = front.get("title")
     owners = front.get("owners")
-    return Chapter(id=chapter_id, path=path, title=title if isinstance(title, str) else chapter_id,
-                   body=body, body_line=body_line, number=number, is_annex=annex,
-                   owners=tuple(o for o in owners if isinstance(o, str)) if isinstance(owners, list) else (),
-                   status=front.get("status") if isinstance(front.get("status"), str) else None)
+    return Chapter(
+        id=chapter_id,
+        path=path,
+        title=title if isinstance(title, str) else chapter_id,
+        body=body,
+        body_line=body_line,
+        number=number,
+        is_annex=annex,
+        owners=tuple(o for o in owners if isinstance(o, str)) if isinstance(owners, list) else (),
+        status=front.get("status") if isinstance(front.get("status"), str) else None,
+    )
 
 
 def read_chapter_file(files: FileSource, path: str, number: str, annex: bool) -> ChapterFile:
@@ -113,15 +157,21 @@ def read_chapter_file(files: FileSource, path: str, number: str, annex: bool) ->
     except KeyError:
         return ChapterFile(path, number, None, (Finding(path, 0, "unreadable", "cannot be read"),))
     except ContentError as exc:
-        return ChapterFile(path, number, None, (Finding(path, exc.line or 0, "unreadable", exc.message),))
+        return ChapterFile(
+            path, number, None, (Finding(path, exc.line or 0, "unreadable", exc.message),)
+        )
     try:
         text = decode_text(raw, path)
     except ContentError as exc:
-        return ChapterFile(path, number, None, (Finding(path, exc.line or 1, "encoding", exc.message),))
+        return ChapterFile(
+            path, number, None, (Finding(path, exc.line or 1, "encoding", exc.message),)
+        )
     try:
         front, body, body_line = split(text, path)
     except ContentError as exc:
-        return ChapterFile(path, number, None, (Finding(path, exc.line or 1, "front-matter", exc.message),))
+        return ChapterFile(
+            path, number, None, (Finding(path, exc.line or 1, "front-matter", exc.message),)
+        )
     findings = front_matter_findings(path, front, _key_lines(text))
     try:
         chapter = read_chapter(path, raw, number, annex)
@@ -132,7 +182,9 @@ def read_chapter_file(files: FileSource, path: str, number: str, annex: bool) ->
     return ChapterFile(path, number, chapter, tuple(findings))
 
 
-def read_chapter_files(files: FileSource, settings: ReportSettings) -> tuple[list[ChapterFile], list[Finding]]:
+def read_chapter_files(
+    files: FileSource, settings: ReportSettings
+) -> tuple[list[ChapterFile], list[Finding]]:
     """Every chapter file in report order, numbered as `read_report` numbers them.
 
     The second item holds findings about the chapter list itself (an `order`
@@ -142,7 +194,11 @@ def read_chapter_files(files: FileSource, settings: ReportSettings) -> tuple[lis
     try:
         paths = chapter_files(files, settings)
     except ContentError as exc:
-        problems.append(Finding(exc.path or "report.toml", exc.line or 0, "chapter-order", exc.message))
+        problems.append(
+            Finding(exc.path or "report.toml", exc.line or 0, "chapter-order", exc.message)
+        )
         folder = settings.chapter_folder.strip("/")
         paths = by_file_name([p for p in files.list(folder) if p.endswith(".md")])
-    return [read_chapter_file(files, path, number, annex) for path, number, annex in numbered(paths)], problems
+    return [
+        read_chapter_file(files, path, number, annex) for path, number, annex in numbered(paths)
+    ], problems

@@ -53,8 +53,9 @@ def _split(target: str) -> tuple[str, str]:
     return unquote(path), unquote(fragment)
 
 
-def _fragment(structure: ChapterStructure, link: Link, chapter_path: str, fragment: str,
-              targets: LinkTargets) -> Finding | None:
+def _fragment(
+    structure: ChapterStructure, link: Link, chapter_path: str, fragment: str, targets: LinkTargets
+) -> Finding | None:
     """A fragment that names no anchor of `chapter_path` and no gap entry."""
     anchors = targets.anchors[chapter_path]
     if fragment in anchors:
@@ -62,15 +63,28 @@ def _fragment(structure: ChapterStructure, link: Link, chapter_path: str, fragme
     gap = targets.gaps.get(fragment)
     if gap is not None:
         if gap.path != chapter_path and chapter_path != structure.path:
-            return Finding(structure.path, link.line, "missing-anchor",
-                           f"gap {fragment} is in {gap.path}, not in {chapter_path}", Severity.WARNING)
+            return Finding(
+                structure.path,
+                link.line,
+                "missing-anchor",
+                f"gap {fragment} is in {gap.path}, not in {chapter_path}",
+                Severity.WARNING,
+            )
         return None
     if re.fullmatch(targets.gap_pattern, fragment):
-        return Finding(structure.path, link.line, "unknown-gap",
-                       f"link to gap {fragment}, which no gap entry defines{_hint(fragment, targets.gaps)}")
+        return Finding(
+            structure.path,
+            link.line,
+            "unknown-gap",
+            f"link to gap {fragment}, which no gap entry defines{_hint(fragment, targets.gaps)}",
+        )
     where = "this chapter" if chapter_path == structure.path else chapter_path
-    return Finding(structure.path, link.line, "missing-anchor",
-                   f"no anchor '#{fragment}' in {where}{_hint(fragment, anchors)}")
+    return Finding(
+        structure.path,
+        link.line,
+        "missing-anchor",
+        f"no anchor '#{fragment}' in {where}{_hint(fragment, anchors)}",
+    )
 
 
 def _link(structure: ChapterStructure, link: Link, targets: LinkTargets) -> Finding | None:
@@ -83,27 +97,41 @@ def _link(structure: ChapterStructure, link: Link, targets: LinkTargets) -> Find
         if name in EXTERNAL_SCHEMES:
             return None
         severity = Severity.ERROR if name in _REFUSED_SCHEMES else Severity.WARNING
-        return Finding(structure.path, link.line, "link-scheme",
-                       f"link to '{target}': only http, https and mailto addresses are allowed", severity)
+        return Finding(
+            structure.path,
+            link.line,
+            "link-scheme",
+            f"link to '{target}': only http, https and mailto addresses are allowed",
+            severity,
+        )
     path, fragment = _split(target)
     if not path:
         return _fragment(structure, link, structure.path, fragment, targets) if fragment else None
     folder = posixpath.dirname(structure.path)
     resolved = normalize(path, folder)
     if resolved is None:
-        return Finding(structure.path, link.line, "broken-link",
-                       f"link to '{target}' leaves the repository")
+        return Finding(
+            structure.path, link.line, "broken-link", f"link to '{target}' leaves the repository"
+        )
     if resolved in targets.unreadable:
         return None
     if resolved in targets.anchors:
         return _fragment(structure, link, resolved, fragment, targets) if fragment else None
     if targets.files.exists(resolved):
-        return Finding(structure.path, link.line, "link-not-chapter",
-                       f"link to '{target}' names a file that is not a chapter; the PDF cannot follow it",
-                       Severity.WARNING)
+        return Finding(
+            structure.path,
+            link.line,
+            "link-not-chapter",
+            f"link to '{target}' names a file that is not a chapter; the PDF cannot follow it",
+            Severity.WARNING,
+        )
     chapters = [p.rsplit("/", 1)[-1] for p in targets.anchors]
-    return Finding(structure.path, link.line, "broken-link",
-                   f"link to '{target}': no such chapter or file{_hint(path.rsplit('/', 1)[-1], chapters)}")
+    return Finding(
+        structure.path,
+        link.line,
+        "broken-link",
+        f"link to '{target}': no such chapter or file{_hint(path.rsplit('/', 1)[-1], chapters)}",
+    )
 
 
 def _image(structure: ChapterStructure, link: Link, files: FileSource) -> Finding | None:
@@ -111,18 +139,30 @@ def _image(structure: ChapterStructure, link: Link, files: FileSource) -> Findin
     if not target:
         return Finding(structure.path, link.line, "image-missing", "image with an empty path")
     if _SCHEME.match(target) or target.startswith("//"):
-        return Finding(structure.path, link.line, "image-outside",
-                       f"image '{target}' is not a file of the repository; the build never fetches "
-                       "images from outside it")
+        return Finding(
+            structure.path,
+            link.line,
+            "image-outside",
+            f"image '{target}' is not a file of the repository; the build never fetches "
+            "images from outside it",
+        )
     path, _ = _split(target)
     resolved = normalize(path, posixpath.dirname(structure.path))
     if resolved is None:
-        return Finding(structure.path, link.line, "image-outside",
-                       f"image '{target}' lies outside the repository")
+        return Finding(
+            structure.path,
+            link.line,
+            "image-outside",
+            f"image '{target}' lies outside the repository",
+        )
     if not files.exists(resolved):
-        return Finding(structure.path, link.line, "image-missing",
-                       f"image '{target}' is not in this revision ({resolved}: missing, not a regular "
-                       "file, or a symbolic link that leads outside the repository)")
+        return Finding(
+            structure.path,
+            link.line,
+            "image-missing",
+            f"image '{target}' is not in this revision ({resolved}: missing, not a regular "
+            "file, or a symbolic link that leads outside the repository)",
+        )
     return None
 
 
@@ -130,7 +170,11 @@ def link_findings(structures: Iterable[ChapterStructure], targets: LinkTargets) 
     findings = []
     for structure in structures:
         for link in structure.links:
-            found = _image(structure, link, targets.files) if link.is_image else _link(structure, link, targets)
+            found = (
+                _image(structure, link, targets.files)
+                if link.is_image
+                else _link(structure, link, targets)
+            )
             if found is not None:
                 findings.append(found)
     return findings

@@ -18,8 +18,10 @@ from gap_analysis.model.comment import Comment
 from gap_analysis.model.document import ChapterStructure, Section
 from gap_analysis.model.finding import Finding, Severity
 
-_CLAUSE = re.compile(r"^\s*(?:(?:sub)?clause|annex|section|§)?\s*([0-9]+|[A-Z]{1,2})((?:\.[0-9]+)*)\.?(?=$|[\s,;:()])",
-                     re.IGNORECASE)
+_CLAUSE = re.compile(
+    r"^\s*(?:(?:sub)?clause|annex|section|§)?\s*([0-9]+|[A-Z]{1,2})((?:\.[0-9]+)*)\.?(?=$|[\s,;:()])",
+    re.IGNORECASE,
+)
 GENERAL_CLAUSES = ("", "general", "all", "whole document", "document", "-", "n/a", "none")
 
 
@@ -58,12 +60,21 @@ class Index:
             return Place("", "", "General")
         structure = self.chapters.get(comment.chapter)
         if structure is None and not comment.section:
-            return Place(comment.chapter, "", "", found=False,
-                         reason=f"chapter '{comment.chapter}' is no longer in the report")
+            return Place(
+                comment.chapter,
+                "",
+                "",
+                found=False,
+                reason=f"chapter '{comment.chapter}' is no longer in the report",
+            )
         if not comment.section:
             assert structure is not None
-            return Place(structure.chapter_id, structure.number, structure.title,
-                         moved=structure.number != comment.section_number)
+            return Place(
+                structure.chapter_id,
+                structure.number,
+                structure.title,
+                moved=structure.number != comment.section_number,
+            )
         if structure is not None:
             section = next((s for s in structure.sections if s.anchor == comment.section), None)
             if section is not None:
@@ -76,9 +87,14 @@ class Index:
             if len(titled) == 1:
                 return self._place(structure, titled[0], comment)
         where = f"chapter '{comment.chapter}'" if structure is not None else "the report"
-        return Place(comment.chapter, "", "", found=False,
-                     reason=f"section '{comment.section}' ({comment.section_number} "
-                            f"{comment.section_title}) is no longer in {where}")
+        return Place(
+            comment.chapter,
+            "",
+            "",
+            found=False,
+            reason=f"section '{comment.section}' ({comment.section_number} "
+            f"{comment.section_title}) is no longer in {where}",
+        )
 
     @staticmethod
     def _place(structure: ChapterStructure, section: Section, comment: Comment) -> Place:
@@ -91,15 +107,21 @@ class Index:
         if structure is None:
             known = ", ".join(sorted(self.chapters)) or "none"
             raise ContentError(f"no chapter '{chapter_id}' in this version (chapters: {known})")
-        top = structure.sections[0].anchor if structure.sections and structure.sections[0].level == 1 else ""
+        top = (
+            structure.sections[0].anchor
+            if structure.sections and structure.sections[0].level == 1
+            else ""
+        )
         if not ref or ref in (structure.number, top):
             return structure, None
         for section in structure.sections:
             if ref in (section.number, section.anchor) and section.level > 1:
                 return structure, section
         numbers = ", ".join(s.number for s in structure.sections if s.level > 1) or "none"
-        raise ContentError(f"chapter '{chapter_id}' has no section '{ref}' in this version "
-                           f"(give a number or an anchor; sections: {numbers})")
+        raise ContentError(
+            f"chapter '{chapter_id}' has no section '{ref}' in this version "
+            f"(give a number or an anchor; sections: {numbers})"
+        )
 
     def clause(self, clause: str) -> tuple[ChapterStructure, Section | None] | str:
         """The chapter and section a comment-form clause such as `5.2` or `Annex A.1` names.
@@ -130,9 +152,14 @@ def lost_findings(comments: Sequence[Comment], index: Index, where: str) -> list
             continue
         place = index.locate(comment)
         if not place.found:
-            findings.append(Finding(
-                comment.path, 0, "comment-lost",
-                f"comment {comment.id} on {comment.version} ({comment.member}, clause {comment.where}) "
-                f"lost its place in {where}: {place.reason}; resolve it or restore the section",
-                Severity.WARNING))
+            findings.append(
+                Finding(
+                    comment.path,
+                    0,
+                    "comment-lost",
+                    f"comment {comment.id} on {comment.version} ({comment.member}, clause {comment.where}) "
+                    f"lost its place in {where}: {place.reason}; resolve it or restore the section",
+                    Severity.WARNING,
+                )
+            )
     return findings

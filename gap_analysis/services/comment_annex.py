@@ -11,8 +11,12 @@ from gap_analysis.services import comment_store
 
 ANNEX_TITLE = "Comments and their disposition"
 ANNEX_ID = "comments-disposition"
+
+
 def comments_annex(store: GitStore, version: str) -> ExtraAnnex:
-    return ExtraAnnex(ANNEX_TITLE, annex_html(version, comment_store.read_all(store, version)), ANNEX_ID)
+    return ExtraAnnex(
+        ANNEX_TITLE, annex_html(version, comment_store.read_all(store, version)), ANNEX_ID
+    )
 
 
 def with_comments_annex(store: GitStore, version: str, extras: BuildExtras) -> BuildExtras:

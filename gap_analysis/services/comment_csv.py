@@ -24,30 +24,103 @@ from gap_analysis.model.comment import Comment
 
 REQUIRED = ("member", "type", "comment")
 """Columns an import cannot do without; a clause or a chapter column is needed too."""
-FIELDS = ("member", "line", "clause", "paragraph", "type", "comment", "proposal", "observations",
-          "chapter")
+FIELDS = (
+    "member",
+    "line",
+    "clause",
+    "paragraph",
+    "type",
+    "comment",
+    "proposal",
+    "observations",
+    "chapter",
+)
 _EXACT = {
-    "member": {"mbnc", "mb", "nc", "member", "memberbody", "body", "nationalbody", "nationalcommittee",
-               "source", "organization", "organisation", "country", "commenter", "submitter",
-               "memberorganization", "sectormember", "delegation"},
+    "member": {
+        "mbnc",
+        "mb",
+        "nc",
+        "member",
+        "memberbody",
+        "body",
+        "nationalbody",
+        "nationalcommittee",
+        "source",
+        "organization",
+        "organisation",
+        "country",
+        "commenter",
+        "submitter",
+        "memberorganization",
+        "sectormember",
+        "delegation",
+    },
     "line": {"line", "lines", "lineno", "linenumber", "linenumbers", "linenr"},
-    "clause": {"clause", "subclause", "clausesubclause", "clauseno", "clausenumber", "section",
-               "sectionnumber", "clausesubclauseno"},
-    "paragraph": {"paragraph", "para", "paragraphfiguretable", "paragraphfiguretablenote",
-                  "figuretable", "paragraphfiguretableetc", "paragraphfiguretablelist"},
+    "clause": {
+        "clause",
+        "subclause",
+        "clausesubclause",
+        "clauseno",
+        "clausenumber",
+        "section",
+        "sectionnumber",
+        "clausesubclauseno",
+    },
+    "paragraph": {
+        "paragraph",
+        "para",
+        "paragraphfiguretable",
+        "paragraphfiguretablenote",
+        "figuretable",
+        "paragraphfiguretableetc",
+        "paragraphfiguretablelist",
+    },
     "type": {"type", "typeofcomment", "commenttype", "typegeteed", "typeofcommentgeteed", "kind"},
-    "comment": {"comment", "comments", "commentjustificationforchange", "commentsjustificationforchange",
-                "justificationforchange"},
-    "proposal": {"proposedchange", "proposedchanges", "proposal", "proposedtext", "proposedresolution"},
-    "observations": {"observations", "observationsofthesecretariat", "secretariatobservations",
-                     "observation", "observationsofthesecretariatoneachcommentsubmitted"},
+    "comment": {
+        "comment",
+        "comments",
+        "commentjustificationforchange",
+        "commentsjustificationforchange",
+        "justificationforchange",
+    },
+    "proposal": {
+        "proposedchange",
+        "proposedchanges",
+        "proposal",
+        "proposedtext",
+        "proposedresolution",
+    },
+    "observations": {
+        "observations",
+        "observationsofthesecretariat",
+        "secretariatobservations",
+        "observation",
+        "observationsofthesecretariatoneachcommentsubmitted",
+    },
     "chapter": {"chapter", "chapterid"},
 }
-_PREFIX = (("typeof", "type"), ("observation", "observations"), ("proposed", "proposal"),
-           ("paragraph", "paragraph"), ("clause", "clause"), ("linenumber", "line"), ("mbnc", "member"),
-           ("memberbody", "member"), ("commentsjust", "comment"))
-_TYPES = {"ge": "ge", "general": "ge", "gen": "ge", "te": "te", "technical": "te", "tech": "te",
-          "ed": "ed", "editorial": "ed", "edit": "ed"}
+_PREFIX = (
+    ("typeof", "type"),
+    ("observation", "observations"),
+    ("proposed", "proposal"),
+    ("paragraph", "paragraph"),
+    ("clause", "clause"),
+    ("linenumber", "line"),
+    ("mbnc", "member"),
+    ("memberbody", "member"),
+    ("commentsjust", "comment"),
+)
+_TYPES = {
+    "ge": "ge",
+    "general": "ge",
+    "gen": "ge",
+    "te": "te",
+    "technical": "te",
+    "tech": "te",
+    "ed": "ed",
+    "editorial": "ed",
+    "edit": "ed",
+}
 _SEPARATORS = (",", ";", "\t")
 _HEADER_SEARCH_ROWS = 25
 
@@ -109,7 +182,9 @@ def _records(text: str, separator: str, name: str, limit: int | None = None) -> 
             if limit is not None and len(records) >= limit:
                 break
     except csv.Error as exc:
-        raise ContentError(f"not a readable CSV file: {exc}", path=name, line=reader.line_num) from None
+        raise ContentError(
+            f"not a readable CSV file: {exc}", path=name, line=reader.line_num
+        ) from None
     return records
 
 
@@ -138,32 +213,55 @@ def read_form(raw: bytes, name: str) -> Form:
         if found and (best is None or len(found[1]) > len(best[2])):
             best = (separator, *found)
     if best is None:
-        raise ContentError("no header row of the comment form found (expected columns such as "
-                           "'MB/NC', 'Clause/Subclause', 'Type of comment', 'Comments')", path=name)
+        raise ContentError(
+            "no header row of the comment form found (expected columns such as "
+            "'MB/NC', 'Clause/Subclause', 'Type of comment', 'Comments')",
+            path=name,
+        )
     separator, header_index, columns = best
     present = set(columns.values())
     missing = [c for c in REQUIRED if c not in present]
     if "clause" not in present and "chapter" not in present:
         missing.append("clause (or chapter)")
     if missing:
-        raise ContentError(f"the comment form lacks the required column{'s' if len(missing) > 1 else ''} "
-                           f"{', '.join(missing)} (header on row {header_index + 1})", path=name)
+        raise ContentError(
+            f"the comment form lacks the required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (header on row {header_index + 1})",
+            path=name,
+        )
     form = Form(columns=tuple(columns.values()))
-    for index, record in enumerate(_records(text, separator, name)[header_index + 1:], header_index + 2):
+    for index, record in enumerate(
+        _records(text, separator, name)[header_index + 1 :], header_index + 2
+    ):
         if not any(cell.strip() for cell in record):
             continue
         if any("\udc80" <= ch <= "\udcff" for cell in record for ch in cell):
             form.problems.append(f"row {index}: not valid UTF-8 (save the file as 'CSV UTF-8')")
             continue
-        values = {field_name: " ".join(record[position].split()) if position < len(record) else ""
-                  for position, field_name in columns.items()}
+        values = {
+            field_name: " ".join(record[position].split()) if position < len(record) else ""
+            for position, field_name in columns.items()
+        }
         form.rows.append(FormRow(index, values))
     return form
 
 
-EXPORT_COLUMNS = ("MB/NC", "Line number", "Clause/Subclause", "Paragraph/Figure/Table", "Type of comment",
-                  "Comments", "Proposed change", "Observations of the secretariat", "Disposition", "Reply",
-                  "Resolved in", "Chapter", "Stage", "Comment id")
+EXPORT_COLUMNS = (
+    "MB/NC",
+    "Line number",
+    "Clause/Subclause",
+    "Paragraph/Figure/Table",
+    "Type of comment",
+    "Comments",
+    "Proposed change",
+    "Observations of the secretariat",
+    "Disposition",
+    "Reply",
+    "Resolved in",
+    "Chapter",
+    "Stage",
+    "Comment id",
+)
 
 
 def write_form(comments: Sequence[Comment]) -> str:
@@ -172,7 +270,22 @@ def write_form(comments: Sequence[Comment]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     for c in comments:
-        writer.writerow([c.member, str(c.line) if c.line else "", c.where if c.chapter else "general",
-                         c.paragraph, c.type, c.comment, c.proposal, c.observations, c.disposition,
-                         c.reply, c.resolved_in, c.chapter, c.stage, c.id])
+        writer.writerow(
+            [
+                c.member,
+                str(c.line) if c.line else "",
+                c.where if c.chapter else "general",
+                c.paragraph,
+                c.type,
+                c.comment,
+                c.proposal,
+                c.observations,
+                c.disposition,
+                c.reply,
+                c.resolved_in,
+                c.chapter,
+                c.stage,
+                c.id,
+            ]
+        )
     return out.getvalue()

@@ -24,9 +24,27 @@ from gap_analysis.records import Value, dumps, read_record, write_record
 
 COMMENTS_FOLDER = "review/comments"
 COMMENT_ID = re.compile(r"^c-[0-9]{14}-[0-9a-f]{6,16}$")
-_TEXT_FIELDS = ("version", "chapter", "section", "section_number", "section_title", "type", "member",
-                "comment", "stage", "clause", "paragraph", "proposal", "observations", "recorded_by",
-                "disposition", "reply", "resolved_in", "resolved_by", "resolve_note")
+_TEXT_FIELDS = (
+    "version",
+    "chapter",
+    "section",
+    "section_number",
+    "section_title",
+    "type",
+    "member",
+    "comment",
+    "stage",
+    "clause",
+    "paragraph",
+    "proposal",
+    "observations",
+    "recorded_by",
+    "disposition",
+    "reply",
+    "resolved_in",
+    "resolved_by",
+    "resolve_note",
+)
 HEADER = "A reviewer comment; only its disposition fields are ever rewritten (gap-analysis comment resolve)."
 
 
@@ -48,15 +66,28 @@ def relative_path(comment: Comment) -> str:
 
 def to_record(comment: Comment) -> dict[str, Value | None]:
     record: dict[str, Value | None] = {
-        "id": comment.id, "version": comment.version, "stage": comment.stage, "date": comment.date,
-        "member": comment.member, "type": comment.type, "chapter": comment.chapter,
-        "section": comment.section, "section_number": comment.section_number,
-        "section_title": comment.section_title, "line": comment.line or None,
-        "clause": comment.clause, "paragraph": comment.paragraph, "comment": comment.comment,
-        "proposal": comment.proposal, "observations": comment.observations,
+        "id": comment.id,
+        "version": comment.version,
+        "stage": comment.stage,
+        "date": comment.date,
+        "member": comment.member,
+        "type": comment.type,
+        "chapter": comment.chapter,
+        "section": comment.section,
+        "section_number": comment.section_number,
+        "section_title": comment.section_title,
+        "line": comment.line or None,
+        "clause": comment.clause,
+        "paragraph": comment.paragraph,
+        "comment": comment.comment,
+        "proposal": comment.proposal,
+        "observations": comment.observations,
         "recorded_by": comment.recorded_by,
-        "disposition": comment.disposition, "reply": comment.reply, "resolved_in": comment.resolved_in,
-        "resolved_by": comment.resolved_by, "resolved_date": comment.resolved_date,
+        "disposition": comment.disposition,
+        "reply": comment.reply,
+        "resolved_in": comment.resolved_in,
+        "resolved_by": comment.resolved_by,
+        "resolved_date": comment.resolved_date,
         "resolve_note": comment.resolve_note,
     }
     kept: dict[str, Value | None] = {k: v for k, v in record.items() if v not in ("", None)}
@@ -82,16 +113,20 @@ def from_record(data: dict[str, Any], path: str) -> Comment:
         raise ContentError("comment field 'line' must be a number", path=path)
     values = {key: text(key) for key in _TEXT_FIELDS}
     if values["type"] not in COMMENT_TYPES:
-        raise ContentError(f"comment type '{values['type']}' is not one of {', '.join(COMMENT_TYPES)}",
-                           path=path)
+        raise ContentError(
+            f"comment type '{values['type']}' is not one of {', '.join(COMMENT_TYPES)}", path=path
+        )
     if values["disposition"] and values["disposition"] not in DISPOSITIONS:
-        raise ContentError(f"disposition '{values['disposition']}' is not one of "
-                           f"{', '.join(DISPOSITIONS)}", path=path)
+        raise ContentError(
+            f"disposition '{values['disposition']}' is not one of {', '.join(DISPOSITIONS)}",
+            path=path,
+        )
     return Comment(id=text("id"), date=date, line=line, resolved_date=resolved, path=path, **values)
 
 
-def read_all(store: GitStore, version: str | None = None, *,
-             problems: list[Finding] | None = None) -> list[Comment]:
+def read_all(
+    store: GitStore, version: str | None = None, *, problems: list[Finding] | None = None
+) -> list[Comment]:
     """Every comment as the records stand now in the working tree (by version, then time).
 
     A record that cannot be read raises, or, when `problems` is given (for
@@ -106,8 +141,11 @@ def read_all(store: GitStore, version: str | None = None, *,
             try:
                 comment = from_record(read_record(file.read_bytes(), relative), relative)
                 if comment.version != folder.name or f"{comment.id}.toml" != file.name:
-                    raise ContentError(f"the record names comment '{comment.id}' on '{comment.version}'; "
-                                       "its file name and folder say otherwise", path=relative)
+                    raise ContentError(
+                        f"the record names comment '{comment.id}' on '{comment.version}'; "
+                        "its file name and folder say otherwise",
+                        path=relative,
+                    )
             except ContentError as exc:
                 if problems is None:
                     raise
@@ -120,8 +158,10 @@ def read_all(store: GitStore, version: str | None = None, *,
 
 def find(store: GitStore, comment_id: str) -> Comment:
     if not COMMENT_ID.match(comment_id):
-        raise UnknownCommentError(f"'{comment_id}' is not a comment id (ids look like "
-                                  "c-20250401100000-1a2b3c4d; see 'gap-analysis comment list')")
+        raise UnknownCommentError(
+            f"'{comment_id}' is not a comment id (ids look like "
+            "c-20250401100000-1a2b3c4d; see 'gap-analysis comment list')"
+        )
     base = store.root / COMMENTS_FOLDER
     for file in base.glob(f"*/{comment_id}.toml"):
         relative = file.relative_to(store.root).as_posix()

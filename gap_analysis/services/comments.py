@@ -85,8 +85,10 @@ def _version(store: GitStore, name: str) -> Version:
     if version is None:
         raise RevisionError(f"no version '{name}' (see 'gap-analysis version list')")
     if not version.commit:
-        raise RevisionError(f"version {name} is not committed yet; complete it with "
-                            f"'gap-analysis version cut {name}' first")
+        raise RevisionError(
+            f"version {name} is not committed yet; complete it with "
+            f"'gap-analysis version cut {name}' first"
+        )
     return version
 
 
@@ -109,10 +111,20 @@ def _placed(base: Comment, structure: ChapterStructure | None, section: Section 
     if structure is None:
         return replace(base, chapter="", section="", section_number="", section_title="")
     if section is None:
-        return replace(base, chapter=structure.chapter_id, section="", section_number=structure.number,
-                       section_title=structure.title)
-    return replace(base, chapter=structure.chapter_id, section=section.anchor,
-                   section_number=section.number, section_title=section.title)
+        return replace(
+            base,
+            chapter=structure.chapter_id,
+            section="",
+            section_number=structure.number,
+            section_title=structure.title,
+        )
+    return replace(
+        base,
+        chapter=structure.chapter_id,
+        section=section.anchor,
+        section_number=section.number,
+        section_title=section.title,
+    )
 
 
 def _check_text(new: NewComment) -> None:
@@ -124,8 +136,14 @@ def _check_text(new: NewComment) -> None:
         raise ContentError("a comment needs its text (--text)")
 
 
-def add_comment(store: GitStore, version_name: str, new: NewComment, *, recorded_by: str | None = None,
-                commit: bool = True) -> Comment:
+def add_comment(
+    store: GitStore,
+    version_name: str,
+    new: NewComment,
+    *,
+    recorded_by: str | None = None,
+    commit: bool = True,
+) -> Comment:
     """Record one comment on `version_name`, placed in that version's text."""
     version = _version(store, version_name)
     _check_text(new)
@@ -134,20 +152,41 @@ def add_comment(store: GitStore, version_name: str, new: NewComment, *, recorded
     with RepoLock(store):
         stage = load_ledger(store).state(version.name)
         moment = now()
-        base = Comment(id=comment_store.new_id(moment, set()), version=version.name, chapter="", section="",
-                       section_number="", section_title="", type=new.type, member=new.member.strip(),
-                       comment=new.text.strip(), stage=stage, date=moment, line=new.line,
-                       clause=new.clause, paragraph=new.paragraph, proposal=new.proposal.strip(),
-                       observations=new.observations, recorded_by=_actor(store, recorded_by))
+        base = Comment(
+            id=comment_store.new_id(moment, set()),
+            version=version.name,
+            chapter="",
+            section="",
+            section_number="",
+            section_title="",
+            type=new.type,
+            member=new.member.strip(),
+            comment=new.text.strip(),
+            stage=stage,
+            date=moment,
+            line=new.line,
+            clause=new.clause,
+            paragraph=new.paragraph,
+            proposal=new.proposal.strip(),
+            observations=new.observations,
+            recorded_by=_actor(store, recorded_by),
+        )
         comment = _placed(base, structure, section)
         path = comment_store.write_new(store, comment)
         if commit:
-            _commit(store, [path], f"comment: {comment.id} on {version.name} "
-                                   f"({comment.member}, {comment.type}, {comment.where})", new=True)
+            _commit(
+                store,
+                [path],
+                f"comment: {comment.id} on {version.name} "
+                f"({comment.member}, {comment.type}, {comment.where})",
+                new=True,
+            )
     return replace(comment, path=path)
 
 
-def _row_place(index: Index, chapter: str, clause: str) -> tuple[ChapterStructure | None, Section | None]:
+def _row_place(
+    index: Index, chapter: str, clause: str
+) -> tuple[ChapterStructure | None, Section | None]:
     """A row's place: its clause (`5.2`, `A.1`), inside the chapter column's chapter when there is one."""
     general = clause.strip().lower() in GENERAL_CLAUSES
     structure = None
@@ -167,9 +206,16 @@ def _row_place(index: Index, chapter: str, clause: str) -> tuple[ChapterStructur
     return found
 
 
-def import_comments(store: GitStore, version_name: str, raw: bytes, name: str, *,
-                    recorded_by: str | None = None, commit: bool = True,
-                    dry_run: bool = False) -> list[Comment]:
+def import_comments(
+    store: GitStore,
+    version_name: str,
+    raw: bytes,
+    name: str,
+    *,
+    recorded_by: str | None = None,
+    commit: bool = True,
+    dry_run: bool = False,
+) -> list[Comment]:
     """All rows of a comment form, or none: every bad row is named by its number.
 
     With `dry_run`, the form is read and checked and the comments it would
@@ -199,33 +245,69 @@ def import_comments(store: GitStore, version_name: str, raw: bytes, name: str, *
         if faults:
             problems.append(f"row {row.row}: {'; '.join(faults)}")
             continue
-        planned.append((NewComment(row.get("member"), kind or "", row.get("comment"), line=row.line,
-                                   proposal=row.get("proposal"), paragraph=row.get("paragraph"),
-                                   observations=row.get("observations"), clause=row.get("clause")),
-                        structure, section))
+        planned.append(
+            (
+                NewComment(
+                    row.get("member"),
+                    kind or "",
+                    row.get("comment"),
+                    line=row.line,
+                    proposal=row.get("proposal"),
+                    paragraph=row.get("paragraph"),
+                    observations=row.get("observations"),
+                    clause=row.get("clause"),
+                ),
+                structure,
+                section,
+            )
+        )
     if problems:
         problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
-        raise CommentImportError(f"{len(problems)} bad row{'s' if len(problems) > 1 else ''}; "
-                                 "nothing was imported", problems, path=name)
+        raise CommentImportError(
+            f"{len(problems)} bad row{'s' if len(problems) > 1 else ''}; nothing was imported",
+            problems,
+            path=name,
+        )
     if not planned:
         raise ContentError("the comment form has no comments", path=name)
     with RepoLock(store):
         stage = load_ledger(store).state(version.name)
         moment, taken = now(), set[str]()
         actor = _actor(store, recorded_by)
-        comments = [_placed(Comment(id=comment_store.new_id(moment, taken), version=version.name, chapter="",
-                                    section="", section_number="", section_title="", type=new.type,
-                                    member=new.member, comment=new.text, stage=stage, date=moment,
-                                    line=new.line, clause=new.clause, paragraph=new.paragraph,
-                                    proposal=new.proposal, observations=new.observations, recorded_by=actor),
-                            structure, section)
-                    for new, structure, section in planned]
+        comments = [
+            _placed(
+                Comment(
+                    id=comment_store.new_id(moment, taken),
+                    version=version.name,
+                    chapter="",
+                    section="",
+                    section_number="",
+                    section_title="",
+                    type=new.type,
+                    member=new.member,
+                    comment=new.text,
+                    stage=stage,
+                    date=moment,
+                    line=new.line,
+                    clause=new.clause,
+                    paragraph=new.paragraph,
+                    proposal=new.proposal,
+                    observations=new.observations,
+                    recorded_by=actor,
+                ),
+                structure,
+                section,
+            )
+            for new, structure, section in planned
+        ]
         if dry_run:
             return comments
         written = comment_store.write_new_batch(store, comments)
         if commit:
-            message = (f"comment: import {len(written)} comment{'s' if len(written) > 1 else ''} "
-                       f"on {version.name} from {name.rsplit('/', 1)[-1]}")
+            message = (
+                f"comment: import {len(written)} comment{'s' if len(written) > 1 else ''} "
+                f"on {version.name} from {name.rsplit('/', 1)[-1]}"
+            )
             try:
                 commit_new_records(store, written, message)
             except BaseException:
@@ -240,8 +322,13 @@ def export_comments(store: GitStore, version_name: str) -> str:
     return write_form(comment_store.read_all(store, version.name))
 
 
-def list_comments(store: GitStore, version_name: str | None = None, *, open_only: bool = False,
-                  at: str | None = None) -> list[Listed]:
+def list_comments(
+    store: GitStore,
+    version_name: str | None = None,
+    *,
+    open_only: bool = False,
+    at: str | None = None,
+) -> list[Listed]:
     """Comments (of one version, or all) placed in the snapshot `at` (the working tree when None)."""
     if version_name:
         _version(store, version_name)
@@ -254,9 +341,17 @@ def list_comments(store: GitStore, version_name: str | None = None, *, open_only
     return [Listed(c, index.locate(c)) for c in comments]
 
 
-def resolve_comment(store: GitStore, comment_id: str, disposition: str, reply: str, *,
-                    in_version: str | None = None, force: bool = False, by: str | None = None,
-                    commit: bool = True) -> Comment:
+def resolve_comment(
+    store: GitStore,
+    comment_id: str,
+    disposition: str,
+    reply: str,
+    *,
+    in_version: str | None = None,
+    force: bool = False,
+    by: str | None = None,
+    commit: bool = True,
+) -> Comment:
     """Give a comment its disposition; only the disposition fields of the record change."""
     if disposition not in DISPOSITIONS:
         raise ContentError(f"disposition '{disposition}' is not one of {', '.join(DISPOSITIONS)}")
@@ -267,15 +362,23 @@ def resolve_comment(store: GitStore, comment_id: str, disposition: str, reply: s
     with RepoLock(store):
         comment = comment_store.find(store, comment_id)
         if not comment.is_open and not force:
-            raise RefusedError(f"comment {comment.id} is already resolved ({comment.disposition} by "
-                               f"{comment.resolved_by or 'someone'}); use --force to change its disposition")
+            raise RefusedError(
+                f"comment {comment.id} is already resolved ({comment.disposition} by "
+                f"{comment.resolved_by or 'someone'}); use --force to change its disposition"
+            )
         note = ""
         if not comment.is_open:
             when = f" on {comment.resolved_date:%Y-%m-%d}" if comment.resolved_date else ""
             note = f"was {comment.disposition} by {comment.resolved_by or 'someone'}{when}: {comment.reply}"
-        resolved = replace(comment, disposition=disposition, reply=reply.strip(), resolved_in=in_version or "",
-                           resolved_by=_actor(store, by), resolved_date=now(),
-                           resolve_note="; ".join(n for n in (comment.resolve_note, note) if n))
+        resolved = replace(
+            comment,
+            disposition=disposition,
+            reply=reply.strip(),
+            resolved_in=in_version or "",
+            resolved_by=_actor(store, by),
+            resolved_date=now(),
+            resolve_note="; ".join(n for n in (comment.resolve_note, note) if n),
+        )
         before = (store.root / comment.path).read_bytes()
         path = comment_store.rewrite(store, resolved)
         if commit:
@@ -289,7 +392,9 @@ def resolve_comment(store: GitStore, comment_id: str, disposition: str, reply: s
 
 def open_comments(store: GitStore, version_name: str, stage: str) -> list[Comment]:
     """Comments made on `version_name` while it stood at `stage` that have no disposition yet."""
-    return [c for c in comment_store.read_all(store, version_name) if c.stage == stage and c.is_open]
+    return [
+        c for c in comment_store.read_all(store, version_name) if c.stage == stage and c.is_open
+    ]
 
 
 def count_open_comments(store: GitStore) -> int:
@@ -297,8 +402,13 @@ def count_open_comments(store: GitStore) -> int:
     return sum(1 for c in comment_store.read_all(store, problems=[]) if c.is_open)
 
 
-def comment_findings(store: GitStore, structures: Sequence[ChapterStructure], where: str,
-                     up_to_version: str | None = None, places: bool = True) -> list[Finding]:
+def comment_findings(
+    store: GitStore,
+    structures: Sequence[ChapterStructure],
+    where: str,
+    up_to_version: str | None = None,
+    places: bool = True,
+) -> list[Finding]:
     """For `check`: open comments whose section is gone, and comment records that cannot be read.
 
     With `up_to_version` (checking a version), only comments on that version

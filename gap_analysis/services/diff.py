@@ -41,7 +41,14 @@ class StructureCache:
         self._seen: dict[tuple[str, str, str, str, int, str], ChapterStructure] = {}
 
     def get(self, chapter: Chapter, label: str) -> ChapterStructure:
-        key = (chapter.id, chapter.path, chapter.number, chapter.title, chapter.body_line, chapter.body)
+        key = (
+            chapter.id,
+            chapter.path,
+            chapter.number,
+            chapter.title,
+            chapter.body_line,
+            chapter.body,
+        )
         cached = self._seen.get(key)
         if cached is None:
             try:
@@ -49,8 +56,11 @@ class StructureCache:
             except GapAnalysisError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a parser failure must name the chapter
-                raise ContentError(f"cannot parse chapter ({label}): {exc}", path=chapter.path,
-                                   line=chapter.body_line) from None
+                raise ContentError(
+                    f"cannot parse chapter ({label}): {exc}",
+                    path=chapter.path,
+                    line=chapter.body_line,
+                ) from None
             self._seen[key] = cached
         return cached
 
@@ -61,7 +71,9 @@ def load_side(store: GitStore, rev: str | None, side: str) -> Loaded:
         return load(store, rev)
     except ContentError as exc:
         where = f"{side} snapshot {rev}" if rev else f"{side} snapshot (working tree)"
-        raise ContentError(f"{exc.message} (in the {where})", path=exc.path, line=exc.line) from None
+        raise ContentError(
+            f"{exc.message} (in the {where})", path=exc.path, line=exc.line
+        ) from None
 
 
 def ref_of(loaded: Loaded, rev: str | None) -> SnapshotRef:
@@ -77,8 +89,9 @@ def gap_fields_for(pattern: str) -> GapFields:
     return fields
 
 
-def diff_loaded(old: Loaded, new: Loaded, old_rev: str | None, new_rev: str | None,
-                chapter: str | None = None) -> DiffOutcome:
+def diff_loaded(
+    old: Loaded, new: Loaded, old_rev: str | None, new_rev: str | None, chapter: str | None = None
+) -> DiffOutcome:
     cache = StructureCache()
     old_structures = tuple(cache.get(c, "old") for c in old.report.chapters)
     new_structures = tuple(cache.get(c, "new") for c in new.report.chapters)
@@ -89,13 +102,19 @@ def diff_loaded(old: Loaded, new: Loaded, old_rev: str | None, new_rev: str | No
             raise GapAnalysisError(f"no chapter '{chapter}' in either snapshot (chapters: {known})")
         old_structures = tuple(s for s in old_structures if s.chapter_id == chapter)
         new_structures = tuple(s for s in new_structures if s.chapter_id == chapter)
-    result = diff_reports(old_structures, new_structures, ref_of(old, old_rev), ref_of(new, new_rev),
-                          gap_fields_for(new.settings.gap_id_pattern))
+    result = diff_reports(
+        old_structures,
+        new_structures,
+        ref_of(old, old_rev),
+        ref_of(new, new_rev),
+        gap_fields_for(new.settings.gap_id_pattern),
+    )
     return DiffOutcome(result, old, new, old_structures, new_structures)
 
 
-def diff(store: GitStore, old_rev: str, new_rev: str | None = None,
-         chapter: str | None = None) -> DiffOutcome:
+def diff(
+    store: GitStore, old_rev: str, new_rev: str | None = None, chapter: str | None = None
+) -> DiffOutcome:
     """What changed from `old_rev` to `new_rev` (None: the working tree)."""
     old = load_side(store, old_rev, "old")
     new = load_side(store, new_rev, "new")

@@ -9,8 +9,21 @@ import json
 from gap_analysis.services.gaps import GapRegister, RegisterEntry
 
 FORMATS = ("md", "csv", "json")
-CSV_COLUMNS = ("id", "area", "existing", "gap", "action", "lead", "priority", "status",
-               "chapter", "section", "section_title", "path", "line")
+CSV_COLUMNS = (
+    "id",
+    "area",
+    "existing",
+    "gap",
+    "action",
+    "lead",
+    "priority",
+    "status",
+    "chapter",
+    "section",
+    "section_title",
+    "path",
+    "line",
+)
 
 
 def _cell(text: str) -> str:
@@ -30,8 +43,16 @@ def as_markdown(register: GapRegister) -> str:
     lines.append("|---|---|---|---|---|---|---|---|")
     for entry in register.entries:
         gap = entry.gap
-        cells = (gap.id, gap.area, gap.gap, gap.action, gap.lead, gap.priority or "",
-                 gap.status or "open", _place(entry))
+        cells = (
+            gap.id,
+            gap.area,
+            gap.gap,
+            gap.action,
+            gap.lead,
+            gap.priority or "",
+            gap.status or "open",
+            _place(entry),
+        )
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     lines.append("")
     lines.append(f"{len(register.entries)} gap entr{'y' if len(register.entries) == 1 else 'ies'}.")
@@ -51,8 +72,12 @@ def as_csv(register: GapRegister) -> str:
 def as_json(register: GapRegister) -> str:
     info = register.snapshot
     data = {
-        "snapshot": {"label": info.label, "ref": info.ref, "commit": info.commit,
-                     "working_tree": info.is_worktree},
+        "snapshot": {
+            "label": info.label,
+            "ref": info.ref,
+            "commit": info.commit,
+            "working_tree": info.is_worktree,
+        },
         "gaps": [entry.as_json() for entry in register.entries],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

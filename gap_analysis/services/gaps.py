@@ -31,10 +31,16 @@ class RegisterEntry:
 
     def as_json(self) -> dict[str, object]:
         data: dict[str, object] = dict(self.gap.fields())
-        data.update(chapter=self.gap.chapter_id, chapter_number=self.chapter_number,
-                    chapter_title=self.chapter_title, section=self.gap.section,
-                    section_title=self.section_title, section_anchor=self.section_anchor,
-                    path=self.gap.path, line=self.gap.line)
+        data.update(
+            chapter=self.gap.chapter_id,
+            chapter_number=self.chapter_number,
+            chapter_title=self.chapter_title,
+            section=self.gap.section,
+            section_title=self.section_title,
+            section_anchor=self.section_anchor,
+            path=self.gap.path,
+            line=self.gap.line,
+        )
         return data
 
 
@@ -49,9 +55,12 @@ class GapRegister:
         return tuple(f for f in self.findings if f.severity is Severity.ERROR)
 
     def filtered(self, *, status: str | None = None, priority: str | None = None) -> GapRegister:
-        kept = tuple(e for e in self.entries
-                     if (status is None or (e.gap.status or "open") == status)
-                     and (priority is None or e.gap.priority == priority))
+        kept = tuple(
+            e
+            for e in self.entries
+            if (status is None or (e.gap.status or "open") == status)
+            and (priority is None or e.gap.priority == priority)
+        )
         return GapRegister(self.snapshot, kept, self.findings)
 
 
@@ -68,9 +77,15 @@ def register_of(loaded: Loaded, structures: list[ChapterStructure] | None = None
     for gap in parsed.gaps:
         structure = by_chapter[gap.chapter_id]
         section = next((s for s in structure.sections if s.number == gap.section), None)
-        entries.append(RegisterEntry(gap, structure.number, structure.title,
-                                     section.title if section else structure.title,
-                                     section.anchor if section else ""))
+        entries.append(
+            RegisterEntry(
+                gap,
+                structure.number,
+                structure.title,
+                section.title if section else structure.title,
+                section.anchor if section else "",
+            )
+        )
     return GapRegister(loaded.snapshot.info, tuple(entries), parsed.findings)
 
 
@@ -84,6 +99,10 @@ def gap_register(store: GitStore, rev: str | None, *, strict: bool = True) -> Ga
     if strict and register.errors:
         first = register.errors[0]
         more = len(register.errors) - 1
-        tail = f" (and {more} more problem{'s' if more > 1 else ''}; run 'gap-analysis check')" if more else ""
+        tail = (
+            f" (and {more} more problem{'s' if more > 1 else ''}; run 'gap-analysis check')"
+            if more
+            else ""
+        )
         raise ContentError(f"{first.code}: {first.message}{tail}", path=first.path, line=first.line)
     return register

@@ -82,12 +82,16 @@ def _identity(folder: Path) -> tuple[str, str]:
     probe = folder if folder.is_dir() else next(p for p in folder.parents if p.is_dir())
     name, email = git_user(probe)
     if not name or not email:
-        raise RefusedError("git does not know who you are, and the report needs its first editor; run: "
-                           "git config --global user.name \"Your Name\" && "
-                           "git config --global user.email \"you@example.org\"")
+        raise RefusedError(
+            "git does not know who you are, and the report needs its first editor; run: "
+            'git config --global user.name "Your Name" && '
+            'git config --global user.email "you@example.org"'
+        )
     if not EMAIL_PATTERN.match(email):
-        raise RefusedError(f"git's user.email '{email}' is not an e-mail address; run: "
-                           "git config --global user.email \"you@example.org\"")
+        raise RefusedError(
+            f"git's user.email '{email}' is not an e-mail address; run: "
+            'git config --global user.email "you@example.org"'
+        )
     return check_text(name, "git's user.name"), email
 
 
@@ -137,14 +141,18 @@ def _refuse_existing(folder: Path) -> None:
     if (folder / REPORT_FILE).exists():
         raise RefusedError(f"{folder} already holds a {REPORT_FILE}; it is a report already")
     if (folder / ".git").exists() and not is_repository(folder):
-        raise RefusedError(f"{folder / '.git'} exists but is not a git repository that git can read")
+        raise RefusedError(
+            f"{folder / '.git'} exists but is not a git repository that git can read"
+        )
     if is_repository(folder):
         store = GitStore(folder)
         try:
             head = store.head()
             if head is not None and store.tree_source(head).exists(REPORT_FILE):
-                raise RefusedError(f"{folder} is a git repository whose HEAD has a {REPORT_FILE}; "
-                                   "it is a report already")
+                raise RefusedError(
+                    f"{folder} is a git repository whose HEAD has a {REPORT_FILE}; "
+                    "it is a report already"
+                )
         finally:
             store.close()
     for relative in (FIRST_CHAPTER, *(f"{k}/.gitkeep" for k in KEEP_FOLDERS)):

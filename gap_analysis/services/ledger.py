@@ -69,7 +69,9 @@ def _text(data: dict[str, Any], key: str, path: str, required: bool = False) -> 
 def _date(data: dict[str, Any], path: str) -> datetime:
     value = data.get("date")
     if not isinstance(value, datetime):
-        raise ContentError("'date' must be a TOML date-time such as 2025-04-08T09:00:00Z", path=path)
+        raise ContentError(
+            "'date' must be a TOML date-time such as 2025-04-08T09:00:00Z", path=path
+        )
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -79,10 +81,17 @@ def parse_version(raw: bytes, path: str, commit: str = "") -> Version:
     stem = path.rsplit("/", 1)[-1].removesuffix(".toml")
     if name != stem:
         raise ContentError(f"record names version '{name}' but the file is {stem}.toml", path=path)
-    return Version(name=name, date=_date(data, path), meeting=_text(data, "meeting", path),
-                   document=_text(data, "document", path), purpose=_text(data, "purpose", path),
-                   previous=_text(data, "previous", path), cut_by=_text(data, "cut_by", path),
-                   commit=commit, path=path)
+    return Version(
+        name=name,
+        date=_date(data, path),
+        meeting=_text(data, "meeting", path),
+        document=_text(data, "document", path),
+        purpose=_text(data, "purpose", path),
+        previous=_text(data, "previous", path),
+        cut_by=_text(data, "cut_by", path),
+        commit=commit,
+        path=path,
+    )
 
 
 def _day(data: dict[str, Any], path: str) -> date | None:
@@ -91,7 +100,11 @@ def _day(data: dict[str, Any], path: str) -> date | None:
     if value is None:
         return None
     try:
-        return value if isinstance(value, date) and not isinstance(value, datetime) else date.fromisoformat(str(value))
+        return (
+            value
+            if isinstance(value, date) and not isinstance(value, datetime)
+            else date.fromisoformat(str(value))
+        )
     except ValueError:
         raise ContentError(f"'decided' is not a day (YYYY-MM-DD): {value!r}", path=path) from None
 
@@ -101,11 +114,20 @@ def parse_event(raw: bytes, path: str) -> Event:
     forced = data.get("forced", False)
     if not isinstance(forced, bool):
         raise ContentError("'forced' must be true or false", path=path)
-    return Event(version=_text(data, "version", path, True), action=_text(data, "action", path, True),
-                 from_state=_text(data, "from", path, True), to_state=_text(data, "to", path, True),
-                 actor=_text(data, "actor", path, True), date=_date(data, path),
-                 meeting=_text(data, "meeting", path), document=_text(data, "document", path),
-                 note=_text(data, "note", path), forced=forced, path=path, decided=_day(data, path))
+    return Event(
+        version=_text(data, "version", path, True),
+        action=_text(data, "action", path, True),
+        from_state=_text(data, "from", path, True),
+        to_state=_text(data, "to", path, True),
+        actor=_text(data, "actor", path, True),
+        date=_date(data, path),
+        meeting=_text(data, "meeting", path),
+        document=_text(data, "document", path),
+        note=_text(data, "note", path),
+        forced=forced,
+        path=path,
+        decided=_day(data, path),
+    )
 
 
 def _records(store: GitStore, folder: str) -> list[tuple[str, bytes]]:
@@ -141,8 +163,13 @@ def load_ledger(store: GitStore, settings: ReportSettings | None = None) -> Ledg
     settings = settings or worktree_settings(store)
     versions, bad_versions = read_versions(store)
     events, bad_events = read_events(store)
-    return Ledger(settings, versions, events, replay(settings.workflow, versions, events),
-                  bad_versions + bad_events)
+    return Ledger(
+        settings,
+        versions,
+        events,
+        replay(settings.workflow, versions, events),
+        bad_versions + bad_events,
+    )
 
 
 def find_version(store: GitStore, name: str) -> Version | None:
@@ -164,8 +191,10 @@ def baseline(ledger: Ledger, stage: str) -> Version:
     if found is None:
         close = difflib.get_close_matches(stage, workflow.stage_ids(), n=1)
         hint = f" (did you mean '@{close[0]}'?)" if close else ""
-        raise RevisionError(f"'@{stage}' names no stage of the review path{hint}; "
-                            f"stages: {', '.join(workflow.stage_ids())}")
+        raise RevisionError(
+            f"'@{stage}' names no stage of the review path{hint}; "
+            f"stages: {', '.join(workflow.stage_ids())}"
+        )
     for event in reversed(ledger.replay.applied):
         if found.final:
             hit = event.to_state == stage

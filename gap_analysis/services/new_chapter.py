@@ -59,12 +59,16 @@ def id_from_title(title: str) -> str:
 
 def chapter_text(chapter_id: str, title: str, owners: list[str], body: str = "") -> str:
     owner_list = ", ".join(yaml_scalar(o) for o in owners)
-    text = (f"---\nid: {yaml_scalar(chapter_id)}\ntitle: {yaml_scalar(title)}\nowners: [{owner_list}]\n"
-            f"status: draft\n---\n\n# {title}\n")
+    text = (
+        f"---\nid: {yaml_scalar(chapter_id)}\ntitle: {yaml_scalar(title)}\nowners: [{owner_list}]\n"
+        f"status: draft\n---\n\n# {title}\n"
+    )
     text += f"\n{body.strip()}\n" if body.strip() else ""
     chapter = read_chapter(f"chapters/{chapter_id}.md", text.encode("utf-8"), "1", False)
     if chapter.id != chapter_id or chapter.title != title or list(chapter.owners) != owners:
-        raise GapAnalysisError(f"internal error: the new chapter '{chapter_id}' does not read back as written")
+        raise GapAnalysisError(
+            f"internal error: the new chapter '{chapter_id}' does not read back as written"
+        )
     return text
 
 
@@ -86,16 +90,19 @@ class NewChapter:
     """Something the user must still do (e.g. add the file to `[chapters] order`)."""
 
 
-def new_chapter(store: GitStore, title: str, chapter_id: str | None = None,
-                owners: list[str] | None = None) -> NewChapter:
+def new_chapter(
+    store: GitStore, title: str, chapter_id: str | None = None, owners: list[str] | None = None
+) -> NewChapter:
     title = check_text(title, "the chapter title")
     if chapter_id is None:
         chapter_id = id_from_title(title)
         if not CHAPTER_ID.match(chapter_id):
             raise UsageError(f"cannot make a chapter id from '{title}'; give one with --id")
     elif not CHAPTER_ID.match(chapter_id):
-        raise InvalidNameError(f"chapter id '{chapter_id}' must be 1-64 lowercase letters, digits and "
-                               "hyphens, starting with a letter or digit")
+        raise InvalidNameError(
+            f"chapter id '{chapter_id}' must be 1-64 lowercase letters, digits and "
+            "hyphens, starting with a letter or digit"
+        )
     if owners is None:
         name = store.user()[0]
         owners = [name] if name else []
@@ -104,13 +111,17 @@ def new_chapter(store: GitStore, title: str, chapter_id: str | None = None,
     settings = settings_of(files, str(store.root))
     folder = normalize(settings.chapter_folder.strip("/"))
     if folder is None:
-        raise ContentError(f"[chapters] folder '{settings.chapter_folder}' is not a folder of the repository",
-                           path=REPORT_FILE)
+        raise ContentError(
+            f"[chapters] folder '{settings.chapter_folder}' is not a folder of the repository",
+            path=REPORT_FILE,
+        )
     existing, _problems = read_chapter_files(files, settings)
     for item in existing:
         if item.chapter is not None and item.chapter.id == chapter_id:
-            raise InvalidNameError(f"chapter id '{chapter_id}' is already used by {item.path}; "
-                                   "choose another with --id")
+            raise InvalidNameError(
+                f"chapter id '{chapter_id}' is already used by {item.path}; "
+                "choose another with --id"
+            )
     names = [p.rsplit("/", 1)[-1] for p in files.list(folder)]
     file_name = next_file_name(names, chapter_id)
     relative = f"{folder}/{file_name}"
@@ -126,5 +137,5 @@ def new_chapter(store: GitStore, title: str, chapter_id: str | None = None,
         raise ContentError(f"{relative} already exists") from None
     note = ""
     if settings.chapter_order:
-        note = f"report.toml sets [chapters] order: add \"{file_name}\" to it, or the chapter is left out"
+        note = f'report.toml sets [chapters] order: add "{file_name}" to it, or the chapter is left out'
     return NewChapter(target, relative, chapter_id, title, note)

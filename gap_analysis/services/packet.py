@@ -41,8 +41,13 @@ class PacketResult:
     build: BuildResult
 
 
-def make_packet(store: GitStore, name: str, against: str | None = None, output: Path | None = None,
-                progress: Progress = NO_PROGRESS) -> PacketResult:
+def make_packet(
+    store: GitStore,
+    name: str,
+    against: str | None = None,
+    output: Path | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> PacketResult:
     ledger = load_ledger(store)
     version = ledger.version(name)
     if version is None:
@@ -50,8 +55,11 @@ def make_packet(store: GitStore, name: str, against: str | None = None, output: 
         raise RevisionError(f"no version '{name}' (versions: {known})")
     if against is None:
         index = ledger.versions.index(version)
-        previous = ledger.version(version.previous) if version.previous else (
-            ledger.versions[index - 1] if index > 0 else None)
+        previous = (
+            ledger.version(version.previous)
+            if version.previous
+            else (ledger.versions[index - 1] if index > 0 else None)
+        )
         against = previous.name if previous else ""
     elif against == name:
         raise RevisionError(f"--against names {name} itself; name an earlier version")
@@ -64,15 +72,24 @@ def make_packet(store: GitStore, name: str, against: str | None = None, output: 
     commented = [against, name] if against and ledger.version(against) else [name]
     if against:
         outcome = diff(store, against, name)
-        before = summary_section(f"Changes since {against}", summary_html(summary_of(outcome, ledger.events)))
-        annexes.append(ExtraAnnex(f"Changes since {against} (redline)", redline_html(outcome.result),
-                                  "packet-redline"))
-    groups: list[tuple[str, list[Comment]]] = [(v, comment_store.read_all(store, v)) for v in commented]
+        before = summary_section(
+            f"Changes since {against}", summary_html(summary_of(outcome, ledger.events))
+        )
+        annexes.append(
+            ExtraAnnex(
+                f"Changes since {against} (redline)", redline_html(outcome.result), "packet-redline"
+            )
+        )
+    groups: list[tuple[str, list[Comment]]] = [
+        (v, comment_store.read_all(store, v)) for v in commented
+    ]
     annexes.append(ExtraAnnex("Comment disposition", disposition_html(groups), "packet-comments"))
     labels = dict(extras.labels)
     if against:
         labels["Changes shown against"] = against
-    extras = replace(extras, body_html_before=before, annexes=(*extras.annexes, *annexes), labels=labels)
+    extras = replace(
+        extras, body_html_before=before, annexes=(*extras.annexes, *annexes), labels=labels
+    )
     if output is None:
         plain = default_output(store.root, ledger.settings, resolve(store, name))
         output = plain.with_name(plain.stem + "-packet.pdf")

@@ -22,7 +22,9 @@ from gap_analysis.services.standing import extras_for
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def redline_extras(outcome: DiffOutcome, old_rev: str, *, changed_only: bool = False) -> BuildExtras:
+def redline_extras(
+    outcome: DiffOutcome, old_rev: str, *, changed_only: bool = False
+) -> BuildExtras:
     """What the build needs to lay out the redline of `outcome` (the newer side)."""
     structures = {s.chapter_id: s for s in outcome.new_structures}
     bodies = []
@@ -38,7 +40,9 @@ def redline_extras(outcome: DiffOutcome, old_rev: str, *, changed_only: bool = F
         if chapter.status is not ChapterStatus.UNCHANGED:
             changed.append(chapter.id)
         if chapter.status is not ChapterStatus.UNCHANGED or not changed_only:
-            bodies.append((chapter.id, chapter_redline(structure, chapter, changed_only=changed_only)))
+            bodies.append(
+                (chapter.id, chapter_redline(structure, chapter, changed_only=changed_only))
+            )
     return BuildExtras(
         body_html_before=legend(old_rev, removed),
         chapter_html=tuple(bodies),
@@ -53,9 +57,18 @@ def redline_output(store: GitStore, outcome: DiffOutcome, old_rev: str) -> Path:
     return plain.with_name(f"{plain.stem}-redline-{_UNSAFE.sub('-', old_rev).strip('-')}.pdf")
 
 
-def redline_pdf(store: GitStore, old_rev: str, new_rev: str | None, output: Path | None = None,
-                *, chapter: str | None = None, changed_only: bool = False, variant: str | None = None,
-                strict: bool = False, use_cache: bool = True) -> BuildResult:
+def redline_pdf(
+    store: GitStore,
+    old_rev: str,
+    new_rev: str | None,
+    output: Path | None = None,
+    *,
+    chapter: str | None = None,
+    changed_only: bool = False,
+    variant: str | None = None,
+    strict: bool = False,
+    use_cache: bool = True,
+) -> BuildResult:
     """Build the redline PDF of `new_rev` (None: the working tree) against `old_rev`.
 
     A version keeps its standing (cover, history, watermark) as in its own PDF.
@@ -63,9 +76,13 @@ def redline_pdf(store: GitStore, old_rev: str, new_rev: str | None, output: Path
     outcome = diff(store, old_rev, new_rev, chapter)
     redline = redline_extras(outcome, old_rev, changed_only=changed_only)
     base = extras_for(store, outcome.new.snapshot.info.version) or BuildExtras()
-    extras = replace(base, body_html_before=redline.body_html_before, chapter_html=redline.chapter_html,
-                     only_chapters=(chapter,) if chapter is not None else redline.only_chapters,
-                     labels={**base.labels, **redline.labels})
+    extras = replace(
+        base,
+        body_html_before=redline.body_html_before,
+        chapter_html=redline.chapter_html,
+        only_chapters=(chapter,) if chapter is not None else redline.only_chapters,
+        labels={**base.labels, **redline.labels},
+    )
     if output is None:
         output = redline_output(store, outcome, old_rev)
         output.parent.mkdir(parents=True, exist_ok=True)

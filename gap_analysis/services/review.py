@@ -70,8 +70,9 @@ class ActionResult:
     forced_gates: tuple[str, ...] = ()
 
 
-def take_action(store: GitStore, request: ActionRequest,
-                open_comments: OpenComments = default_open_comments) -> ActionResult:
+def take_action(
+    store: GitStore, request: ActionRequest, open_comments: OpenComments = default_open_comments
+) -> ActionResult:
     check_name(store, request.version)
     if request.to:
         check_name(store, request.to, "stage name")
@@ -82,16 +83,22 @@ def take_action(store: GitStore, request: ActionRequest,
         if action.note_required and not request.note.strip():
             raise RefusedError(f"'{request.action}' needs a note saying why (--note TEXT)")
         if request.force and not request.note.strip():
-            raise RefusedError("--force needs a note saying why the gates are overridden (--note TEXT)")
+            raise RefusedError(
+                "--force needs a note saying why the gates are overridden (--note TEXT)"
+            )
         _check_decided(request.decided, version)
         failed = failed_gates(action, _gate_results(store, action, version, state, open_comments))
         if failed and not request.force:
-            raise RefusedError(f"{request.action} {version.name}: gate failed: {'; '.join(failed)}"
-                               " (--force with --note overrides it, and the event records that)")
+            raise RefusedError(
+                f"{request.action} {version.name}: gate failed: {'; '.join(failed)}"
+                " (--force with --note overrides it, and the event records that)"
+            )
         return _record(store, ledger, request, version, state, to, person, tuple(failed))
 
 
-def _judge_action(store: GitStore, ledger: Ledger, request: ActionRequest) -> tuple[Version, str, str, Action]:
+def _judge_action(
+    store: GitStore, ledger: Ledger, request: ActionRequest
+) -> tuple[Version, str, str, Action]:
     workflow = ledger.workflow
     names = tuple(dict.fromkeys(a.name for a in workflow.actions))
     if request.action not in names:
@@ -100,26 +107,37 @@ def _judge_action(store: GitStore, ledger: Ledger, request: ActionRequest) -> tu
         raise RefusedError(f"unknown action '{request.action}'{hint}; actions: {', '.join(names)}")
     version = ledger.version(request.version)
     if version is None:
-        known = ", ".join(v.name for v in ledger.versions) or "none yet: cut one with 'gap-analysis version cut'"
+        known = (
+            ", ".join(v.name for v in ledger.versions)
+            or "none yet: cut one with 'gap-analysis version cut'"
+        )
         raise RefusedError(f"no version {request.version} (versions: {known})")
     if not version.commit:
-        raise RefusedError(f"version {version.name} is not committed yet; complete its cut first "
-                           f"('gap-analysis version cut {version.name}')")
+        raise RefusedError(
+            f"version {version.name} is not committed yet; complete its cut first "
+            f"('gap-analysis version cut {version.name}')"
+        )
     state = ledger.state(version.name)
-    allowed = targets(workflow, request.action, state,
-                      resubmit_stage(workflow, ledger.replay.states, version))
+    allowed = targets(
+        workflow, request.action, state, resubmit_stage(workflow, ledger.replay.states, version)
+    )
     if not allowed:
         now = ", ".join(allowed_actions(workflow, state))
         closed = workflow.stage(state)
-        why = (f"{version.name} is {state}, which is final" if closed is not None and closed.final
-               else f"{version.name} is in '{state}'")
+        why = (
+            f"{version.name} is {state}, which is final"
+            if closed is not None and closed.final
+            else f"{version.name} is in '{state}'"
+        )
         hint = f" (allowed now: {now})" if now else ""
         if state == workflow.returned:
             hint = "; cut a revised version and submit it"
         raise RefusedError(f"'{request.action}' is not allowed: {why}{hint}")
     to = request.to or allowed[0]
     if to not in allowed:
-        raise RefusedError(f"'{request.action}' from '{state}' may lead to {', '.join(allowed)}, not '{to}'")
+        raise RefusedError(
+            f"'{request.action}' from '{state}' may lead to {', '.join(allowed)}, not '{to}'"
+        )
     action = action_for(workflow, request.action, state, to)
     assert action is not None  # `targets` found it
     return version, state, to, action
@@ -135,24 +153,34 @@ def _actor(store: GitStore, ledger: Ledger, request: ActionRequest, action: Acti
         raise RefusedError(f"'{who}' is not listed in report.toml [[people]] (listed: {listed})")
     if not may_act(action, person):
         held = ", ".join(person.roles) or "no roles"
-        raise RefusedError(f"{person.name} (roles: {held}) may not {request.action} a version in "
-                           f"'{', '.join(action.from_states)}': that needs the role "
-                           f"{' or '.join(repr(r) for r in action.roles)} in report.toml")
+        raise RefusedError(
+            f"{person.name} (roles: {held}) may not {request.action} a version in "
+            f"'{', '.join(action.from_states)}': that needs the role "
+            f"{' or '.join(repr(r) for r in action.roles)} in report.toml"
+        )
     return person
 
 
-def _gate_results(store: GitStore, action: Action, version: Version, state: str,
-                  open_comments: OpenComments) -> dict[str, str | None]:
+def _gate_results(
+    store: GitStore, action: Action, version: Version, state: str, open_comments: OpenComments
+) -> dict[str, str | None]:
     results: dict[str, str | None] = {}
     for gate in action.gates:
         if gate == "check":
             errors = [f for f in run_check(store, version.commit) if f.severity is Severity.ERROR]
-            results[gate] = (f"check finds {len(errors)} error(s) at {version.name}, first: {errors[0]}"
-                             if errors else None)
+            results[gate] = (
+                f"check finds {len(errors)} error(s) at {version.name}, first: {errors[0]}"
+                if errors
+                else None
+            )
         elif gate == "no-open-comments":
             count = open_comments(store, version.name, state)
-            results[gate] = (f"{count} open comment(s) of {state} on {version.name}; resolve them "
-                             "('gap-analysis comment resolve')" if count else None)
+            results[gate] = (
+                f"{count} open comment(s) of {state} on {version.name}; resolve them "
+                "('gap-analysis comment resolve')"
+                if count
+                else None
+            )
         elif gate == "clean-tree":
             dirty = store.changed_files()
             results[gate] = f"uncommitted changes: {', '.join(dirty[:5])}" if dirty else None
@@ -165,31 +193,63 @@ def _check_decided(decided: date | None, version: Version) -> None:
         return
     today = datetime.now(UTC).date()
     if decided > today:
-        raise RefusedError(f"--date {decided.isoformat()} is in the future (today is {today.isoformat()})")
+        raise RefusedError(
+            f"--date {decided.isoformat()} is in the future (today is {today.isoformat()})"
+        )
     if decided < version.date.date():
-        raise RefusedError(f"--date {decided.isoformat()} is before {version.name} was cut "
-                           f"({version.date.date().isoformat()})")
+        raise RefusedError(
+            f"--date {decided.isoformat()} is before {version.name} was cut "
+            f"({version.date.date().isoformat()})"
+        )
 
 
-def _record(store: GitStore, ledger: Ledger, request: ActionRequest, version: Version, state: str,
-            to: str, person: Person, forced: tuple[str, ...]) -> ActionResult:
+def _record(
+    store: GitStore,
+    ledger: Ledger,
+    request: ActionRequest,
+    version: Version,
+    state: str,
+    to: str,
+    person: Person,
+    forced: tuple[str, ...],
+) -> ActionResult:
     now = datetime.now(UTC)
     name = f"{now:%Y%m%dT%H%M%S%f}Z-{version.name}-{request.action}-{secrets.token_hex(3)}.toml"
     path = f"{EVENTS_DIR}/{name}"
-    event = Event(version=version.name, action=request.action, from_state=state, to_state=to,
-                  actor=f"{person.name} <{person.email}>", date=now.replace(microsecond=0),
-                  meeting=request.meeting, document=request.document, note=request.note,
-                  forced=request.force, path=path, decided=request.decided)
+    event = Event(
+        version=version.name,
+        action=request.action,
+        from_state=state,
+        to_state=to,
+        actor=f"{person.name} <{person.email}>",
+        date=now.replace(microsecond=0),
+        meeting=request.meeting,
+        document=request.document,
+        note=request.note,
+        forced=request.force,
+        path=path,
+        decided=request.decided,
+    )
     record: dict[str, Value | None] = {
-        "version": event.version, "action": event.action, "from": event.from_state, "to": event.to_state,
-        "actor": event.actor, "date": event.date, "meeting": event.meeting, "document": event.document,
-        "note": event.note, "decided": request.decided.isoformat() if request.decided else None,
+        "version": event.version,
+        "action": event.action,
+        "from": event.from_state,
+        "to": event.to_state,
+        "actor": event.actor,
+        "date": event.date,
+        "meeting": event.meeting,
+        "document": event.document,
+        "note": event.note,
+        "decided": request.decided.isoformat() if request.decided else None,
     }
     if request.force:
         record["forced"] = True
         record["forced_gates"] = list(forced)
-    write_record(store.root / path, record, header="A review event: written by 'gap-analysis review'; "
-                                                   "never edited.")
+    write_record(
+        store.root / path,
+        record,
+        header="A review event: written by 'gap-analysis review'; never edited.",
+    )
     commit: str | None = None
     if request.commit:
         stage = ledger.workflow.stage(to)
@@ -216,21 +276,35 @@ class HistoryEntry:
 
     def as_json(self) -> dict[str, object]:
         e = self.event
-        return {"version": e.version, "action": e.action, "from": e.from_state, "to": e.to_state,
-                "actor": e.actor, "date": e.date.isoformat(), "meeting": e.meeting,
-                "document": e.document, "note": e.note, "forced": e.forced, "file": e.path,
-                "decided": e.decided.isoformat() if e.decided else None,
-                "problem": self.problem or None}
+        return {
+            "version": e.version,
+            "action": e.action,
+            "from": e.from_state,
+            "to": e.to_state,
+            "actor": e.actor,
+            "date": e.date.isoformat(),
+            "meeting": e.meeting,
+            "document": e.document,
+            "note": e.note,
+            "forced": e.forced,
+            "file": e.path,
+            "decided": e.decided.isoformat() if e.decided else None,
+            "problem": self.problem or None,
+        }
 
 
-def history(store: GitStore, version: str | None = None, ledger: Ledger | None = None) -> list[HistoryEntry]:
+def history(
+    store: GitStore, version: str | None = None, ledger: Ledger | None = None
+) -> list[HistoryEntry]:
     """Every event in replay order (those that cannot be replayed included, with why)."""
     ledger = ledger or load_ledger(store)
     if version is not None and ledger.version(version) is None:
         raise RefusedError(f"no version {version}")
     problems = {p.event.path: p.reason for p in ledger.replay.problems}
     events = sorted(ledger.events, key=event_order)
-    return [HistoryEntry(e, problems.get(e.path, "")) for e in events if version in (None, e.version)]
+    return [
+        HistoryEntry(e, problems.get(e.path, "")) for e in events if version in (None, e.version)
+    ]
 
 
 def review_findings(store: GitStore) -> list[Finding]:
@@ -238,23 +312,52 @@ def review_findings(store: GitStore) -> list[Finding]:
     ledger = load_ledger(store)
     findings = list(ledger.unreadable)
     for problem in ledger.replay.problems:
-        findings.append(Finding(problem.event.path, 0, "review-event", f"cannot be replayed: {problem.reason}"))
+        findings.append(
+            Finding(problem.event.path, 0, "review-event", f"cannot be replayed: {problem.reason}")
+        )
     names = {v.name for v in ledger.versions}
     for version in ledger.versions:
         if version.previous and version.previous not in names:
-            findings.append(Finding(version.path, 0, "version-record",
-                                    f"previous version '{version.previous}' has no record"))
+            findings.append(
+                Finding(
+                    version.path,
+                    0,
+                    "version-record",
+                    f"previous version '{version.previous}' has no record",
+                )
+            )
         status, target = tag_status(store, version)
         if status == "missing":
-            findings.append(Finding(version.path, 0, "version-tag", f"tag {version.name} is missing; "
-                                    "'gap-analysis version tag --repair' restores it", Severity.WARNING))
+            findings.append(
+                Finding(
+                    version.path,
+                    0,
+                    "version-tag",
+                    f"tag {version.name} is missing; "
+                    "'gap-analysis version tag --repair' restores it",
+                    Severity.WARNING,
+                )
+            )
         elif status == "moved":
-            findings.append(Finding(version.path, 0, "version-tag",
-                                    f"tag {version.name} points at {(target or '')[:10]}, not at the "
-                                    f"version's commit {version.commit[:10]}; "
-                                    "'gap-analysis version tag --repair' moves it back", Severity.WARNING))
+            findings.append(
+                Finding(
+                    version.path,
+                    0,
+                    "version-tag",
+                    f"tag {version.name} points at {(target or '')[:10]}, not at the "
+                    f"version's commit {version.commit[:10]}; "
+                    "'gap-analysis version tag --repair' moves it back",
+                    Severity.WARNING,
+                )
+            )
         elif status == "uncommitted":
-            findings.append(Finding(version.path, 0, "version-record",
-                                    "not committed (an interrupted cut? 'gap-analysis version cut' "
-                                    "completes it)", Severity.WARNING))
+            findings.append(
+                Finding(
+                    version.path,
+                    0,
+                    "version-record",
+                    "not committed (an interrupted cut? 'gap-analysis version cut' completes it)",
+                    Severity.WARNING,
+                )
+            )
     return findings

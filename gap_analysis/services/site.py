@@ -74,7 +74,11 @@ def _previous_manifest(folder: Path) -> set[str]:
         files = data["files"]
         if data.get("tool") != "gap-analysis" or not isinstance(files, list):
             return set()
-        return {f for f in files if isinstance(f, str) and ".." not in f.split("/") and not f.startswith("/")}
+        return {
+            f
+            for f in files
+            if isinstance(f, str) and ".." not in f.split("/") and not f.startswith("/")
+        }
     except (OSError, ValueError, KeyError, TypeError):
         return set()
 
@@ -87,22 +91,31 @@ def check_folder(store: GitStore, folder: Path, force: bool) -> set[str]:
     if folder.exists() and not folder.is_dir():
         raise RefusedError(f"output folder {folder} is a file")
     if target == root or root.is_relative_to(target):
-        raise RefusedError(f"output folder {folder} holds the report repository; choose a folder inside it "
-                           f"(default: {DEFAULT_FOLDER}) or elsewhere")
+        raise RefusedError(
+            f"output folder {folder} holds the report repository; choose a folder inside it "
+            f"(default: {DEFAULT_FOLDER}) or elsewhere"
+        )
     for protected in ("chapters", "review", ".git"):
         if target.is_relative_to(root / protected):
-            raise RefusedError(f"output folder {folder} is inside {protected}/ of the report; "
-                               f"choose another (default: {DEFAULT_FOLDER})")
+            raise RefusedError(
+                f"output folder {folder} is inside {protected}/ of the report; "
+                f"choose another (default: {DEFAULT_FOLDER})"
+            )
     if not folder.exists():
         return set()
     own = _previous_manifest(folder)
-    others = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                    if not p.is_dir() and p.relative_to(folder).as_posix() not in own | {MANIFEST})
+    others = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if not p.is_dir() and p.relative_to(folder).as_posix() not in own | {MANIFEST}
+    )
     if others and not force:
         more = f" and {len(others) - 3} more" if len(others) > 3 else ""
-        raise RefusedError(f"output folder {folder} holds files the site did not write "
-                           f"({', '.join(others[:3])}{more}); use --force to write beside them "
-                           "(they are never deleted) or choose an empty folder")
+        raise RefusedError(
+            f"output folder {folder} holds files the site did not write "
+            f"({', '.join(others[:3])}{more}); use --force to write beside them "
+            "(they are never deleted) or choose an empty folder"
+        )
     return own
 
 
@@ -142,18 +155,24 @@ def _previous_of(ledger: Ledger, index: int) -> Version | None:
 
 def _rendered(loaded: Loaded) -> list[RenderedChapter]:
     paths = {chapter.path: chapter.id for chapter in loaded.report.chapters}
-    return [render_chapter(c, paths, loaded.settings.gap_id_pattern) for c in loaded.report.chapters]
+    return [
+        render_chapter(c, paths, loaded.settings.gap_id_pattern) for c in loaded.report.chapters
+    ]
 
 
-def _images(loaded: Loaded, chapters: list[RenderedChapter], warnings: list[str]) -> dict[str, bytes]:
+def _images(
+    loaded: Loaded, chapters: list[RenderedChapter], warnings: list[str]
+) -> dict[str, bytes]:
     images: dict[str, bytes] = {}
     for chapter in chapters:
         for ref in chapter.images:
             if not ref.path or ref.path in images:
                 continue
             if ref.path in _OWN_NAMES or ref.path.endswith(".pdf"):
-                warnings.append(f"{ref.file}:{ref.line}: image '{ref.target}' left out: its name "
-                                "collides with a page of the site")
+                warnings.append(
+                    f"{ref.file}:{ref.line}: image '{ref.target}' left out: its name "
+                    "collides with a page of the site"
+                )
                 continue
             try:
                 images[ref.path] = loaded.snapshot.files.read(ref.path)
@@ -178,10 +197,18 @@ def _history(ledger: Ledger, name: str) -> list[pages.HistoryRow]:
         found = workflow.stage(stage_id)
         return found.name if found else stage_id
 
-    return [pages.HistoryRow(date=e.day.isoformat(), action=e.action,
-                             change=f"{stage(e.from_state)} \u2192 {stage(e.to_state)}", actor=e.actor,
-                             meeting=e.meeting, document=e.document, note=e.note)
-            for e in (current.events if current else [])]
+    return [
+        pages.HistoryRow(
+            date=e.day.isoformat(),
+            action=e.action,
+            change=f"{stage(e.from_state)} \u2192 {stage(e.to_state)}",
+            actor=e.actor,
+            meeting=e.meeting,
+            document=e.document,
+            note=e.note,
+        )
+        for e in (current.events if current else [])
+    ]
 
 
 def default_pdf(store: GitStore, name: str, ledger: Ledger) -> bytes:
@@ -195,8 +222,14 @@ def default_pdf(store: GitStore, name: str, ledger: Ledger) -> bytes:
         return result.path.read_bytes()
 
 
-def build_site(store: GitStore, folder: Path | None = None, *, force: bool = False,
-               pdf: PdfBuilder | None = default_pdf, progress: Progress = NO_PROGRESS) -> SiteResult:
+def build_site(
+    store: GitStore,
+    folder: Path | None = None,
+    *,
+    force: bool = False,
+    pdf: PdfBuilder | None = default_pdf,
+    progress: Progress = NO_PROGRESS,
+) -> SiteResult:
     """Make the archive site in `folder` (default: dist/site). `pdf=None` leaves the PDFs out."""
     folder = folder if folder is not None else default_folder(store)
     previous = check_folder(store, folder, force)
@@ -208,8 +241,12 @@ def build_site(store: GitStore, folder: Path | None = None, *, force: bool = Fal
     for comment in comments:
         by_version.setdefault(comment.version, []).append(comment)
     newest = ledger.versions[-1] if ledger.versions else None
-    site = pages.SiteInfo(settings.title, settings.group, settings.language or "en",
-                          f"{newest.date:%Y-%m-%d}" if newest else "")
+    site = pages.SiteInfo(
+        settings.title,
+        settings.group,
+        settings.language or "en",
+        f"{newest.date:%Y-%m-%d}" if newest else "",
+    )
     files: dict[str, bytes] = {pages.CSS_NAME: pages.site_css()}
     warnings: list[str] = []
     entries: list[pages.VersionEntry] = []
@@ -224,11 +261,19 @@ def build_site(store: GitStore, folder: Path | None = None, *, force: bool = Fal
             loaded[previous_version.name] = load(store, previous_version.name)
         own = by_version.get(name, [])
         entry = pages.VersionEntry(
-            name=name, state=ledger.state(name), state_name=_state_name(ledger, name),
-            date=f"{version.date:%Y-%m-%d}", meeting=version.meeting, document=version.document,
-            purpose=version.purpose, previous=previous_version.name if previous_version else "",
-            pdf=f"{name}.pdf" if pdf is not None else "", has_changes=previous_version is not None,
-            comments=len(own), open_comments=sum(1 for c in own if c.is_open))
+            name=name,
+            state=ledger.state(name),
+            state_name=_state_name(ledger, name),
+            date=f"{version.date:%Y-%m-%d}",
+            meeting=version.meeting,
+            document=version.document,
+            purpose=version.purpose,
+            previous=previous_version.name if previous_version else "",
+            pdf=f"{name}.pdf" if pdf is not None else "",
+            has_changes=previous_version is not None,
+            comments=len(own),
+            open_comments=sum(1 for c in own if c.is_open),
+        )
         entries.append(entry)
         chapters = _rendered(current)
         gaps = _gaps(chapters)
@@ -237,19 +282,37 @@ def build_site(store: GitStore, folder: Path | None = None, *, force: bool = Fal
         state = ledger.replay.states.get(name)
         svg = review_path_svg(workflow, entry.state, state.returned_from if state else None)
         editors = [p.name for p in current.settings.editors]
-        page = pages.VersionPage(entry, svg, chapters, gaps, _history(ledger, name),
-                                 current.snapshot.info.commit or "", editors)
+        page = pages.VersionPage(
+            entry,
+            svg,
+            chapters,
+            gaps,
+            _history(ledger, name),
+            current.snapshot.info.commit or "",
+            editors,
+        )
         base = f"versions/{name}/"
         files[base + "index.html"] = pages.version_page(site, page).encode("utf-8")
         for path, data in _images(current, chapters, warnings).items():
             files[base + path] = data
         if previous_version is not None:
-            outcome = diff_loaded(loaded[previous_version.name], current, previous_version.name, name)
-            summary = [pages.ChapterSummary(f"{c.number} {c.title}".strip(), str(c.status), c.words_added,
-                                            c.words_removed, tuple(f"{n} {t}".strip() for n, t in c.sections_touched))
-                       for c in outcome.result.changed_chapters]
+            outcome = diff_loaded(
+                loaded[previous_version.name], current, previous_version.name, name
+            )
+            summary = [
+                pages.ChapterSummary(
+                    f"{c.number} {c.title}".strip(),
+                    str(c.status),
+                    c.words_added,
+                    c.words_removed,
+                    tuple(f"{n} {t}".strip() for n, t in c.sections_touched),
+                )
+                for c in outcome.result.changed_chapters
+            ]
             chart = words_chart_svg([(c.label, c.words_in, c.words_out) for c in summary])
-            changes = pages.ChangesPage(entry, previous_version.name, outcome.result, chart, summary)
+            changes = pages.ChangesPage(
+                entry, previous_version.name, outcome.result, chart, summary
+            )
             files[base + "changes.html"] = pages.changes_page(site, changes).encode("utf-8")
         progress.advance()
     if pdf is not None:
@@ -266,5 +329,11 @@ def build_site(store: GitStore, folder: Path | None = None, *, force: bool = Fal
     progress.phase("writing files", len(files))
     removed = write_files(folder, files, previous)
     progress.advance(len(files))
-    return SiteResult(folder, folder / "index.html", [v.name for v in ledger.versions], sorted(files),
-                      removed, warnings)
+    return SiteResult(
+        folder,
+        folder / "index.html",
+        [v.name for v in ledger.versions],
+        sorted(files),
+        removed,
+        warnings,
+    )

@@ -42,7 +42,9 @@ def resolve(store: GitStore, rev: str) -> SnapshotInfo:
     """`@stage` baselines first, then version names, then plain git revisions."""
     if not rev.startswith("@"):
         check_revision_syntax(rev)
-        if not store.worktree_source().exists(f"{VERSIONS_DIR}/{rev}.toml"):  # not a version: plain git
+        if not store.worktree_source().exists(
+            f"{VERSIONS_DIR}/{rev}.toml"
+        ):  # not a version: plain git
             return store.snapshot_info(store.resolve(rev), rev)
     from gap_analysis.services import ledger  # review records only when a name is one of theirs
 
@@ -54,8 +56,10 @@ def resolve(store: GitStore, rev: str) -> SnapshotInfo:
             return store.snapshot_info(store.resolve(rev), rev)
         version = found
     if not version.commit:
-        raise RevisionError(f"version {version.name} is not committed yet (an interrupted cut? "
-                            f"run 'gap-analysis version cut {version.name}' to complete it)")
+        raise RevisionError(
+            f"version {version.name} is not committed yet (an interrupted cut? "
+            f"run 'gap-analysis version cut {version.name}' to complete it)"
+        )
     info = store.snapshot_info(version.commit, rev)
     return replace(info, version=version.name)
 
@@ -65,8 +69,9 @@ def settings_of(files: FileSource, where: str) -> ReportSettings:
     try:
         raw = files.read(REPORT_FILE)
     except KeyError:
-        raise NotAReportError(f"no {REPORT_FILE} in {where}; create a report with 'gap-analysis init DIR'") \
-            from None
+        raise NotAReportError(
+            f"no {REPORT_FILE} in {where}; create a report with 'gap-analysis init DIR'"
+        ) from None
     return read_settings(lambda: raw)
 
 

@@ -58,8 +58,12 @@ def state_text(ledger: Ledger, name: str, with_note: bool = True) -> str:
 
 def _next_stage(ledger: Ledger, current: VersionState) -> str:
     workflow = ledger.workflow
-    ahead = targets(workflow, workflow.resubmit_action, current.state,
-                    resubmit_stage(workflow, ledger.replay.states, current.version))
+    ahead = targets(
+        workflow,
+        workflow.resubmit_action,
+        current.state,
+        resubmit_stage(workflow, ledger.replay.states, current.version),
+    )
     return ahead[0] if ahead else current.state
 
 
@@ -70,7 +74,7 @@ def history_rows(ledger: Ledger, name: str) -> tuple[HistoryRow, ...]:
         current = ledger.replay.states.get(version.name)
         last = current.events[-1] if current and current.events else None
         date = (last.day if last else version.date.date()).isoformat()
-        document = (last.document if last and last.document else version.document)
+        document = last.document if last and last.document else version.document
         notes = [f"Document {document}" if document else ""]
         if last is not None and last.to_state == ledger.workflow.returned and last.note:
             notes.append(last.note)
@@ -99,12 +103,19 @@ def version_extras(store: GitStore, name: str, ledger: Ledger | None = None) -> 
     if version.purpose:
         labels["Purpose"] = version.purpose
     current = ledger.replay.states.get(name)
-    path_svg = review_path_svg(ledger.workflow, ledger.state(name), current.returned_from if current else None)
-    return BuildExtras(cover_status=state_text(ledger, name), state=ledger.state(name),
-                       review_path_svg=path_svg,
-                       history=history_rows(ledger, name),
-                       watermark=False if is_published(ledger, name) else None,
-                       document=version.document, meeting=version.meeting, labels=labels)
+    path_svg = review_path_svg(
+        ledger.workflow, ledger.state(name), current.returned_from if current else None
+    )
+    return BuildExtras(
+        cover_status=state_text(ledger, name),
+        state=ledger.state(name),
+        review_path_svg=path_svg,
+        history=history_rows(ledger, name),
+        watermark=False if is_published(ledger, name) else None,
+        document=version.document,
+        meeting=version.meeting,
+        labels=labels,
+    )
 
 
 def extras_for(store: GitStore, version: str | None) -> BuildExtras | None:
@@ -145,4 +156,6 @@ def current_version(store: GitStore, settings: ReportSettings) -> Current | None
     if not ledger.versions:
         return None
     version = ledger.versions[-1]
-    return Current(version.name, ledger.state(version.name), version.meeting, state_text(ledger, version.name))
+    return Current(
+        version.name, ledger.state(version.name), version.meeting, state_text(ledger, version.name)
+    )

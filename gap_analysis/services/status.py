@@ -77,17 +77,37 @@ class StatusReport:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "title": self.title, "group": self.group, "head": self.head, "branch": self.branch,
-            "dirty": self.dirty, "changed_files": self.changed_files, "words": self.words,
-            "version": self.version, "state": self.state, "meeting": self.meeting,
-            "open_comments": self.open_comments, **self.extra,
+            "title": self.title,
+            "group": self.group,
+            "head": self.head,
+            "branch": self.branch,
+            "dirty": self.dirty,
+            "changed_files": self.changed_files,
+            "words": self.words,
+            "version": self.version,
+            "state": self.state,
+            "meeting": self.meeting,
+            "open_comments": self.open_comments,
+            **self.extra,
             "chapters": [
-                {"number": c.number, "id": c.id, "path": c.path, "title": c.title,
-                 "owners": list(c.owners), "status": c.status, "words": c.words,
-                 "modified": c.modified, "problem": c.problem or None,
-                 "last_change": None if c.last_change is None else {
-                     "commit": c.last_change.commit, "author": c.last_change.author,
-                     "date": c.last_change.date.isoformat()}}
+                {
+                    "number": c.number,
+                    "id": c.id,
+                    "path": c.path,
+                    "title": c.title,
+                    "owners": list(c.owners),
+                    "status": c.status,
+                    "words": c.words,
+                    "modified": c.modified,
+                    "problem": c.problem or None,
+                    "last_change": None
+                    if c.last_change is None
+                    else {
+                        "commit": c.last_change.commit,
+                        "author": c.last_change.author,
+                        "date": c.last_change.date.isoformat(),
+                    },
+                }
                 for c in self.chapters
             ],
         }
@@ -122,20 +142,42 @@ def report_status(store: GitStore) -> StatusReport:
         info = LastChangeInfo(change.commit, change.author, change.date) if change else None
         modified = item.path in changed
         if item.chapter is None:
-            problem = next((f.message for f in item.findings if f.severity is Severity.ERROR), "unreadable")
+            problem = next(
+                (f.message for f in item.findings if f.severity is Severity.ERROR), "unreadable"
+            )
             name = item.path.rsplit("/", 1)[-1]
-            chapters.append(ChapterStatus(item.number, "", item.path, name, (), None, 0, info, modified,
-                                          problem))
+            chapters.append(
+                ChapterStatus(
+                    item.number, "", item.path, name, (), None, 0, info, modified, problem
+                )
+            )
             continue
         chapter = item.chapter
-        chapters.append(ChapterStatus(chapter.number, chapter.id, chapter.path, chapter.title,
-                                      chapter.owners, chapter.status,
-                                      count_words(chapter_structure(chapter)), info, modified))
+        chapters.append(
+            ChapterStatus(
+                chapter.number,
+                chapter.id,
+                chapter.path,
+                chapter.title,
+                chapter.owners,
+                chapter.status,
+                count_words(chapter_structure(chapter)),
+                info,
+                modified,
+            )
+        )
     current = current_version(store, settings)
-    return StatusReport(settings.title, settings.group, store.head(), current_branch(store),
-                        bool(changed), changed, chapters,
-                        version=current.name if current else None,
-                        state=current.state if current else None,
-                        meeting=(current.meeting or None) if current else None,
-                        open_comments=count_open_comments(store) if current else None,
-                        extra={"standing": current.standing} if current else {})
+    return StatusReport(
+        settings.title,
+        settings.group,
+        store.head(),
+        current_branch(store),
+        bool(changed),
+        changed,
+        chapters,
+        version=current.name if current else None,
+        state=current.state if current else None,
+        meeting=(current.meeting or None) if current else None,
+        open_comments=count_open_comments(store) if current else None,
+        extra={"standing": current.standing} if current else {},
+    )

@@ -20,12 +20,25 @@ from gap_analysis.services.diff import DiffOutcome, diff
 from gap_analysis.services.ledger import read_events
 
 
-def events_between(events: Sequence[Event], after: datetime, until: datetime | None) -> list[SummaryEvent]:
+def events_between(
+    events: Sequence[Event], after: datetime, until: datetime | None
+) -> list[SummaryEvent]:
     """Events dated after `after` and not after `until` (None: no upper bound), oldest first."""
     chosen = [e for e in events if e.date > after and (until is None or e.date <= until)]
     chosen.sort(key=lambda e: (e.date, e.version, e.action))
-    return [SummaryEvent(e.date.isoformat(timespec="seconds"), e.version, e.action, e.from_state,
-                         e.to_state, e.actor, e.note, e.meeting) for e in chosen]
+    return [
+        SummaryEvent(
+            e.date.isoformat(timespec="seconds"),
+            e.version,
+            e.action,
+            e.from_state,
+            e.to_state,
+            e.actor,
+            e.note,
+            e.meeting,
+        )
+        for e in chosen
+    ]
 
 
 def summary_of(outcome: DiffOutcome, events: Sequence[Event] | None) -> ChangeSummary:
@@ -35,13 +48,15 @@ def summary_of(outcome: DiffOutcome, events: Sequence[Event] | None) -> ChangeSu
     picked = None
     if events is not None:
         new_info = outcome.new.snapshot.info
-        picked = events_between(events, outcome.old.snapshot.info.date,
-                                None if new_info.is_worktree else new_info.date)
+        picked = events_between(
+            events, outcome.old.snapshot.info.date, None if new_info.is_worktree else new_info.date
+        )
     return summarize(outcome.result, old_gaps, new_gaps, picked)
 
 
-def summary(store: GitStore, old_rev: str, new_rev: str | None = None,
-            events: Sequence[Event] | None = None) -> ChangeSummary:
+def summary(
+    store: GitStore, old_rev: str, new_rev: str | None = None, events: Sequence[Event] | None = None
+) -> ChangeSummary:
     """What changed from `old_rev` to `new_rev` (None: the working tree), as a summary.
 
     `events`: the review events to choose from; None reads them from `review/events/`.

@@ -59,10 +59,20 @@ class VersionRow:
 
     def as_json(self) -> dict[str, object]:
         v = self.version
-        return {"name": v.name, "date": v.date.isoformat(), "commit": v.commit or None,
-                "state": self.state, "meeting": v.meeting, "document": v.document,
-                "purpose": v.purpose, "previous": v.previous or None, "cut_by": v.cut_by,
-                "tag": self.tag, "tag_commit": self.tag_commit, "record": v.path}
+        return {
+            "name": v.name,
+            "date": v.date.isoformat(),
+            "commit": v.commit or None,
+            "state": self.state,
+            "meeting": v.meeting,
+            "document": v.document,
+            "purpose": v.purpose,
+            "previous": v.previous or None,
+            "cut_by": v.cut_by,
+            "tag": self.tag,
+            "tag_commit": self.tag_commit,
+            "record": v.path,
+        }
 
 
 def tag_status(store: GitStore, version: Version) -> tuple[str, str | None]:
@@ -137,18 +147,26 @@ def pending_cut(store: GitStore) -> CutRequest | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         return CutRequest(**data)
     except (ValueError, TypeError):
-        raise ContentError("cannot read the journal of an interrupted cut; delete it to start afresh",
-                           path=str(path)) from None
+        raise ContentError(
+            "cannot read the journal of an interrupted cut; delete it to start afresh",
+            path=str(path),
+        ) from None
 
 
 def _dirty_refusal(files: list[str]) -> RefusedError:
     shown = ", ".join(files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10 else "")
-    return RefusedError(f"the working tree has uncommitted changes ({shown}); commit or remove "
-                        "them first, so the version is exactly what is committed")
+    return RefusedError(
+        f"the working tree has uncommitted changes ({shown}); commit or remove "
+        "them first, so the version is exactly what is committed"
+    )
 
 
-def cut(store: GitStore, request: CutRequest, builder: Builder | None = None,
-        progress: Callable[[str], None] = lambda _: None) -> CutResult:
+def cut(
+    store: GitStore,
+    request: CutRequest,
+    builder: Builder | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> CutResult:
     """Cut a version, or complete the interrupted cut the journal names."""
     with RepoLock(store):
         fault("locked")
@@ -156,15 +174,22 @@ def cut(store: GitStore, request: CutRequest, builder: Builder | None = None,
         resumed = pending is not None
         if pending is not None:
             if request.name and request.name != pending.name:
-                raise RefusedError(f"an interrupted cut of {pending.name} is pending: run "
-                                   f"'gap-analysis version cut {pending.name}' to complete it first")
+                raise RefusedError(
+                    f"an interrupted cut of {pending.name} is pending: run "
+                    f"'gap-analysis version cut {pending.name}' to complete it first"
+                )
             progress(f"completing the interrupted cut of {pending.name}")
             request = replace(pending, build=pending.build and request.build)
         return _cut_steps(store, request, builder, progress, resumed)
 
 
-def _cut_steps(store: GitStore, request: CutRequest, builder: Builder | None,
-               progress: Callable[[str], None], resumed: bool) -> CutResult:
+def _cut_steps(
+    store: GitStore,
+    request: CutRequest,
+    builder: Builder | None,
+    progress: Callable[[str], None],
+    resumed: bool,
+) -> CutResult:
     settings = worktree_settings(store)
     ledger = load_ledger(store, settings)
     name = request.name or next_name(settings.version_scheme, [v.name for v in ledger.versions])
@@ -174,14 +199,19 @@ def _cut_steps(store: GitStore, request: CutRequest, builder: Builder | None,
     steps: list[str] = []
     if existing is not None and not resumed:
         if existing.commit:
-            raise RefusedError(f"version {name} already exists (commit {existing.commit[:10]}); "
-                               "pick another name or let the scheme name the next one")
+            raise RefusedError(
+                f"version {name} already exists (commit {existing.commit[:10]}); "
+                "pick another name or let the scheme name the next one"
+            )
         raise RefusedError(f"{path} exists but is not committed; remove it or commit it")
     if existing is None:
         if tag_target(store, name) is not None:
-            raise RefusedError(f"a tag '{name}' already exists but no version record does; "
-                               "pick another name")
-        version = _write_record(store, settings.version_scheme, ledger, request, name, path, progress)
+            raise RefusedError(
+                f"a tag '{name}' already exists but no version record does; pick another name"
+            )
+        version = _write_record(
+            store, settings.version_scheme, ledger, request, name, path, progress
+        )
         steps.append("record")
     else:
         version = existing
@@ -201,13 +231,17 @@ def _cut_steps(store: GitStore, request: CutRequest, builder: Builder | None,
         fault("after-commit")
     target = tag_target(store, name)
     if target is None:
-        create_tag(store, name, version.commit, _tag_message(settings.title, version), sign=request.sign)
+        create_tag(
+            store, name, version.commit, _tag_message(settings.title, version), sign=request.sign
+        )
         steps.append("tag")
         progress(f"tagged {name}")
         fault("after-tag")
     elif target != version.commit:
-        raise RefusedError(f"tag '{name}' points at {target[:10]}, not at the version's commit "
-                           f"{version.commit[:10]}; run 'gap-analysis version tag --repair {name}'")
+        raise RefusedError(
+            f"tag '{name}' points at {target[:10]}, not at the version's commit "
+            f"{version.commit[:10]}; run 'gap-analysis version tag --repair {name}'"
+        )
     pdf: Path | None = None
     if request.build and builder is not None:
         progress(f"building the PDF of {name}")
@@ -220,8 +254,15 @@ def _cut_steps(store: GitStore, request: CutRequest, builder: Builder | None,
     return CutResult(version, name, pdf, resumed, steps)
 
 
-def _write_record(store: GitStore, scheme: str, ledger: Ledger, request: CutRequest, name: str,
-                  path: str, progress: Callable[[str], None]) -> Version:
+def _write_record(
+    store: GitStore,
+    scheme: str,
+    ledger: Ledger,
+    request: CutRequest,
+    name: str,
+    path: str,
+    progress: Callable[[str], None],
+) -> Version:
     """Refuse a dirty tree or a failing check; then note the cut in the journal and write the record."""
     if store.head() is None:
         raise RefusedError("the repository has no commits yet; commit the report first")
@@ -232,24 +273,51 @@ def _write_record(store: GitStore, scheme: str, ledger: Ledger, request: CutRequ
     errors = [f for f in run_check(store, "HEAD") if f.severity is Severity.ERROR]
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise RefusedError(f"check found {len(errors)} error{'s' if len(errors) > 1 else ''}: "
-                           f"{errors[0]}{more}; run 'gap-analysis check'")
+        raise RefusedError(
+            f"check found {len(errors)} error{'s' if len(errors) > 1 else ''}: "
+            f"{errors[0]}{more}; run 'gap-analysis check'"
+        )
     name_of, email = store.user()
-    version = Version(name=name, date=datetime.now(UTC).replace(microsecond=0),
-                      meeting=request.meeting, document=request.document, purpose=request.purpose,
-                      previous=ledger.versions[-1].name if ledger.versions else "",
-                      cut_by=f"{name_of} <{email}>" if email else name_of, path=path)
+    version = Version(
+        name=name,
+        date=datetime.now(UTC).replace(microsecond=0),
+        meeting=request.meeting,
+        document=request.document,
+        purpose=request.purpose,
+        previous=ledger.versions[-1].name if ledger.versions else "",
+        cut_by=f"{name_of} <{email}>" if email else name_of,
+        path=path,
+    )
     journal = _journal_path(store)
-    journal.write_text(json.dumps(asdict(CutRequest(name, request.meeting, request.document,
-                                                    request.purpose, request.sign, request.build))),
-                       encoding="utf-8")
+    journal.write_text(
+        json.dumps(
+            asdict(
+                CutRequest(
+                    name,
+                    request.meeting,
+                    request.document,
+                    request.purpose,
+                    request.sign,
+                    request.build,
+                )
+            )
+        ),
+        encoding="utf-8",
+    )
     record: dict[str, str | datetime | None] = {
-        "name": version.name, "date": version.date, "meeting": version.meeting,
-        "document": version.document, "purpose": version.purpose, "previous": version.previous,
+        "name": version.name,
+        "date": version.date,
+        "meeting": version.meeting,
+        "document": version.document,
+        "purpose": version.purpose,
+        "previous": version.previous,
         "cut_by": version.cut_by,
     }
-    write_record(store.root / path, record, header=f"Version {name}: written by 'gap-analysis version cut'; "
-                                                    "never edited.")
+    write_record(
+        store.root / path,
+        record,
+        header=f"Version {name}: written by 'gap-analysis version cut'; never edited.",
+    )
     progress(f"wrote {path}")
     fault("after-write")
     return version
@@ -257,8 +325,12 @@ def _write_record(store: GitStore, scheme: str, ledger: Ledger, request: CutRequ
 
 def _tag_message(title: str, version: Version) -> str:
     lines = [f"{title}, version {version.name}"]
-    for label, value in (("Meeting", version.meeting), ("Document", version.document),
-                         ("Purpose", version.purpose), ("Previous version", version.previous)):
+    for label, value in (
+        ("Meeting", version.meeting),
+        ("Document", version.document),
+        ("Purpose", version.purpose),
+        ("Previous version", version.previous),
+    ):
         if value:
             lines.append(f"{label}: {value}")
     return "\n".join(lines)
@@ -281,7 +353,13 @@ def repair_tags(store: GitStore, names: list[str], sign: bool = False) -> list[t
             if names and row.version.name not in names:
                 continue
             if row.tag in ("missing", "moved"):
-                create_tag(store, row.version.name, row.version.commit,
-                           _tag_message(settings.title, row.version), sign=sign, force=row.tag == "moved")
+                create_tag(
+                    store,
+                    row.version.name,
+                    row.version.commit,
+                    _tag_message(settings.title, row.version),
+                    sign=sign,
+                    force=row.tag == "moved",
+                )
                 done.append((row.version.name, "created" if row.tag == "missing" else "moved back"))
     return done
