@@ -45,7 +45,7 @@ _WORKFLOW_KEYS = {"initial", "returned", "stages", "actions"}
 _STAGE_KEYS = {"id", "name", "body", "final"}
 _ACTION_KEYS = {"name", "from", "to", "roles", "gates", "note_required"}
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+WORKFLOW_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
 
 
 @dataclass
@@ -266,7 +266,7 @@ def _workflow(reader: _Reader, table: Mapping[str, Any], people: tuple[Person, .
             reader.unknown_keys(st, _STAGE_KEYS, "workflow.stages", index)
             line = reader.where.table("workflow.stages", index)
             stage_id = reader.string(st, "id", "workflow.stages", index=index, required=True)
-            if stage_id and not NAME_PATTERN.match(stage_id):
+            if stage_id and not WORKFLOW_NAME_PATTERN.match(stage_id):
                 reader.problem(
                     line, f"stage id '{stage_id}' must be lowercase letters, digits and hyphens"
                 )

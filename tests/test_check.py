@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gap_analysis.model.finding import Finding, Severity
-from gap_analysis.services.check import CheckContext, check_snapshot, passes, run_check
+from gap_analysis.services.check.runner import CheckContext, check_snapshot, passes, run_check
 from gap_analysis.services.snapshots import load, open_store, snapshot
 from tests.conftest import CHAPTERS, CliInvoke, ReportRepo, make_report
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from gap_analysis.gitstore import GitStore
-from gap_analysis.services.comments import comment_findings, open_comments
+from gap_analysis.services.comments.register import comment_findings, open_comments
 from gap_analysis.services.gaps import structures_of
 from gap_analysis.services.snapshots import load
 from tests.conftest import CHAPTERS, CliInvoke, ReportRepo

@@ -11,7 +11,7 @@ from gap_analysis.errors import ContentError
 from gap_analysis.markdown.chapters import derived_id, read_chapter
 from gap_analysis.markdown.gaps import report_gaps
 from gap_analysis.markdown.structure import chapter_structure
-from gap_analysis.model.document import BlockKind
+from gap_analysis.model.structure import BlockKind
 from tests.conftest import CliInvoke, make_report
 
 

@@ -14,9 +14,14 @@ import pytest
 
 from gap_analysis.errors import RefusedError
 from gap_analysis.gitstore import GitStore
-from gap_analysis.services.ledger import load_ledger
-from gap_analysis.services.review import ActionRequest, review_findings, take_action
-from gap_analysis.services.standing import history_rows, is_published, state_text, version_extras
+from gap_analysis.services.review.actions import ActionRequest, review_findings, take_action
+from gap_analysis.services.review.ledger import load_ledger
+from gap_analysis.services.review.standing import (
+    history_rows,
+    is_published,
+    state_text,
+    version_extras,
+)
 from tests.conftest import REPORT_TOML, CliInvoke, ReportRepo, make_report
 
 PEOPLE = """\

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from gap_analysis.gitstore import GitStore
+from gap_analysis.services.review.versions import next_name
 from gap_analysis.services.snapshots import resolve
-from gap_analysis.services.versions import next_name
 from tests.conftest import REPORT_TOML, CliInvoke, ReportRepo, git, make_report
 
 

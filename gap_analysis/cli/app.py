@@ -16,7 +16,7 @@ from gap_analysis.errors import GapAnalysisError
 
 COMMAND_MODULES: dict[str, str] = {
     "build": "build_cmd",
-    "chapter": "init_cmd",
+    "chapter": "chapter_cmd",
     "check": "check_cmd",
     "comment": "comment_cmd",
     "diff": "diff_cmd",
@@ -26,7 +26,7 @@ COMMAND_MODULES: dict[str, str] = {
     "review": "review_cmd",
     "site": "site_cmd",
     "status": "status_cmd",
-    "summary": "diff_cmd",
+    "summary": "summary_cmd",
     "version": "version_cmd",
 }
 """Each command lives in its own module under `gap_analysis.cli`; this maps names to modules.

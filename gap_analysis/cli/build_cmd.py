@@ -10,7 +10,7 @@ import click
 from gap_analysis.cli.context import AppContext, pass_app
 from gap_analysis.cli.progress import progress_for
 from gap_analysis.model.build import BuildExtras
-from gap_analysis.services.build import VARIANTS, build_html, build_pdf
+from gap_analysis.services.build.pdf import VARIANTS, build_html, build_pdf
 from gap_analysis.services.snapshots import resolve
 
 
@@ -93,7 +93,9 @@ def build(
     if redline_against is not None:
         if html_path is not None or no_watermark:
             raise click.UsageError("--redline-against does not go with --html or --no-watermark")
-        from gap_analysis.services.redline import redline_pdf  # the diff engine only when asked for
+        from gap_analysis.services.build.redline import (
+            redline_pdf,  # the diff engine only when asked for
+        )
 
         redlined = redline_pdf(
             store,
@@ -113,7 +115,9 @@ def build(
     version = resolve(store, rev).version if rev else None
     extras = None
     if version:
-        from gap_analysis.services.standing import extras_for  # review records only for versions
+        from gap_analysis.services.review.standing import (
+            extras_for,  # review records only for versions
+        )
 
         extras = extras_for(store, version)
     if no_watermark:

@@ -8,9 +8,9 @@ from gap_analysis.cli.context import AppContext, pass_app, print_json
 from gap_analysis.errors import ConfigError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.finding import Finding
-from gap_analysis.services.check import CheckContext, Checker, run_check_result
-from gap_analysis.services.comments import comment_findings
-from gap_analysis.services.review import review_findings
+from gap_analysis.services.check.runner import CheckContext, Checker, run_check_result
+from gap_analysis.services.comments.register import comment_findings
+from gap_analysis.services.review.actions import review_findings
 
 
 def _review_records(store: GitStore) -> Checker:

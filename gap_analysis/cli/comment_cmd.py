@@ -9,9 +9,9 @@ import click
 from gap_analysis.cli.context import AppContext, pass_app, print_json
 from gap_analysis.errors import ContentError
 from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
-from gap_analysis.records import write_atomic
-from gap_analysis.services.comment_anchors import Place
-from gap_analysis.services.comments import (
+from gap_analysis.records.files import write_text_atomic
+from gap_analysis.services.comments.anchors import CommentPlace
+from gap_analysis.services.comments.register import (
     CommentImportError,
     Listed,
     NewComment,
@@ -169,7 +169,7 @@ def export(app: AppContext, version: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    write_atomic(output, "\ufeff" + text)
+    write_text_atomic(output, "\ufeff" + text)
     app.info(f"wrote {output}")
 
 
@@ -264,7 +264,7 @@ def _text(item: Listed) -> str:
     return "\n".join(lines)
 
 
-def _json(c: Comment, place: Place | None) -> dict[str, object]:
+def _json(c: Comment, place: CommentPlace | None) -> dict[str, object]:
     data: dict[str, object] = {
         "id": c.id,
         "version": c.version,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,3 +47,9 @@ pass_app = click.make_pass_decorator(AppContext)
 
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def shown_path(path: Path) -> str:
+    """`path` relative to the current folder when it lies below it, else absolute."""
+    here = Path.cwd()
+    return os.path.relpath(path, here) if path == here or here in path.parents else str(path)

@@ -8,7 +8,7 @@ import click
 
 from gap_analysis.cli.context import AppContext, pass_app
 from gap_analysis.cli.progress import progress_for
-from gap_analysis.services.packet import make_packet
+from gap_analysis.services.build.packet import make_packet
 
 
 @click.command("packet")

@@ -7,7 +7,7 @@ from datetime import datetime
 import click
 
 from gap_analysis.cli.context import AppContext, pass_app, print_json
-from gap_analysis.services import review as service
+from gap_analysis.services.review import actions as service
 
 _ACTION_HELP = """Take ACTION ({name}) on VERSION along the review path.
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from gap_analysis.cli.context import AppContext, pass_app, print_json
-from gap_analysis.services import versions
-from gap_analysis.services.standing import build_version
+from gap_analysis.services.review import versions
+from gap_analysis.services.review.standing import build_version
 
 
 @click.group("version")

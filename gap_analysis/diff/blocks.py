@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from gap_analysis.diff.words import WordDiff, word_diff
 from gap_analysis.model.diff import EQUAL, CellChange, Change, ChangeKind, FieldChange, WordOp
-from gap_analysis.model.document import Block, BlockKind
+from gap_analysis.model.structure import Block, BlockKind
 
 GapFields = Callable[[Block], Mapping[str, str] | None]
 """Reads a gap block's fields (the service parses the YAML; the engine stays pure)."""
@@ -22,7 +22,7 @@ _LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
 
 
 @dataclass(frozen=True, slots=True)
-class Place:
+class BlockPlace:
     """Where a change is shown: the section (number, title) and the newer file line."""
 
     section: str
@@ -38,7 +38,7 @@ def block_key(block: Block) -> tuple[str, str]:
     return (str(block.kind), block.text)
 
 
-def whole(kind: ChangeKind, block: Block, place: Place, *, old: bool) -> Change:
+def whole(kind: ChangeKind, block: Block, place: BlockPlace, *, old: bool) -> Change:
     """An added or removed block: every word of it is inserted or deleted."""
     words = tuple(block.text.split())
     span = (block.line, block.end_line)
@@ -63,7 +63,7 @@ def whole(kind: ChangeKind, block: Block, place: Place, *, old: bool) -> Change:
 def compare(
     old: Block,
     new: Block,
-    place: Place,
+    place: BlockPlace,
     *,
     kind: ChangeKind = ChangeKind.MODIFIED,
     force: bool = False,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gap_analysis.diff import align
-from gap_analysis.diff.blocks import GapFields, Place, whole
+from gap_analysis.diff.blocks import BlockPlace, GapFields, whole
 from gap_analysis.diff.moves import cross_chapter_moves
 from gap_analysis.diff.sections import ChapterDiffer
 from gap_analysis.diff.words import title_similarity, word_diff
@@ -19,12 +19,12 @@ from gap_analysis.model.diff import (
     CHAPTER_BLOCK,
     Change,
     ChangeKind,
+    ChapterChangeKind,
     ChapterDiff,
-    ChapterStatus,
     DiffResult,
     SnapshotRef,
 )
-from gap_analysis.model.document import BlockKind, ChapterStructure
+from gap_analysis.model.structure import BlockKind, ChapterStructure
 
 TITLE_SIMILAR = 0.8
 
@@ -108,7 +108,7 @@ def diff_chapter(
                 at_line=_first_line(new),
             ),
         )
-    status = ChapterStatus.MODIFIED if changes else ChapterStatus.UNCHANGED
+    status = ChapterChangeKind.MODIFIED if changes else ChapterChangeKind.UNCHANGED
     return ChapterDiff(
         new.chapter_id,
         new.title,
@@ -127,9 +127,9 @@ def whole_chapter(structure: ChapterStructure, *, added: bool) -> ChapterDiff:
     kind = ChangeKind.ADDED if added else ChangeKind.REMOVED
     changes: list[Change] = []
     for section in structure.sections:
-        place = Place(section.number, section.title, section.line)
+        place = BlockPlace(section.number, section.title, section.line)
         changes.extend(whole(kind, block, place, old=not added) for block in section.blocks)
-    status = ChapterStatus.ADDED if added else ChapterStatus.REMOVED
+    status = ChapterChangeKind.ADDED if added else ChapterChangeKind.REMOVED
     path = structure.path
     return ChapterDiff(
         structure.chapter_id,

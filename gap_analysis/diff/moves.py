@@ -18,13 +18,13 @@ from collections import Counter
 from dataclasses import replace
 
 from gap_analysis.model.diff import Change, ChangeKind, ChapterDiff
-from gap_analysis.model.document import BlockKind
+from gap_analysis.model.structure import BlockKind
 
 _ALWAYS = {str(BlockKind.HEADING), str(BlockKind.GAP), str(BlockKind.TABLE_ROW)}
 MIN_WORDS = 3
 
 Key = tuple[str, str]
-Place = tuple[int, int]
+BlockIndex = tuple[int, int]
 """(index of the chapter diff, index of the change in it)."""
 
 
@@ -34,14 +34,14 @@ def _key(block: str, text: str) -> Key | None:
     return None
 
 
-def _unique(places: list[tuple[Key, Place]]) -> dict[Key, Place]:
+def _unique(places: list[tuple[Key, BlockIndex]]) -> dict[Key, BlockIndex]:
     counts = Counter(key for key, _ in places)
     return {key: place for key, place in places if counts[key] == 1}
 
 
 def cross_chapter_moves(chapters: tuple[ChapterDiff, ...]) -> tuple[ChapterDiff, ...]:
-    removed: list[tuple[Key, Place]] = []
-    added: list[tuple[Key, Place]] = []
+    removed: list[tuple[Key, BlockIndex]] = []
+    added: list[tuple[Key, BlockIndex]] = []
     for c, chapter in enumerate(chapters):
         for i, change in enumerate(chapter.changes):
             if change.kind is ChangeKind.REMOVED:
@@ -53,7 +53,7 @@ def cross_chapter_moves(chapters: tuple[ChapterDiff, ...]) -> tuple[ChapterDiff,
                 if key:
                     added.append((key, (c, i)))
     gone, came = _unique(removed), _unique(added)
-    edits: dict[Place, Change] = {}
+    edits: dict[BlockIndex, Change] = {}
     for key, (old_c, old_i) in gone.items():
         target = came.get(key)
         if target is None or target[0] == old_c:

@@ -14,10 +14,10 @@ from collections import defaultdict
 from dataclasses import replace
 
 from gap_analysis.diff import align
-from gap_analysis.diff.blocks import GapFields, Place, block_key, compare, whole, with_headers
+from gap_analysis.diff.blocks import BlockPlace, GapFields, block_key, compare, whole, with_headers
 from gap_analysis.diff.words import similarity, title_similarity
 from gap_analysis.model.diff import SECTION_BLOCK, Change, ChangeKind
-from gap_analysis.model.document import Block, BlockKind, ChapterStructure, Section
+from gap_analysis.model.structure import Block, BlockKind, ChapterStructure, Section
 
 SortKey = tuple[float, float, int]
 _PROSE = {
@@ -125,8 +125,8 @@ class ChapterDiffer:
     def __init__(self, old: ChapterStructure, new: ChapterStructure, gap_fields: GapFields | None):
         self.old, self.new, self.gap_fields = old, new, gap_fields
         self.out: list[tuple[SortKey, Change]] = []
-        self.pool_old: list[tuple[SortKey, Place, Block]] = []
-        self.pool_new: list[tuple[SortKey, Place, Block, Block | None]] = []
+        self.pool_old: list[tuple[SortKey, BlockPlace, Block]] = []
+        self.pool_new: list[tuple[SortKey, BlockPlace, Block, Block | None]] = []
         self.seq = 0
 
     def key(self, section: float, block: float) -> SortKey:
@@ -141,7 +141,7 @@ class ChapterDiffer:
         old_of = {j: i for i, j in pairs}
         old_parent, new_parent = _parents(old), _parents(new)
         for j, section in enumerate(new):
-            place = Place(section.number, section.title, section.line)
+            place = BlockPlace(section.number, section.title, section.line)
             i = old_of.get(j)
             if i is None:
                 for k, block in enumerate(section.blocks):
@@ -180,7 +180,7 @@ class ChapterDiffer:
                 continue
             before = max((new_of[p] for p in range(i) if p in new_of), default=0)
             at = new[before + 1].line if before + 1 < len(new) else self.end_line()
-            place = Place(section.number, section.title, at)
+            place = BlockPlace(section.number, section.title, at)
             for k, block in enumerate(section.blocks):
                 self.pool_old.append((self.key(before + 0.5, k), place, block))
         self.match_pools()
@@ -191,7 +191,7 @@ class ChapterDiffer:
         return max((b.end_line for b in blocks), default=1) + 1
 
     def section_pair(self, old: Section, new: Section, j: int) -> None:
-        place = Place(new.number, new.title, new.line, old.number)
+        place = BlockPlace(new.number, new.title, new.line, old.number)
         old_head, new_head = _heading(old), _heading(new)
         if old_head is not None and new_head is not None:
             for change in compare(old_head, new_head, place, kind=ChangeKind.RENAMED):
@@ -279,8 +279,8 @@ class ChapterDiffer:
     def _moved(
         self,
         sort_key: SortKey,
-        place: Place,
-        old: tuple[SortKey, Place, Block],
+        place: BlockPlace,
+        old: tuple[SortKey, BlockPlace, Block],
         block: Block,
         header: Block | None,
     ) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from gap_analysis.diff.formats import side_label, stats_line
 from gap_analysis.model.diff import (
     ChangeSummary,
-    ChapterStatus,
+    ChapterChangeKind,
     ChapterSummary,
     DiffResult,
     FieldChange,
@@ -55,7 +55,7 @@ def summarize(
             c.id, c.number, c.title, c.status, c.words_added, c.words_removed, c.sections_touched
         )
         for c in result.chapters
-        if c.status is not ChapterStatus.UNCHANGED
+        if c.status is not ChapterChangeKind.UNCHANGED
     )
     return ChangeSummary(
         result.old,

@@ -20,7 +20,7 @@ placed where git could read it as an option.
 from gap_analysis.gitstore.commits import commit_new_records, commit_paths, unstage
 from gap_analysis.gitstore.lock import LOCK_FILE, RepoLock
 from gap_analysis.gitstore.refs import (
-    NAME_PATTERN,
+    REF_NAME_PATTERN,
     added_commits,
     check_name,
     create_tag,
@@ -44,7 +44,7 @@ __all__ = [
     "GitTreeSource",
     "LOCK_FILE",
     "LastChange",
-    "NAME_PATTERN",
+    "REF_NAME_PATTERN",
     "REPORT_FILE",
     "RepoLock",
     "WorkTreeSource",

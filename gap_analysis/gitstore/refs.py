@@ -11,7 +11,7 @@ import re
 from gap_analysis.errors import GapAnalysisError, InvalidNameError
 from gap_analysis.gitstore.store import GitStore, command_error
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+REF_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 
 
 def check_name(store: GitStore, name: str, kind: str = "version name") -> None:
@@ -20,7 +20,7 @@ def check_name(store: GitStore, name: str, kind: str = "version name") -> None:
     The strict pattern rules out options (`-d`, `--file=x`), paths (`../x`,
     `refs/heads/main`), spaces and `..`; `git check-ref-format` has the last word.
     """
-    if not NAME_PATTERN.match(name) or ".." in name or name.endswith((".lock", ".")):
+    if not REF_NAME_PATTERN.match(name) or ".." in name or name.endswith((".lock", ".")):
         raise InvalidNameError(
             f"'{name}' is not a valid {kind}: use letters, digits, '.', '_' and '-', "
             "starting with a letter or digit, not ending in '.lock'"

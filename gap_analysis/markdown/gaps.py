@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 
 from gap_analysis.errors import ContentError
 from gap_analysis.markdown.frontmatter import load_yaml
-from gap_analysis.model.document import BlockKind, ChapterStructure
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import (
     GAP_FIELDS,
@@ -16,6 +15,7 @@ from gap_analysis.model.gap import (
     GAP_STATUSES,
     Gap,
 )
+from gap_analysis.model.structure import BlockKind, ChapterStructure
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from markdown_it.token import Token
 
 from gap_analysis.markdown.engine import parse
 from gap_analysis.model.chapter import Chapter
-from gap_analysis.model.document import Block, BlockKind, ChapterStructure, Link, Section
+from gap_analysis.model.structure import Block, BlockKind, ChapterStructure, Link, Section
 
 _CONTAINERS = {
     "bullet_list_open",

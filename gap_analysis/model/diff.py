@@ -24,7 +24,7 @@ class ChangeKind(StrEnum):
     """Emphasis or link targets changed, the visible text did not."""
 
 
-class ChapterStatus(StrEnum):
+class ChapterChangeKind(StrEnum):
     ADDED = "added"
     REMOVED = "removed"
     MODIFIED = "modified"
@@ -128,7 +128,7 @@ class ChapterDiff:
     title: str
     """The newer title (the older one for a removed chapter)."""
     number: str
-    status: ChapterStatus
+    status: ChapterChangeKind
     changes: tuple[Change, ...] = ()
     old_title: str = ""
     old_number: str = ""
@@ -184,7 +184,7 @@ class DiffResult:
 
     @property
     def changed_chapters(self) -> tuple[ChapterDiff, ...]:
-        return tuple(c for c in self.chapters if c.status is not ChapterStatus.UNCHANGED)
+        return tuple(c for c in self.chapters if c.status is not ChapterChangeKind.UNCHANGED)
 
     @property
     def has_changes(self) -> bool:
@@ -231,7 +231,7 @@ class ChapterSummary:
     id: str
     number: str
     title: str
-    status: ChapterStatus
+    status: ChapterChangeKind
     words_added: int
     words_removed: int
     sections: tuple[tuple[str, str], ...]

@@ -1,6 +1,6 @@
 """The parts of a meeting packet that the report itself does not have, as trusted HTML fragments.
 
-The packet is one HTML document laid out once (through `services/build.py`),
+The packet is one HTML document laid out once (through `services/build/pdf.py`),
 so page numbers run through it and every part gets a bookmark from its
 heading. These fragments are made from escaped text only.
 """

@@ -15,7 +15,7 @@ from markupsafe import escape
 
 from gap_analysis.diff.words import word_diff
 from gap_analysis.model.diff import CHAPTER_BLOCK, SECTION_BLOCK, Change, ChangeKind, ChapterDiff
-from gap_analysis.model.document import Block, BlockKind, ChapterStructure, Section
+from gap_analysis.model.structure import Block, BlockKind, ChapterStructure, Section
 from gap_analysis.render.redline_html import change_html, ops_html
 
 STYLE = """<style>

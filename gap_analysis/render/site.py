@@ -60,7 +60,7 @@ class VersionEntry:
 
 
 @dataclass(frozen=True)
-class HistoryRow:
+class SiteEventRow:
     date: str
     action: str
     change: str
@@ -77,13 +77,13 @@ class VersionPage:
     review_svg: str
     chapters: Sequence[RenderedChapter]
     gaps: Sequence[Gap]
-    history: Sequence[HistoryRow]
+    history: Sequence[SiteEventRow]
     commit: str = ""
     editors: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
-class ChapterSummary:
+class SiteChapterRow:
     label: str
     status: str
     words_in: int
@@ -97,7 +97,7 @@ class ChangesPage:
     against: str
     result: DiffResult
     chart_svg: str
-    chapters: Sequence[ChapterSummary] = field(default_factory=tuple)
+    chapters: Sequence[SiteChapterRow] = field(default_factory=tuple)
 
 
 @cache

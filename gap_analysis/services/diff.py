@@ -21,7 +21,7 @@ from gap_analysis.markdown.gaps import parse_gap
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.diff import DiffResult, SnapshotRef
-from gap_analysis.model.document import Block, ChapterStructure
+from gap_analysis.model.structure import Block, ChapterStructure
 from gap_analysis.services.snapshots import Loaded, load
 
 

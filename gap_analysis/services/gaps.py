@@ -12,10 +12,10 @@ from gap_analysis.errors import ContentError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.gaps import report_gaps
 from gap_analysis.markdown.structure import chapter_structure
-from gap_analysis.model.document import ChapterStructure
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.snapshot import SnapshotInfo
+from gap_analysis.model.structure import ChapterStructure
 from gap_analysis.services.snapshots import Loaded, load
 
 

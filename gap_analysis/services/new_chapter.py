@@ -19,7 +19,7 @@ from gap_analysis.errors import ContentError, GapAnalysisError, InvalidNameError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.chapters import CHAPTER_ID, read_chapter
 from gap_analysis.model.paths import normalize
-from gap_analysis.services.check_chapters import read_chapter_files
+from gap_analysis.services.check.chapters import read_chapter_files
 from gap_analysis.services.snapshots import settings_of
 
 _PLAIN_YAML = re.compile(r"^[A-Za-z][A-Za-z0-9 ,.()'/&+-]*[A-Za-z0-9.)]$|^[A-Za-z]$")

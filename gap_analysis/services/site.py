@@ -35,14 +35,14 @@ from gap_analysis.model.comment import Comment
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.version import Version
+from gap_analysis.records import comments as comment_store
 from gap_analysis.render import site as pages
 from gap_analysis.render.svg import review_path_svg, words_chart_svg
-from gap_analysis.services import comment_store
-from gap_analysis.services.comment_annex import with_comments_annex
+from gap_analysis.services.comments.annex import with_comments_annex
 from gap_analysis.services.diff import diff_loaded
-from gap_analysis.services.ledger import Ledger, load_ledger
+from gap_analysis.services.review.ledger import Ledger, load_ledger
+from gap_analysis.services.review.standing import version_extras
 from gap_analysis.services.snapshots import Loaded, load
-from gap_analysis.services.standing import version_extras
 
 MANIFEST = ".gap-analysis-site.json"
 DEFAULT_FOLDER = Path("dist") / "site"
@@ -189,7 +189,7 @@ def _gaps(chapters: list[RenderedChapter]) -> list[Gap]:
     return list(seen.values())
 
 
-def _history(ledger: Ledger, name: str) -> list[pages.HistoryRow]:
+def _history(ledger: Ledger, name: str) -> list[pages.SiteEventRow]:
     workflow = ledger.workflow
     current = ledger.replay.states.get(name)
 
@@ -198,7 +198,7 @@ def _history(ledger: Ledger, name: str) -> list[pages.HistoryRow]:
         return found.name if found else stage_id
 
     return [
-        pages.HistoryRow(
+        pages.SiteEventRow(
             date=e.day.isoformat(),
             action=e.action,
             change=f"{stage(e.from_state)} \u2192 {stage(e.to_state)}",
@@ -213,7 +213,7 @@ def _history(ledger: Ledger, name: str) -> list[pages.HistoryRow]:
 
 def default_pdf(store: GitStore, name: str, ledger: Ledger) -> bytes:
     """The version's PDF through the build service (cached under dist/.cache)."""
-    from gap_analysis.services.build import build_pdf  # WeasyPrint loads only when building
+    from gap_analysis.services.build.pdf import build_pdf  # WeasyPrint loads only when building
 
     with tempfile.TemporaryDirectory(prefix="gap-analysis-site-") as temp:
         extras = with_comments_annex(store, name, version_extras(store, name, ledger))
@@ -300,7 +300,7 @@ def build_site(
                 loaded[previous_version.name], current, previous_version.name, name
             )
             summary = [
-                pages.ChapterSummary(
+                pages.SiteChapterRow(
                     f"{c.number} {c.title}".strip(),
                     str(c.status),
                     c.words_added,

@@ -46,7 +46,9 @@ def resolve(store: GitStore, rev: str) -> SnapshotInfo:
             f"{VERSIONS_DIR}/{rev}.toml"
         ):  # not a version: plain git
             return store.snapshot_info(store.resolve(rev), rev)
-    from gap_analysis.services import ledger  # review records only when a name is one of theirs
+    from gap_analysis.services.review import (
+        ledger,
+    )  # review records only when a name is one of theirs
 
     if rev.startswith("@") and len(rev) > 1:
         version = ledger.baseline(ledger.load_ledger(store), rev[1:])

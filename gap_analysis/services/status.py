@@ -13,12 +13,12 @@ from datetime import datetime
 
 from gap_analysis.gitstore import GitStore, current_branch
 from gap_analysis.markdown.structure import chapter_structure
-from gap_analysis.model.document import BlockKind, ChapterStructure
 from gap_analysis.model.finding import Severity
-from gap_analysis.services.check_chapters import read_chapter_files
-from gap_analysis.services.comments import count_open_comments
+from gap_analysis.model.structure import BlockKind, ChapterStructure
+from gap_analysis.services.check.chapters import read_chapter_files
+from gap_analysis.services.comments.register import count_open_comments
+from gap_analysis.services.review.standing import current_version
 from gap_analysis.services.snapshots import settings_of
-from gap_analysis.services.standing import current_version
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class LastChangeInfo:
 
 
 @dataclass(frozen=True)
-class ChapterStatus:
+class ChapterStatusRow:
     number: str
     id: str
     path: str
@@ -58,7 +58,7 @@ class StatusReport:
     branch: str | None
     dirty: bool
     changed_files: list[str]
-    chapters: list[ChapterStatus]
+    chapters: list[ChapterStatusRow]
     version: str | None = None
     """The latest version's name, once versions exist (filled by the review path)."""
     state: str | None = None
@@ -147,14 +147,14 @@ def report_status(store: GitStore) -> StatusReport:
             )
             name = item.path.rsplit("/", 1)[-1]
             chapters.append(
-                ChapterStatus(
+                ChapterStatusRow(
                     item.number, "", item.path, name, (), None, 0, info, modified, problem
                 )
             )
             continue
         chapter = item.chapter
         chapters.append(
-            ChapterStatus(
+            ChapterStatusRow(
                 chapter.number,
                 chapter.id,
                 chapter.path,

@@ -17,7 +17,7 @@ from gap_analysis.markdown.gaps import report_gaps
 from gap_analysis.model.diff import ChangeSummary, SummaryEvent
 from gap_analysis.model.version import Event
 from gap_analysis.services.diff import DiffOutcome, diff
-from gap_analysis.services.ledger import read_events
+from gap_analysis.services.review.ledger import read_events
 
 
 def events_between(

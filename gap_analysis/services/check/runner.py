@@ -17,13 +17,13 @@ from gap_analysis.errors import ConfigError, NotAReportError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.gaps import report_gaps
 from gap_analysis.markdown.structure import chapter_structure
-from gap_analysis.model.document import ChapterStructure
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import Snapshot
-from gap_analysis.services.check_chapters import ChapterFile, read_chapter_files
-from gap_analysis.services.check_links import LinkTargets, link_findings
+from gap_analysis.model.structure import ChapterStructure
+from gap_analysis.services.check.chapters import ChapterFile, read_chapter_files
+from gap_analysis.services.check.links import LinkTargets, link_findings
 from gap_analysis.services.snapshots import Loaded
 from gap_analysis.services.snapshots import snapshot as take_snapshot
 

@@ -38,7 +38,7 @@ from gap_analysis.render import (
     render_pdf,
     to_html,
 )
-from gap_analysis.services.build_cache import (
+from gap_analysis.services.build.cache import (
     CACHE_FOLDER,
     BuildCache,
     RecordingSource,

@@ -56,7 +56,7 @@ def dumps(record: Mapping[str, Value | None], header: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
+def write_text_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
     """Write `text` to `path` atomically; with `exclusive`, refuse if `path` exists."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -68,7 +68,7 @@ def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
 def write_record(
     path: Path, record: Mapping[str, Value | None], *, header: str = "", exclusive: bool = True
 ) -> None:
-    write_atomic(path, dumps(record, header), exclusive=exclusive)
+    write_text_atomic(path, dumps(record, header), exclusive=exclusive)
 
 
 def loads(text: str, path: str) -> dict[str, Any]:

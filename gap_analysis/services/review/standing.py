@@ -17,9 +17,9 @@ from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.version import Event
 from gap_analysis.model.workflow import Workflow
 from gap_analysis.render.svg import review_path_svg
-from gap_analysis.services.changes_annex import with_changes_annex
-from gap_analysis.services.comment_annex import with_comments_annex
-from gap_analysis.services.ledger import Ledger, load_ledger
+from gap_analysis.services.build.changes_annex import with_changes_annex
+from gap_analysis.services.comments.annex import with_comments_annex
+from gap_analysis.services.review.ledger import Ledger, load_ledger
 from gap_analysis.workflow import VersionState, resubmit_stage, targets
 
 
@@ -133,7 +133,7 @@ def extras_for(store: GitStore, version: str | None) -> BuildExtras | None:
 
 def build_version(store: GitStore, name: str, output: Path | None = None) -> Path:
     """The version's PDF (under dist/ by default), with its standing on the cover."""
-    from gap_analysis.services.build import build_pdf  # WeasyPrint is loaded only when building
+    from gap_analysis.services.build.pdf import build_pdf  # WeasyPrint is loaded only when building
 
     result = build_pdf(store, name, output, extras=extras_for(store, name))
     assert result.path is not None

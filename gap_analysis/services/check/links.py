@@ -17,11 +17,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from gap_analysis.model.document import ChapterStructure, Link
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.paths import normalize
 from gap_analysis.model.snapshot import FileSource
+from gap_analysis.model.structure import ChapterStructure, Link
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 EXTERNAL_SCHEMES = ("http", "https", "mailto")

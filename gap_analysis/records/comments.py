@@ -20,7 +20,7 @@ from gap_analysis.errors import ContentError, GapAnalysisError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
 from gap_analysis.model.finding import Finding
-from gap_analysis.records import Value, dumps, read_record, write_record
+from gap_analysis.records.files import Value, dumps, read_record, write_record
 
 COMMENTS_FOLDER = "review/comments"
 COMMENT_ID = re.compile(r"^c-[0-9]{14}-[0-9a-f]{6,16}$")

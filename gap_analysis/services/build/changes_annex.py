@@ -13,8 +13,8 @@ from dataclasses import replace
 from gap_analysis import __version__
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, ExtraAnnex
-from gap_analysis.services.build_cache import CACHE_FOLDER, BuildCache
-from gap_analysis.services.ledger import Ledger
+from gap_analysis.services.build.cache import CACHE_FOLDER, BuildCache
+from gap_analysis.services.review.ledger import Ledger
 
 ANNEX_ID = "changes-since-previous"
 

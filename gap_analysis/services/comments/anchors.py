@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from gap_analysis.errors import ContentError
 from gap_analysis.model.comment import Comment
-from gap_analysis.model.document import ChapterStructure, Section
 from gap_analysis.model.finding import Finding, Severity
+from gap_analysis.model.structure import ChapterStructure, Section
 
 _CLAUSE = re.compile(
     r"^\s*(?:(?:sub)?clause|annex|section|§)?\s*([0-9]+|[A-Z]{1,2})((?:\.[0-9]+)*)\.?(?=$|[\s,;:()])",
@@ -26,7 +26,7 @@ GENERAL_CLAUSES = ("", "general", "all", "whole document", "document", "-", "n/a
 
 
 @dataclass(frozen=True, slots=True)
-class Place:
+class CommentPlace:
     """A comment's place in one snapshot."""
 
     chapter: str
@@ -55,12 +55,12 @@ class Index:
                 if section.anchor:
                     self.anchors.setdefault(section.anchor, []).append((structure, section))
 
-    def locate(self, comment: Comment) -> Place:
+    def locate(self, comment: Comment) -> CommentPlace:
         if not comment.chapter:
-            return Place("", "", "General")
+            return CommentPlace("", "", "General")
         structure = self.chapters.get(comment.chapter)
         if structure is None and not comment.section:
-            return Place(
+            return CommentPlace(
                 comment.chapter,
                 "",
                 "",
@@ -69,7 +69,7 @@ class Index:
             )
         if not comment.section:
             assert structure is not None
-            return Place(
+            return CommentPlace(
                 structure.chapter_id,
                 structure.number,
                 structure.title,
@@ -87,7 +87,7 @@ class Index:
             if len(titled) == 1:
                 return self._place(structure, titled[0], comment)
         where = f"chapter '{comment.chapter}'" if structure is not None else "the report"
-        return Place(
+        return CommentPlace(
             comment.chapter,
             "",
             "",
@@ -97,9 +97,9 @@ class Index:
         )
 
     @staticmethod
-    def _place(structure: ChapterStructure, section: Section, comment: Comment) -> Place:
+    def _place(structure: ChapterStructure, section: Section, comment: Comment) -> CommentPlace:
         moved = section.number != comment.section_number or structure.chapter_id != comment.chapter
-        return Place(structure.chapter_id, section.number, section.title, moved=moved)
+        return CommentPlace(structure.chapter_id, section.number, section.title, moved=moved)
 
     def section(self, chapter_id: str, ref: str) -> tuple[ChapterStructure, Section | None]:
         """`ref` is a section number (`5.2`) or anchor in chapter `chapter_id`; "" for the chapter."""

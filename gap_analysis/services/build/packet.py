@@ -20,14 +20,14 @@ from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import ExtraAnnex
 from gap_analysis.model.comment import Comment
 from gap_analysis.model.progress import NO_PROGRESS, Progress
+from gap_analysis.records import comments as comment_store
 from gap_analysis.render.packet import disposition_html, redline_html, summary_section
 from gap_analysis.render.summary_html import summary_html
-from gap_analysis.services import comment_store
-from gap_analysis.services.build import BuildResult, build_pdf, default_output
+from gap_analysis.services.build.pdf import BuildResult, build_pdf, default_output
 from gap_analysis.services.diff import diff
-from gap_analysis.services.ledger import load_ledger
+from gap_analysis.services.review.ledger import load_ledger
+from gap_analysis.services.review.standing import version_extras
 from gap_analysis.services.snapshots import resolve
-from gap_analysis.services.standing import version_extras
 from gap_analysis.services.summary import summary_of
 
 

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, ExtraAnnex
+from gap_analysis.records import comments as comment_store
 from gap_analysis.render.comments_html import annex_html
-from gap_analysis.services import comment_store
 
 ANNEX_TITLE = "Comments and their disposition"
 ANNEX_ID = "comments-disposition"

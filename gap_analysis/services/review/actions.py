@@ -22,10 +22,10 @@ from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.people import Person
 from gap_analysis.model.version import Event, Version
 from gap_analysis.model.workflow import Action
-from gap_analysis.records import Value, write_record
-from gap_analysis.services.check import run_check
-from gap_analysis.services.ledger import EVENTS_DIR, Ledger, load_ledger
-from gap_analysis.services.versions import tag_status
+from gap_analysis.records.files import Value, write_record
+from gap_analysis.services.check.runner import run_check
+from gap_analysis.services.review.ledger import EVENTS_DIR, Ledger, load_ledger
+from gap_analysis.services.review.versions import tag_status
 from gap_analysis.workflow import (
     action_for,
     allowed_actions,
@@ -42,7 +42,9 @@ OpenComments = Callable[[GitStore, str, str], int]
 
 def default_open_comments(store: GitStore, version: str, stage: str) -> int:
     """Open comments of `stage` on `version`, from the comments service."""
-    from gap_analysis.services.comments import open_comments  # comments may use the review path too
+    from gap_analysis.services.comments.register import (
+        open_comments,  # comments may use the review path too
+    )
 
     return len(open_comments(store, version, stage))
 

@@ -40,9 +40,9 @@ from gap_analysis.gitstore import (
 )
 from gap_analysis.model.finding import Severity
 from gap_analysis.model.version import VERSIONS_DIR, Version
-from gap_analysis.records import write_record
-from gap_analysis.services.check import run_check
-from gap_analysis.services.ledger import Ledger, load_ledger, worktree_settings
+from gap_analysis.records.files import write_record
+from gap_analysis.services.check.runner import run_check
+from gap_analysis.services.review.ledger import Ledger, load_ledger, worktree_settings
 
 JOURNAL = "gap-analysis-cut.json"
 Builder = Callable[[GitStore, str], Path]

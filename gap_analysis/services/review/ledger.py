@@ -16,12 +16,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from gap_analysis.errors import ContentError, RevisionError
-from gap_analysis.gitstore import NAME_PATTERN, GitStore, added_commits
+from gap_analysis.gitstore import REF_NAME_PATTERN, GitStore, added_commits
 from gap_analysis.model.finding import Finding
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.version import VERSIONS_DIR, Event, Version
 from gap_analysis.model.workflow import Workflow
-from gap_analysis.records import read_record
+from gap_analysis.records.files import read_record
 from gap_analysis.services.snapshots import settings_of
 from gap_analysis.workflow import Replay, replay
 
@@ -174,7 +174,7 @@ def load_ledger(store: GitStore, settings: ReportSettings | None = None) -> Ledg
 
 def find_version(store: GitStore, name: str) -> Version | None:
     """The version `name` when its record exists in the working tree (cheap when it does not)."""
-    if not NAME_PATTERN.match(name) or ".." in name:
+    if not REF_NAME_PATTERN.match(name) or ".." in name:
         return None
     path = f"{VERSIONS_DIR}/{name}.toml"
     source = store.worktree_source()

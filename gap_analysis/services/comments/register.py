@@ -27,13 +27,18 @@ from gap_analysis.gitstore import (
 )
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
-from gap_analysis.model.document import ChapterStructure, Section
 from gap_analysis.model.finding import Finding
+from gap_analysis.model.structure import ChapterStructure, Section
 from gap_analysis.model.version import Version
-from gap_analysis.services import comment_store
-from gap_analysis.services.comment_anchors import GENERAL_CLAUSES, Index, Place, lost_findings
-from gap_analysis.services.comment_csv import comment_type, read_form, write_form
-from gap_analysis.services.ledger import find_version, load_ledger
+from gap_analysis.records import comments as comment_store
+from gap_analysis.services.comments.anchors import (
+    GENERAL_CLAUSES,
+    CommentPlace,
+    Index,
+    lost_findings,
+)
+from gap_analysis.services.comments.form_csv import comment_type, read_form, write_form
+from gap_analysis.services.review.ledger import find_version, load_ledger
 from gap_analysis.services.snapshots import load
 
 
@@ -65,7 +70,7 @@ class NewComment:
 @dataclass(frozen=True, slots=True)
 class Listed:
     comment: Comment
-    place: Place
+    place: CommentPlace
 
 
 def now() -> datetime:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras
-from gap_analysis.model.diff import ChapterStatus
+from gap_analysis.model.diff import ChapterChangeKind
 from gap_analysis.render.redline_chapter import chapter_redline, legend
-from gap_analysis.services.build import BuildResult, build_pdf, default_output
+from gap_analysis.services.build.pdf import BuildResult, build_pdf, default_output
 from gap_analysis.services.diff import DiffOutcome, diff
-from gap_analysis.services.standing import extras_for
+from gap_analysis.services.review.standing import extras_for
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -31,15 +31,15 @@ def redline_extras(
     changed = []
     removed = []
     for chapter in outcome.result.chapters:
-        if chapter.status is ChapterStatus.REMOVED:
+        if chapter.status is ChapterChangeKind.REMOVED:
             removed.append(f"{chapter.number} {chapter.title}")
             continue
         structure = structures.get(chapter.id)
         if structure is None:
             continue
-        if chapter.status is not ChapterStatus.UNCHANGED:
+        if chapter.status is not ChapterChangeKind.UNCHANGED:
             changed.append(chapter.id)
-        if chapter.status is not ChapterStatus.UNCHANGED or not changed_only:
+        if chapter.status is not ChapterChangeKind.UNCHANGED or not changed_only:
             bodies.append(
                 (chapter.id, chapter_redline(structure, chapter, changed_only=changed_only))
             )

@@ -1,0 +1,1 @@
+"""`review/` records: TOML files of versions, events and comments <-> model objects."""
