@@ -19,7 +19,7 @@ from gap_analysis.cli.app import main
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, ExtraAnnex, HistoryRow
 from gap_analysis.services.build.pdf import build_pdf
-from tests.conftest import CHAPTERS, GIT_ENV, ROOT, CliInvoke, ReportRepo, make_report
+from tests.helpers import CHAPTERS, GIT_ENV, ROOT, CliInvoke, ReportRepo, make_report
 
 FOOTNOTE_CHAPTERS = {
     **CHAPTERS,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from tests.conftest import CliInvoke, ReportRepo
+from tests.helpers import CliInvoke, ReportRepo
 
 
 def test_a_cache_that_cannot_be_written_does_not_fail_the_build(

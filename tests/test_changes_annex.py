@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import CliInvoke, ReportRepo
+from tests.helpers import CliInvoke, ReportRepo
 
 
 def _text(pdf: Path) -> str:
@@ -19,7 +19,7 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     from click.testing import CliRunner
 
     from gap_analysis.cli.app import main
-    from tests.conftest import GIT_ENV, make_report
+    from tests.helpers import GIT_ENV, make_report
 
     mp = pytest.MonkeyPatch()
     for key, value in GIT_ENV.items():

@@ -12,7 +12,7 @@ import pytest
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.services.check.runner import CheckContext, check_snapshot, passes, run_check
 from gap_analysis.services.snapshots import load, open_store, snapshot
-from tests.conftest import CHAPTERS, CliInvoke, ReportRepo, make_report
+from tests.helpers import CHAPTERS, CliInvoke, ReportRepo, make_report
 
 INTRO = CHAPTERS["01-intro.md"]
 METHOD = CHAPTERS["02-method.md"]

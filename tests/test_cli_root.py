@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gap_analysis.cli.app import COMMAND_MODULES, main
-from tests.conftest import CliInvoke, ReportRepo
+from tests.helpers import CliInvoke, ReportRepo
 
 
 def test_every_command_module_is_mapped_both_ways() -> None:

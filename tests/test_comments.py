@@ -19,7 +19,7 @@ from gap_analysis.gitstore import GitStore
 from gap_analysis.services.comments.register import comment_findings, open_comments
 from gap_analysis.services.gaps import structures_of
 from gap_analysis.services.snapshots import load
-from tests.conftest import CHAPTERS, CliInvoke, ReportRepo
+from tests.helpers import CHAPTERS, CliInvoke, ReportRepo
 
 ISO_HEADER = [
     "MB/NC¹",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GIT_ENV, ReportRepo, make_report
+from tests.helpers import GIT_ENV, ReportRepo, make_report
 
 JOURNAL = Path(".git") / "gap-analysis-cut.json"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHAPTERS, CliInvoke, ReportRepo
+from tests.helpers import CHAPTERS, CliInvoke, ReportRepo
 
 METHOD = CHAPTERS["02-method.md"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import CliInvoke, ReportRepo, make_report
+from tests.helpers import CliInvoke, ReportRepo, make_report
 
 PARAGRAPH = "Age signals should be carried in an interoperable format between services."
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import CHAPTERS, CliInvoke, ReportRepo, make_report
+from tests.helpers import CHAPTERS, CliInvoke, ReportRepo, make_report
 
 METHOD = CHAPTERS["02-method.md"]
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from tests.conftest import CHAPTERS, CliInvoke, ReportRepo
+from tests.helpers import CHAPTERS, CliInvoke, ReportRepo
 
 SECOND_GAP = """
 ## Filtering {#filtering}

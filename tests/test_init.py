@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import CliInvoke, ReportRepo, git, make_report
+from tests.helpers import CliInvoke, ReportRepo, git, make_report
 
 INIT_FILES = [
     ".gitignore",

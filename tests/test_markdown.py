@@ -12,7 +12,7 @@ from gap_analysis.markdown.chapters import derived_id, read_chapter
 from gap_analysis.markdown.gaps import report_gaps
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.structure import BlockKind
-from tests.conftest import CliInvoke, make_report
+from tests.helpers import CliInvoke, make_report
 
 
 @pytest.mark.parametrize(

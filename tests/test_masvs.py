@@ -18,7 +18,7 @@ import pytest
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.diff import ChangeKind, DiffResult
 from gap_analysis.services.diff import diff
-from tests.conftest import MASVS, CliInvoke, ReportRepo, make_report
+from tests.helpers import MASVS, CliInvoke, ReportRepo, make_report
 
 RELEASES = ("v1.2", "v1.3", "v1.4.2", "v1.5.0")
 PAIRS = list(zip(RELEASES, RELEASES[1:], strict=False))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import ReportRepo
+from tests.helpers import ReportRepo
 from tests.test_site import history, ok, run  # noqa: F401 - the shared two-version report fixture
 
 

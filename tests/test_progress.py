@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ReportRepo
+from tests.helpers import ReportRepo
 
 GA = [sys.executable, "-m", "gap_analysis"]
 

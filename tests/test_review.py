@@ -22,7 +22,7 @@ from gap_analysis.services.review.standing import (
     state_text,
     version_extras,
 )
-from tests.conftest import REPORT_TOML, CliInvoke, ReportRepo, make_report
+from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, make_report
 
 PEOPLE = """\
 [report]
@@ -456,6 +456,7 @@ def test_a_new_report_can_be_taken_along_the_whole_path_by_its_first_editor(
     (home / ".gitconfig").write_text("[user]\n\tname = Ada Editor\n\temail = ada@example.org\n")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL")  # git reads $HOME/.gitconfig, as for a user
     folder = tmp_path / "new-report"
     assert cli(None, "init", str(folder), "--title", "New report", "--group", "CG").exit_code == 0
     assert cli(folder, "version", "cut", "--no-build").exit_code == 0

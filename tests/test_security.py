@@ -21,7 +21,7 @@ from PIL import Image
 from gap_analysis.model.build import RenderedChapter
 from gap_analysis.render import Cover, Document, Metadata, render_pdf, to_html
 from gap_analysis.render.fetcher import SnapshotFetcher
-from tests.conftest import CHAPTERS, CliInvoke, ReportRepo, make_report
+from tests.helpers import CHAPTERS, CliInvoke, ReportRepo, make_report
 
 SECRET = "TOP-SECRET-OUTSIDE-7f3a"
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from gap_analysis.cli.app import main
 from tests.browser import chromium, chromium_or_skip, console_errors
-from tests.conftest import CHAPTERS, GIT_ENV, ReportRepo, make_report
+from tests.helpers import CHAPTERS, GIT_ENV, ReportRepo, make_report
 
 MANIFEST = ".gap-analysis-site.json"
 

@@ -11,7 +11,7 @@ from gap_analysis.errors import RevisionError
 from gap_analysis.gitstore import GitStore, check_revision_syntax
 from gap_analysis.model.paths import normalize
 from gap_analysis.services.snapshots import load
-from tests.conftest import CliInvoke, ReportRepo
+from tests.helpers import CliInvoke, ReportRepo
 
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "../x", "a/../../x", "a\\b", "c:/x", "a\0b", ""])

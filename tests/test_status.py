@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CHAPTERS, CliInvoke, ReportRepo, make_report
+from tests.helpers import CHAPTERS, CliInvoke, ReportRepo, make_report
 
 WORDY = """---
 id: wordy

@@ -13,7 +13,7 @@ import pytest
 from gap_analysis.gitstore import GitStore
 from gap_analysis.services.review.versions import next_name
 from gap_analysis.services.snapshots import resolve
-from tests.conftest import REPORT_TOML, CliInvoke, ReportRepo, git, make_report
+from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, git, make_report
 
 
 def refs(repo: ReportRepo) -> str:

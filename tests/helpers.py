@@ -1,0 +1,143 @@
+"""Test helpers: real git repositories in temporary folders, the sample chapters, git with a fixed identity.
+
+Imported by tests as `from tests.helpers import ...`; `conftest.py` holds only fixtures.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import Result
+
+ROOT = Path(__file__).resolve().parent.parent
+MASVS = ROOT.parent / "shared" / "corpus" / "masvs"
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test Editor",
+    "GIT_AUTHOR_EMAIL": "editor@example.org",
+    "GIT_COMMITTER_NAME": "Test Editor",
+    "GIT_COMMITTER_EMAIL": "editor@example.org",
+    "GIT_AUTHOR_DATE": "2025-04-01T10:00:00+00:00",
+    "GIT_COMMITTER_DATE": "2025-04-01T10:00:00+00:00",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+REPORT_TOML = """\
+[report]
+title = "Test report on standards"
+short_title = "Test report"
+group = "Test Correspondence Group"
+
+[[people]]
+name = "Test Editor"
+email = "editor@example.org"
+roles = ["editor", "cg-cop", "sg17", "cwg-cop"]
+"""
+
+CHAPTERS = {
+    "01-intro.md": """---
+id: intro
+title: Introduction
+owners: [Alice]
+---
+# Introduction
+
+This report looks at standards. See [the method](02-method.md#scope).
+
+## Background
+
+Some background text that explains the context of the work.
+""",
+    "02-method.md": """---
+id: method
+title: Method
+---
+# Method
+
+## Scope
+
+The scope covers age assurance and parental controls.
+
+| Area | Standard |
+|------|----------|
+| Age assurance | IEEE 2089.1-2024 |
+| Filtering | CEN/TS 16080:2013 |
+
+```gap
+id: G-AA-01
+area: Age assurance
+existing: IEEE 2089.1-2024
+gap: No interoperable way to carry an age signal.
+action: Start a work item.
+lead: SG17
+priority: high
+status: open
+```
+""",
+    "A1-abbreviations.md": """---
+id: abbreviations
+title: Abbreviations
+---
+# Abbreviations
+
+COP
+: Child online protection
+""",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in `repo` with a fixed identity and dates; return stdout."""
+    env = {**os.environ, **GIT_ENV}
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+@dataclass
+class ReportRepo:
+    path: Path
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+        return target
+
+    def git(self, *args: str) -> str:
+        return git(self.path, *args)
+
+    def commit(self, message: str = "edit") -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+    def head(self) -> str:
+        return self.git("rev-parse", "HEAD").strip()
+
+
+def make_report(
+    path: Path, chapters: dict[str, str] | None = None, toml: str = REPORT_TOML
+) -> ReportRepo:
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main")
+    git(path, "config", "user.name", GIT_ENV["GIT_AUTHOR_NAME"])
+    git(path, "config", "user.email", GIT_ENV["GIT_AUTHOR_EMAIL"])
+    repo = ReportRepo(path)
+    repo.write("report.toml", toml)
+    repo.write(".gitignore", "/dist/\n")
+    for name, text in (CHAPTERS if chapters is None else chapters).items():
+        repo.write(f"chapters/{name}", text)
+    repo.commit("initial report")
+    return repo
+
+
+CliInvoke = Callable[..., Result]
