@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +84,39 @@ def read_record(raw: bytes, path: str) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ContentError("not valid UTF-8", path=path) from None
     return loads(text, path)
+
+
+# -- typed fields of a record read back --------------------------------------------
+
+
+def text_field(data: dict[str, Any], key: str, path: str, required: bool = False) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise ContentError(f"'{key}' must be a string", path=path)
+    if required and not value:
+        raise ContentError(f"'{key}' is missing", path=path)
+    return value
+
+
+def datetime_field(data: dict[str, Any], path: str) -> datetime:
+    value = data.get("date")
+    if not isinstance(value, datetime):
+        raise ContentError(
+            "'date' must be a TOML date-time such as 2025-04-08T09:00:00Z", path=path
+        )
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def day_field(data: dict[str, Any], path: str) -> date | None:
+    """The optional `decided` day (YYYY-MM-DD)."""
+    value = data.get("decided")
+    if value is None:
+        return None
+    try:
+        return (
+            value
+            if isinstance(value, date) and not isinstance(value, datetime)
+            else date.fromisoformat(str(value))
+        )
+    except ValueError:
+        raise ContentError(f"'decided' is not a day (YYYY-MM-DD): {value!r}", path=path) from None

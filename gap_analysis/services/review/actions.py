@@ -22,9 +22,9 @@ from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.people import Person
 from gap_analysis.model.version import Event, Version
 from gap_analysis.model.workflow import Action
-from gap_analysis.records.files import Value, write_record
+from gap_analysis.records.events import EVENTS_DIR, write_event
 from gap_analysis.services.check.runner import run_check
-from gap_analysis.services.review.ledger import EVENTS_DIR, Ledger, load_ledger
+from gap_analysis.services.review.ledger import Ledger, load_ledger
 from gap_analysis.services.review.versions import tag_status
 from gap_analysis.workflow import (
     action_for,
@@ -232,26 +232,7 @@ def _record(
         path=path,
         decided=request.decided,
     )
-    record: dict[str, Value | None] = {
-        "version": event.version,
-        "action": event.action,
-        "from": event.from_state,
-        "to": event.to_state,
-        "actor": event.actor,
-        "date": event.date,
-        "meeting": event.meeting,
-        "document": event.document,
-        "note": event.note,
-        "decided": request.decided.isoformat() if request.decided else None,
-    }
-    if request.force:
-        record["forced"] = True
-        record["forced_gates"] = list(forced)
-    write_record(
-        store.root / path,
-        record,
-        header="A review event: written by 'gap-analysis review'; never edited.",
-    )
+    write_event(store.root / path, event, forced)
     commit: str | None = None
     if request.commit:
         stage = ledger.workflow.stage(to)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any
 
 from gap_analysis.errors import ContentError, RevisionError
 from gap_analysis.gitstore import REF_NAME_PATTERN, GitStore, added_commits
@@ -21,11 +19,10 @@ from gap_analysis.model.finding import Finding
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.version import VERSIONS_DIR, Event, Version
 from gap_analysis.model.workflow import Workflow
-from gap_analysis.records.files import read_record
+from gap_analysis.records.events import EVENTS_DIR, parse_event
+from gap_analysis.records.versions import parse_version
 from gap_analysis.services.snapshots import settings_of
 from gap_analysis.workflow import Replay, replay
-
-EVENTS_DIR = "review/events"
 
 
 @dataclass
@@ -55,79 +52,6 @@ def worktree_settings(store: GitStore) -> ReportSettings:
 
 def _natural(name: str) -> tuple[object, ...]:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
-
-
-def _text(data: dict[str, Any], key: str, path: str, required: bool = False) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str):
-        raise ContentError(f"'{key}' must be a string", path=path)
-    if required and not value:
-        raise ContentError(f"'{key}' is missing", path=path)
-    return value
-
-
-def _date(data: dict[str, Any], path: str) -> datetime:
-    value = data.get("date")
-    if not isinstance(value, datetime):
-        raise ContentError(
-            "'date' must be a TOML date-time such as 2025-04-08T09:00:00Z", path=path
-        )
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def parse_version(raw: bytes, path: str, commit: str = "") -> Version:
-    data = read_record(raw, path)
-    name = _text(data, "name", path, required=True)
-    stem = path.rsplit("/", 1)[-1].removesuffix(".toml")
-    if name != stem:
-        raise ContentError(f"record names version '{name}' but the file is {stem}.toml", path=path)
-    return Version(
-        name=name,
-        date=_date(data, path),
-        meeting=_text(data, "meeting", path),
-        document=_text(data, "document", path),
-        purpose=_text(data, "purpose", path),
-        previous=_text(data, "previous", path),
-        cut_by=_text(data, "cut_by", path),
-        commit=commit,
-        path=path,
-    )
-
-
-def _day(data: dict[str, Any], path: str) -> date | None:
-    """The optional `decided` day (YYYY-MM-DD)."""
-    value = data.get("decided")
-    if value is None:
-        return None
-    try:
-        return (
-            value
-            if isinstance(value, date) and not isinstance(value, datetime)
-            else date.fromisoformat(str(value))
-        )
-    except ValueError:
-        raise ContentError(f"'decided' is not a day (YYYY-MM-DD): {value!r}", path=path) from None
-
-
-def parse_event(raw: bytes, path: str) -> Event:
-    data = read_record(raw, path)
-    forced = data.get("forced", False)
-    if not isinstance(forced, bool):
-        raise ContentError("'forced' must be true or false", path=path)
-    return Event(
-        version=_text(data, "version", path, True),
-        action=_text(data, "action", path, True),
-        from_state=_text(data, "from", path, True),
-        to_state=_text(data, "to", path, True),
-        actor=_text(data, "actor", path, True),
-        date=_date(data, path),
-        meeting=_text(data, "meeting", path),
-        document=_text(data, "document", path),
-        note=_text(data, "note", path),
-        forced=forced,
-        path=path,
-        decided=_day(data, path),
-    )
 
 
 def _records(store: GitStore, folder: str) -> list[tuple[str, bytes]]:

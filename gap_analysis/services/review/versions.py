@@ -40,7 +40,7 @@ from gap_analysis.gitstore import (
 )
 from gap_analysis.model.finding import Severity
 from gap_analysis.model.version import VERSIONS_DIR, Version
-from gap_analysis.records.files import write_record
+from gap_analysis.records.versions import write_version
 from gap_analysis.services.check.runner import run_check
 from gap_analysis.services.review.ledger import Ledger, load_ledger, worktree_settings
 
@@ -304,20 +304,7 @@ def _write_record(
         ),
         encoding="utf-8",
     )
-    record: dict[str, str | datetime | None] = {
-        "name": version.name,
-        "date": version.date,
-        "meeting": version.meeting,
-        "document": version.document,
-        "purpose": version.purpose,
-        "previous": version.previous,
-        "cut_by": version.cut_by,
-    }
-    write_record(
-        store.root / path,
-        record,
-        header=f"Version {name}: written by 'gap-analysis version cut'; never edited.",
-    )
+    write_version(store.root / path, version)
     progress(f"wrote {path}")
     fault("after-write")
     return version
