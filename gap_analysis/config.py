@@ -10,13 +10,14 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gap_analysis.errors import ConfigError
+from gap_analysis.errors import ConfigError, NotAReportError
 from gap_analysis.model.people import Person
 from gap_analysis.model.settings import ReportSettings
+from gap_analysis.model.snapshot import FileSource
 from gap_analysis.model.workflow import KNOWN_GATES, Action, Stage, Workflow, default_workflow
 
 REPORT_FILE = "report.toml"
@@ -354,11 +355,19 @@ def _unreachable(workflow: Workflow) -> list[str]:
     return [s for s in workflow.stage_ids() if s not in seen]
 
 
-def read_settings(read: Callable[[], bytes], path: str = REPORT_FILE) -> ReportSettings:
-    """Read and parse `report.toml` through `read`, which gives its bytes."""
-    raw = read()
+def settings_of(files: FileSource, where: str) -> ReportSettings:
+    """The snapshot's `report.toml`; where it has none, a one-line error that says how to start one.
+
+    `where` names the snapshot in that error (the folder, or the revision).
+    """
+    try:
+        raw = files.read(REPORT_FILE)
+    except KeyError:
+        raise NotAReportError(
+            f"no {REPORT_FILE} in {where}; create a report with 'gap-analysis init DIR'"
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 (byte {exc.start})", path=path) from None
-    return parse_settings(text, path)
+        raise ConfigError(f"not UTF-8 (byte {exc.start})", path=REPORT_FILE) from None
+    return parse_settings(text, REPORT_FILE)

@@ -14,13 +14,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from gap_analysis.config import REPORT_FILE
+from gap_analysis.config import REPORT_FILE, settings_of
 from gap_analysis.errors import ContentError, GapAnalysisError, InvalidNameError, UsageError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.chapters import CHAPTER_ID, read_chapter
 from gap_analysis.model.paths import normalize
 from gap_analysis.services.check.chapters import read_chapter_files
-from gap_analysis.services.snapshots import settings_of
 
 _PLAIN_YAML = re.compile(r"^[A-Za-z][A-Za-z0-9 ,.()'/&+-]*[A-Za-z0-9.)]$|^[A-Za-z]$")
 _YAML_WORDS = {"yes", "no", "y", "n", "true", "false", "on", "off", "null"}

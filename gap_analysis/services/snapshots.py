@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gap_analysis.config import REPORT_FILE, read_settings
-from gap_analysis.errors import NotAReportError, RevisionError
+from gap_analysis.config import settings_of
+from gap_analysis.errors import RevisionError
 from gap_analysis.gitstore import GitStore, check_revision_syntax
 from gap_analysis.model.chapter import Report
 from gap_analysis.model.settings import ReportSettings
-from gap_analysis.model.snapshot import FileSource, Snapshot, SnapshotInfo
+from gap_analysis.model.snapshot import Snapshot, SnapshotInfo
 from gap_analysis.model.version import VERSIONS_DIR
 
 
@@ -64,17 +64,6 @@ def resolve(store: GitStore, rev: str) -> SnapshotInfo:
         )
     info = store.snapshot_info(version.commit, rev)
     return replace(info, version=version.name)
-
-
-def settings_of(files: FileSource, where: str) -> ReportSettings:
-    """The snapshot's `report.toml`; where it has none, a one-line error that says how to start one."""
-    try:
-        raw = files.read(REPORT_FILE)
-    except KeyError:
-        raise NotAReportError(
-            f"no {REPORT_FILE} in {where}; create a report with 'gap-analysis init DIR'"
-        ) from None
-    return read_settings(lambda: raw)
 
 
 def where(root: Path, info: SnapshotInfo) -> str:

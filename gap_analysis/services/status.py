@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from gap_analysis.config import settings_of
 from gap_analysis.gitstore import GitStore, current_branch
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.finding import Severity
@@ -18,7 +19,6 @@ from gap_analysis.model.structure import BlockKind, ChapterStructure
 from gap_analysis.services.check.chapters import read_chapter_files
 from gap_analysis.services.comments.register import count_open_comments
 from gap_analysis.services.review.standing import current_version
-from gap_analysis.services.snapshots import settings_of
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from gap_analysis import __version__
 from gap_analysis.atomic_files import check_target, copy_atomic, write_atomic
-from gap_analysis.config import REPORT_FILE
+from gap_analysis.config import REPORT_FILE, settings_of
 from gap_analysis.errors import GapAnalysisError, RenderError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, RenderedChapter
@@ -45,7 +45,7 @@ from gap_analysis.services.build.cache import (
     content_key,
     context_key,
 )
-from gap_analysis.services.snapshots import settings_of, snapshot, where
+from gap_analysis.services.snapshots import snapshot, where
 
 __all__ = ["VARIANTS", "BuildExtras", "BuildResult", "build_html", "build_pdf", "default_output"]
 

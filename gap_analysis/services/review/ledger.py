@@ -3,8 +3,9 @@
 Records are read from the working tree (the record "as it stands now", as
 DESIGN says: an old version's standing is today's), and each version is tied to
 the commit that added its record, found in one `git log` pass. This module
-imports no other service, so `snapshots.resolve` can use it for version names
-and `@stage` baselines.
+imports no other service (`report.toml` is read by `config.settings_of`), so
+`snapshots.resolve` can import it for version names and `@stage` baselines
+without an import cycle (the test in `tests/test_architecture.py` checks).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from gap_analysis.config import settings_of
 from gap_analysis.errors import ContentError, RevisionError
 from gap_analysis.gitstore import REF_NAME_PATTERN, GitStore, added_commits
 from gap_analysis.model.finding import Finding
@@ -21,7 +23,6 @@ from gap_analysis.model.version import VERSIONS_DIR, Event, Version
 from gap_analysis.model.workflow import Workflow
 from gap_analysis.records.events import EVENTS_DIR, parse_event
 from gap_analysis.records.versions import parse_version
-from gap_analysis.services.snapshots import settings_of
 from gap_analysis.workflow import Replay, replay
 
 
