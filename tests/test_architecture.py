@@ -53,6 +53,12 @@ ONLY_FROM_PACKAGE: dict[str, frozenset[str]] = {
 `errors` is a leaf (it imports nothing of the package), so the pure adapters may raise its types.
 """
 
+NO_IO = frozenset({"diff", "workflow"})
+"""Components that do no I/O: none of `IO_MODULES` imported, no `open()` called."""
+IO_MODULES = frozenset(
+    {"os", "io", "pathlib", "shutil", "tempfile", "subprocess", "socket", "urllib", "sqlite3"}
+)
+
 ONE_MODULE = "<one module>"
 ENGINES: dict[str, str] = {
     "click": "cli",
@@ -234,6 +240,25 @@ def test_each_engine_has_one_home() -> None:
                 if component(user) != home
             )
     assert not problems, "\n".join(problems)
+
+
+def test_pure_components_do_no_io() -> None:
+    found = [
+        str(i)
+        for i in imports()
+        if component(i.module) in NO_IO and i.target.split(".")[0] in IO_MODULES
+    ]
+    for module, path in _sources().items():
+        if component(module) in NO_IO:
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            found.extend(
+                f"{module}:{node.lineno} calls open()"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "open"
+            )
+    assert not found, "I/O in a pure component:\n" + "\n".join(found)
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
