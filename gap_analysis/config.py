@@ -7,7 +7,6 @@ line numbers, so lines are found again in the text by table and key.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +17,7 @@ from gap_analysis.errors import ConfigError, NotAReportError
 from gap_analysis.model.people import Person
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource
+from gap_analysis.model.wording import did_you_mean
 from gap_analysis.model.workflow import KNOWN_GATES, Action, Stage, Workflow, default_workflow
 
 REPORT_FILE = "report.toml"
@@ -79,11 +79,6 @@ class _Lines:
         return start
 
 
-def _hint(word: str, choices: set[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 class _Reader:
     def __init__(self, text: str) -> None:
         self.where = _Lines(text)
@@ -99,7 +94,7 @@ class _Reader:
             if key not in known:
                 self.problem(
                     self.where.key(table, key, index),
-                    f"unknown key '{key}' in [{table or 'top level'}]{_hint(key, known)}",
+                    f"unknown key '{key}' in [{table or 'top level'}]{did_you_mean(key, known)}",
                 )
 
     def string(
@@ -298,13 +293,13 @@ def _workflow(reader: _Reader, table: Mapping[str, Any], people: tuple[Person, .
                 if state and state not in known_stages:
                     reader.problem(
                         line,
-                        f"action '{name}' names unknown stage '{state}'{_hint(state, known_stages)}",
+                        f"action '{name}' names unknown stage '{state}'{did_you_mean(state, known_stages)}",
                     )
             for gate in gates:
                 if gate not in KNOWN_GATES:
                     reader.problem(
                         line,
-                        f"action '{name}' names unknown gate '{gate}'{_hint(gate, KNOWN_GATES)}",
+                        f"action '{name}' names unknown gate '{gate}'{did_you_mean(gate, KNOWN_GATES)}",
                     )
             built_actions.append(
                 Action(
@@ -325,7 +320,7 @@ def _workflow(reader: _Reader, table: Mapping[str, Any], people: tuple[Person, .
                 reader.problem(
                     action.line or reader.where.table("workflow"),
                     f"action '{action.name}' names role '{role}' that no person in [[people]] holds"
-                    f"{_hint(role, known_roles)}",
+                    f"{did_you_mean(role, known_roles)}",
                 )
     initial = reader.string(table, "initial", "workflow", default.initial)
     returned = reader.string(table, "returned", "workflow", default.returned)

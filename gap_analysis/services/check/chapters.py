@@ -9,7 +9,6 @@ still be read, a `Chapter` with a derived id so its links are checked too).
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from gap_analysis.model.chapter import CHAPTER_STATUSES, KNOWN_FRONT_MATTER_KEYS
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource
+from gap_analysis.model.wording import did_you_mean
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +53,6 @@ def _key_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def _hint(word: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def front_matter_findings(
     path: str, front: dict[str, Any], key_lines: dict[str, int]
 ) -> list[Finding]:
@@ -74,7 +69,7 @@ def front_matter_findings(
                     path,
                     at(str(key)),
                     "front-matter-key",
-                    f"unknown front matter key '{key}'{_hint(str(key), KNOWN_FRONT_MATTER_KEYS)}",
+                    f"unknown front matter key '{key}'{did_you_mean(str(key), KNOWN_FRONT_MATTER_KEYS)}",
                     Severity.WARNING,
                 )
             )
@@ -108,7 +103,7 @@ def front_matter_findings(
                 at("status"),
                 "front-matter",
                 f"status '{status}' is not one of {', '.join(CHAPTER_STATUSES)}"
-                f"{_hint(status, CHAPTER_STATUSES)}",
+                f"{did_you_mean(status, CHAPTER_STATUSES)}",
             )
         )
     owners = front.get("owners")

@@ -10,7 +10,6 @@ fails here would be refused by the build too.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -22,6 +21,7 @@ from gap_analysis.model.gap import Gap
 from gap_analysis.model.paths import normalize
 from gap_analysis.model.snapshot import FileSource
 from gap_analysis.model.structure import ChapterStructure, Link
+from gap_analysis.model.wording import did_you_mean
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
@@ -39,11 +39,6 @@ class LinkTargets:
     files: FileSource
     unreadable: frozenset[str] = frozenset()
     """Chapter files that could not be read: their own findings say why, links to them are not judged."""
-
-
-def _hint(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _split(target: str) -> tuple[str, str]:
@@ -76,14 +71,14 @@ def _fragment(
             structure.path,
             link.line,
             "unknown-gap",
-            f"link to gap {fragment}, which no gap entry defines{_hint(fragment, targets.gaps)}",
+            f"link to gap {fragment}, which no gap entry defines{did_you_mean(fragment, targets.gaps)}",
         )
     where = "this chapter" if chapter_path == structure.path else chapter_path
     return Finding(
         structure.path,
         link.line,
         "missing-anchor",
-        f"no anchor '#{fragment}' in {where}{_hint(fragment, anchors)}",
+        f"no anchor '#{fragment}' in {where}{did_you_mean(fragment, anchors)}",
     )
 
 
@@ -130,7 +125,7 @@ def _link(structure: ChapterStructure, link: Link, targets: LinkTargets) -> Find
         structure.path,
         link.line,
         "broken-link",
-        f"link to '{target}': no such chapter or file{_hint(path.rsplit('/', 1)[-1], chapters)}",
+        f"link to '{target}': no such chapter or file{did_you_mean(path.rsplit('/', 1)[-1], chapters)}",
     )
 
 

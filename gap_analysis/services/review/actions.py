@@ -10,7 +10,6 @@ two co-conveners on two branches never write the same file.
 
 from __future__ import annotations
 
-import difflib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from gap_analysis.gitstore import GitStore, RepoLock, check_name, commit_paths, 
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.people import Person
 from gap_analysis.model.version import Event, Version
+from gap_analysis.model.wording import did_you_mean
 from gap_analysis.model.workflow import Action
 from gap_analysis.records.events import EVENTS_DIR, write_event
 from gap_analysis.services.check.runner import run_check
@@ -104,8 +104,7 @@ def _judge_action(
     workflow = ledger.workflow
     names = tuple(dict.fromkeys(a.name for a in workflow.actions))
     if request.action not in names:
-        close = difflib.get_close_matches(request.action, names, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(request.action, names)
         raise RefusedError(f"unknown action '{request.action}'{hint}; actions: {', '.join(names)}")
     version = ledger.version(request.version)
     if version is None:

@@ -10,7 +10,6 @@ without an import cycle (the test in `tests/test_architecture.py` checks).
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from gap_analysis.gitstore import REF_NAME_PATTERN, GitStore, added_commits
 from gap_analysis.model.finding import Finding
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.version import VERSIONS_DIR, Event, Version
+from gap_analysis.model.wording import did_you_mean
 from gap_analysis.model.workflow import Workflow
 from gap_analysis.records.events import EVENTS_DIR, parse_event
 from gap_analysis.records.versions import parse_version
@@ -114,8 +114,7 @@ def baseline(ledger: Ledger, stage: str) -> Version:
     workflow = ledger.workflow
     found = workflow.stage(stage)
     if found is None:
-        close = difflib.get_close_matches(stage, workflow.stage_ids(), n=1)
-        hint = f" (did you mean '@{close[0]}'?)" if close else ""
+        hint = did_you_mean(stage, workflow.stage_ids(), prefix="@")
         raise RevisionError(
             f"'@{stage}' names no stage of the review path{hint}; "
             f"stages: {', '.join(workflow.stage_ids())}"
