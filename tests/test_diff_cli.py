@@ -214,3 +214,41 @@ def test_summary_lists_gaps_by_id_and_events(report_repo: ReportRepo, cli: CliIn
     md = cli(report_repo.path, "summary", "HEAD").stdout
     assert "| 2 Method | modified |" in md
     assert "**G-AA-01** changed" in md and "**G-PC-02** added" in md
+
+
+def _table_cells(markdown: str) -> list[list[str]]:
+    """The body rows of every table in `markdown`, each cell's text as a Markdown reader sees it."""
+    from markdown_it import MarkdownIt
+
+    rows: list[list[str]] = []
+    in_cell = False
+    for token in MarkdownIt("commonmark").enable("table").parse(markdown):
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "td_open":
+            in_cell = True
+        elif token.type == "inline" and in_cell:
+            rows[-1].append("".join(child.content for child in token.children or ()))
+            in_cell = False
+    return [row for row in rows if row]
+
+
+def test_summary_table_keeps_backslashes_and_pipes_of_titles(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
+    """A title holding `a\\|b` is one cell reading `a\\|b`: the backslash is escaped before the
+    pipe (escaping only the pipe lets the reader take `\\|` as the escape and lose the backslash)."""
+    title = "Method a\\|b"
+    report_repo.write(
+        "chapters/02-method.md",
+        METHOD.replace("title: Method", f"title: '{title}'").replace(
+            "# Method\n", f"# {title.replace(chr(92), chr(92) * 2)}\n"
+        )
+        + "\nA closing paragraph.\n",
+    )
+    done = cli(report_repo.path, "summary", "HEAD", "--format", "md")
+    assert done.exit_code == 0, done.stderr
+    rows = _table_cells(done.stdout)
+    method = [row for row in rows if row[0].startswith("2 ")]
+    assert len(method) == 1 and len(method[0]) == 5, rows
+    assert method[0][:2] == [f"2 {title}", "modified"]

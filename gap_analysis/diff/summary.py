@@ -16,6 +16,7 @@ from gap_analysis.model.diff import (
     SummaryEvent,
 )
 from gap_analysis.model.gap import Gap
+from gap_analysis.model.wording import table_cell
 
 
 def gap_changes(old: Sequence[Gap], new: Sequence[Gap]) -> tuple[GapChange, ...]:
@@ -67,10 +68,6 @@ def summarize(
     )
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").split())
-
-
 def markdown(summary: ChangeSummary, *, heading_level: int = 1) -> str:
     """The summary as Markdown: chapters table, gap entries, review events."""
     h = "#" * heading_level
@@ -88,8 +85,8 @@ def markdown(summary: ChangeSummary, *, heading_level: int = 1) -> str:
         for c in summary.chapters:
             sections = ", ".join(f"{n} {t}".strip() for n, t in c.sections) or "-"
             out.append(
-                f"| {c.number} {_cell(c.title)} | {c.status} | {c.words_added} | "
-                f"{c.words_removed} | {_cell(sections)} |"
+                f"| {c.number} {table_cell(c.title)} | {c.status} | {c.words_added} | "
+                f"{c.words_removed} | {table_cell(sections)} |"
             )
     else:
         out.append("No chapter changed.")
@@ -118,7 +115,7 @@ def markdown(summary: ChangeSummary, *, heading_level: int = 1) -> str:
         for e in summary.events:
             out.append(
                 f"| {e.date} | {e.version} | {e.action} | {e.from_state} | {e.to_state} | "
-                f"{_cell(e.actor)} | {_cell(e.note) or '-'} |"
+                f"{table_cell(e.actor)} | {table_cell(e.note) or '-'} |"
             )
     else:
         out.append("No review events between the two.")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from gap_analysis.model.wording import table_cell
 from gap_analysis.services.gaps import GapRegister, RegisterEntry
 
 FORMATS = ("md", "csv", "json")
@@ -24,11 +25,6 @@ CSV_COLUMNS = (
     "path",
     "line",
 )
-
-
-def _cell(text: str) -> str:
-    """Markdown table cell: pipes escaped, no line breaks."""
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def _place(entry: RegisterEntry) -> str:
@@ -53,7 +49,7 @@ def as_markdown(register: GapRegister) -> str:
             gap.status or "open",
             _place(entry),
         )
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(table_cell(c) for c in cells) + " |")
     lines.append("")
     lines.append(f"{len(register.entries)} gap entr{'y' if len(register.entries) == 1 else 'ies'}.")
     return "\n".join(lines) + "\n"
