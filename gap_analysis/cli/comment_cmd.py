@@ -9,6 +9,7 @@ import click
 from gap_analysis.cli.context import AppContext, pass_app, print_json
 from gap_analysis.errors import ContentError
 from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
+from gap_analysis.model.wording import counted
 from gap_analysis.records.files import write_text_atomic
 from gap_analysis.services.comments.anchors import CommentPlace
 from gap_analysis.services.comments.register import (
@@ -149,9 +150,7 @@ def import_(app: AppContext, version: str, file: Path, dry_run: bool, no_commit:
         raise ContentError(f"cannot read: {exc.strerror}", path=str(file)) from None
     verb = "would import" if dry_run else "imported"
     tail = "" if dry_run or no_commit else "; committed"
-    click.echo(
-        f"{verb} {len(recorded)} comment{'s' if len(recorded) != 1 else ''} on {version}{tail}"
-    )
+    click.echo(f"{verb} {counted(len(recorded), 'comment')} on {version}{tail}")
 
 
 @comment.command("export")

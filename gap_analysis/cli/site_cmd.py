@@ -8,6 +8,7 @@ import click
 
 from gap_analysis.cli.context import AppContext, pass_app, print_json
 from gap_analysis.cli.progress import progress_for
+from gap_analysis.model.wording import counted
 from gap_analysis.services.site import DEFAULT_FOLDER, build_site, default_pdf
 
 
@@ -68,7 +69,7 @@ def site(app: AppContext, output: Path | None, force: bool, no_pdf: bool, as_jso
         )
         return
     app.info(
-        f"{len(result.versions)} version{'s' if len(result.versions) != 1 else ''}, "
+        f"{counted(len(result.versions), 'version')}, "
         f"{len(result.written)} files written"
         + (f", {len(result.removed)} old files removed" if result.removed else "")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from gap_analysis.cli.context import AppContext, pass_app, print_json
+from gap_analysis.model.wording import counted
 from gap_analysis.services.status import StatusReport, report_status
 
 
@@ -27,11 +28,7 @@ def _clip(text: str, width: int) -> str:
 def render_status(status: StatusReport) -> list[str]:
     lines = [status.title, status.group, ""]
     tree = "dirty" if status.dirty else "clean"
-    changed = (
-        f" ({len(status.changed_files)} changed file{'s' if len(status.changed_files) != 1 else ''})"
-        if status.dirty
-        else ""
-    )
+    changed = f" ({counted(len(status.changed_files), 'changed file')})" if status.dirty else ""
     lines.append(
         f"working tree: {status.branch or '(detached HEAD)'} at {status.short_head}, {tree}{changed}"
     )

@@ -24,6 +24,7 @@ from gap_analysis.model.diff import (
     SnapshotRef,
     WordOp,
 )
+from gap_analysis.model.wording import counted
 
 Style = Callable[[str, str], str]
 """(role, text) -> text as shown."""
@@ -48,14 +49,10 @@ def headline(result: DiffResult) -> str:
     return stats_line(result.stats)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def stats_line(stats: DiffStats) -> str:
     return (
-        f"{_count(stats.chapters_changed, 'chapter')} changed, {_count(stats.words_added, 'word')} added, "
-        f"{_count(stats.words_removed, 'word')} removed"
+        f"{counted(stats.chapters_changed, 'chapter')} changed, {counted(stats.words_added, 'word')} added, "
+        f"{counted(stats.words_removed, 'word')} removed"
     )
 
 

@@ -10,14 +10,14 @@ import difflib
 from collections.abc import Iterable
 
 
-def plural(count: int, word: str) -> str:
-    """`word` as it goes with `count`: "1 error", "0 errors", "2 errors" (a regular plural)."""
-    return word if count == 1 else f"{word}s"
+def plural(count: int, word: str, many: str = "") -> str:
+    """`word` as it goes with `count`: "error" for 1, else `many` (default: `word` + "s")."""
+    return word if count == 1 else many or f"{word}s"
 
 
-def counted(count: int, word: str) -> str:
-    """`count` and its word: "1 chapter", "3 chapters"."""
-    return f"{count} {plural(count, word)}"
+def counted(count: int, word: str, many: str = "") -> str:
+    """`count` and its word: "1 chapter", "0 chapters", "3 gap entries"."""
+    return f"{count} {plural(count, word, many)}"
 
 
 def did_you_mean(word: str, choices: Iterable[str], *, prefix: str = "") -> str:

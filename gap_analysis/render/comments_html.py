@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from html import escape
 
 from gap_analysis.model.comment import Comment
+from gap_analysis.model.wording import counted
 
 _COLUMNS = (
     "Member body",
@@ -49,7 +50,7 @@ def annex_html(version: str, comments: Sequence[Comment]) -> str:
     if not comments:
         return f"<p>No comments have been recorded on {escape(version)}.</p>"
     still = sum(1 for c in comments if c.is_open)
-    count = f"{len(comments)} comment{'s' if len(comments) != 1 else ''}"
+    count = counted(len(comments), "comment")
     summary = f"{count} on {escape(version)}; " + (
         f"{still} still open." if still else "all resolved."
     )

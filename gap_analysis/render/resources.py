@@ -7,6 +7,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from gap_analysis.model.wording import counted
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -36,10 +38,12 @@ def jinja_environment(folder: str) -> jinja2.Environment:
     """
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("gap_analysis.render", folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["counted"] = counted  # `{{ n | counted("comment") }}`: plurals spelled once
+    return env

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from gap_analysis.model.wording import table_cell
+from gap_analysis.model.wording import counted, table_cell
 from gap_analysis.services.gaps import GapRegister, RegisterEntry
 
 FORMATS = ("md", "csv", "json")
@@ -51,7 +51,7 @@ def as_markdown(register: GapRegister) -> str:
         )
         lines.append("| " + " | ".join(table_cell(c) for c in cells) + " |")
     lines.append("")
-    lines.append(f"{len(register.entries)} gap entr{'y' if len(register.entries) == 1 else 'ies'}.")
+    lines.append(f"{counted(len(register.entries), 'gap entry', 'gap entries')}.")
     return "\n".join(lines) + "\n"
 
 

@@ -16,6 +16,7 @@ from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.snapshot import SnapshotInfo
 from gap_analysis.model.structure import ChapterStructure
+from gap_analysis.model.wording import plural
 from gap_analysis.services.snapshots import Loaded, load
 
 
@@ -100,7 +101,7 @@ def gap_register(store: GitStore, rev: str | None, *, strict: bool = True) -> Ga
         first = register.errors[0]
         more = len(register.errors) - 1
         tail = (
-            f" (and {more} more problem{'s' if more > 1 else ''}; run 'gap-analysis check')"
+            f" (and {more} more {plural(more, 'problem')}; run 'gap-analysis check')"
             if more
             else ""
         )

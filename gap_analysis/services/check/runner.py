@@ -22,6 +22,7 @@ from gap_analysis.model.gap import Gap
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import Snapshot
 from gap_analysis.model.structure import ChapterStructure
+from gap_analysis.model.wording import counted
 from gap_analysis.services.check.chapters import ChapterFile, read_chapter_files
 from gap_analysis.services.check.links import LinkTargets, link_findings
 from gap_analysis.services.snapshots import Loaded
@@ -68,9 +69,9 @@ class CheckResult:
 
     def summary(self) -> str:
         """ "3 errors, 1 warning in 7 chapters" or "no problems in 7 chapters"."""
-        where = f"in {self.chapters} chapter{'s' if self.chapters != 1 else ''}"
+        where = f"in {counted(self.chapters, 'chapter')}"
         parts = [
-            f"{n} {word}{'s' if n != 1 else ''}"
+            counted(n, word)
             for n, word in ((self.errors, "error"), (self.warnings, "warning"))
             if n
         ]

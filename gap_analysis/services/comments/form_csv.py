@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from gap_analysis.errors import ContentError
 from gap_analysis.model.comment import Comment
+from gap_analysis.model.wording import plural
 
 REQUIRED = ("member", "type", "comment")
 """Columns an import cannot do without; a clause or a chapter column is needed too."""
@@ -225,7 +226,7 @@ def read_form(raw: bytes, name: str) -> Form:
         missing.append("clause (or chapter)")
     if missing:
         raise ContentError(
-            f"the comment form lacks the required column{'s' if len(missing) > 1 else ''} "
+            f"the comment form lacks the required {plural(len(missing), 'column')} "
             f"{', '.join(missing)} (header on row {header_index + 1})",
             path=name,
         )

@@ -30,6 +30,7 @@ from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
 from gap_analysis.model.finding import Finding
 from gap_analysis.model.structure import ChapterStructure, Section
 from gap_analysis.model.version import Version
+from gap_analysis.model.wording import counted
 from gap_analysis.records import comments as comment_store
 from gap_analysis.services.comments.anchors import (
     GENERAL_CLAUSES,
@@ -269,7 +270,7 @@ def import_comments(
     if problems:
         problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
         raise CommentImportError(
-            f"{len(problems)} bad row{'s' if len(problems) > 1 else ''}; nothing was imported",
+            f"{counted(len(problems), 'bad row')}; nothing was imported",
             problems,
             path=name,
         )
@@ -310,7 +311,7 @@ def import_comments(
         written = comment_store.write_new_batch(store, comments)
         if commit:
             message = (
-                f"comment: import {len(written)} comment{'s' if len(written) > 1 else ''} "
+                f"comment: import {counted(len(written), 'comment')} "
                 f"on {version.name} from {name.rsplit('/', 1)[-1]}"
             )
             try:

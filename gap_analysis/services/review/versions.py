@@ -40,6 +40,7 @@ from gap_analysis.gitstore import (
 )
 from gap_analysis.model.finding import Severity
 from gap_analysis.model.version import VERSIONS_DIR, Version
+from gap_analysis.model.wording import counted
 from gap_analysis.records.versions import write_version
 from gap_analysis.services.check.runner import run_check
 from gap_analysis.services.review.ledger import Ledger, load_ledger, worktree_settings
@@ -274,7 +275,7 @@ def _write_record(
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise RefusedError(
-            f"check found {len(errors)} error{'s' if len(errors) > 1 else ''}: "
+            f"check found {counted(len(errors), 'error')}: "
             f"{errors[0]}{more}; run 'gap-analysis check'"
         )
     name_of, email = store.user()
