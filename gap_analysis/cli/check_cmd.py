@@ -5,46 +5,7 @@ from __future__ import annotations
 import click
 
 from gap_analysis.cli.context import AppContext, pass_app, print_json
-from gap_analysis.errors import ConfigError
-from gap_analysis.gitstore import GitStore
-from gap_analysis.model.finding import Finding
-from gap_analysis.services.check.runner import CheckContext, Checker, run_check_result
-from gap_analysis.services.comments.register import comment_findings
-from gap_analysis.services.review.actions import review_findings
-
-
-def _review_records(store: GitStore) -> Checker:
-    """The review records' findings, once `report.toml` is valid (they need its workflow)."""
-
-    def checker(ctx: CheckContext) -> list[Finding]:
-        if not ctx.config_valid:
-            return []
-        try:
-            return review_findings(store)
-        except ConfigError:
-            return []  # the working tree's report.toml is broken; `check` without REV reports it
-
-    return checker
-
-
-def _comment_places(store: GitStore) -> Checker:
-    """Open comments that lost their section in this snapshot, and unreadable comment records."""
-
-    def checker(ctx: CheckContext) -> list[Finding]:
-        # a chapter that cannot be read is reported already; its comments are not "lost"
-        complete = all(item.chapter is not None for item in ctx.chapters)
-        try:
-            return comment_findings(
-                store,
-                ctx.structures,
-                ctx.snapshot.info.label,
-                up_to_version=ctx.snapshot.info.version,
-                places=complete,
-            )
-        except ConfigError:
-            return []  # the working tree's report.toml is broken; `check` without REV reports it
-
-    return checker
+from gap_analysis.services.check.report import check_report
 
 
 @click.command()
@@ -74,8 +35,7 @@ def check(app: AppContext, rev: str | None, as_json: bool, strict: bool) -> None
       gap-analysis check HEAD~2 --json    findings as JSON objects
       gap-analysis check --strict         fail on warnings as well
     """
-    store = app.store()
-    result = run_check_result(store, rev, extra=(_review_records(store), _comment_places(store)))
+    result = check_report(app.store(), rev)
     if as_json:
         print_json([f.as_json() for f in result.findings])
     else:
