@@ -3,48 +3,29 @@
 All problems are collected and reported at once, each with its line in
 `report.toml`, and unknown keys get a "did you mean" hint. `tomllib` gives no
 line numbers, so lines are found again in the text by table and key.
+
+The keys, their types and defaults are not listed here: they are the fields of
+the settings dataclasses (`model.schema.toml_keys`). This module adds what a
+type cannot say (an e-mail address, a stage that exists, a reachable path).
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from gap_analysis.errors import ConfigError, NotAReportError
 from gap_analysis.model.people import Person
+from gap_analysis.model.schema import TomlKey, toml_key, toml_keys
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource
 from gap_analysis.model.wording import did_you_mean
 from gap_analysis.model.workflow import KNOWN_GATES, Action, Stage, Workflow, default_workflow
 
 REPORT_FILE = "report.toml"
-
-_REPORT_KEYS = {
-    "title",
-    "short_title",
-    "group",
-    "language",
-    "document",
-    "meeting",
-    "study_period",
-    "questions",
-    "keywords",
-    "abstract",
-}
-_TOP_KEYS = {"report", "versions", "chapters", "gaps", "pdf", "people", "workflow"}
-_SECTION_KEYS: dict[str, set[str]] = {
-    "versions": {"scheme"},
-    "chapters": {"folder", "order"},
-    "gaps": {"id_pattern"},
-    "pdf": {"watermark"},
-}
-_PERSON_KEYS = {"name", "email", "roles", "organization", "country"}
-_WORKFLOW_KEYS = {"initial", "returned", "stages", "actions"}
-_STAGE_KEYS = {"id", "name", "body", "final"}
-_ACTION_KEYS = {"name", "from", "to", "roles", "gates", "note_required"}
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 WORKFLOW_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
 
@@ -97,35 +78,38 @@ class _Reader:
                     f"unknown key '{key}' in [{table or 'top level'}]{did_you_mean(key, known)}",
                 )
 
-    def string(
-        self,
-        data: Mapping[str, Any],
-        key: str,
-        table: str,
-        default: str = "",
-        index: int = 0,
-        required: bool = False,
-    ) -> str:
-        value = data.get(key)
+    def value(self, data: Mapping[str, Any], key: TomlKey, table: str, index: int = 0) -> Any:
+        """The value of a string, boolean or string-list key, or its default (a problem noted
+        when it is required and missing, or of the wrong type)."""
+        value = data.get(key.key)
         if value is None:
-            if required:
-                self.problem(self.where.table(table, index), f"[{table}] needs '{key}'")
-            return default
-        if not isinstance(value, str):
-            self.problem(self.where.key(table, key, index), f"'{key}' must be a string")
-            return default
-        return value
+            if key.required:
+                self.problem(self.where.table(table, index), f"[{table}] needs '{key.key}'")
+            return key.default
+        if key.is_array:  # strings; one string is a list of one
+            if isinstance(value, str):
+                return (value,)
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                return tuple(value)
+            message = f"'{key.key}' must be a list of strings"
+        elif key.type is bool:
+            if isinstance(value, bool):
+                return value
+            message = f"'{key.key}' must be true or false"
+        elif isinstance(value, str):
+            return value
+        else:
+            message = f"'{key.key}' must be a string"
+        self.problem(self.where.key(table, key.key, index), message)
+        return key.default
 
-    def strings(
-        self, data: Mapping[str, Any], key: str, table: str, index: int = 0
-    ) -> tuple[str, ...]:
-        value = data.get(key, [])
-        if isinstance(value, str):
-            return (value,)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(self.where.key(table, key, index), f"'{key}' must be a list of strings")
-            return ()
-        return tuple(value)
+    def fields(
+        self, data: Mapping[str, Any], keys: Sequence[TomlKey], table: str, index: int = 0
+    ) -> dict[str, Any]:
+        """One table read by the keys a dataclass declares: unknown keys named, every key's
+        field given (its default where left out or wrong)."""
+        self.unknown_keys(data, {k.key for k in keys}, table, index)
+        return {k.field: self.value(data, k, table, index) for k in keys if k.item is None}
 
     def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = data.get(key, {})
@@ -177,163 +161,141 @@ def config_findings(text: str) -> list[tuple[int, str]]:
 
 
 def _settings(reader: _Reader, data: Mapping[str, Any]) -> ReportSettings:
-    reader.unknown_keys(data, _TOP_KEYS, "")
-    report = reader.table(data, "report")
-    reader.unknown_keys(report, _REPORT_KEYS, "report")
-    sections = {name: reader.table(data, name) for name in _SECTION_KEYS}
-    for name, table in sections.items():
-        reader.unknown_keys(table, _SECTION_KEYS[name], name)
-    title = reader.string(report, "title", "report", required=True)
-    group = reader.string(report, "group", "report", required=True)
-    scheme = reader.string(sections["versions"], "scheme", "versions", "v0.{n}")
-    if "{n}" not in scheme:
-        reader.problem(
-            reader.where.key("versions", "scheme"), "'scheme' must contain '{n}', e.g. 'v0.{n}'"
+    keys = toml_keys(ReportSettings)
+    reader.unknown_keys(data, {k.table or k.key for k in keys}, "")
+    values: dict[str, Any] = {}
+    for name in dict.fromkeys(k.table for k in keys if k.table):  # [report], [versions]...
+        values |= reader.fields(
+            reader.table(data, name), [k for k in keys if k.table == name], name
         )
-    pattern = reader.string(sections["gaps"], "id_pattern", "gaps", r"G-[A-Z]{2}-[0-9]{2}")
+    scheme = toml_key(ReportSettings, "version_scheme")
+    if "{n}" not in values[scheme.field]:
+        reader.problem(
+            reader.where.key(scheme.table, scheme.key),
+            f"'{scheme.key}' must contain '{{n}}', e.g. '{scheme.default}'",
+        )
+    pattern = toml_key(ReportSettings, "gap_id_pattern")
     try:
-        re.compile(pattern)
+        re.compile(values[pattern.field])
     except re.error as exc:
         reader.problem(
-            reader.where.key("gaps", "id_pattern"), f"'id_pattern' is not a valid pattern: {exc}"
+            reader.where.key(pattern.table, pattern.key),
+            f"'{pattern.key}' is not a valid pattern: {exc}",
         )
-    watermark = sections["pdf"].get("watermark", True)
-    if not isinstance(watermark, bool):
-        reader.problem(reader.where.key("pdf", "watermark"), "'watermark' must be true or false")
-        watermark = True
-    people = _people(reader, reader.tables(data, "people", "people"))
-    workflow = _workflow(reader, reader.table(data, "workflow"), people)
-    return ReportSettings(
-        title=title,
-        group=group,
-        short_title=reader.string(report, "short_title", "report"),
-        language=reader.string(report, "language", "report", "en"),
-        document=reader.string(report, "document", "report"),
-        meeting=reader.string(report, "meeting", "report"),
-        study_period=reader.string(report, "study_period", "report"),
-        questions=reader.string(report, "questions", "report"),
-        keywords=reader.strings(report, "keywords", "report"),
-        abstract=reader.string(report, "abstract", "report"),
-        version_scheme=scheme,
-        chapter_folder=reader.string(sections["chapters"], "folder", "chapters", "chapters"),
-        chapter_order=reader.strings(sections["chapters"], "order", "chapters"),
-        gap_id_pattern=pattern,
-        watermark=watermark,
-        people=people,
-        workflow=workflow,
-    )
+    people = toml_key(ReportSettings, "people").key
+    values["people"] = _people(reader, reader.tables(data, people, people))
+    workflow = toml_key(ReportSettings, "workflow").key
+    values["workflow"] = _workflow(reader, reader.table(data, workflow), values["people"])
+    return ReportSettings(**values)
 
 
 def _people(reader: _Reader, tables: list[Mapping[str, Any]]) -> tuple[Person, ...]:
+    table = toml_key(ReportSettings, "people").key
     people = []
-    for index, table in enumerate(tables):
-        reader.unknown_keys(table, _PERSON_KEYS, "people", index)
-        name = reader.string(table, "name", "people", index=index, required=True)
-        email = reader.string(table, "email", "people", index=index, required=True)
+    for index, data in enumerate(tables):
+        values = reader.fields(data, toml_keys(Person), table, index)
+        email = values["email"]
         if email and not EMAIL_PATTERN.match(email):
             reader.problem(
-                reader.where.key("people", "email", index), f"'{email}' is not an e-mail address"
+                reader.where.key(table, "email", index), f"'{email}' is not an e-mail address"
             )
-        roles = reader.strings(table, "roles", "people", index)
-        people.append(
-            Person(
-                name,
-                email,
-                roles,
-                reader.string(table, "organization", "people", index=index),
-                reader.string(table, "country", "people", index=index),
-            )
-        )
+        people.append(Person(**values))
     return tuple(people)
+
+
+def _stages(reader: _Reader, tables: list[Mapping[str, Any]], name: str) -> tuple[Stage, ...]:
+    """`[[workflow.stages]]`, each id well formed and defined once; a stage's name is its id
+    unless given."""
+    stages = []
+    seen: set[str] = set()
+    for index, data in enumerate(tables):
+        values = reader.fields(data, toml_keys(Stage), name, index)
+        line = reader.where.table(name, index)
+        stage_id = values["id"]
+        if stage_id and not WORKFLOW_NAME_PATTERN.match(stage_id):
+            reader.problem(
+                line, f"stage id '{stage_id}' must be lowercase letters, digits and hyphens"
+            )
+        if stage_id in seen:
+            reader.problem(line, f"stage '{stage_id}' is defined twice")
+        seen.add(stage_id)
+        if not isinstance(data.get("name"), str):
+            values["name"] = stage_id
+        stages.append(Stage(**values))
+    return tuple(stages)
+
+
+def _actions(
+    reader: _Reader, tables: list[Mapping[str, Any]], name: str, known_stages: set[str]
+) -> tuple[Action, ...]:
+    """`[[workflow.actions]]`, naming only stages and gates that exist."""
+    actions = []
+    for index, data in enumerate(tables):
+        values = reader.fields(data, toml_keys(Action), name, index)
+        line = reader.where.table(name, index)
+        action = Action(**values, line=line)
+        for state in (*action.from_states, action.to):
+            if state and state not in known_stages:
+                reader.problem(
+                    line,
+                    f"action '{action.name}' names unknown stage '{state}'"
+                    f"{did_you_mean(state, known_stages)}",
+                )
+        for gate in action.gates:
+            if gate not in KNOWN_GATES:
+                reader.problem(
+                    line,
+                    f"action '{action.name}' names unknown gate '{gate}'"
+                    f"{did_you_mean(gate, KNOWN_GATES)}",
+                )
+        actions.append(action)
+    return tuple(actions)
 
 
 def _workflow(reader: _Reader, table: Mapping[str, Any], people: tuple[Person, ...]) -> Workflow:
     if not table:
         return default_workflow()
-    reader.unknown_keys(table, _WORKFLOW_KEYS, "workflow")
-    stage_tables = reader.tables(table, "stages", "workflow.stages")
-    action_tables = reader.tables(table, "actions", "workflow.actions")
+    name = toml_key(ReportSettings, "workflow").key
+    keys = toml_keys(Workflow)
+    values = reader.fields(table, keys, name)
     default = default_workflow()
-    stages: tuple[Stage, ...] = default.stages
-    stage_lines: dict[str, int] = {}
-    if stage_tables:
-        built = []
-        for index, st in enumerate(stage_tables):
-            reader.unknown_keys(st, _STAGE_KEYS, "workflow.stages", index)
-            line = reader.where.table("workflow.stages", index)
-            stage_id = reader.string(st, "id", "workflow.stages", index=index, required=True)
-            if stage_id and not WORKFLOW_NAME_PATTERN.match(stage_id):
-                reader.problem(
-                    line, f"stage id '{stage_id}' must be lowercase letters, digits and hyphens"
-                )
-            if stage_id in stage_lines:
-                reader.problem(line, f"stage '{stage_id}' is defined twice")
-            stage_lines[stage_id] = line
-            built.append(
-                Stage(
-                    stage_id,
-                    reader.string(st, "name", "workflow.stages", stage_id, index),
-                    reader.string(st, "body", "workflow.stages", index=index),
-                    bool(st.get("final", False)),
-                )
-            )
-        stages = tuple(built)
+    stages_key, actions_key = toml_key(Workflow, "stages"), toml_key(Workflow, "actions")
+    stage_tables = reader.tables(table, stages_key.key, f"{name}.{stages_key.key}")
+    action_tables = reader.tables(table, actions_key.key, f"{name}.{actions_key.key}")
+    stages = _stages(reader, stage_tables, f"{name}.{stages_key.key}") or default.stages
+    stage_lines = {  # a stage defined twice keeps the line of its last definition
+        s.id: reader.where.table(f"{name}.{stages_key.key}", index)
+        for index, s in enumerate(stages)
+        if stage_tables
+    }
     known_stages = {s.id for s in stages}
-    actions: tuple[Action, ...] = default.actions
-    if action_tables:
-        built_actions = []
-        for index, at in enumerate(action_tables):
-            reader.unknown_keys(at, _ACTION_KEYS, "workflow.actions", index)
-            line = reader.where.table("workflow.actions", index)
-            name = reader.string(at, "name", "workflow.actions", index=index, required=True)
-            froms = reader.strings(at, "from", "workflow.actions", index)
-            to = reader.string(at, "to", "workflow.actions", index=index, required=True)
-            gates = reader.strings(at, "gates", "workflow.actions", index)
-            for state in (*froms, to):
-                if state and state not in known_stages:
-                    reader.problem(
-                        line,
-                        f"action '{name}' names unknown stage '{state}'{did_you_mean(state, known_stages)}",
-                    )
-            for gate in gates:
-                if gate not in KNOWN_GATES:
-                    reader.problem(
-                        line,
-                        f"action '{name}' names unknown gate '{gate}'{did_you_mean(gate, KNOWN_GATES)}",
-                    )
-            built_actions.append(
-                Action(
-                    name,
-                    froms,
-                    to,
-                    reader.strings(at, "roles", "workflow.actions", index),
-                    gates,
-                    bool(at.get("note_required", False)),
-                    line,
-                )
-            )
-        actions = tuple(built_actions)
+    actions = (
+        _actions(reader, action_tables, f"{name}.{actions_key.key}", known_stages)
+        or default.actions
+    )
     known_roles = {role for person in people for role in person.roles}
     for action in actions:
         for role in action.roles:
             if people and role not in known_roles:
                 reader.problem(
-                    action.line or reader.where.table("workflow"),
+                    action.line or reader.where.table(name),
                     f"action '{action.name}' names role '{role}' that no person in [[people]] holds"
                     f"{did_you_mean(role, known_roles)}",
                 )
-    initial = reader.string(table, "initial", "workflow", default.initial)
-    returned = reader.string(table, "returned", "workflow", default.returned)
-    for key, state in (("initial", initial), ("returned", returned)):
+    for key in ("initial", "returned"):
+        state = values[key]
         if state not in known_stages:
             reader.problem(
-                reader.where.key("workflow", key), f"'{key}' names unknown stage '{state}'"
+                reader.where.key(name, toml_key(Workflow, key).key),
+                f"'{key}' names unknown stage '{state}'",
             )
-    workflow = Workflow(stages, actions, initial, returned, stage_lines=stage_lines)
+    workflow = Workflow(
+        stages, actions, values["initial"], values["returned"], stage_lines=stage_lines
+    )
     for stage in _unreachable(workflow):
         reader.problem(
-            stage_lines.get(stage, reader.where.table("workflow")),
-            f"stage '{stage}' cannot be reached from '{initial}'",
+            stage_lines.get(stage, reader.where.table(name)),
+            f"stage '{stage}' cannot be reached from '{workflow.initial}'",
         )
     return workflow
 

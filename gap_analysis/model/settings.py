@@ -1,4 +1,4 @@
-"""The report's settings, as read from `report.toml`."""
+"""The report's settings, as read from `report.toml`: the fields are its schema."""
 
 from __future__ import annotations
 
@@ -6,29 +6,39 @@ from dataclasses import dataclass, field
 
 from gap_analysis.model.gap import DEFAULT_GAP_ID_PATTERN
 from gap_analysis.model.people import Person
+from gap_analysis.model.schema import toml
 from gap_analysis.model.workflow import Workflow, default_workflow
+
+_REPORT = toml(table="report")
 
 
 @dataclass(frozen=True, slots=True)
 class ReportSettings:
-    title: str
-    group: str
-    short_title: str = ""
-    language: str = "en"
-    document: str = ""
+    """The settings of `report.toml`; its fields are the file's schema (see `model.schema`)."""
+
+    title: str = field(metadata=_REPORT)
+    group: str = field(metadata=_REPORT)
+    short_title: str = field(default="", metadata=_REPORT)
+    language: str = field(default="en", metadata=_REPORT)
+    document: str = field(default="", metadata=_REPORT)
     """Document number for builds that are not a version (free form, e.g. `TD69/P`)."""
-    meeting: str = ""
-    study_period: str = ""
-    questions: str = ""
-    keywords: tuple[str, ...] = ()
-    abstract: str = ""
-    version_scheme: str = "v0.{n}"
-    chapter_folder: str = "chapters"
-    chapter_order: tuple[str, ...] = ()
-    gap_id_pattern: str = DEFAULT_GAP_ID_PATTERN
-    watermark: bool = True
+    meeting: str = field(default="", metadata=_REPORT)
+    study_period: str = field(default="", metadata=_REPORT)
+    questions: str = field(default="", metadata=_REPORT)
+    keywords: tuple[str, ...] = field(default=(), metadata=_REPORT)
+    abstract: str = field(default="", metadata=_REPORT)
+    version_scheme: str = field(default="v0.{n}", metadata=toml("scheme", table="versions"))
+    """How version names are made: `{n}` is the version's number."""
+    chapter_folder: str = field(default="chapters", metadata=toml("folder", table="chapters"))
+    chapter_order: tuple[str, ...] = field(default=(), metadata=toml("order", table="chapters"))
+    gap_id_pattern: str = field(
+        default=DEFAULT_GAP_ID_PATTERN, metadata=toml("id_pattern", table="gaps")
+    )
+    watermark: bool = field(default=True, metadata=toml(table="pdf"))
     people: tuple[Person, ...] = ()
+    """`[[people]]`: an array of tables."""
     workflow: Workflow = field(default_factory=default_workflow)
+    """`[workflow]`: without it, the default review path."""
 
     @property
     def running_title(self) -> str:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gap_analysis.model.schema import NOT_IN_TOML, toml
+
 KNOWN_GATES = ("check", "no-open-comments", "clean-tree")
 
 
 @dataclass(frozen=True, slots=True)
 class Stage:
     id: str
-    name: str
-    """Display name, e.g. `SG17`."""
+    name: str = field(metadata=toml(optional=True))
+    """Display name, e.g. `SG17` (`report.toml` may leave it out: then the id)."""
     body: str = ""
     """The body behind the stage, e.g. `ITU-T Study Group 17`."""
     final: bool = False
@@ -23,25 +25,27 @@ class Action:
     """One transition: `name` taken from any of `from_states` leads to `to`."""
 
     name: str
-    from_states: tuple[str, ...]
+    from_states: tuple[str, ...] = field(metadata=toml("from", optional=True))
     to: str
     roles: tuple[str, ...] = ()
     """Roles allowed to take it; empty means any listed person."""
     gates: tuple[str, ...] = ()
     note_required: bool = False
-    line: int = 0
+    line: int = field(default=0, metadata=NOT_IN_TOML)
     """Line of `report.toml` that defines it (0 for the default workflow)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Workflow:
-    stages: tuple[Stage, ...]
-    actions: tuple[Action, ...]
+    stages: tuple[Stage, ...] = field(metadata=toml(optional=True))
+    """`[[workflow.stages]]`; left out: the default path's."""
+    actions: tuple[Action, ...] = field(metadata=toml(optional=True))
+    """`[[workflow.actions]]`; left out: the default path's."""
     initial: str = "draft"
     returned: str = "returned"
     """The stage a version is in after `return`; its successor resumes where it was returned."""
-    resubmit_action: str = "submit"
-    stage_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    resubmit_action: str = field(default="submit", metadata=NOT_IN_TOML)
+    stage_lines: dict[str, int] = field(default_factory=dict, compare=False, metadata=NOT_IN_TOML)
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)
