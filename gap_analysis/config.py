@@ -86,7 +86,7 @@ class _Reader:
             if key.required:
                 self.problem(self.where.table(table, index), f"[{table}] needs '{key.key}'")
             return key.default
-        if key.is_array:  # strings; one string is a list of one
+        if key.type == tuple[str, ...]:  # one string is a list of one
             if isinstance(value, str):
                 return (value,)
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -96,10 +96,12 @@ class _Reader:
             if isinstance(value, bool):
                 return value
             message = f"'{key.key}' must be true or false"
-        elif isinstance(value, str):
-            return value
-        else:
+        elif key.type is str:
+            if isinstance(value, str):
+                return value
             message = f"'{key.key}' must be a string"
+        else:  # a new field of another type needs its check here first
+            raise TypeError(f"no report.toml reader for {key.field}: {key.type}")
         self.problem(self.where.key(table, key.key, index), message)
         return key.default
 
