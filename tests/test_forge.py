@@ -57,7 +57,8 @@ def _invocations(lines: list[str]) -> list[list[str]]:
 
 def _check_invocation(args: list[str]) -> None:
     assert args, "gap-analysis called without a command"
-    command = main.commands.get(args[0])
+    # get_command, not main.commands: commands are registered lazily, on first lookup
+    command = main.get_command(click.Context(main), args[0])
     assert command is not None, f"'gap-analysis {args[0]}' is not a registered command"
     rest = args[1:]
     while isinstance(command, click.Group) and rest and not rest[0].startswith("-"):
