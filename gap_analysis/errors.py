@@ -2,9 +2,28 @@
 
 Every refused or failed operation raises a `GapAnalysisError`; the command line
 prints it as one line and exits with its `exit_code`. Nothing here knows click.
+
+A message that must point at one of the operation's inputs names it with
+`option("note")`, never as a command-line flag: the command line shows it as
+its own option (`--note`), any other caller as the input's name.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_INPUT_MARK = "\x1f"
+_INPUT_REFERENCE = re.compile(f"{_INPUT_MARK}([A-Za-z_][A-Za-z0-9_]*){_INPUT_MARK}")
+
+
+def option(name: str) -> str:
+    """A reference to the operation's input `name` (a request field) inside an error message."""
+    return f"{_INPUT_MARK}{name}{_INPUT_MARK}"
+
+
+def _by_name(name: str) -> str:
+    return name
 
 
 class GapAnalysisError(Exception):
@@ -19,11 +38,17 @@ class GapAnalysisError(Exception):
         self.line = line
 
     def __str__(self) -> str:
+        return self.worded()
+
+    def worded(self, describe: Callable[[str], str] = _by_name) -> str:
+        """The one-line message, each `option(name)` in it shown as `describe(name)`."""
         if self.path and self.line:
-            return f"{self.path}:{self.line}: {self.message}"
-        if self.path:
-            return f"{self.path}: {self.message}"
-        return self.message
+            text = f"{self.path}:{self.line}: {self.message}"
+        elif self.path:
+            text = f"{self.path}: {self.message}"
+        else:
+            text = self.message
+        return _INPUT_REFERENCE.sub(lambda found: describe(found.group(1)), text)
 
 
 class UsageError(GapAnalysisError):

@@ -5,13 +5,12 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from pathlib import Path
 from typing import Any
 
 import click
 
 from gap_analysis import __version__
-from gap_analysis.cli.context import AppContext
+from gap_analysis.cli.context import AppContext, common_options
 from gap_analysis.errors import GapAnalysisError
 
 COMMAND_MODULES: dict[str, str] = {
@@ -53,7 +52,8 @@ class _Root(click.Group):
         try:
             return super().invoke(ctx)
         except GapAnalysisError as exc:
-            click.echo(f"error: {exc}", err=True)
+            app = ctx.find_object(AppContext)
+            click.echo(f"error: {exc.worded(app.flag) if app else exc}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -79,18 +79,10 @@ class _Root(click.Group):
 @click.group(
     cls=_Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
 )
-@click.option(
-    "--repo",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The report repository (default: found by walking up from here to report.toml).",
-)
-@click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
-@click.option(
-    "-v", "--verbose", is_flag=True, help="Print more, and a traceback on internal errors."
-)
+@common_options
 @click.version_option(__version__, prog_name="gap-analysis")
 @click.pass_context
-def main(ctx: click.Context, repo: Path | None, quiet: bool, verbose: bool) -> None:
+def main(ctx: click.Context) -> None:
     """Versioned, reviewable multi-chapter reports kept as Markdown in git.
 
     \b
@@ -102,7 +94,7 @@ def main(ctx: click.Context, repo: Path | None, quiet: bool, verbose: bool) -> N
       gap-analysis review submit v0.1      take v0.1 along the review path
       gap-analysis diff v0.1 v0.2          what changed, section by section
     """
-    ctx.obj = AppContext(repo=repo, quiet=quiet, verbose=verbose)
+    ctx.ensure_object(AppContext)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app
+from gap_analysis.cli.context import AppContext, common_options, pass_app
 from gap_analysis.cli.progress import progress_for
+from gap_analysis.errors import UsageError
 from gap_analysis.model.build import BuildExtras
 from gap_analysis.services.build.pdf import VARIANTS, build_html, build_pdf
 from gap_analysis.services.snapshots import resolve
@@ -53,6 +54,7 @@ from gap_analysis.services.snapshots import resolve
     help="A redline against OLD: insertions and deletions marked, change bars "
     "(the same PDF as `diff OLD REV --format pdf`).",
 )
+@common_options
 @pass_app
 def build(
     app: AppContext,
@@ -92,7 +94,7 @@ def build(
     store = app.store()
     if redline_against is not None:
         if html_path is not None or no_watermark:
-            raise click.UsageError("--redline-against does not go with --html or --no-watermark")
+            raise UsageError("--redline-against does not go with --html or --no-watermark")
         from gap_analysis.services.build.redline import (
             redline_pdf,  # the diff engine only when asked for
         )
@@ -124,7 +126,7 @@ def build(
         extras = replace(extras or BuildExtras(), watermark=False)
     if html_only:
         if html_path is None:
-            raise click.UsageError("--html-only needs --html PATH")
+            raise UsageError("--html-only needs --html PATH")
         click.echo(str(build_html(store, rev, html_path, extras)))
         return
     with progress_for(app) as progress:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app, shown_path
+from gap_analysis.cli.context import AppContext, common_options, pass_app, shown_path
 from gap_analysis.services.new_chapter import new_chapter
 
 
 @click.group()
+@common_options
 def chapter() -> None:
     """Chapters of the report."""
 
@@ -22,6 +23,7 @@ def chapter() -> None:
     multiple=True,
     help="An owner of the chapter; repeat for more (default: git's user.name).",
 )
+@common_options
 @pass_app
 def chapter_new(
     app: AppContext, title: str, chapter_id: str | None, owners: tuple[str, ...]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app, print_json
+from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
 from gap_analysis.services.check.report import check_report
 
 
@@ -12,6 +12,7 @@ from gap_analysis.services.check.report import check_report
 @click.argument("rev", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@common_options
 @pass_app
 def check(app: AppContext, rev: str | None, as_json: bool, strict: bool) -> None:
     """Lint the report at REV (default: the working tree).

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app, print_json
+from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
 from gap_analysis.errors import ContentError
 from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
 from gap_analysis.model.wording import counted
@@ -31,6 +31,7 @@ _NO_COMMIT = click.option(
 
 
 @click.group("comment")
+@common_options
 def comment() -> None:
     """Reviewer comments on a version, and their disposition.
 
@@ -77,6 +78,7 @@ def comment() -> None:
 @click.option("--paragraph", default="", help="Paragraph, figure or table.")
 @_NO_COMMIT
 @click.option("--json", "as_json", is_flag=True, help="Print the recorded comment as JSON.")
+@common_options
 @pass_app
 def add(
     app: AppContext,
@@ -119,6 +121,7 @@ def add(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Read and check the form; record nothing.")
 @_NO_COMMIT
+@common_options
 @pass_app
 def import_(app: AppContext, version: str, file: Path, dry_run: bool, no_commit: bool) -> None:
     """Import the comments of a comment form (CSV) on VERSION: all rows, or none.
@@ -161,6 +164,7 @@ def import_(app: AppContext, version: str, file: Path, dry_run: bool, no_commit:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the CSV here (UTF-8 with a BOM, for spreadsheets); default: standard output.",
 )
+@common_options
 @pass_app
 def export(app: AppContext, version: str, output: Path | None) -> None:
     """Write VERSION's comments as a comment form with disposition, reply and resolving version."""
@@ -177,6 +181,7 @@ def export(app: AppContext, version: str, output: Path | None) -> None:
 @click.option("--open", "open_only", is_flag=True, help="Only comments without a disposition.")
 @click.option("--at", "at", help="Place comments in this revision (default: the working tree).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@common_options
 @pass_app
 def list_(
     app: AppContext, version: str | None, open_only: bool, at: str | None, as_json: bool
@@ -207,6 +212,7 @@ def list_(
 @click.option("--by", help="Who resolves it (default: git's user.email).")
 @click.option("--force", is_flag=True, help="Change the disposition of a comment already resolved.")
 @_NO_COMMIT
+@common_options
 @pass_app
 def resolve(
     app: AppContext,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app
+from gap_analysis.cli.context import AppContext, common_options, pass_app
 from gap_analysis.diff import formats
 from gap_analysis.errors import UsageError
 from gap_analysis.services.diff import DiffOutcome, diff, write_output
@@ -67,6 +67,7 @@ def _render(outcome: DiffOutcome, fmt: str, colour: bool) -> str:
 @click.option(
     "--exit-code", is_flag=True, help="Exit 1 when there are differences, as `git diff` does."
 )
+@common_options
 @pass_app
 def diff_command(
     app: AppContext,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app
+from gap_analysis.cli.context import AppContext, common_options, pass_app
 from gap_analysis.model.gap import GAP_PRIORITIES, GAP_STATUSES
 from gap_analysis.services.gap_formats import FORMATS, render
 from gap_analysis.services.gaps import gap_register
@@ -27,6 +27,7 @@ from gap_analysis.services.gaps import gap_register
     help="Only gaps with this status (no status: open).",
 )
 @click.option("--priority", type=click.Choice(GAP_PRIORITIES), help="Only gaps with this priority.")
+@common_options
 @pass_app
 def gaps(
     app: AppContext,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app, shown_path
+from gap_analysis.cli.context import AppContext, common_options, pass_app, shown_path
 from gap_analysis.services.init_report import DEFAULT_GROUP, init_report
 
 
@@ -14,6 +14,7 @@ from gap_analysis.services.init_report import DEFAULT_GROUP, init_report
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", help="The report's title (default: from DIR's name).")
 @click.option("--group", help=f'The group that writes it (default: "{DEFAULT_GROUP}").')
+@common_options
 @pass_app
 def init(app: AppContext, folder: Path, title: str | None, group: str | None) -> None:
     """Create a new report repository in DIR and make its first commit.

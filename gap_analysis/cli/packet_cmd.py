@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app
+from gap_analysis.cli.context import AppContext, common_options, pass_app
 from gap_analysis.cli.progress import progress_for
 from gap_analysis.services.build.packet import make_packet
 
@@ -24,6 +24,7 @@ from gap_analysis.services.build.packet import make_packet
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the PDF (default: dist/<short-title>-<VERSION>-packet.pdf).",
 )
+@common_options
 @pass_app
 def packet(app: AppContext, version: str, against: str | None, output: Path | None) -> None:
     """Build the meeting packet of VERSION and print its path.

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app, print_json
+from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
 from gap_analysis.services.review import actions as service
 
 _ACTION_HELP = """Take ACTION ({name}) on VERSION along the review path.
@@ -64,6 +64,7 @@ def _action_command(name: str) -> click.Command:
         help="The day the body decided, when you record it later (default: today; not in the "
         "future, not before the version was cut). Covers and the history show it.",
     )
+    @common_options
     @pass_app
     def run(
         app: AppContext,
@@ -118,6 +119,7 @@ class _ReviewGroup(click.Group):
 
 
 @click.group("review", cls=_ReviewGroup)
+@common_options
 def review() -> None:
     """Take a version along the review path, and see the record of it.
 
@@ -141,6 +143,7 @@ def review() -> None:
 @review.command("history")
 @click.argument("version_name", metavar="[VERSION]", required=False)
 @click.option("--json", "as_json", is_flag=True, help="JSON: every field of every event.")
+@common_options
 @pass_app
 def history(app: AppContext, version_name: str | None, as_json: bool) -> None:
     """List review events in order (of VERSION, or of all versions).

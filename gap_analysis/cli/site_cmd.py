@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app, print_json
+from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
 from gap_analysis.cli.progress import progress_for
 from gap_analysis.model.wording import counted
 from gap_analysis.services.site import DEFAULT_FOLDER, build_site, default_pdf
@@ -28,6 +28,7 @@ from gap_analysis.services.site import DEFAULT_FOLDER, build_site, default_pdf
     "--no-pdf", is_flag=True, help="Leave out the PDFs (faster; the pages still link each other)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@common_options
 @pass_app
 def site(app: AppContext, output: Path | None, force: bool, no_pdf: bool, as_json: bool) -> None:
     """Write a static archive of every version and print the path of its index.html.

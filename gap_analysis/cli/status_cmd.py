@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app, print_json
+from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
 from gap_analysis.model.wording import counted
 from gap_analysis.services.status import StatusReport, report_status
 
@@ -72,6 +72,7 @@ def render_status(status: StatusReport) -> list[str]:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as a JSON object.")
+@common_options
 @pass_app
 def status(app: AppContext, as_json: bool) -> None:
     """Where the report stands: chapters and the working tree.

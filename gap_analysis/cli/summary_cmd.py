@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app
+from gap_analysis.cli.context import AppContext, common_options, pass_app
 from gap_analysis.diff import summary as summary_formats
 from gap_analysis.services.diff import write_output
 from gap_analysis.services.summary import summary
@@ -31,6 +31,7 @@ from gap_analysis.services.summary import summary
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
+@common_options
 @pass_app
 def summary_command(
     app: AppContext, old: str, new: str | None, fmt: str, as_json: bool, output: Path | None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from gap_analysis.cli.context import AppContext, pass_app, print_json
+from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
 from gap_analysis.services.review import versions
 from gap_analysis.services.review.standing import build_version
 
 
 @click.group("version")
+@common_options
 def version() -> None:
     """Cut, list and tag versions.
 
@@ -36,6 +37,7 @@ def version() -> None:
 @click.option("--purpose", default="", help="Why it is cut, e.g. 'For agreement'.")
 @click.option("--sign", is_flag=True, help="Sign the tag with your GPG key (git tag -s).")
 @click.option("--no-build", is_flag=True, help="Do not build the version's PDF.")
+@common_options
 @pass_app
 def cut(
     app: AppContext,
@@ -76,6 +78,7 @@ def cut(
 
 @version.command("list")
 @click.option("--json", "as_json", is_flag=True, help="JSON: every field of every version.")
+@common_options
 @pass_app
 def list_(app: AppContext, as_json: bool) -> None:
     """List versions: name, date, commit, state, meeting, document number, tag status.
@@ -115,6 +118,7 @@ def list_(app: AppContext, as_json: bool) -> None:
 @click.argument("names", nargs=-1)
 @click.option("--repair", is_flag=True, help="Create missing tags and move moved ones back.")
 @click.option("--sign", is_flag=True, help="Sign the tags it creates.")
+@common_options
 @pass_app
 def tag(app: AppContext, names: tuple[str, ...], repair: bool, sign: bool) -> None:
     """Report versions whose tag is missing or moved; --repair restores them from the records.

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import git
     from git.exc import GitCommandError
 
-from gap_analysis.errors import GapAnalysisError, NotAReportError, RevisionError
+from gap_analysis.errors import GapAnalysisError, NotAReportError, RevisionError, option
 from gap_analysis.gitstore.sources import GitTreeSource, WorkTreeSource
 from gap_analysis.model.snapshot import SnapshotInfo
 
@@ -35,7 +35,7 @@ def find_root(start: Path) -> Path:
             return folder
     raise NotAReportError(
         f"no {REPORT_FILE} in {here} or any folder above it; "
-        "create a report with 'gap-analysis init DIR' or pass --repo DIR"
+        f"create a report with 'gap-analysis init DIR' or pass {option('repo')} DIR"
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gap_analysis.config import REPORT_FILE, settings_of
-from gap_analysis.errors import ContentError, GapAnalysisError, InvalidNameError, UsageError
+from gap_analysis.errors import ContentError, GapAnalysisError, InvalidNameError, UsageError, option
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.chapters import CHAPTER_ID, read_chapter
 from gap_analysis.model.paths import normalize
@@ -96,7 +96,9 @@ def new_chapter(
     if chapter_id is None:
         chapter_id = id_from_title(title)
         if not CHAPTER_ID.match(chapter_id):
-            raise UsageError(f"cannot make a chapter id from '{title}'; give one with --id")
+            raise UsageError(
+                f"cannot make a chapter id from '{title}'; give one with {option('chapter_id')}"
+            )
     elif not CHAPTER_ID.match(chapter_id):
         raise InvalidNameError(
             f"chapter id '{chapter_id}' must be 1-64 lowercase letters, digits and "
@@ -119,7 +121,7 @@ def new_chapter(
         if item.chapter is not None and item.chapter.id == chapter_id:
             raise InvalidNameError(
                 f"chapter id '{chapter_id}' is already used by {item.path}; "
-                "choose another with --id"
+                f"choose another with {option('chapter_id')}"
             )
     names = [p.rsplit("/", 1)[-1] for p in files.list(folder)]
     file_name = next_file_name(names, chapter_id)

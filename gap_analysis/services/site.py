@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gap_analysis.atomic_files import write_atomic
-from gap_analysis.errors import ContentError, RefusedError
+from gap_analysis.errors import ContentError, RefusedError, option
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.html import render_chapter
 from gap_analysis.model.build import RenderedChapter
@@ -113,7 +113,7 @@ def check_folder(store: GitStore, folder: Path, force: bool) -> set[str]:
         more = f" and {len(others) - 3} more" if len(others) > 3 else ""
         raise RefusedError(
             f"output folder {folder} holds files the site did not write "
-            f"({', '.join(others[:3])}{more}); use --force to write beside them "
+            f"({', '.join(others[:3])}{more}); use {option('force')} to write beside them "
             "(they are never deleted) or choose an empty folder"
         )
     return own

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gap_analysis.errors import RevisionError
+from gap_analysis.errors import RevisionError, option
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import ExtraAnnex
 from gap_analysis.model.comment import Comment
@@ -62,7 +62,7 @@ def make_packet(
         )
         against = previous.name if previous else ""
     elif against == name:
-        raise RevisionError(f"--against names {name} itself; name an earlier version")
+        raise RevisionError(f"{option('against')} names {name} itself; name an earlier version")
     else:
         resolve(store, against)  # a clear error for a name that does not resolve
     progress.phase("comparing versions", 0)

@@ -21,7 +21,7 @@ from pathlib import Path
 from gap_analysis import __version__
 from gap_analysis.atomic_files import check_target, copy_atomic, write_atomic
 from gap_analysis.config import REPORT_FILE, settings_of
-from gap_analysis.errors import GapAnalysisError, RenderError
+from gap_analysis.errors import GapAnalysisError, RenderError, option
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, RenderedChapter
 from gap_analysis.model.finding import Finding, Severity
@@ -393,4 +393,4 @@ def _refuse_if_strict(warnings: list[Finding] | tuple[Finding, ...], strict: boo
     if strict and warnings:
         first = warnings[0]
         more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
-        raise RenderError(f"--strict: {first}{more}")
+        raise RenderError(f"{option('strict')}: {first}{more}")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from gap_analysis.errors import ContentError, RefusedError, RevisionError
+from gap_analysis.errors import ContentError, RefusedError, RevisionError, option
 from gap_analysis.gitstore import (
     GitStore,
     RepoLock,
@@ -137,9 +137,9 @@ def _check_text(new: NewComment) -> None:
     if new.type not in COMMENT_TYPES:
         raise ContentError(f"comment type '{new.type}' is not one of {', '.join(COMMENT_TYPES)}")
     if not new.member.strip():
-        raise ContentError("a comment needs its member body (--by)")
+        raise ContentError(f"a comment needs its member body ({option('member')})")
     if not new.text.strip():
-        raise ContentError("a comment needs its text (--text)")
+        raise ContentError(f"a comment needs its text ({option('text')})")
 
 
 def add_comment(
@@ -362,7 +362,7 @@ def resolve_comment(
     if disposition not in DISPOSITIONS:
         raise ContentError(f"disposition '{disposition}' is not one of {', '.join(DISPOSITIONS)}")
     if not reply.strip():
-        raise ContentError("a disposition needs a reply (--reply)")
+        raise ContentError(f"a disposition needs a reply ({option('reply')})")
     if in_version:
         check_name(store, in_version)
     with RepoLock(store):
@@ -370,7 +370,7 @@ def resolve_comment(
         if not comment.is_open and not force:
             raise RefusedError(
                 f"comment {comment.id} is already resolved ({comment.disposition} by "
-                f"{comment.resolved_by or 'someone'}); use --force to change its disposition"
+                f"{comment.resolved_by or 'someone'}); use {option('force')} to change its disposition"
             )
         note = ""
         if not comment.is_open:

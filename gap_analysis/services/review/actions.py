@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from gap_analysis.errors import RefusedError
+from gap_analysis.errors import RefusedError, option
 from gap_analysis.gitstore import GitStore, RepoLock, check_name, commit_paths, unstage
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.people import Person
@@ -83,17 +83,20 @@ def take_action(
         version, state, to, action = _judge_action(store, ledger, request)
         person = _actor(store, ledger, request, action)
         if action.note_required and not request.note.strip():
-            raise RefusedError(f"'{request.action}' needs a note saying why (--note TEXT)")
+            raise RefusedError(
+                f"'{request.action}' needs a note saying why ({option('note')} TEXT)"
+            )
         if request.force and not request.note.strip():
             raise RefusedError(
-                "--force needs a note saying why the gates are overridden (--note TEXT)"
+                f"{option('force')} needs a note saying why the gates are overridden "
+                f"({option('note')} TEXT)"
             )
         _check_decided(request.decided, version)
         failed = failed_gates(action, _gate_results(store, action, version, state, open_comments))
         if failed and not request.force:
             raise RefusedError(
                 f"{request.action} {version.name}: gate failed: {'; '.join(failed)}"
-                " (--force with --note overrides it, and the event records that)"
+                f" ({option('force')} with {option('note')} overrides it, and the event records that)"
             )
         return _record(store, ledger, request, version, state, to, person, tuple(failed))
 
@@ -147,7 +150,9 @@ def _judge_action(
 def _actor(store: GitStore, ledger: Ledger, request: ActionRequest, action: Action) -> Person:
     who = request.by.strip() or store.user()[1]
     if not who:
-        raise RefusedError("who is acting? pass --by NAME-OR-EMAIL or set git's user.email")
+        raise RefusedError(
+            f"who is acting? pass {option('by')} NAME-OR-EMAIL or set git's user.email"
+        )
     person = ledger.settings.person(who)
     if person is None:
         listed = ", ".join(p.email for p in ledger.settings.people) or "nobody"
@@ -195,11 +200,11 @@ def _check_decided(decided: date | None, version: Version) -> None:
     today = datetime.now(UTC).date()
     if decided > today:
         raise RefusedError(
-            f"--date {decided.isoformat()} is in the future (today is {today.isoformat()})"
+            f"{option('decided')} {decided.isoformat()} is in the future (today is {today.isoformat()})"
         )
     if decided < version.date.date():
         raise RefusedError(
-            f"--date {decided.isoformat()} is before {version.name} was cut "
+            f"{option('decided')} {decided.isoformat()} is before {version.name} was cut "
             f"({version.date.date().isoformat()})"
         )
 
