@@ -3,8 +3,9 @@
 The driver path is always given explicitly, so Selenium Manager never runs and
 nothing is downloaded. Each session gets a fresh profile folder and no network
 services (sync, component updates, background fetches). Tests that need a
-browser call `chromium_or_skip()`, which skips with the reason when Chromium
-or its driver is not installed (`tools/test` installs both when it can).
+browser call `need_chromium()`, which skips with the reason when Chromium
+or its driver is not installed, and fails under CI=true (`tools/test`
+installs both, and under CI stops when it cannot).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.helpers import need
 
 CHROMIUM = ("chromium", "chromium-browser")
 DRIVER = "chromedriver"
@@ -28,16 +29,17 @@ def _find_binaries() -> tuple[str, str] | None:
     return (browser, driver) if browser and driver else None
 
 
-def chromium_or_skip() -> tuple[str, str]:
+def need_chromium() -> tuple[str, str]:
     found = _find_binaries()
-    if found is None:
-        pytest.skip(
-            "headless Chromium is not installed (Debian: apt-get install chromium chromium-driver)"
-        )
+    need(
+        found is not None,
+        "headless Chromium is not installed (Debian: apt-get install chromium chromium-driver)",
+    )
     try:
         import selenium  # noqa: F401
     except ImportError:
-        pytest.skip("selenium is not installed (pip install -e '.[test]')")
+        need(False, "selenium is not installed (pip install -e '.[test]')")
+    assert found is not None
     return found
 
 
@@ -47,7 +49,7 @@ def chromium(profile: Path, width: int = 1280, height: int = 900) -> Iterator[An
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    browser, driver_path = chromium_or_skip()
+    browser, driver_path = need_chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = browser
     for argument in (

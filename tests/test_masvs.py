@@ -18,7 +18,7 @@ import pytest
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.diff import ChangeKind, DiffResult
 from gap_analysis.services.diff import diff
-from tests.helpers import MASVS, CliInvoke, ReportRepo, make_report
+from tests.helpers import MASVS, CliInvoke, ReportRepo, make_report, need
 
 RELEASES = ("v1.2", "v1.3", "v1.4.2", "v1.5.0")
 PAIRS = list(zip(RELEASES, RELEASES[1:], strict=False))
@@ -28,7 +28,11 @@ _DELIMITER_ROW = re.compile(r"^\s*\|?(\s*:?-+:?\s*\|)+\s*(:?-+:?)?\s*$")
 header row's formatting, and the header row's span covers it)."""
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
-pytestmark = pytest.mark.skipif(not MASVS.is_dir(), reason="MASVS corpus not present")
+
+@pytest.fixture(scope="module", autouse=True)
+def _corpus_present() -> None:
+    """Runs before the module's other fixtures, which read the corpus."""
+    need(MASVS.is_dir(), f"the MASVS corpus is not at {MASVS}")
 
 
 @pytest.fixture(scope="module")

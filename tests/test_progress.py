@@ -9,9 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.helpers import ReportRepo
+from tests.helpers import ReportRepo, need
 
 GA = [sys.executable, "-m", "gap_analysis"]
 
@@ -30,12 +28,10 @@ def _on_terminal(repo: Path, *args: str) -> str:
     return done.stdout.replace("\r", "\n")
 
 
-@pytest.mark.skipif(
-    shutil.which("script") is None, reason="needs util-linux 'script' for a terminal"
-)
 def test_build_shows_phases_and_pages_on_a_terminal(
     report_repo: ReportRepo, tmp_path: Path
 ) -> None:
+    need(shutil.which("script") is not None, "needs util-linux 'script' for a terminal")
     shown = _on_terminal(report_repo.path, "build", "--no-cache", "-o", str(tmp_path / "a.pdf"))
     assert "laying out 3 chapters" in shown
     pages = [line for line in shown.splitlines() if line.startswith("writing ") and "pages" in line]

@@ -8,10 +8,11 @@ import sys
 import tomllib
 from importlib import metadata
 
+import pytest
 import yaml
 
 import gap_analysis
-from tests.helpers import ROOT
+from tests.helpers import ROOT, need
 
 FRAGMENT_NAME = re.compile(r"\d+\.(feature|bugfix|doc|misc)(\.\d+)?\.md")
 
@@ -65,3 +66,15 @@ def test_pre_commit_runs_the_checks_of_tools_test() -> None:
     assert "--strict" in hooks["mypy"]["entry"]
     tools_test = (ROOT / "tools" / "test").read_text(encoding="utf-8")
     assert 'ruff" format --check gap_analysis tests tools/*.py' in tools_test
+
+
+def test_a_missing_tool_skips_here_and_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`need` is what the browser, corpus, gpg and terminal tests call."""
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="the frobnicator is not installed"):
+        need(False, "the frobnicator is not installed")
+    need(True, "never said")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"not installed \(CI=true: required"):
+        need(False, "the frobnicator is not installed")
+    need(True, "never said")

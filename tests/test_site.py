@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gap_analysis.cli.app import main
-from tests.browser import chromium, chromium_or_skip, console_errors
+from tests.browser import chromium, console_errors, need_chromium
 from tests.helpers import CHAPTERS, GIT_ENV, ReportRepo, make_report
 
 MANIFEST = ".gap-analysis-site.json"
@@ -319,7 +319,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 def test_site_in_headless_chromium(site: Path, tmp_path: Path) -> None:
     """Every page loads without console errors and every internal link and fragment resolves."""
-    chromium_or_skip()
+    need_chromium()
     from selenium.webdriver.common.by import By
 
     ids: dict[Path, set[str]] = {}

@@ -13,7 +13,7 @@ import pytest
 from gap_analysis.gitstore import GitStore
 from gap_analysis.services.review.versions import next_name
 from gap_analysis.services.snapshots import resolve
-from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, git, make_report
+from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, git, make_report, need
 
 
 def refs(repo: ReportRepo) -> str:
@@ -271,10 +271,10 @@ def test_a_versions_pdf_says_where_it_stands(
     assert "DRAFT" not in final
 
 
-@pytest.mark.skipif(shutil.which("gpg") is None, reason="needs gpg to make and check a signature")
 def test_cut_with_sign_makes_a_signed_tag(
     report_repo: ReportRepo, tmp_path: Path, cli: CliInvoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    need(shutil.which("gpg") is not None, "needs gpg to make and check a signature")
     home = tmp_path / "gnupg"
     home.mkdir(mode=0o700)
     monkeypatch.setenv("GNUPGHOME", str(home))

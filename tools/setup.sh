@@ -74,11 +74,18 @@ ga_venv_ready() {
 }
 
 ga_browser_deps() {
-  # Headless Chromium and its driver, for the browser tests of the archive site.
-  # Not fatal: without them those tests skip and say why.
+  # Programs only the tests use: headless Chromium and its driver (the archive
+  # site's browser tests) and gpg (a signed cut). Without them those tests
+  # skip and say why; under CI=true they fail, and tools/test stops here.
+  local packages=()
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-    ga_apt chromium chromium-driver || ga_say "the site's browser tests will be skipped"
+    packages+=(chromium chromium-driver)
   fi
+  command -v gpg >/dev/null 2>&1 || packages+=(gpg)
+  [ "${#packages[@]}" -eq 0 ] && return 0
+  ga_apt "${packages[@]}" && return 0
+  ga_say "the tests that need ${packages[*]} will be skipped (and fail under CI=true)"
+  return 1
 }
 
 ga_setup() {
