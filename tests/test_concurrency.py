@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import GIT_ENV, ReportRepo, make_report
+from tests.helpers import GIT_ENV, ReportRepo
 
 JOURNAL = Path(".git") / "gap-analysis-cut.json"
 
@@ -125,29 +125,44 @@ def test_a_cut_killed_for_real_after_its_commit_is_completed(report_repo: Report
     assert_one_complete_version(report_repo)
 
 
-def test_two_cuts_started_together_make_one_version(tmp_path: Path) -> None:
-    for attempt in range(3):
-        repo = make_report(tmp_path / f"report-{attempt}")
-        first = start(repo, "version", "cut", "v0.1", "--no-build")
-        second = start(repo, "version", "cut", "v0.1", "--no-build")
-        results = [(p.wait(60), *p.communicate()) for p in (first, second)]
-        codes = sorted(code for code, _out, _err in results)
-        assert codes == [0, 1], results
-        loser = next(err for code, _out, err in results if code == 1)
-        assert "repository is locked by" in loser or "version v0.1 already exists" in loser
-        assert_one_complete_version(repo)
-        if "locked" in loser:
-            break  # they overlapped; otherwise race again in a fresh repository
+def wait_for_lock(repo: ReportRepo, holder: subprocess.Popen[str]) -> None:
+    """Until `holder` has taken the repository lock (its pid is in the lock file)."""
+    deadline = time.monotonic() + 30
+    lock = repo.path / ".git" / "gap-analysis.lock"
+    while not (lock.exists() and lock.read_text().startswith(f"{holder.pid} ")):
+        assert holder.poll() is None, holder.communicate()
+        assert time.monotonic() < deadline, "the first cut never took the lock"
+        time.sleep(0.05)
+
+
+def test_two_cuts_started_together_make_one_version(
+    report_repo: ReportRepo, tmp_path: Path
+) -> None:
+    """The second cut starts while the first holds the lock, mid-cut: they overlap for sure."""
+    release = tmp_path / "release-the-first-cut"
+    first = start(
+        report_repo, "version", "cut", "v0.1", "--no-build", fault=f"wait:locked:{release}"
+    )
+    try:
+        wait_for_lock(report_repo, first)
+        second = run(report_repo, "version", "cut", "v0.1", "--no-build")
+        assert second.returncode == 1, second.stderr
+        assert f"repository is locked by pid {first.pid} " in second.stderr
+        assert record_commits(report_repo, "v0.1") == [], "the refused cut wrote nothing"
+        assert first.poll() is None, "the first cut was still under way when the second started"
+    finally:
+        release.touch()
+        code = first.wait(60)
+    out, err = first.communicate()
+    assert code == 0, err
+    assert out.startswith("cut v0.1 at ")
+    assert_one_complete_version(report_repo)
 
 
 def test_the_lock_names_its_holder_and_is_released_by_a_dead_one(report_repo: ReportRepo) -> None:
     holder = start(report_repo, "version", "cut", "--no-build", fault="hang:locked")
     try:
-        deadline = time.monotonic() + 30
-        lock = report_repo.path / ".git" / "gap-analysis.lock"
-        while not (lock.exists() and lock.read_text().startswith(str(holder.pid))):
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_for_lock(report_repo, holder)
         review = run(report_repo, "review", "submit", "v0.1")
         assert review.returncode == 1 and f"locked by pid {holder.pid}" in review.stderr
     finally:

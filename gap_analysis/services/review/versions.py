@@ -13,7 +13,9 @@ Fault injection (for tests, documented in docs/architecture.md): the
 environment variable `GAP_ANALYSIS_FAULT=STEP` ends the process abruptly
 (`os._exit`) right after STEP (`locked`, `after-write`, `after-commit`,
 `after-tag`, `after-build`); `GAP_ANALYSIS_FAULT=hang:STEP` makes it wait there
-instead, so a test can kill it for real.
+instead, so a test can kill it for real; `GAP_ANALYSIS_FAULT=wait:STEP:FILE`
+makes it wait there until FILE exists and then go on, so a test can hold a
+cut at a step (the lock taken) while it starts another.
 """
 
 from __future__ import annotations
@@ -133,6 +135,12 @@ def fault(step: str) -> None:
         sys.stderr.flush()
         while True:
             time.sleep(1)
+    if wanted.startswith(f"wait:{step}:"):
+        release = Path(wanted.split(":", 2)[2])
+        sys.stderr.write(f"fault injected: waiting after step '{step}' for {release}\n")
+        sys.stderr.flush()
+        while not release.exists():
+            time.sleep(0.05)
 
 
 def _journal_path(store: GitStore) -> Path:
