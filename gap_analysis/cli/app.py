@@ -93,6 +93,8 @@ def main(ctx: click.Context) -> None:
       gap-analysis version cut --meeting "SG17, Geneva, 8-17 April 2025"
       gap-analysis review submit v0.1      take v0.1 along the review path
       gap-analysis diff v0.1 v0.2          what changed, section by section
+
+    --repo, -q and -v work before or after the command, and on every subcommand.
     """
     ctx.ensure_object(AppContext)
 
