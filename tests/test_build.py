@@ -356,6 +356,7 @@ def test_folder_without_report_toml(tmp_path: Path, cli: CliInvoke) -> None:
     )
 
 
+@pytest.mark.timeout(900)  # about 20 s alone; over 300 s when 2 cores run 8 suites at once
 def test_big_table_builds(tmp_path: Path, cli: CliInvoke) -> None:
     """A table of 5,000 rows builds (about 20 s, 120 pages)."""
     rows = "\n".join(f"| R{i} | value {i} |" for i in range(5000))
