@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from gap_analysis.gitstore import GitStore
-from gap_analysis.services.comments.register import comment_findings, open_comments
+from gap_analysis.services.comments.findings import comment_findings
+from gap_analysis.services.comments.register import open_comments
 from gap_analysis.services.gaps import structures_of
 from gap_analysis.services.snapshots import load
 from tests.helpers import CHAPTERS, CliInvoke, ReportRepo
@@ -366,9 +367,10 @@ def test_export_round_trips_with_disposition(
     )
     assert done["Resolved in"] == "v0.2" and done["Proposed change"] == "Cite RFC 9999."
     assert done["MB/NC"] == "CG-COP participant" and done["Chapter"] == "method"
-    # the exported form imports again (as new comments), headers and BOM and all
+    # the exported form reads back as the same two comments (issue 12: no duplicates)
     result = cli(versioned.path, "comment", "import", "v0.1", str(out), "--dry-run")
-    assert result.exit_code == 0 and "would import 2 comments" in result.stdout
+    assert result.exit_code == 0 and "would leave 2 unchanged" in result.stdout
+    assert "import" not in result.stdout.splitlines()[-1]
 
 
 # -- list and anchors -------------------------------------------------------------

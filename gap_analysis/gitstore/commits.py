@@ -39,16 +39,18 @@ def unstage(store: GitStore, paths: list[str]) -> None:
 
 
 def commit_new_records(store: GitStore, paths: list[str], message: str) -> str:
-    """Add and commit exactly the new files `paths` (tool-made names); the rest of the index stays.
+    """Add and commit exactly the files `paths` (tool-made names, new or changed); the rest of the index stays.
 
     For `comment import`: `git add -- p1 ... p10000` matches every pathspec
     against every file (12 s for 10,000 comments) and writes 10,000 loose
     objects. Here the blobs go into one pack through `git fast-import`, the
     index learns them with `update-index --index-info`, and the commit names
-    the paths from a file, literally. On failure the paths are taken out of the
-    index again and the error raised.
+    the paths from a file, literally. On failure the index is put back as it
+    was (new paths unstaged, changed ones staged as before) and the error raised.
     """
     folder = store.repo.git_dir
+    index = Path(folder) / "index"
+    saved = index.read_bytes() if index.exists() else None
     stream = bytearray()
     for mark, path in enumerate(paths, 1):
         data = (store.root / path).read_bytes()
@@ -84,8 +86,10 @@ def commit_new_records(store: GitStore, paths: list[str], message: str) -> str:
                 "--pathspec-file-nul",
             )
     except command_error() as exc:
-        with contextlib.suppress(command_error()), open(listing, "rb") as stdin:
-            store.repo.git.update_index("--force-remove", "-z", "--stdin", istream=stdin)
+        if saved is None:
+            index.unlink(missing_ok=True)
+        else:
+            index.write_bytes(saved)
         detail = " ".join((exc.stderr or str(exc)).split())
         raise GapAnalysisError(f"git commit failed: {detail}") from None
     finally:

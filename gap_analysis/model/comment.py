@@ -20,6 +20,18 @@ DISPOSITION_FIELDS = (
 """The only fields of a comment record that may be rewritten once it is written."""
 
 
+REPORT_PARTS = {
+    "title": "Title",
+    "cover": "Cover",
+    "foreword": "Foreword",
+    "summary": "Summary",
+    "gap-register": "Gap register",
+    "comments-disposition": "Comments and their disposition",
+    "changes": "Changes since the previous version",
+}
+"""Parts of a version's document that are not chapters, which a reviewer may still name."""
+
+
 @dataclass(frozen=True, slots=True)
 class Comment:
     """One comment on one version.
@@ -61,6 +73,12 @@ class Comment:
     resolved_date: datetime | None = None
     resolve_note: str = ""
     """Why a resolved comment was resolved again (`--force`)."""
+    ref: str = ""
+    """The member body's own reference for the comment (`UK-3`), from its form."""
+    part: str = ""
+    """A part of the report that is no chapter (`title`, `gap-register`, ...; see `REPORT_PARTS`)."""
+    order: int = 0
+    """The comment's row in the form it was imported from: the register keeps the form's order."""
     path: str = ""
 
     @property
@@ -70,4 +88,4 @@ class Comment:
     @property
     def where(self) -> str:
         """The clause as shown to reviewers."""
-        return self.clause or self.section_number or "general"
+        return self.clause or self.section_number or REPORT_PARTS.get(self.part, "general")

@@ -44,6 +44,8 @@ _TEXT_FIELDS = (
     "resolved_in",
     "resolved_by",
     "resolve_note",
+    "ref",
+    "part",
 )
 HEADER = "A reviewer comment; only its disposition fields are ever rewritten (gap-analysis comment resolve)."
 
@@ -89,6 +91,9 @@ def to_record(comment: Comment) -> dict[str, Value | None]:
         "resolved_by": comment.resolved_by,
         "resolved_date": comment.resolved_date,
         "resolve_note": comment.resolve_note,
+        "ref": comment.ref,
+        "part": comment.part,
+        "order": comment.order or None,
     }
     kept: dict[str, Value | None] = {k: v for k, v in record.items() if v not in ("", None)}
     kept.setdefault("chapter", "")  # "" is meaningful: a comment on the whole report
@@ -108,9 +113,10 @@ def from_record(data: dict[str, Any], path: str) -> Comment:
     date, resolved = data["date"], data.get("resolved_date")
     if not isinstance(date, datetime) or not (resolved is None or isinstance(resolved, datetime)):
         raise ContentError("comment dates must be TOML date-times", path=path)
-    line = data.get("line", 0)
-    if not isinstance(line, int) or isinstance(line, bool):
-        raise ContentError("comment field 'line' must be a number", path=path)
+    numbers = {key: data.get(key, 0) for key in ("line", "order")}
+    for key, number in numbers.items():
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise ContentError(f"comment field '{key}' must be a number", path=path)
     values = {key: text(key) for key in _TEXT_FIELDS}
     if values["type"] not in COMMENT_TYPES:
         raise ContentError(
@@ -121,7 +127,15 @@ def from_record(data: dict[str, Any], path: str) -> Comment:
             f"disposition '{values['disposition']}' is not one of {', '.join(DISPOSITIONS)}",
             path=path,
         )
-    return Comment(id=text("id"), date=date, line=line, resolved_date=resolved, path=path, **values)
+    return Comment(
+        id=text("id"),
+        date=date,
+        line=numbers["line"],
+        order=numbers["order"],
+        resolved_date=resolved,
+        path=path,
+        **values,
+    )
 
 
 def read_all(
@@ -152,21 +166,63 @@ def read_all(
                 problems.append(Finding(relative, 0, "comment-record", exc.message))
                 continue
             comments.append(comment)
-    comments.sort(key=lambda c: (c.version, c.date, c.id))
+    comments.sort(key=lambda c: (c.version, c.date, c.order, c.id))
     return comments
 
 
+_SHORT = re.compile(r"^(?:c-(?:[0-9]{1,14}(?:-[0-9a-f]{0,16})?)?|[0-9a-f]{1,16})$")
+SHORT_ID_LENGTH = 4
+"""The fewest hex digits `short_ids` shows; more when needed to stay unique."""
+
+
+def random_part(comment_id: str) -> str:
+    return comment_id.rsplit("-", 1)[-1]
+
+
+def short_ids(ids: list[str]) -> dict[str, str]:
+    """Each id's shortest unique prefix of its random part (at least `SHORT_ID_LENGTH` digits), as git shortens commits."""
+    parts = sorted(random_part(i) for i in ids)
+    needed: dict[str, int] = {}
+    for before, after in zip(parts, parts[1:], strict=False):
+        common = len(os.path.commonprefix([before, after])) + 1
+        needed[before] = max(needed.get(before, 0), common)
+        needed[after] = max(needed.get(after, 0), common)
+    return {i: random_part(i)[: max(SHORT_ID_LENGTH, needed.get(random_part(i), 0))] for i in ids}
+
+
+def all_ids(store: GitStore) -> list[str]:
+    """The ids of every comment record, from the file names alone."""
+    return [f.stem for f in (store.root / COMMENTS_FOLDER).glob("*/c-*.toml")]
+
+
 def find(store: GitStore, comment_id: str) -> Comment:
-    if not COMMENT_ID.match(comment_id):
+    """The comment with id `comment_id`, or whose random part starts with it (`1a2b`), as git's short ids.
+
+    An ambiguous prefix is refused with the candidates.
+    """
+    wanted = comment_id.strip().lower()
+    if not _SHORT.match(wanted) or wanted in ("c-", ""):
         raise UnknownCommentError(
             f"'{comment_id}' is not a comment id (ids look like "
-            "c-20250401100000-1a2b3c4d; see 'gap-analysis comment list')"
+            "c-20250401100000-1a2b3c4d, or the start of the last part: 1a2b; see "
+            "'gap-analysis comment list')"
         )
     base = store.root / COMMENTS_FOLDER
-    for file in base.glob(f"*/{comment_id}.toml"):
-        relative = file.relative_to(store.root).as_posix()
-        return from_record(read_record(file.read_bytes(), relative), relative)
-    raise UnknownCommentError(f"no comment '{comment_id}' (see 'gap-analysis comment list')")
+    if wanted.startswith("c-"):
+        found = [f for f in base.glob("*/c-*.toml") if f.stem.startswith(wanted)]
+    else:
+        found = [f for f in base.glob(f"*/c-*-{wanted}*.toml")]
+    if not found:
+        raise UnknownCommentError(f"no comment '{comment_id}' (see 'gap-analysis comment list')")
+    if len(found) > 1:
+        names = sorted(f"{f.stem} ({f.parent.name})" for f in found)
+        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        raise UnknownCommentError(
+            f"'{comment_id}' is ambiguous: {len(found)} comments start so: {shown}; give more of the id"
+        )
+    file = found[0]
+    relative = file.relative_to(store.root).as_posix()
+    return from_record(read_record(file.read_bytes(), relative), relative)
 
 
 def write_new(store: GitStore, comment: Comment) -> str:
@@ -200,6 +256,22 @@ def write_new_batch(store: GitStore, comments: list[Comment]) -> list[str]:
     except BaseException:
         remove_new(store, written)
         raise
+    os.sync()
+    return written
+
+
+def rewrite_batch(store: GitStore, comments: list[Comment]) -> list[str]:
+    """Rewrite many records in place (an import's updates), then one `os.sync()`.
+
+    Not atomic per file: the caller keeps each record's previous text in its
+    journal, so an interrupted batch is rolled back from there.
+    """
+    written: list[str] = []
+    for comment in comments:
+        relative = relative_path(comment)
+        with open(store.root / relative, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(dumps(to_record(comment), HEADER))
+        written.append(relative)
     os.sync()
     return written
 

@@ -9,6 +9,7 @@ leaves the old file or the new one.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -21,6 +22,9 @@ from gap_analysis.errors import ContentError
 Value = str | bool | int | datetime | list[str]
 
 
+_CONTROL = re.compile("[\x00-\x1f]")
+
+
 def _quote(text: str) -> str:
     escaped = (
         text.replace("\\", "\\\\")
@@ -29,7 +33,7 @@ def _quote(text: str) -> str:
         .replace("\r", "\\r")
         .replace("\t", "\\t")
     )
-    escaped = "".join(ch if ord(ch) >= 32 or ch in "\\" else f"\\u{ord(ch):04x}" for ch in escaped)
+    escaped = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped)
     return f'"{escaped}"'
 
 

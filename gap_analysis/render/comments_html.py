@@ -27,12 +27,15 @@ _WIDTHS = (12, 9, 7, 20, 14, 13, 14, 11)
 
 
 def _row(c: Comment) -> str:
-    """One comment; its id's random part under the member body, to find it with `comment list`."""
-    member = (
-        f'{escape(c.member)}<br><small class="comment-id">{escape(c.id.rsplit("-", 1)[-1])}</small>'
-    )
+    """One comment; its id's random part under the member body, to find it with `comment list`.
+
+    The body's own reference (`UK-3`) follows the member body; line breaks in
+    a cell are kept (`white-space: pre-line`).
+    """
+    ref = f" ({escape(c.ref)})" if c.ref else ""
+    member = f'{escape(c.member)}{ref}<br><small class="comment-id">{escape(c.id.rsplit("-", 1)[-1])}</small>'
     cells = (
-        c.where if c.chapter else "general",
+        c.where,
         c.type,
         c.comment,
         c.proposal,
@@ -61,6 +64,7 @@ def annex_html(version: str, comments: Sequence[Comment]) -> str:
     return (
         f'<p class="comments-summary">{summary} Under each member body, the end of the comment\'s id '
         f"(see <code>gap-analysis comment list {escape(version)}</code>).</p>"
-        f'<table class="content comments" style="table-layout: fixed; overflow-wrap: break-word">'
+        f'<table class="content comments" style="table-layout: fixed; overflow-wrap: break-word; '
+        f'white-space: pre-line">'
         f"<colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     )

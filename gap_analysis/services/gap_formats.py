@@ -8,6 +8,7 @@ import json
 
 from gap_analysis.model.wording import counted, table_cell
 from gap_analysis.services.gaps import GapRegister, RegisterEntry
+from gap_analysis.services.spreadsheet_cells import neutralise
 
 FORMATS = ("md", "csv", "json")
 CSV_COLUMNS = (
@@ -56,12 +57,15 @@ def as_markdown(register: GapRegister) -> str:
 
 
 def as_csv(register: GapRegister) -> str:
+    """Comma-separated, CRLF; cells a spreadsheet could run as formulas are neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for entry in register.entries:
         data = entry.as_json()
-        writer.writerow(["" if data.get(c) is None else str(data.get(c, "")) for c in CSV_COLUMNS])
+        writer.writerow(
+            [neutralise("" if data.get(c) is None else str(data.get(c, ""))) for c in CSV_COLUMNS]
+        )
     return out.getvalue()
 
 

@@ -17,6 +17,7 @@ from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.finding import Severity
 from gap_analysis.model.structure import BlockKind, ChapterStructure
 from gap_analysis.services.check.chapters import read_chapter_files
+from gap_analysis.services.comments.findings import incomplete_import
 from gap_analysis.services.comments.register import count_open_comments
 from gap_analysis.services.review.standing import current_version
 
@@ -179,5 +180,8 @@ def report_status(store: GitStore) -> StatusReport:
         state=current.state if current else None,
         meeting=(current.meeting or None) if current else None,
         open_comments=count_open_comments(store) if current else None,
-        extra={"standing": current.standing} if current else {},
+        extra={
+            **({"standing": current.standing} if current else {}),
+            **({"incomplete": pending} if (pending := incomplete_import(store)) else {}),
+        },
     )

@@ -12,7 +12,7 @@ from gap_analysis.errors import ConfigError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.finding import Finding
 from gap_analysis.services.check.runner import CheckContext, Checker, CheckResult, run_check_result
-from gap_analysis.services.comments.register import comment_findings
+from gap_analysis.services.comments.findings import comment_findings
 from gap_analysis.services.review.actions import review_findings
 
 

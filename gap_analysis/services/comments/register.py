@@ -1,4 +1,4 @@
-"""Reviewer comments on a version: add, import, export, list, resolve; open comments for the gate.
+"""Reviewer comments on a version: add, export, list, resolve; open comments for the gate (import: `import_form`).
 
 A comment is made on a version that exists, and records the stage that
 version stood at (replayed from the review events), so the
@@ -12,43 +12,26 @@ wrote, so nothing is left half done.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from gap_analysis.errors import ContentError, RefusedError, RevisionError, option
-from gap_analysis.gitstore import (
-    GitStore,
-    RepoLock,
-    check_name,
-    commit_new_records,
-    commit_paths,
-    unstage,
-)
+from gap_analysis.gitstore import GitStore, RepoLock, check_name, commit_paths, unstage
 from gap_analysis.markdown.structure import chapter_structure
-from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
-from gap_analysis.model.finding import Finding
+from gap_analysis.model.comment import DISPOSITIONS, Comment
 from gap_analysis.model.structure import ChapterStructure, Section
 from gap_analysis.model.version import Version
-from gap_analysis.model.wording import counted
+from gap_analysis.model.wording import did_you_mean
 from gap_analysis.records import comments as comment_store
-from gap_analysis.services.comments.anchors import (
-    GENERAL_CLAUSES,
-    CommentPlace,
-    Index,
-    lost_findings,
-)
-from gap_analysis.services.comments.form_csv import comment_type, read_form, write_form
-from gap_analysis.services.review.ledger import find_version, load_ledger
+from gap_analysis.services.comments import import_journal
+from gap_analysis.services.comments.anchors import CommentPlace, Index
+from gap_analysis.services.comments.clauses import Clauses, Place
+from gap_analysis.services.comments.form_columns import comment_type
+from gap_analysis.services.comments.forms import write_form
+from gap_analysis.services.review.ledger import Ledger, find_version, load_ledger
+from gap_analysis.services.review.versions import next_name
 from gap_analysis.services.snapshots import load
-
-
-class CommentImportError(ContentError):
-    """A comment form with bad rows; `problems` names each one."""
-
-    def __init__(self, message: str, problems: list[str], *, path: str) -> None:
-        super().__init__(message, path=path)
-        self.problems = problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,26 +49,28 @@ class NewComment:
     paragraph: str = ""
     observations: str = ""
     clause: str = ""
+    """A clause as a reviewer names it (`Title`, `Annex B`, `Table 3`), instead of chapter and section."""
 
 
 @dataclass(frozen=True, slots=True)
 class Listed:
     comment: Comment
     place: CommentPlace
+    short_id: str = ""
 
 
 def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _actor(store: GitStore, by: str | None) -> str:
+def actor(store: GitStore, by: str | None) -> str:
     if by:
         return by
     name, email = store.user()
     return email or name
 
 
-def _version(store: GitStore, name: str) -> Version:
+def committed_version(store: GitStore, name: str) -> Version:
     check_name(store, name)
     version = find_version(store, name)
     if version is None:
@@ -98,7 +83,7 @@ def _version(store: GitStore, name: str) -> Version:
     return version
 
 
-def _index(store: GitStore, rev: str | None) -> Index:
+def index_at(store: GitStore, rev: str | None) -> Index:
     loaded = load(store, rev)
     return Index([chapter_structure(chapter) for chapter in loaded.report.chapters])
 
@@ -113,7 +98,7 @@ def _commit(store: GitStore, paths: list[str], message: str, *, new: bool) -> No
         raise
 
 
-def _placed(base: Comment, structure: ChapterStructure | None, section: Section | None) -> Comment:
+def placed(base: Comment, structure: ChapterStructure | None, section: Section | None) -> Comment:
     if structure is None:
         return replace(base, chapter="", section="", section_number="", section_title="")
     if section is None:
@@ -133,13 +118,30 @@ def _placed(base: Comment, structure: ChapterStructure | None, section: Section 
     )
 
 
-def _check_text(new: NewComment) -> None:
-    if new.type not in COMMENT_TYPES:
-        raise ContentError(f"comment type '{new.type}' is not one of {', '.join(COMMENT_TYPES)}")
+def _checked_type(new: NewComment) -> str:
+    kind = comment_type(new.type)
+    if kind is None:
+        raise ContentError(
+            f"comment type '{new.type}' is not one of ge, te, ed (or General, Technical, Editorial)"
+        )
     if not new.member.strip():
         raise ContentError(f"a comment needs its member body ({option('member')})")
     if not new.text.strip():
         raise ContentError(f"a comment needs its text ({option('text')})")
+    return kind
+
+
+def _place(store: GitStore, version: Version, new: NewComment) -> Place:
+    """The place a new comment names: chapter and section (number or anchor), or a clause."""
+    index = index_at(store, version.name)
+    if new.chapter and not new.clause:
+        return Place(*index.section(new.chapter, new.section))
+    if new.section and not new.chapter:
+        raise ContentError("a section is named inside its chapter: give the chapter too")
+    found = Clauses(index, has_previous=bool(version.previous)).place(new.clause, new.chapter)
+    if isinstance(found, str):
+        raise ContentError(found)
+    return found
 
 
 def add_comment(
@@ -150,12 +152,12 @@ def add_comment(
     recorded_by: str | None = None,
     commit: bool = True,
 ) -> Comment:
-    """Record one comment on `version_name`, placed in that version's text."""
-    version = _version(store, version_name)
-    _check_text(new)
-    index = _index(store, version.name)
-    structure, section = index.section(new.chapter, new.section)
+    """Record one comment on `version_name`, placed in that version's text (no chapter: a general comment)."""
+    version = committed_version(store, version_name)
+    kind = _checked_type(new)
+    place = _place(store, version, new)
     with RepoLock(store):
+        import_journal.recover(store)
         stage = load_ledger(store).state(version.name)
         moment = now()
         base = Comment(
@@ -165,7 +167,7 @@ def add_comment(
             section="",
             section_number="",
             section_title="",
-            type=new.type,
+            type=kind,
             member=new.member.strip(),
             comment=new.text.strip(),
             stage=stage,
@@ -175,9 +177,10 @@ def add_comment(
             paragraph=new.paragraph,
             proposal=new.proposal.strip(),
             observations=new.observations,
-            recorded_by=_actor(store, recorded_by),
+            recorded_by=actor(store, recorded_by),
+            part=place.part,
         )
-        comment = _placed(base, structure, section)
+        comment = placed(base, place.structure, place.section)
         path = comment_store.write_new(store, comment)
         if commit:
             _commit(
@@ -190,142 +193,33 @@ def add_comment(
     return replace(comment, path=path)
 
 
-def _row_place(
-    index: Index, chapter: str, clause: str
-) -> tuple[ChapterStructure | None, Section | None]:
-    """A row's place: its clause (`5.2`, `A.1`), inside the chapter column's chapter when there is one."""
-    general = clause.strip().lower() in GENERAL_CLAUSES
-    structure = None
-    if chapter:
-        structure = index.chapters.get(chapter) or index.by_number.get(chapter)
-        if structure is None:
-            raise ContentError(f"chapter '{chapter}' does not exist in this version")
-        if general:
-            return structure, None
-    elif general:
-        return None, None
-    found = index.clause(clause)
-    if isinstance(found, str):
-        raise ContentError(found)
-    if structure is not None and found[0] is not structure:
-        raise ContentError(f"clause '{clause}' is not in chapter '{chapter}' ({structure.number})")
-    return found
+def resolving_version_problem(ledger: Ledger, name: str) -> str:
+    """Why `name` cannot be the version that resolves a comment ("" when it can).
 
-
-def import_comments(
-    store: GitStore,
-    version_name: str,
-    raw: bytes,
-    name: str,
-    *,
-    recorded_by: str | None = None,
-    commit: bool = True,
-    dry_run: bool = False,
-) -> list[Comment]:
-    """All rows of a comment form, or none: every bad row is named by its number.
-
-    With `dry_run`, the form is read and checked and the comments it would
-    record are returned, but nothing is written.
+    It must be a version that exists, or the scheme's next name (the version
+    about to be cut, which carries the change).
     """
-    version = _version(store, version_name)
-    form = read_form(raw, name)
-    index = _index(store, version.name)
-    problems = list(form.problems)
-    planned: list[tuple[NewComment, ChapterStructure | None, Section | None]] = []
-    for row in form.rows:
-        kind = comment_type(row.get("type"))
-        faults = []
-        if not row.get("member"):
-            faults.append("no member body")
-        if not row.get("type"):
-            faults.append("no type of comment")
-        elif kind is None:
-            faults.append(f"unknown type of comment '{row.get('type')}' (use ge, te or ed)")
-        if not row.get("comment"):
-            faults.append("no comment")
-        try:
-            structure, section = _row_place(index, row.get("chapter"), row.get("clause"))
-        except ContentError as exc:
-            faults.append(exc.message)
-            structure, section = None, None
-        if faults:
-            problems.append(f"row {row.row}: {'; '.join(faults)}")
-            continue
-        planned.append(
-            (
-                NewComment(
-                    row.get("member"),
-                    kind or "",
-                    row.get("comment"),
-                    line=row.line,
-                    proposal=row.get("proposal"),
-                    paragraph=row.get("paragraph"),
-                    observations=row.get("observations"),
-                    clause=row.get("clause"),
-                ),
-                structure,
-                section,
-            )
-        )
-    if problems:
-        problems.sort(key=lambda p: int(p.split(":")[0].split()[1]))
-        raise CommentImportError(
-            f"{counted(len(problems), 'bad row')}; nothing was imported",
-            problems,
-            path=name,
-        )
-    if not planned:
-        raise ContentError("the comment form has no comments", path=name)
-    with RepoLock(store):
-        stage = load_ledger(store).state(version.name)
-        moment, taken = now(), set[str]()
-        actor = _actor(store, recorded_by)
-        comments = [
-            _placed(
-                Comment(
-                    id=comment_store.new_id(moment, taken),
-                    version=version.name,
-                    chapter="",
-                    section="",
-                    section_number="",
-                    section_title="",
-                    type=new.type,
-                    member=new.member,
-                    comment=new.text,
-                    stage=stage,
-                    date=moment,
-                    line=new.line,
-                    clause=new.clause,
-                    paragraph=new.paragraph,
-                    proposal=new.proposal,
-                    observations=new.observations,
-                    recorded_by=actor,
-                ),
-                structure,
-                section,
-            )
-            for new, structure, section in planned
-        ]
-        if dry_run:
-            return comments
-        written = comment_store.write_new_batch(store, comments)
-        if commit:
-            message = (
-                f"comment: import {counted(len(written), 'comment')} "
-                f"on {version.name} from {name.rsplit('/', 1)[-1]}"
-            )
-            try:
-                commit_new_records(store, written, message)
-            except BaseException:
-                comment_store.remove_new(store, written)
-                raise
-    return [replace(c, path=p) for c, p in zip(comments, written, strict=True)]
+    names = [v.name for v in ledger.versions]
+    upcoming = next_name(ledger.settings.version_scheme, names)
+    if name in names or name == upcoming:
+        return ""
+    choices = [*names, upcoming]
+    hint = did_you_mean(name, choices)
+    if not hint:  # `v05` for `v0.5`: compared without dots, named as spelled
+        spelled = {n.replace(".", ""): n for n in choices}
+        dotless = did_you_mean(name.replace(".", ""), spelled)
+        hint = re.sub(r"'([^']*)'", lambda m: f"'{spelled[m.group(1)]}'", dotless)
+    return (
+        f"no version '{name}' (name a version that exists or {upcoming}, the next to be cut){hint}"
+    )
 
 
-def export_comments(store: GitStore, version_name: str) -> str:
-    """The comment form of a version with dispositions and replies (CSV text)."""
-    version = _version(store, version_name)
-    return write_form(comment_store.read_all(store, version.name))
+def export_comments(
+    store: GitStore, version_name: str, fmt: str = "csv", *, bom: bool = True
+) -> bytes:
+    """The comment form of a version with dispositions and replies, as CSV or XLSX bytes."""
+    version = committed_version(store, version_name)
+    return write_form(comment_store.read_all(store, version.name), fmt, bom=bom)
 
 
 def list_comments(
@@ -337,14 +231,15 @@ def list_comments(
 ) -> list[Listed]:
     """Comments (of one version, or all) placed in the snapshot `at` (the working tree when None)."""
     if version_name:
-        _version(store, version_name)
+        committed_version(store, version_name)
     comments = comment_store.read_all(store, version_name)
     if open_only:
         comments = [c for c in comments if c.is_open]
     if not comments:
         return []
-    index = _index(store, at)
-    return [Listed(c, index.locate(c)) for c in comments]
+    index = index_at(store, at)
+    shorts = comment_store.short_ids(comment_store.all_ids(store))
+    return [Listed(c, index.locate(c), shorts.get(c.id, c.id)) for c in comments]
 
 
 def resolve_comment(
@@ -365,7 +260,11 @@ def resolve_comment(
         raise ContentError(f"a disposition needs a reply ({option('reply')})")
     if in_version:
         check_name(store, in_version)
+        problem = resolving_version_problem(load_ledger(store), in_version)
+        if problem:
+            raise RevisionError(problem)
     with RepoLock(store):
+        import_journal.recover(store)
         comment = comment_store.find(store, comment_id)
         if not comment.is_open and not force:
             raise RefusedError(
@@ -381,7 +280,7 @@ def resolve_comment(
             disposition=disposition,
             reply=reply.strip(),
             resolved_in=in_version or "",
-            resolved_by=_actor(store, by),
+            resolved_by=actor(store, by),
             resolved_date=now(),
             resolve_note="; ".join(n for n in (comment.resolve_note, note) if n),
         )
@@ -406,29 +305,3 @@ def open_comments(store: GitStore, version_name: str, stage: str) -> list[Commen
 def count_open_comments(store: GitStore) -> int:
     """Open comments on any version, for `status` (unreadable records are `check`'s to report)."""
     return sum(1 for c in comment_store.read_all(store, problems=[]) if c.is_open)
-
-
-def comment_findings(
-    store: GitStore,
-    structures: Sequence[ChapterStructure],
-    where: str,
-    up_to_version: str | None = None,
-    places: bool = True,
-) -> list[Finding]:
-    """For `check`: open comments whose section is gone, and comment records that cannot be read.
-
-    With `up_to_version` (checking a version), only comments on that version
-    and the versions cut before it are looked at; with `places` false (some
-    chapter could not be read), only the records are.
-    """
-    problems: list[Finding] = []
-    comments = comment_store.read_all(store, problems=problems)
-    if not places:
-        return problems
-    if up_to_version:
-        ledger = load_ledger(store)
-        names = [v.name for v in ledger.versions]
-        if up_to_version in names:
-            earlier = set(names[: names.index(up_to_version) + 1])
-            comments = [c for c in comments if c.version in earlier]
-    return problems + lost_findings(comments, Index(structures), where)

@@ -21,10 +21,7 @@ cut at a step (the lock taken) while it starts another.
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -45,6 +42,7 @@ from gap_analysis.model.version import VERSIONS_DIR, Version
 from gap_analysis.model.wording import counted
 from gap_analysis.records.versions import write_version
 from gap_analysis.services.check.runner import run_check
+from gap_analysis.services.faults import fault
 from gap_analysis.services.review.ledger import Ledger, load_ledger, worktree_settings
 
 JOURNAL = "gap-analysis-cut.json"
@@ -121,26 +119,6 @@ class CutResult:
     resumed: bool
     steps: list[str]
     """What this run did: `record`, `commit`, `tag`, `pdf`."""
-
-
-def fault(step: str) -> None:
-    """Test hook: end (or hang) the process right after `step` when GAP_ANALYSIS_FAULT asks."""
-    wanted = os.environ.get("GAP_ANALYSIS_FAULT", "")
-    if wanted == step:
-        sys.stderr.write(f"fault injected after step '{step}'\n")
-        sys.stderr.flush()
-        os._exit(75)
-    if wanted == f"hang:{step}":
-        sys.stderr.write(f"fault injected: hanging after step '{step}'\n")
-        sys.stderr.flush()
-        while True:
-            time.sleep(1)
-    if wanted.startswith(f"wait:{step}:"):
-        release = Path(wanted.split(":", 2)[2])
-        sys.stderr.write(f"fault injected: waiting after step '{step}' for {release}\n")
-        sys.stderr.flush()
-        while not release.exists():
-            time.sleep(0.05)
 
 
 def _journal_path(store: GitStore) -> Path:

@@ -1,0 +1,106 @@
+"""The comment form as an Excel workbook (.xlsx): the only importer of openpyxl.
+
+A national body's form usually arrives as a workbook. Reading takes the first
+sheet whose first rows hold a recognised header (the active sheet first),
+values only: a formula gives the value Excel saved with it and is never
+evaluated. Writing makes one sheet with the header row frozen, long cells
+wrapped, and every text cell neutralised against formulas like the CSV.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import zipfile
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+from gap_analysis.errors import ContentError
+from gap_analysis.services.comments.form_columns import (
+    Form,
+    form_from_cells,
+    header_of,
+    no_header,
+)
+
+XLSX_MAGIC = b"PK\x03\x04"
+_HEADER_SEARCH_ROWS = 25
+_WIDE = 60
+"""Characters: columns that hold long texts get this width and wrap."""
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _rows(sheet: Any) -> Iterator[tuple[int, list[str]]]:
+    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        yield number, [_text(v) for v in values]
+
+
+def read_xlsx(raw: bytes, name: str) -> Form:
+    """The rows of a comment form in a workbook; rows are numbered as Excel shows them."""
+    import openpyxl  # noqa: PLC0415 - loaded only for workbooks
+    from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ContentError(f"not a readable .xlsx workbook: {exc}", path=name) from None
+    try:
+        sheets = [book.active, *(s for s in book.worksheets if s is not book.active)]
+        for sheet in sheets:
+            if sheet is None:
+                continue
+            head = [cells for _, cells in itertools.islice(_rows(sheet), _HEADER_SEARCH_ROWS)]
+            found = header_of(head)
+            if found is None:
+                continue
+            header_index, columns = found
+            rows = (
+                (number, cells, "") for number, cells in _rows(sheet) if number > header_index + 1
+            )
+            return form_from_cells(rows, header_index + 1, columns, f"{name} [{sheet.title}]")
+    finally:
+        book.close()
+    raise no_header(name)
+
+
+def write_xlsx(rows: Sequence[Sequence[str]], title: str = "Comments") -> bytes:
+    """One sheet: `rows[0]` is the header (bold, frozen); long texts wrap in wide columns."""
+    import openpyxl  # noqa: PLC0415 - loaded only for workbooks
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    widths = [0] * max((len(r) for r in rows), default=0)
+    for row in rows:
+        sheet.append(list(row))
+        for position, value in enumerate(row):
+            longest = max((len(line) for line in value.split("\n")), default=0)
+            widths[position] = max(widths[position], longest)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.data_type = "s"
+            cell.alignment = wrap
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for position, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(position)].width = min(max(width, 8) + 2, _WIDE)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
