@@ -244,7 +244,8 @@ class _ChapterRenderer(RendererHTML):
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
         ref_id = self.footnote_ref_id(tokens[idx])
-        return f' <a href="#{ref_id}" class="footnote-back">\u21a9\ufe0e</a>'
+        # An upward arrow that the bundled fonts draw (U+21A9 is in none of them).
+        return f' <a href="#{ref_id}" class="footnote-back" aria-label="back to the text">\u2191</a>'
 
 
 _RULES = (

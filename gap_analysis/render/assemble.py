@@ -16,6 +16,8 @@ from markupsafe import Markup
 from gap_analysis.model.build import ExtraAnnex
 from gap_analysis.model.chapter import annex_letter
 from gap_analysis.render.document import Document
+from gap_analysis.render.fetcher import STATIC_BASE
+from gap_analysis.render.fonts import font_face_css, needs_cjk
 from gap_analysis.render.resources import jinja_environment, static_text
 
 _SAFE_CSS_CHAR = re.compile(r"[A-Za-z0-9 .,_()-]")
@@ -36,8 +38,10 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def stylesheet() -> str:
-    return static_text("report.css")
+def stylesheet(text: str = "") -> str:
+    """The print stylesheet: `@font-face` rules of the bundled fonts (and of CJK fonts when
+    `text` needs them), then `report.css`, which names only those families."""
+    return font_face_css(STATIC_BASE, needs_cjk(text)) + static_text("report.css")
 
 
 def annexes(document: Document) -> list[tuple[str, ExtraAnnex]]:
@@ -65,6 +69,22 @@ def to_html(document: Document) -> str:
         chapters=chapter_sections,
         annexes=extra,
         before=Markup(document.before_html),  # noqa: S704 - tool-made HTML
-        css=Markup(stylesheet() + "\n" + running),  # noqa: S704 - the package's stylesheet
+        css=Markup(stylesheet(_all_text(document)) + "\n" + running),  # noqa: S704 - the package's stylesheet
         created=document.metadata.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+
+
+def _all_text(document: Document) -> str:
+    """Every piece of text the document may draw, for the choice of fonts (markup included)."""
+    return "".join(
+        (
+            document.running_title,
+            document.running_label,
+            document.footer,
+            repr(document.cover),
+            document.before_html,
+            *(chapter.html for chapter in document.chapters),
+            *(annex.html for annex in document.annexes),
+            *(repr(gap) for gap in document.gaps),
+        )
     )

@@ -6,7 +6,9 @@ stylesheets, attachments. This one serves exactly two things:
 * files of the snapshot being rendered, under `SNAPSHOT_BASE`, read through the
   function the caller gives (a `FileSource.read`, which refuses symlinks that
   leave the repository and anything that is not a regular file);
-* the package's own static files, under `STATIC_BASE`.
+* the package's own static files, under `STATIC_BASE`;
+* the CJK font files found on the fixed path list of `render.fonts`, under
+  `CJK_FONT_BASE`, by file name only (they are larger than the size cap).
 
 Everything else (other schemes, `file://`, `http://`, `data:`, paths that leave
 the repository, files over the size cap) is refused without touching the file
@@ -24,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from gap_analysis.model.paths import normalize
+from gap_analysis.render.fonts import CJK_FONT_BASE, cjk_font_files
 
 SNAPSHOT_BASE = "https://snapshot.invalid/"
 """Base URL of the snapshot's files. `.invalid` never resolves, and nothing here opens a socket."""
@@ -74,6 +77,12 @@ class SnapshotFetcher(URLFetcher):  # type: ignore[misc]
                 ) from None
             except Exception as exc:  # noqa: BLE001 - any read failure is a refusal, named
                 raise _Refusal(path, str(exc)) from None
+        elif url.startswith(CJK_FONT_BASE):
+            name = url[len(CJK_FONT_BASE) :]
+            found = cjk_font_files().get(name)
+            if found is None:
+                raise _Refusal(name, "not a CJK font file of the fixed path list")
+            return found.read_bytes(), name
         elif url.startswith(STATIC_BASE):
             path = self._path(url, STATIC_BASE)
             static = _static(path)

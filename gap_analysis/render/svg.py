@@ -30,7 +30,7 @@ def quoteattr(text: str) -> str:
     return f'"{_escape(text, quote=True)}"'
 
 
-FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+FONT = "GA Sans, DejaVu Sans, Helvetica, Arial, sans-serif"
 INK = "#1a1a1a"
 MUTED = "#4d4d4d"
 REACHED = "#0b4f8a"

@@ -1,0 +1,192 @@
+"""The fonts a build uses: bundled Noto faces, CJK faces from a fixed path list, and their coverage.
+
+Why bundled: WeasyPrint asks fontconfig for every family a stylesheet names,
+so a PDF's bytes used to depend on the fonts a machine happened to have. The
+stylesheet now names only the families declared here with `@font-face`; their
+files ship inside the package (`static/fonts/`, OFL), so the same revision gives
+the same PDF on any machine. CJK fonts are too large to ship: they are taken
+from a fixed list of paths (Debian's `fonts-noto-cjk`), never from whatever
+fontconfig would pick, and declared only when the text needs them.
+
+Coverage is read from the fonts' `cmap` tables with fontTools (a dependency of
+WeasyPrint), so a build can name every character no font can draw instead of
+printing empty boxes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+STATIC_FONT_FOLDER = "fonts"
+CJK_FONT_BASE = "https://cjk-font.invalid/"
+"""URLs of CJK font files; the fetcher serves exactly the files of `cjk_font_files()`."""
+
+CJK_PATHS_VARIABLE = "GAP_ANALYSIS_CJK_FONT_DIRS"
+"""Colon-separated folders searched instead of the defaults (for tests and unusual installs)."""
+
+DEFAULT_CJK_DIRS = (
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/noto-cjk",
+    "/usr/share/fonts/google-noto-cjk",
+    "/usr/local/share/fonts/noto-cjk",
+    "/Library/Fonts",
+)
+CJK_INSTALL_HINT = "install fonts-noto-cjk (Debian/Ubuntu: apt-get install fonts-noto-cjk)"
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    family: str
+    """The family name the stylesheet uses."""
+    file: str
+    weight: str = "normal"
+    style: str = "normal"
+
+
+SERIF, SANS, MONO, NASKH = "GA Serif", "GA Sans", "GA Mono", "GA Naskh"
+CJK_SERIF, CJK_SANS = "GA CJK Serif", "GA CJK Sans"
+
+BUNDLED_FACES: tuple[Face, ...] = (
+    Face(SERIF, "NotoSerif-Regular.ttf"),
+    Face(SERIF, "NotoSerif-Bold.ttf", "bold"),
+    Face(SERIF, "NotoSerif-Italic.ttf", style="italic"),
+    Face(SERIF, "NotoSerif-BoldItalic.ttf", "bold", "italic"),
+    Face(SANS, "NotoSans-Regular.ttf"),
+    Face(SANS, "NotoSans-Bold.ttf", "bold"),
+    Face(SANS, "NotoSans-Italic.ttf", style="italic"),
+    Face(SANS, "NotoSans-BoldItalic.ttf", "bold", "italic"),
+    Face(MONO, "NotoSansMono-Regular.ttf"),
+    Face(MONO, "NotoSansMono-Bold.ttf", "bold"),
+    Face(NASKH, "NotoNaskhArabic-Regular.ttf"),
+    Face(NASKH, "NotoNaskhArabic-Bold.ttf", "bold"),
+)
+
+CJK_FACES: tuple[Face, ...] = (
+    Face(CJK_SERIF, "NotoSerifCJK-Regular.ttc"),
+    Face(CJK_SERIF, "NotoSerifCJK-Bold.ttc", "bold"),
+    Face(CJK_SANS, "NotoSansCJK-Regular.ttc"),
+    Face(CJK_SANS, "NotoSansCJK-Bold.ttc", "bold"),
+)
+
+
+def cjk_dirs() -> tuple[str, ...]:
+    configured = os.environ.get(CJK_PATHS_VARIABLE)
+    if configured is not None:
+        return tuple(part for part in configured.split(":") if part)
+    return DEFAULT_CJK_DIRS
+
+
+def cjk_font_files() -> dict[str, Path]:
+    """The CJK face files found on the fixed path list: file name -> path (first folder wins)."""
+    found: dict[str, Path] = {}
+    for face in CJK_FACES:
+        for folder in cjk_dirs():
+            path = Path(folder) / face.file
+            if path.is_file():
+                found[face.file] = path
+                break
+    return found
+
+
+def _static_font(name: str) -> bytes:
+    return (
+        resources.files("gap_analysis.render")
+        .joinpath("static", STATIC_FONT_FOLDER, name)
+        .read_bytes()
+    )
+
+
+def font_face_css(static_base: str, cjk: bool) -> str:
+    """`@font-face` rules for the bundled faces, and for the CJK faces found when `cjk`."""
+    rules = [_rule(face, f"{static_base}{STATIC_FONT_FOLDER}/{face.file}") for face in BUNDLED_FACES]
+    if cjk:
+        files = cjk_font_files()
+        rules += [_rule(f, CJK_FONT_BASE + f.file) for f in CJK_FACES if f.file in files]
+    return "\n".join(rules) + "\n"
+
+
+def _rule(face: Face, url: str) -> str:
+    return (
+        f'@font-face {{ font-family: "{face.family}"; src: url("{url}");'
+        f" font-weight: {face.weight}; font-style: {face.style}; }}"
+    )
+
+
+_CJK = re.compile(
+    "[\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f"
+    "\uff00-\uffef\U00020000-\U0003ffff]"
+)
+"""Radicals, kana, CJK symbols and Han; Hangul; compatibility and full-width forms."""
+
+
+def needs_cjk(text: str) -> bool:
+    """Whether `text` has a character that only a CJK face covers."""
+    covered = bundled_coverage()
+    return any(ord(found.group()) not in covered for found in _CJK.finditer(text))
+
+
+def _is_cjk(code: int) -> bool:
+    return _CJK.fullmatch(chr(code)) is not None
+
+
+@cache
+def bundled_coverage() -> frozenset[int]:
+    """Every code point some bundled face draws."""
+    return frozenset().union(*(_cmap(_static_font(face.file)) for face in BUNDLED_FACES))
+
+
+@cache
+def cjk_coverage() -> frozenset[int]:
+    """Every code point the CJK faces found on this machine draw (empty when none is found)."""
+    files = cjk_font_files()
+    regular = [files[f.file] for f in CJK_FACES if f.weight == "normal" and f.file in files]
+    return frozenset().union(*(_cmap(path.read_bytes(), collection=True) for path in regular[:1]))
+
+
+def _cmap(data: bytes, collection: bool = False) -> frozenset[int]:
+    from io import BytesIO
+
+    from fontTools.ttLib import TTCollection, TTFont  # WeasyPrint's own dependency
+
+    fonts: Sequence[TTFont]
+    if collection or data[:4] == b"ttcf":
+        fonts = TTCollection(BytesIO(data), lazy=True).fonts[:1]
+    else:
+        fonts = [TTFont(BytesIO(data), lazy=True)]
+    codes: set[int] = set()
+    for font in fonts:
+        codes.update(font.getBestCmap() or {})
+    return frozenset(codes)
+
+
+def uncovered(chars: Iterable[str]) -> str:
+    """The characters of `chars` (in order, once each) that no available font draws."""
+    covered = bundled_coverage()
+    seen: dict[str, None] = {}
+    for char in chars:
+        code = ord(char)
+        if code in covered or char in seen or _invisible(code):
+            continue
+        if _is_cjk(code) and code in cjk_coverage():
+            continue
+        seen[char] = None
+    return "".join(seen)
+
+
+def _invisible(code: int) -> bool:
+    """Characters that draw nothing: controls, spaces, joiners, marks of direction, BOM."""
+    return (
+        code < 0x20
+        or 0x7F <= code < 0xA0
+        or code in (0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD)
+        or 0x202A <= code <= 0x202E
+        or 0x2066 <= code <= 0x2069
+        or 0xFE00 <= code <= 0xFE0F
+        or code >= 0xE0000
+    )
