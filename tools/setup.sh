@@ -40,8 +40,17 @@ ga_system_deps() {
   if ! ga_has_lib 'libpango-1.0.so.0' || ! ga_has_lib 'libpangoft2-1.0.so.0'; then
     ga_apt libpango-1.0-0 libpangoft2-1.0-0 || return 1
   fi
-  if ! fc-list 2>/dev/null | grep -qi 'DejaVu'; then
-    ga_apt fonts-dejavu-core fontconfig || return 1
+  if ! command -v fc-list >/dev/null 2>&1; then
+    ga_apt fontconfig || return 1
+  fi
+  # The report's fonts ship inside the package; Chinese, Japanese and Korean text needs
+  # Debian's Noto CJK fonts, found by fixed paths (gap_analysis/render/fonts.py).
+  if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
+    ga_apt fonts-noto-cjk || ga_say "Chinese, Japanese and Korean text will warn: install fonts-noto-cjk"
+  fi
+  # pdftotext and pdffonts read PDFs back in the tests.
+  if ! command -v pdftotext >/dev/null 2>&1; then
+    ga_apt poppler-utils || ga_say "the tests read PDFs back with poppler: install poppler-utils"
   fi
   # Optional: harfbuzz's subsetter makes WeasyPrint write PDFs about 30% faster.
   if ! ga_has_lib 'libharfbuzz-subset.so.0'; then

@@ -113,6 +113,7 @@ def read_chapter(path: str, raw: bytes, number: str, is_annex: bool) -> Chapter:
         is_annex=is_annex,
         owners=tuple(owners),
         status=_string(front, "status", path),
+        lang=_language(front, path),
     )
 
 
@@ -144,3 +145,19 @@ def read_report(files: FileSource, settings: ReportSettings) -> Report:
             )
         by_id[chapter.id] = chapter
     return Report(tuple(chapters), by_id)
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def _language(front: dict[str, Any], path: str) -> str | None:
+    """Front matter `lang`: a language tag such as `ar`, `zh-Hans` or `fr-CH`."""
+    value = _string(front, "lang", path)
+    if value is not None and not _LANGUAGE_TAG.fullmatch(value):
+        raise ContentError(
+            f"front matter 'lang' must be a language tag such as 'ar', 'zh' or 'fr-CH', "
+            f"not {value!r}",
+            path=path,
+            line=_line_of("lang", front),
+        )
+    return value

@@ -28,6 +28,7 @@ from gap_analysis.markdown.gaps import parse_gap
 from gap_analysis.model.build import Reference, RenderedChapter, TocEntry
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.gap import Gap
+from gap_analysis.model.languages import is_rtl, text_direction
 from gap_analysis.model.paths import normalize
 
 TOC_DEPTH = 2
@@ -39,9 +40,17 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 class _ChapterRenderer(RendererHTML):
     """markdown-it's HTML renderer with chapter-aware rules; one instance per chapter."""
 
-    def __init__(self, chapter: Chapter, chapter_paths: dict[str, str], gap_pattern: str) -> None:
+    def __init__(
+        self,
+        chapter: Chapter,
+        chapter_paths: dict[str, str],
+        gap_pattern: str,
+        annex_word: str = "Annex",
+    ) -> None:
         super().__init__()
         self.chapter = chapter
+        self.annex_word = annex_word
+        self.rtl = is_rtl(chapter.lang or "")
         self.chapter_paths = chapter_paths
         self.gap_pattern = gap_pattern
         self.folder = posixpath.dirname(chapter.path)
@@ -128,11 +137,22 @@ class _ChapterRenderer(RendererHTML):
         self.section = number
         if level <= TOC_DEPTH:
             self.toc.append(TocEntry(toc_id, number, title, level))
-        label = f"Annex {number}" if level == 1 and self.chapter.is_annex else number
+        label = f"{self.annex_word} {number}" if level == 1 and self.chapter.is_annex else number
         return (
             f'<{token.tag} id="{escape(element_id)}" class="numbered">'
             f'<span class="number">{escape(label)}</span> '
         )
+
+    def paragraph_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        """What `dir="auto"` does in a browser (WeasyPrint has no `auto`): a paragraph whose
+        first strong character runs the other way from its chapter gets its own direction."""
+        inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
+        direction = text_direction(inline.content) if inline is not None else None
+        if direction is not None and (direction == "rtl") != self.rtl:
+            tokens[idx].attrSet("dir", direction)
+        return self.renderToken(tokens, idx, options, env)
 
     def link_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -245,11 +265,14 @@ class _ChapterRenderer(RendererHTML):
     ) -> str:
         ref_id = self.footnote_ref_id(tokens[idx])
         # An upward arrow that the bundled fonts draw (U+21A9 is in none of them).
-        return f' <a href="#{ref_id}" class="footnote-back" aria-label="back to the text">\u2191</a>'
+        return (
+            f' <a href="#{ref_id}" class="footnote-back" aria-label="back to the text">\u2191</a>'
+        )
 
 
 _RULES = (
     "heading_open",
+    "paragraph_open",
     "link_open",
     "link_close",
     "image",
@@ -287,7 +310,7 @@ def gap_box(gap: Gap) -> str:
 
 
 def render_chapter(
-    chapter: Chapter, chapter_paths: dict[str, str], gap_pattern: str
+    chapter: Chapter, chapter_paths: dict[str, str], gap_pattern: str, annex_word: str = "Annex"
 ) -> RenderedChapter:
     """HTML of one chapter.
 
@@ -295,13 +318,13 @@ def render_chapter(
     between chapter files can become internal links.
     """
     tokens, env = parse(chapter.body, chapter.number)
-    renderer = _ChapterRenderer(chapter, chapter_paths, gap_pattern)
+    renderer = _ChapterRenderer(chapter, chapter_paths, gap_pattern, annex_word)
     for name in _RULES:
         renderer.rules[name] = getattr(renderer, name)
     body = renderer.render(tokens, parser().options, env)
     heading = ""
     if not renderer.has_title:
-        label = f"Annex {chapter.number}" if chapter.is_annex else chapter.number
+        label = f"{annex_word} {chapter.number}" if chapter.is_annex else chapter.number
         heading = (
             f'<h1 id="{escape(chapter.id)}" class="numbered"><span class="number">'
             f"{escape(label)}</span> {escape(chapter.title)}</h1>\n"
@@ -318,4 +341,6 @@ def render_chapter(
         gaps=tuple(renderer.gaps),
         images=tuple(renderer.images),
         problems=tuple(renderer.problems),
+        lang=chapter.lang or "",
+        rtl=renderer.rtl,
     )

@@ -52,6 +52,10 @@ class RenderedChapter:
     images: tuple[Reference, ...] = ()
     problems: tuple[tuple[str, int, str], ...] = ()
     """(file, line, message) of content the renderer could not use as written."""
+    lang: str = ""
+    """The chapter's own language (front matter `lang`), "" for the report's."""
+    rtl: bool = False
+    """Laid out right to left (a chapter in Arabic, for instance)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KNOWN_FRONT_MATTER_KEYS = ("id", "title", "owners", "status")
+KNOWN_FRONT_MATTER_KEYS = ("id", "title", "owners", "status", "lang")
 CHAPTER_STATUSES = ("draft", "review", "stable", "final")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -31,6 +31,8 @@ class Chapter:
     is_annex: bool = False
     owners: tuple[str, ...] = ()
     status: str | None = None
+    lang: str | None = None
+    """The language of the chapter's text (front matter `lang`, e.g. `ar`), when not the report's."""
 
     @property
     def file_name(self) -> str:

@@ -24,9 +24,12 @@ _SAFE_CSS_CHAR = re.compile(r"[A-Za-z0-9 .,_()-]")
 
 
 def css_string(text: str) -> str:
-    """A double-quoted CSS string; every character that could matter is hex-escaped."""
+    """A double-quoted CSS string; every character that could matter is hex-escaped.
+
+    Runs of white space become one space (a leading or trailing one is kept: "Page " matters).
+    """
     out = []
-    for char in " ".join(text.split()):
+    for char in re.sub(r"\s+", " ", text):
         out.append(char if _SAFE_CSS_CHAR.fullmatch(char) else f"\\{ord(char):x} ")
     return '"' + "".join(out) + '"'
 
@@ -56,13 +59,17 @@ def to_html(document: Document) -> str:
     template = _environment().get_template("report.html.j2")
     chapter_sections = [(c, Markup(c.html)) for c in document.chapters]  # noqa: S704 - rendered with raw HTML off
     extra = [(letter, annex, Markup(annex.html)) for letter, annex in annexes(document)]  # noqa: S704 - tool-made HTML
+    before, between, after = document.words.page_of
     running = (
         f"@page {{ @top-left {{ content: {css_string(document.running_title)}; }}"
         f" @top-right {{ content: {css_string(document.running_label)}; }}"
-        f" @bottom-left {{ content: {css_string(document.footer)}; }} }}"
+        f" @bottom-left {{ content: {css_string(document.footer)}; }}"
+        f" @bottom-right {{ content: {css_string(before)} counter(page) {css_string(between)}"
+        f" counter(pages) {css_string(after)}; }} }}"
     )
     return template.render(
         doc=document,
+        words=document.words,
         cover=document.cover,
         review_path=Markup(document.cover.review_path_svg),  # noqa: S704 - tool-made SVG, text escaped
         meta=document.metadata,

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from gap_analysis.model.build import ExtraAnnex, HistoryRow, RenderedChapter
 from gap_analysis.model.gap import Gap
+from gap_analysis.model.languages import WORDS, Words
 from gap_analysis.model.people import Person
 
 VARIANTS = ("pdf/ua-1", "pdf/a-3u")
@@ -79,3 +80,5 @@ class Document:
     before_html: str = ""
     """Trusted HTML placed before the first chapter."""
     attachments: tuple[Attachment, ...] = field(default=())
+    words: Words = WORDS["en"]
+    """The words around the text (Contents, Annex, Page X of Y, the cover's labels)."""

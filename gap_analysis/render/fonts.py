@@ -15,9 +15,10 @@ printing empty boxes.
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -104,7 +105,9 @@ def _static_font(name: str) -> bytes:
 
 def font_face_css(static_base: str, cjk: bool) -> str:
     """`@font-face` rules for the bundled faces, and for the CJK faces found when `cjk`."""
-    rules = [_rule(face, f"{static_base}{STATIC_FONT_FOLDER}/{face.file}") for face in BUNDLED_FACES]
+    rules = [
+        _rule(face, f"{static_base}{STATIC_FONT_FOLDER}/{face.file}") for face in BUNDLED_FACES
+    ]
     if cjk:
         files = cjk_font_files()
         rules += [_rule(f, CJK_FONT_BASE + f.file) for f in CJK_FACES if f.file in files]
@@ -131,14 +134,37 @@ def needs_cjk(text: str) -> bool:
     return any(ord(found.group()) not in covered for found in _CJK.finditer(text))
 
 
-def _is_cjk(code: int) -> bool:
+def is_cjk(code: int) -> bool:
     return _CJK.fullmatch(chr(code)) is not None
+
+
+COVERAGE_FILE = "coverage.json"
+"""The code points the bundled faces draw, as ranges: read from their `cmap` tables once, by
+`tools/font-coverage`, since parsing twelve fonts costs more than a whole cached rebuild
+(a test checks that the file matches the fonts)."""
 
 
 @cache
 def bundled_coverage() -> frozenset[int]:
     """Every code point some bundled face draws."""
-    return frozenset().union(*(_cmap(_static_font(face.file)) for face in BUNDLED_FACES))
+    data = json.loads(_static_font(COVERAGE_FILE))
+    return frozenset(code for start, end in data["ranges"] for code in range(start, end + 1))
+
+
+def measured_coverage() -> dict[str, object]:
+    """The coverage file's content, measured from the bundled faces themselves."""
+    codes = sorted(frozenset().union(*(_cmap(_static_font(f.file)) for f in BUNDLED_FACES)))
+    return {"faces": [face.file for face in BUNDLED_FACES], "ranges": _ranges(codes)}
+
+
+def _ranges(codes: Sequence[int]) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for code in codes:
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return ranges
 
 
 @cache
@@ -165,28 +191,43 @@ def _cmap(data: bytes, collection: bool = False) -> frozenset[int]:
     return frozenset(codes)
 
 
-def uncovered(chars: Iterable[str]) -> str:
-    """The characters of `chars` (in order, once each) that no available font draws."""
-    covered = bundled_coverage()
+def uncovered(text: str) -> str:
+    """The characters of `text` (in order, once each) that no available font draws."""
     seen: dict[str, None] = {}
-    for char in chars:
-        code = ord(char)
-        if code in covered or char in seen or _invisible(code):
-            continue
-        if _is_cjk(code) and code in cjk_coverage():
+    for found in _outside_bundled().finditer(text):
+        char = found.group()
+        if char in seen or (is_cjk(ord(char)) and ord(char) in cjk_coverage()):
             continue
         seen[char] = None
     return "".join(seen)
 
 
-def _invisible(code: int) -> bool:
-    """Characters that draw nothing: controls, spaces, joiners, marks of direction, BOM."""
-    return (
-        code < 0x20
-        or 0x7F <= code < 0xA0
-        or code in (0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD)
-        or 0x202A <= code <= 0x202E
-        or 0x2066 <= code <= 0x2069
-        or 0xFE00 <= code <= 0xFE0F
-        or code >= 0xE0000
+@cache
+def _outside_bundled() -> re.Pattern[str]:
+    """A character class of everything the bundled faces do not draw (and is not invisible).
+
+    One regular expression, so scanning a 300-page report costs a C loop, not a Python one.
+    """
+    ranges = _ranges(sorted(bundled_coverage() | _INVISIBLE))
+    body = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
     )
+    return re.compile(f"[^{body}]")
+
+
+_INVISIBLE = frozenset(
+    [
+        *range(0x00, 0x20),
+        *range(0x7F, 0xA0),
+        0x00AD,
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        0x2060,
+        *range(0x2066, 0x206A),
+        *range(0xFE00, 0xFE10),
+        0xFEFF,
+    ]
+)
+"""Characters that draw nothing: controls, soft hyphen, zero-width and direction marks, variation
+selectors, the byte-order mark."""

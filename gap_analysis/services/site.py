@@ -33,6 +33,7 @@ from gap_analysis.markdown.html import render_chapter
 from gap_analysis.model.build import RenderedChapter
 from gap_analysis.model.comment import Comment
 from gap_analysis.model.gap import Gap
+from gap_analysis.model.languages import words_for
 from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.version import Version
 from gap_analysis.records import comments as comment_store
@@ -155,8 +156,10 @@ def _previous_of(ledger: Ledger, index: int) -> Version | None:
 
 def _rendered(loaded: Loaded) -> list[RenderedChapter]:
     paths = {chapter.path: chapter.id for chapter in loaded.report.chapters}
+    annex = words_for(loaded.settings.language or "en").annex
     return [
-        render_chapter(c, paths, loaded.settings.gap_id_pattern) for c in loaded.report.chapters
+        render_chapter(c, paths, loaded.settings.gap_id_pattern, annex)
+        for c in loaded.report.chapters
     ]
 
 

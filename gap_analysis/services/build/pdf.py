@@ -26,6 +26,7 @@ from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, RenderedChapter
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
+from gap_analysis.model.languages import words_for
 from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource, SnapshotInfo
@@ -45,6 +46,7 @@ from gap_analysis.services.build.cache import (
     content_key,
     context_key,
 )
+from gap_analysis.services.build.glyphs import missing_glyphs
 from gap_analysis.services.snapshots import snapshot, where
 
 __all__ = ["VARIANTS", "BuildExtras", "BuildResult", "build_html", "build_pdf", "default_output"]
@@ -191,8 +193,10 @@ def _prepare(
     refused_files = [
         path for path in files.refused(settings.chapter_folder.strip("/")) if path.endswith(".md")
     ]
+    words = words_for(settings.language or "en")
     rendered = [
-        render_chapter(chapter, paths, settings.gap_id_pattern) for chapter in report.chapters
+        render_chapter(chapter, paths, settings.gap_id_pattern, words.annex)
+        for chapter in report.chapters
     ]
     if extras.chapter_html or extras.only_chapters is not None:
         rendered = _redlined(rendered, extras)
@@ -212,6 +216,7 @@ def _prepare(
         for chapter in rendered
         for path, line, message in chapter.problems
     ]
+    warnings += missing_glyphs(report.chapters)
     gaps = _unique_gaps(rendered, warnings)
     images = _read_images(files, rendered, warnings)
     document = _document(settings, info, tuple(rendered), gaps, extras, variant, files.read_files)
@@ -347,6 +352,7 @@ def _document(
     watermark = settings.watermark if extras.watermark is None else extras.watermark
     return Document(
         language=settings.language or "en",
+        words=words_for(settings.language or "en"),
         running_title=settings.running_title,
         running_label=info.label,
         footer=document_number or settings.group,

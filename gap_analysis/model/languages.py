@@ -1,0 +1,185 @@
+"""The words a report prints around its own text, in the six languages of ITU.
+
+One table per language, chosen by `language` in `report.toml` (a chapter's
+`lang` changes the language of its own text, not of the document's frame).
+A tag with a region (`fr-CH`, `zh-Hans`) takes its language's table; a language
+without a table takes English's, so a report always builds.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "syr", "dv", "yi"})
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    contents: str
+    annex: str
+    figure: str
+    table: str
+    page_of: tuple[str, str, str]
+    """"Page X of Y" around the two numbers: before X, between X and Y, after Y."""
+    study_period: str
+    document: str
+    meeting: str
+    questions: str
+    source: str
+    version: str
+    date: str
+    keywords: str
+    abstract: str
+    contact: str
+    contacts: str
+    email: str
+    document_history: str
+
+
+WORDS: dict[str, Words] = {
+    "en": Words(
+        contents="Contents",
+        annex="Annex",
+        figure="Figure",
+        table="Table",
+        page_of=("Page ", " of ", ""),
+        study_period="Study period",
+        document="Document",
+        meeting="Meeting",
+        questions="Questions",
+        source="Source",
+        version="Version",
+        date="Date",
+        keywords="Keywords",
+        abstract="Abstract",
+        contact="Contact",
+        contacts="Contacts",
+        email="E-mail",
+        document_history="Document history",
+    ),
+    "fr": Words(
+        contents="Table des matières",
+        annex="Annexe",
+        figure="Figure",
+        table="Tableau",
+        page_of=("Page ", " sur ", ""),
+        study_period="Période d'études",
+        document="Document",
+        meeting="Réunion",
+        questions="Questions",
+        source="Source",
+        version="Version",
+        date="Date",
+        keywords="Mots clés",
+        abstract="Résumé",
+        contact="Contact",
+        contacts="Contacts",
+        email="Courriel",
+        document_history="Historique du document",
+    ),
+    "es": Words(
+        contents="Índice",
+        annex="Anexo",
+        figure="Figura",
+        table="Cuadro",
+        page_of=("Página ", " de ", ""),
+        study_period="Periodo de estudios",
+        document="Documento",
+        meeting="Reunión",
+        questions="Cuestiones",
+        source="Fuente",
+        version="Versión",
+        date="Fecha",
+        keywords="Palabras clave",
+        abstract="Resumen",
+        contact="Contacto",
+        contacts="Contactos",
+        email="Correo-e",
+        document_history="Historial del documento",
+    ),
+    "ru": Words(
+        contents="Содержание",
+        annex="Приложение",
+        figure="Рисунок",
+        table="Таблица",
+        page_of=("Страница ", " из ", ""),
+        study_period="Исследовательский период",
+        document="Документ",
+        meeting="Собрание",
+        questions="Вопросы",
+        source="Источник",
+        version="Версия",
+        date="Дата",
+        keywords="Ключевые слова",
+        abstract="Резюме",
+        contact="Контактное лицо",
+        contacts="Контактные лица",
+        email="Эл. почта",
+        document_history="История документа",
+    ),
+    "ar": Words(
+        contents="المحتويات",
+        annex="الملحق",
+        figure="الشكل",
+        table="الجدول",
+        page_of=("الصفحة ", " من ", ""),
+        study_period="فترة الدراسة",
+        document="الوثيقة",
+        meeting="الاجتماع",
+        questions="المسائل",
+        source="المصدر",
+        version="الصيغة",
+        date="التاريخ",
+        keywords="كلمات أساسية",
+        abstract="ملخص",
+        contact="جهة الاتصال",
+        contacts="جهات الاتصال",
+        email="البريد الإلكتروني",
+        document_history="تاريخ الوثيقة",
+    ),
+    "zh": Words(
+        contents="目录",
+        annex="附件",
+        figure="图",
+        table="表",
+        page_of=("第 ", " 页，共 ", " 页"),
+        study_period="研究期",
+        document="文件",
+        meeting="会议",
+        questions="课题",
+        source="来源",
+        version="版本",
+        date="日期",
+        keywords="关键词",
+        abstract="摘要",
+        contact="联系人",
+        contacts="联系人",
+        email="电子邮件",
+        document_history="文件历史",
+    ),
+}
+
+
+def base_language(tag: str) -> str:
+    """`fr-CH` -> `fr`; `zh-Hans` -> `zh`; lower case."""
+    return tag.replace("_", "-").split("-", 1)[0].lower()
+
+
+def words_for(tag: str) -> Words:
+    return WORDS.get(base_language(tag), WORDS["en"])
+
+
+def is_rtl(tag: str) -> bool:
+    return base_language(tag) in RTL_LANGUAGES
+
+
+def text_direction(text: str) -> str | None:
+    """`rtl` or `ltr` from the first strongly directional character (as `dir="auto"` does)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return None
