@@ -167,12 +167,16 @@ def _ranges(codes: Sequence[int]) -> list[tuple[int, int]]:
     return ranges
 
 
-@cache
 def cjk_coverage() -> frozenset[int]:
     """Every code point the CJK faces found on this machine draw (empty when none is found)."""
     files = cjk_font_files()
     regular = [files[f.file] for f in CJK_FACES if f.weight == "normal" and f.file in files]
-    return frozenset().union(*(_cmap(path.read_bytes(), collection=True) for path in regular[:1]))
+    return _collection_coverage(regular[0]) if regular else frozenset()
+
+
+@cache
+def _collection_coverage(path: Path) -> frozenset[int]:
+    return _cmap(path.read_bytes(), collection=True)
 
 
 def _cmap(data: bytes, collection: bool = False) -> frozenset[int]:
