@@ -204,3 +204,38 @@ def test_a_bad_language_tag_is_an_error_with_its_line(tmp_path: Path, cli: CliIn
     assert result.exit_code == 1
     assert "chapters/01-a.md:3:" in result.stdout + result.stderr
     assert "language tag" in result.stdout + result.stderr
+
+
+def _structure_languages(pdf: Path) -> set[str]:
+    reader = PdfReader(pdf)
+    found: set[str] = set()
+    todo = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop().get_object()
+        if isinstance(node, dict):
+            if "/Lang" in node:
+                found.add(str(node["/Lang"]))
+            kids = node.get("/K")
+            if kids is not None:
+                todo += [
+                    k
+                    for k in (kids if isinstance(kids, list) else [kids])
+                    if hasattr(k, "get_object")
+                ]
+    return found
+
+
+@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3u"])
+def test_tagged_variants_carry_each_chapters_language_and_embed_every_font(
+    tmp_path: Path, cli: CliInvoke, variant: str
+) -> None:
+    _need_cjk()
+    repo = _six_languages(tmp_path)
+    pdf = tmp_path / "tagged.pdf"
+    result = cli(repo.path, "build", "--variant", variant, "-o", str(pdf))
+    assert result.exit_code == 0, result.output
+    root = PdfReader(pdf).trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"]
+    assert "ar" in _structure_languages(pdf)
+    assert all(row[-5] == "yes" for row in _pdffonts(pdf))

@@ -22,6 +22,10 @@ import weasyprint
 from gap_analysis.errors import RenderError
 from gap_analysis.render.document import VARIANTS, Document
 from gap_analysis.render.fetcher import SNAPSHOT_BASE, Refused, SnapshotFetcher
+from gap_analysis.render.pdf_tags import element_languages
+
+TAGGED_VARIANTS = ("pdf/ua-1", "pdf/a-3u")
+"""Variants written with a structure tree: PDF/UA must be; PDF/A-3u is too, for the same readers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,13 +138,15 @@ def render_pdf(
         )
         identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
         try:
-            pdf = laid_out.write_pdf(
-                pdf_variant=variant,
-                pdf_identifier=identifier,
-                custom_metadata=True,
-                attachments=attachments,
-                finisher=_finish,
-            )
+            with element_languages():
+                pdf = laid_out.write_pdf(
+                    pdf_variant=variant,
+                    pdf_identifier=identifier,
+                    pdf_tags=variant in TAGGED_VARIANTS,
+                    custom_metadata=True,
+                    attachments=attachments,
+                    finisher=_finish,
+                )
         except Exception as exc:  # noqa: BLE001
             raise RenderError(
                 f"the PDF could not be written: {type(exc).__name__}: {exc}"
