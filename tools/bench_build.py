@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -188,6 +189,37 @@ PLAIN = (
 )
 
 
+STATIC = ROOT / "gap_analysis" / "render" / "static"
+
+
+def _plain_html(html: Path) -> tuple[Path, Path]:
+    """The build's HTML for plain WeasyPrint: with the bundled fonts as files, and with system fonts.
+
+    The first is what `build` lays out (its fonts fetched from the package folder instead of
+    through the tool's fetcher); the second drops the `@font-face` rules and names the
+    machine's DejaVu families, as builds did before fonts were bundled, so the two show what
+    bundling costs.
+    """
+    text = html.read_text(encoding="utf-8")
+    bundled = text.replace("https://static.invalid/", STATIC.as_uri() + "/").replace(
+        "https://cjk-font.invalid/", "file:///usr/share/fonts/opentype/noto/"
+    )
+    system = re.sub(r"@font-face \{[^}]*\}\n?", "", text)
+    for ours, theirs in (
+        ('"GA Serif"', '"DejaVu Serif"'),
+        ('"GA Sans"', '"DejaVu Sans"'),
+        ('"GA Mono"', '"DejaVu Sans Mono"'),
+        ('"GA Naskh", ', ""),
+        ('"GA CJK Serif", ', ""),
+        ('"GA CJK Sans", ', ""),
+    ):
+        system = system.replace(ours, theirs)
+    paths = html.with_suffix(".bundled.html"), html.with_suffix(".system.html")
+    paths[0].write_text(bundled, encoding="utf-8")
+    paths[1].write_text(system, encoding="utf-8")
+    return paths
+
+
 def _best(runs: list[Run]) -> Run:
     """The fastest of the repetitions (the least disturbed by other load), with the largest peak."""
     fastest = min(runs, key=lambda r: r.seconds)
@@ -205,9 +237,10 @@ def bench(
         repo,
         env,
     )
+    bundled_html, system_html = _plain_html(html)
     pandoc = shutil.which("pandoc")
     chapters = sorted(str(p) for p in (repo / "chapters").glob("*.md"))
-    builds, plains, pandocs, rebuilds = [], [], [], []
+    builds, plains, systems, pandocs, rebuilds = [], [], [], [], []
     for _ in range(repeat):
         shutil.rmtree(repo / "dist", ignore_errors=True)
         builds.append(
@@ -236,10 +269,17 @@ def bench(
                     sys.executable,
                     "-c",
                     PLAIN,
-                    str(html),
+                    str(bundled_html),
                     f"{repo}/",
                     str(work / f"{name}-plain.pdf"),
                 ],
+                repo,
+                env,
+            )
+        )
+        systems.append(
+            _run(
+                [sys.executable, "-c", PLAIN, str(system_html), f"{repo}/", str(work / "sys.pdf")],
                 repo,
                 env,
             )
@@ -268,6 +308,7 @@ def bench(
         "build": _best(builds),
         "rebuild": _best(rebuilds),
         "plain": _best(plains),
+        "system": _best(systems),
     }
     if pandocs:
         row["pandoc"] = _best(pandocs)
@@ -316,21 +357,28 @@ def main() -> int:
     header = (
         f"{'report':<10} {'pages':>5} | {'gap-analysis build':>20} | {'plain WeasyPrint':>20} | "
         f"{'pandoc+weasyprint':>20} | {'rebuild':>8} | {'build/plain':>11} | {'rebuild/build':>13} | "
-        f"{'peak MB':>7} | {'git (build/rebuild)':>19}"
+        f"{'peak MB':>7} | {'git (build/rebuild)':>19} | {'bundled/system fonts':>20}"
     )
     print(header)
     print("-" * len(header))
     failures = []
     for row in rows:
         pages = int(str(row["pages"]))
-        build, plain, again = row["build"], row["plain"], row["rebuild"]
+        build, plain, again, system = row["build"], row["plain"], row["rebuild"], row["system"]
         assert isinstance(build, Run) and isinstance(plain, Run) and isinstance(again, Run)
+        assert isinstance(system, Run)
+        fonts = plain.seconds / system.seconds
         ratio, cached = build.seconds / plain.seconds, again.seconds / build.seconds
         print(
             f"{row['name']:<10} {pages:>5} | {_fmt(build, pages):>20} | {_fmt(plain, pages):>20} | "
             f"{_fmt(row.get('pandoc'), pages):>20} | {again.seconds:6.2f} s | {ratio:10.2f}x | "
-            f"{cached:12.1%} | {build.peak_mb:7.0f} | {build.git:>9} / {again.git:<7}"
+            f"{cached:12.1%} | {build.peak_mb:7.0f} | {build.git:>9} / {again.git:<7} | "
+            f"{fonts:19.2f}x"
         )
+        if fonts > 1.05:
+            failures.append(
+                f"{row['name']}: bundled fonts lay out {fonts:.2f}x system fonts (budget 1.05x)"
+            )
         if ratio > 1.15:
             failures.append(f"{row['name']}: build is {ratio:.2f}x plain WeasyPrint (budget 1.15x)")
         if cached > 0.05:
@@ -344,7 +392,8 @@ def main() -> int:
             "\nnote: pandoc is not installed; its column is n/a (apt-get install pandoc to compare)"
         )
     print(
-        "\nbudgets: build <= 1.15x plain WeasyPrint; rebuild <= 5% of build; a handful of git processes"
+        "\nbudgets: build <= 1.15x plain WeasyPrint; rebuild <= 5% of build; a handful of git processes;"
+        " bundled fonts <= 1.05x system fonts (plain WeasyPrint on the same HTML)"
     )
     for failure in failures:
         print(f"over budget: {failure}")
