@@ -72,6 +72,7 @@ ENGINES: dict[str, str] = {
     "openpyxl": ONE_MODULE,
     "markupsafe": "render",  # Jinja2's escaping
     "pydyf": "render",  # WeasyPrint's PDF writer (PDF/A attachments)
+    "fontTools": "render",  # WeasyPrint's font library: what the bundled fonts draw
 }
 """Third-party packages and the one component allowed to import each (or any single module).
 
