@@ -19,7 +19,7 @@ from gap_analysis.render.fonts import (
     cjk_font_files,
     measured_coverage,
 )
-from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, make_report
+from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, make_report, need
 
 LINES = {
     "en": "Child online protection is a shared task.",
@@ -55,8 +55,7 @@ def _text(pdf: Path) -> str:
 
 
 def _need_cjk() -> None:
-    if not cjk_font_files() and os.environ.get("CI") != "true":
-        pytest.skip("fonts-noto-cjk is not installed (tools/setup.sh installs it)")
+    need(bool(cjk_font_files()), "fonts-noto-cjk is not installed (tools/setup.sh installs it)")
 
 
 def test_the_coverage_file_matches_the_bundled_fonts() -> None:
