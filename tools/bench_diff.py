@@ -10,6 +10,11 @@ consecutive MASVS release pairs. For each pair:
 - redlines: `Redlines(old, new).output_markdown` on the same text (all chapters joined);
 - iddiff: `iddiff old new` (its default side-by-side HTML) on the same text.
 
+Then the repeated-block shapes that made the old alignment cubic: N identical
+paragraphs with every seventh edited (2,000, 4,000, 20,000) and a 6,000-row
+table of few distinct rows with every eleventh edited. Budget: under 2 s of
+diffing for 20,000 repeated paragraphs (`--repeated` runs only these).
+
 Peers run in a child process with a time limit. Budgets: ours (command) at
 most a quarter of redlines' time on the 21k pair; under one second of diffing
 on the 100k pair; peak memory of the diff linear in the input (tracemalloc at
@@ -135,6 +140,51 @@ def edit(chapters: dict[str, str], share: float, seed: int) -> tuple[dict[str, s
                 new_lines.append(line.replace(words[-1], rng.choice(vocab) + ".", 1))
         out[name] = "\n".join(new_lines)
     return out, edited
+
+
+def repeated_paragraphs(count: int) -> tuple[dict[str, str], dict[str, str]]:
+    """`count` identical paragraphs; in the new version every seventh is edited."""
+    text = "The same paragraph, repeated again and again in one long chapter of the report."
+    old = [text] * count
+    new = [text if i % 7 != 6 else f"{text} Edited {i}." for i in range(count)]
+    return (
+        {"01-repeated.md": "# Repeated\n\n" + "\n\n".join(old) + "\n"},
+        {"01-repeated.md": "# Repeated\n\n" + "\n\n".join(new) + "\n"},
+    )
+
+
+def repeated_rows(count: int) -> tuple[dict[str, str], dict[str, str]]:
+    """A table of `count` rows with five distinct rows; every eleventh row edited."""
+    head = "# Table\n\n| Kind | Value |\n|---|---|\n"
+    old = [f"| row | {i % 5} |" for i in range(count)]
+    new = [f"| row | {i % 5}{' changed' if i % 11 == 0 else ''} |" for i in range(count)]
+    return (
+        {"01-table.md": head + "\n".join(old) + "\n"},
+        {"01-table.md": head + "\n".join(new) + "\n"},
+    )
+
+
+def bench_repeated(root: Path) -> list[str]:
+    """The repeated-block shapes: seconds of the engine and of the whole in-process diff."""
+    shapes = [
+        ("2,000 repeated paragraphs", repeated_paragraphs(2_000)),
+        ("4,000 repeated paragraphs", repeated_paragraphs(4_000)),
+        ("20,000 repeated paragraphs", repeated_paragraphs(20_000)),
+        ("6,000-row table, 5 distinct rows", repeated_rows(6_000)),
+    ]
+    print(f"{'repeated blocks':<40} {'changes':>8} {'engine':>8} {'diff':>8}")
+    verdicts = []
+    for label, (old, new) in shapes:
+        repo = root / label.replace(" ", "-").replace(",", "")
+        commits = make_repo(repo, [old, new])
+        engine, whole, count = ours_in_process(repo, commits[0], commits[1])
+        print(f"{label:<40} {count:>8} {engine:>8.3f} {whole:>8.3f}", flush=True)
+        if label.startswith("20,000"):
+            verdicts.append(
+                f"20,000 repeated paragraphs: engine {engine:.3f} s (budget < 2 s: "
+                f"{'ok' if engine < 2 else 'OVER'}); with reading and parsing {whole:.3f} s"
+            )
+    return verdicts
 
 
 # --- repositories --------------------------------------------------------------------------
@@ -287,12 +337,19 @@ def main() -> None:
         help="seconds a peer may take on one pair before it is stopped (default 600)",
     )
     parser.add_argument("--quick", action="store_true", help="skip the peers on the 100k pair")
+    parser.add_argument(
+        "--repeated", action="store_true", help="only the repeated-block shapes (no peers)"
+    )
     args = parser.parse_args()
     if args.peer:
         run_peer(*args.peer)
         return
     with tempfile.TemporaryDirectory(prefix="bench-diff-") as temp:
         root = Path(temp)
+        if args.repeated:
+            for line in bench_repeated(root):
+                print(line)
+            return
         pairs: list[tuple[str, Path, str, str]] = []
         for label, words, seed in (("generated 21k", 21_000, 1), ("generated 100k", 100_000, 2)):
             old = generate(words, seed)
@@ -358,6 +415,8 @@ def main() -> None:
                 f"peak memory: {m1 / 1e6:.1f} MB at {w1} words, {m2 / 1e6:.1f} MB at {w2} words; "
                 f"memory ratio / size ratio = {growth:.2f} (1.0 = linear)"
             )
+        print()
+        verdicts += bench_repeated(root)
         print()
         print(
             "engine: alignment and word diffs on parsed chapters; diff: read from git + parse + engine, in-process;"

@@ -74,6 +74,8 @@ def compare(
     `kind` is what a text change is called (modified, renamed for headings,
     moved); `force` reports the pair even when nothing in it changed (a move).
     """
+    if not force and old.text == new.text and old.formatting == new.formatting:
+        return []  # the common case, before any Change is built
     base = Change(
         place.section,
         place.title,
