@@ -23,7 +23,14 @@ from gap_analysis.model.schema import TomlKey, toml_key, toml_keys
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource
 from gap_analysis.model.wording import did_you_mean
-from gap_analysis.model.workflow import KNOWN_GATES, Action, Stage, Workflow, default_workflow
+from gap_analysis.model.workflow import (
+    KNOWN_GATES,
+    RESERVED_ACTIONS,
+    Action,
+    Stage,
+    Workflow,
+    default_workflow,
+)
 
 REPORT_FILE = "report.toml"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -236,6 +243,10 @@ def _actions(
         values = reader.fields(data, toml_keys(Action), name, index)
         line = reader.where.table(name, index)
         action = Action(**values, line=line)
+        if action.name in RESERVED_ACTIONS:
+            reader.problem(
+                line, f"'{action.name}' is a review command of its own, not a name for an action"
+            )
         for state in (*action.from_states, action.to):
             if state and state not in known_stages:
                 reader.problem(

@@ -6,6 +6,12 @@ order, so two branches that each recorded events merge without a conflict and
 the merged history is judged again on replay. An event that cannot be replayed
 (not allowed at that point, a duplicate, an unknown version) is kept as a
 problem with its reason, never silently skipped.
+
+`undo` is the one action every workflow has: its event names the event it
+reverts (the last one in effect on that version) and leads back to where that
+one started. Both stay in the record and in the history; replay takes the
+reverted event out of the version's events in effect, so covers, baselines and
+the next action see the state before it.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from datetime import UTC, datetime
 
 from gap_analysis.model.people import Person
 from gap_analysis.model.version import Event, Version
-from gap_analysis.model.workflow import Action, Workflow
+from gap_analysis.model.workflow import UNDO, Action, Workflow
 
 
 @dataclass
@@ -26,6 +32,7 @@ class VersionState:
     version: Version
     state: str
     events: list[Event] = field(default_factory=list)
+    """The events in effect, in order (an undone event is taken out, an undo is not added)."""
     returned_from: str = ""
     """The stage that returned this version (empty unless it was returned)."""
 
@@ -42,7 +49,7 @@ class Problem:
 class Replay:
     states: dict[str, VersionState]
     applied: list[Event]
-    """Events that replayed, in order."""
+    """Events in effect, in order: replayed and not undone (undo events are not in it)."""
     problems: list[Problem]
 
     def state(self, name: str) -> str | None:
@@ -151,6 +158,12 @@ def replay(workflow: Workflow, versions: Iterable[Version], events: Iterable[Eve
             problems.append(Problem(event, reason))
             continue
         current = states[event.version]
+        if event.action == UNDO:
+            undone = current.events.pop()
+            applied.remove(undone)
+            current.state = event.to_state
+            current.returned_from = ""
+            continue
         if event.to_state == workflow.returned:
             current.returned_from = current.state
         current.state = event.to_state
@@ -166,6 +179,8 @@ def _judge(
     current = states.get(event.version)
     if current is None:
         return f"unknown version '{event.version}' (no review/versions/{event.version}.toml)"
+    if event.action == UNDO:
+        return _judge_undo(current, event)
     same = next(
         (
             e
@@ -191,3 +206,31 @@ def _judge(
     if event.to_state not in allowed:
         return f"'{event.action}' from '{current.state}' cannot lead to '{event.to_state}'"
     return ""
+
+
+def undo_target(current: VersionState) -> Event | None:
+    """The event an undo of this version would revert: the last one in effect."""
+    return current.events[-1] if current.events else None
+
+
+def _judge_undo(current: VersionState, event: Event) -> str:
+    last = undo_target(current)
+    if last is None:
+        return f"nothing to undo on {event.version}"
+    last_name = event_file_name(last)
+    if event.undoes != last_name:
+        return (
+            f"undoes '{event.undoes}', but the last event in effect on {event.version} "
+            f"is {last_name}"
+        )
+    if (event.from_state, event.to_state) != (current.state, last.from_state):
+        return (
+            f"records undo '{event.from_state}' -> '{event.to_state}', but undoing {last_name} "
+            f"leads from '{current.state}' back to '{last.from_state}'"
+        )
+    return ""
+
+
+def event_file_name(event: Event) -> str:
+    """An event's file name (its id in `undoes`)."""
+    return event.path.rsplit("/", 1)[-1]

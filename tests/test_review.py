@@ -100,7 +100,11 @@ def test_a_version_goes_along_the_path_and_each_event_is_one_commit(
         f"review/events/{event_file.name}"
     ]
 
-    assert cli(repo.path, "review", "agree", "v0.1", "--by", "CG Editor").exit_code == 0
+    # the same person, now for CG-COP: a second decision in a row names the stage it leaves
+    assert (
+        cli(repo.path, "review", "agree", "v0.1", "--by", "CG Editor", "--from", "cg-cop").exit_code
+        == 0
+    )
     assert state(repo, "v0.1") == "sg17"
     ret = cli(
         repo.path,
@@ -155,7 +159,7 @@ def test_submit_of_a_revision_may_go_to_an_earlier_stage_within_the_rules(
 ) -> None:
     for args in (
         ("submit", "v0.1"),
-        ("agree", "v0.1"),
+        ("agree", "v0.1", "--from", "cg-cop"),
         ("return", "v0.1", *SG17, "--note", "Redo"),
     ):
         assert cli(repo.path, "review", *args).exit_code == 0
@@ -196,7 +200,7 @@ def test_refusals_change_nothing(
 
 def test_return_needs_a_note_and_the_right_role(repo: ReportRepo, cli: CliInvoke) -> None:
     assert cli(repo.path, "review", "submit", "v0.1").exit_code == 0
-    assert cli(repo.path, "review", "agree", "v0.1").exit_code == 0
+    assert cli(repo.path, "review", "agree", "v0.1", "--from", "cg-cop").exit_code == 0
     head, count = repo.head(), len(events(repo))
     no_note = cli(repo.path, "review", "return", "v0.1", *SG17)
     assert no_note.exit_code == 1 and "needs a note" in no_note.stderr
@@ -344,7 +348,8 @@ def test_two_branches_merge_without_conflict_and_replay(repo: ReportRepo, cli: C
     assert cli(repo.path, "review", "submit", "v0.1").exit_code == 0
     repo.git("branch", "other")
     # on main: CG-COP agrees v0.1
-    assert cli(repo.path, "review", "agree", "v0.1", "--meeting", "CG-COP e-meeting").exit_code == 0
+    agree = ("agree", "v0.1", "--from", "cg-cop", "--meeting", "CG-COP e-meeting")
+    assert cli(repo.path, "review", *agree).exit_code == 0
     # on the other branch: a co-convener edits and cuts v0.2, and records CG-COP's agreement too
     repo.git("checkout", "-q", "other")
     repo.write(
@@ -352,7 +357,7 @@ def test_two_branches_merge_without_conflict_and_replay(repo: ReportRepo, cli: C
     )
     repo.commit("Shorter method")
     assert cli(repo.path, "version", "cut", "--no-build").exit_code == 0
-    assert cli(repo.path, "review", "agree", "v0.1").exit_code == 0
+    assert cli(repo.path, "review", "agree", "v0.1", "--from", "cg-cop").exit_code == 0
     assert cli(repo.path, "review", "submit", "v0.2").exit_code == 0
     repo.git("checkout", "-q", "main")
     repo.git("merge", "-q", "--no-edit", "other")  # raises on a conflict
@@ -389,15 +394,30 @@ def test_standing_texts_history_and_watermark(tmp_path: Path, cli: CliInvoke) ->
 
     try:
         assert standing() == "Draft for CG-COP"
-        steps = [("submit", ""), ("agree", "CG-COP e-meeting"), ("agree", f"SG17, {SG17_MEETING}")]
-        for action, meeting in steps:
-            assert cli(repo.path, "review", action, "v0.1", "--meeting", meeting).exit_code == 0
+        steps = [
+            ("submit", "draft", ""),
+            ("agree", "cg-cop", "CG-COP e-meeting"),
+            ("agree", "sg17", f"SG17, {SG17_MEETING}"),
+        ]
+        for action, stage, meeting in steps:
+            args = ("review", action, "v0.1", "--from", stage, "--meeting", meeting)
+            assert cli(repo.path, *args).exit_code == 0
         assert standing() == f"Agreed by SG17, {SG17_MEETING}"  # the body is not named twice
         extras = version_extras(store, "v0.1")
         assert extras.state == "cwg-cop" and extras.watermark is None
         assert extras.document == "CG-COP draft"
         assert (
-            cli(repo.path, "review", "agree", "v0.1", "--meeting", "CWG-COP, Geneva").exit_code == 0
+            cli(
+                repo.path,
+                "review",
+                "agree",
+                "v0.1",
+                "--from",
+                "cwg-cop",
+                "--meeting",
+                "CWG-COP, Geneva",
+            ).exit_code
+            == 0
         )
         ledger = load_ledger(store)
         assert is_published(ledger, "v0.1")
@@ -417,7 +437,7 @@ def test_standing_texts_history_and_watermark(tmp_path: Path, cli: CliInvoke) ->
 def test_returned_standing_carries_the_note(repo: ReportRepo, cli: CliInvoke) -> None:
     for args in (
         ("submit", "v0.1"),
-        ("agree", "v0.1"),
+        ("agree", "v0.1", "--from", "cg-cop"),
         ("return", "v0.1", *SG17, "--note", "Needs a chapter on reporting tools"),
     ):
         assert cli(repo.path, "review", *args).exit_code == 0
@@ -460,8 +480,13 @@ def test_a_new_report_can_be_taken_along_the_whole_path_by_its_first_editor(
     folder = tmp_path / "new-report"
     assert cli(None, "init", str(folder), "--title", "New report", "--group", "CG").exit_code == 0
     assert cli(folder, "version", "cut", "--no-build").exit_code == 0
-    for action in ("submit", "agree", "agree", "agree"):
-        result = cli(folder, "review", action, "v0.1")
+    for action, stage in (
+        ("submit", "draft"),
+        ("agree", "cg-cop"),
+        ("agree", "sg17"),
+        ("agree", "cwg-cop"),
+    ):
+        result = cli(folder, "review", action, "v0.1", "--from", stage)
         assert result.exit_code == 0, result.output
         assert "by Ada Editor <ada@example.org>" in result.stdout
     listed = json.loads(cli(folder, "version", "list", "--json").stdout)
@@ -486,12 +511,20 @@ def test_open_comments_of_the_stage_hold_back_agreement(repo: ReportRepo, cli: C
     )
     assert added.exit_code == 0, added.output
     head, count = repo.head(), len(events(repo))
-    refused = cli(repo.path, "review", "agree", "v0.1")
+    refused = cli(repo.path, "review", "agree", "v0.1", "--from", "cg-cop")
     assert refused.exit_code == 1
     assert "no-open-comments: 1 open comment(s) of cg-cop on v0.1" in refused.stderr
     assert unchanged(repo, head, count)
     forced = cli(
-        repo.path, "review", "agree", "v0.1", "--force", "--note", "Comment deferred to v0.2"
+        repo.path,
+        "review",
+        "agree",
+        "v0.1",
+        "--from",
+        "cg-cop",
+        "--force",
+        "--note",
+        "Comment deferred to v0.2",
     )
     assert forced.exit_code == 0, forced.output
     assert state(repo, "v0.1") == "sg17"

@@ -208,7 +208,7 @@ def test_version_names_and_baselines_are_revisions(report_repo: ReportRepo, cli:
     v1 = report_repo.head()
     by = ("--by", "editor@example.org")
     assert cli(report_repo.path, "review", "submit", "v0.1", *by).exit_code == 0
-    assert cli(report_repo.path, "review", "agree", "v0.1", *by).exit_code == 0
+    assert cli(report_repo.path, "review", "agree", "v0.1", *by, "--from", "cg-cop").exit_code == 0
     store = GitStore(report_repo.path)
     try:
         assert resolve(store, "v0.1").commit == v1
@@ -251,17 +251,27 @@ def test_a_versions_pdf_says_where_it_stands(
     text = pdf_text(pdf)
     assert "Draft for CG-COP" in text and "DRAFT" in text
     assert "Document history" in text and "CG-COP e-meeting" in text
-    for action, meeting in (
-        ("submit", "CG-COP e-meeting"),
-        ("agree", "CG-COP e-meeting"),
-        ("agree", "Geneva, 8-17 April 2025"),
+    for action, stage, meeting in (
+        ("submit", "draft", "CG-COP e-meeting"),
+        ("agree", "cg-cop", "CG-COP e-meeting"),
+        ("agree", "sg17", "Geneva, 8-17 April 2025"),
     ):
-        assert cli(report_repo.path, "review", action, "v0.1", "--meeting", meeting).exit_code == 0
+        args = ("review", action, "v0.1", "--from", stage, "--meeting", meeting)
+        assert cli(report_repo.path, *args).exit_code == 0
     agreed = tmp_path / "agreed.pdf"
     assert cli(report_repo.path, "build", "v0.1", "-o", str(agreed)).exit_code == 0
     assert "Agreed by SG17, Geneva, 8-17 April 2025" in pdf_text(agreed)
     assert (
-        cli(report_repo.path, "review", "agree", "v0.1", "--meeting", "CWG-COP, Geneva").exit_code
+        cli(
+            report_repo.path,
+            "review",
+            "agree",
+            "v0.1",
+            "--from",
+            "cwg-cop",
+            "--meeting",
+            "CWG-COP, Geneva",
+        ).exit_code
         == 0
     )
     published = tmp_path / "published.pdf"

@@ -43,6 +43,10 @@ class Event:
     path: str = ""
     decided: dt.date | None = None
     """The day the body decided, when it was recorded later (`date` is when it was recorded)."""
+    recorded_by: str = ""
+    """Who recorded it (git's user) when that is not the actor: a decision recorded with `--by`."""
+    undoes: str = ""
+    """For an undo: the file name of the event it reverts."""
 
     @property
     def day(self) -> dt.date:

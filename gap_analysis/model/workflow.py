@@ -8,6 +8,12 @@ from gap_analysis.model.schema import NOT_IN_TOML, toml
 
 KNOWN_GATES = ("check", "no-open-comments", "clean-tree")
 
+UNDO = "undo"
+"""The action that reverts the last event in effect on a version; no workflow may define it."""
+
+RESERVED_ACTIONS = (UNDO, "history")
+"""Words of `review` that are not workflow actions."""
+
 
 @dataclass(frozen=True, slots=True)
 class Stage:

@@ -37,6 +37,8 @@ def parse_event(raw: bytes, path: str) -> Event:
         forced=forced,
         path=path,
         decided=day_field(data, path),
+        recorded_by=text_field(data, "recorded_by", path),
+        undoes=text_field(data, "undoes", path),
     )
 
 
@@ -53,6 +55,8 @@ def write_event(path: Path, event: Event, forced_gates: Sequence[str] = ()) -> N
         "document": event.document,
         "note": event.note,
         "decided": event.decided.isoformat() if event.decided else None,
+        "recorded_by": event.recorded_by or None,
+        "undoes": event.undoes or None,
     }
     if event.forced:
         record["forced"] = True

@@ -1,4 +1,4 @@
-"""`review ACTION VERSION`: take one action on the review path; `review history`.
+"""`review ACTION VERSION`: take one action on the review path.
 
 Everything is judged before anything is written: the version and its state,
 the action and where it may lead, the actor and their roles, the note, the
@@ -11,8 +11,7 @@ two co-conveners on two branches never write the same file.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from gap_analysis.errors import RefusedError, option
@@ -23,30 +22,23 @@ from gap_analysis.model.version import Event, Version
 from gap_analysis.model.wording import did_you_mean
 from gap_analysis.model.workflow import Action
 from gap_analysis.records.events import EVENTS_DIR, write_event
-from gap_analysis.services.check.runner import run_check
+from gap_analysis.services.review.gates import (
+    OpenComments,
+    check_decided,
+    default_open_comments,
+    gate_results,
+)
 from gap_analysis.services.review.ledger import Ledger, load_ledger
 from gap_analysis.services.review.versions import tag_status
 from gap_analysis.workflow import (
     action_for,
     allowed_actions,
-    event_order,
     failed_gates,
     may_act,
     resubmit_stage,
     targets,
+    undo_target,
 )
-
-OpenComments = Callable[[GitStore, str, str], int]
-"""(store, version, stage) -> the number of open comments made at that stage."""
-
-
-def default_open_comments(store: GitStore, version: str, stage: str) -> int:
-    """Open comments of `stage` on `version`, from the comments service."""
-    from gap_analysis.services.comments.register import (
-        open_comments,  # comments may use the review path too
-    )
-
-    return len(open_comments(store, version, stage))
 
 
 @dataclass(frozen=True)
@@ -63,6 +55,9 @@ class ActionRequest:
     force: bool = False
     decided: date | None = None
     """The day the body decided, when recorded after the meeting (default: today)."""
+    from_state: str = ""
+    """The stage the version must be leaving (refused if it is elsewhere); required for a
+    second decision in a row recorded by the same person."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +71,14 @@ def take_action(
     store: GitStore, request: ActionRequest, open_comments: OpenComments = default_open_comments
 ) -> ActionResult:
     check_name(store, request.version)
-    if request.to:
-        check_name(store, request.to, "stage name")
+    for stage in (request.to, request.from_state):
+        if stage:
+            check_name(store, stage, "stage name")
     with RepoLock(store):
         ledger = load_ledger(store)
         version, state, to, action = _judge_action(store, ledger, request)
         person = _actor(store, ledger, request, action)
+        _check_repeat(ledger, request, version, state, person)
         if action.note_required and not request.note.strip():
             raise RefusedError(
                 f"'{request.action}' needs a note saying why ({option('note')} TEXT)"
@@ -91,8 +88,8 @@ def take_action(
                 f"{option('force')} needs a note saying why the gates are overridden "
                 f"({option('note')} TEXT)"
             )
-        _check_decided(request.decided, version)
-        failed = failed_gates(action, _gate_results(store, action, version, state, open_comments))
+        check_decided(request.decided, version)
+        failed = failed_gates(action, gate_results(store, action, version, state, open_comments))
         if failed and not request.force:
             raise RefusedError(
                 f"{request.action} {version.name}: gate failed: {'; '.join(failed)}"
@@ -109,19 +106,7 @@ def _judge_action(
     if request.action not in names:
         hint = did_you_mean(request.action, names)
         raise RefusedError(f"unknown action '{request.action}'{hint}; actions: {', '.join(names)}")
-    version = ledger.version(request.version)
-    if version is None:
-        known = (
-            ", ".join(v.name for v in ledger.versions)
-            or "none yet: cut one with 'gap-analysis version cut'"
-        )
-        raise RefusedError(f"no version {request.version} (versions: {known})")
-    if not version.commit:
-        raise RefusedError(
-            f"version {version.name} is not committed yet; complete its cut first "
-            f"('gap-analysis version cut {version.name}')"
-        )
-    state = ledger.state(version.name)
+    version, state = version_and_state(ledger, request.version, request.from_state)
     allowed = targets(
         workflow, request.action, state, resubmit_stage(workflow, ledger.replay.states, version)
     )
@@ -141,22 +126,67 @@ def _judge_action(
     if to not in allowed:
         raise RefusedError(
             f"'{request.action}' from '{state}' may lead to {', '.join(allowed)}, not '{to}'"
+            + did_you_mean(to, allowed)
         )
     action = action_for(workflow, request.action, state, to)
     assert action is not None  # `targets` found it
     return version, state, to, action
 
 
-def _actor(store: GitStore, ledger: Ledger, request: ActionRequest, action: Action) -> Person:
-    who = request.by.strip() or store.user()[1]
-    if not who:
-        raise RefusedError(
-            f"who is acting? pass {option('by')} NAME-OR-EMAIL or set git's user.email"
+def version_and_state(ledger: Ledger, name: str, from_state: str) -> tuple[Version, str]:
+    """The committed version `name` and its state, which must be `from_state` when one is named."""
+    version = ledger.version(name)
+    if version is None:
+        known = (
+            ", ".join(v.name for v in ledger.versions)
+            or "none yet: cut one with 'gap-analysis version cut'"
         )
-    person = ledger.settings.person(who)
-    if person is None:
-        listed = ", ".join(p.email for p in ledger.settings.people) or "nobody"
-        raise RefusedError(f"'{who}' is not listed in report.toml [[people]] (listed: {listed})")
+        raise RefusedError(f"no version {name} (versions: {known})")
+    if not version.commit:
+        raise RefusedError(
+            f"version {version.name} is not committed yet; complete its cut first "
+            f"('gap-analysis version cut {version.name}')"
+        )
+    state = ledger.state(version.name)
+    stages = ledger.workflow.stage_ids()
+    if from_state and from_state not in stages:
+        raise RefusedError(
+            f"{option('from_state')} '{from_state}' names no stage{did_you_mean(from_state, stages)}; "
+            f"stages: {', '.join(stages)}"
+        )
+    if from_state and from_state != state:
+        raise RefusedError(
+            f"{version.name} is in '{state}', not in '{from_state}' ({option('from_state')}): "
+            "nothing recorded"
+        )
+    return version, state
+
+
+def _check_repeat(
+    ledger: Ledger, request: ActionRequest, version: Version, state: str, person: Person
+) -> None:
+    """A second decision in a row on one version by the same person must name the stage it leaves.
+
+    Someone holding several roles who runs `review agree v0.1` twice would
+    otherwise move the version two stages; naming the stage shows it is meant.
+    The person is the actor (the one whose decision it is): a secretariat that
+    records decisions of different people with `--by` is not asked.
+    """
+    if request.from_state:
+        return
+    current = ledger.replay.states.get(version.name)
+    last = undo_target(current) if current else None
+    if last is None or last.actor != f"{person.name} <{person.email}>":
+        return
+    raise RefusedError(
+        f"{version.name}: {person.name} also took the last action on it ('{last.action}', "
+        f"{last.from_state} -> {last.to_state}); to record a second decision in a row, for "
+        f"'{state}', name the stage it leaves: {option('from_state')} {state}"
+    )
+
+
+def _actor(store: GitStore, ledger: Ledger, request: ActionRequest, action: Action) -> Person:
+    person = acting_person(store, ledger, request.by)
     if not may_act(action, person):
         held = ", ".join(person.roles) or "no roles"
         raise RefusedError(
@@ -167,46 +197,26 @@ def _actor(store: GitStore, ledger: Ledger, request: ActionRequest, action: Acti
     return person
 
 
-def _gate_results(
-    store: GitStore, action: Action, version: Version, state: str, open_comments: OpenComments
-) -> dict[str, str | None]:
-    results: dict[str, str | None] = {}
-    for gate in action.gates:
-        if gate == "check":
-            errors = [f for f in run_check(store, version.commit) if f.severity is Severity.ERROR]
-            results[gate] = (
-                f"check finds {len(errors)} error(s) at {version.name}, first: {errors[0]}"
-                if errors
-                else None
-            )
-        elif gate == "no-open-comments":
-            count = open_comments(store, version.name, state)
-            results[gate] = (
-                f"{count} open comment(s) of {state} on {version.name}; resolve them "
-                "('gap-analysis comment resolve')"
-                if count
-                else None
-            )
-        elif gate == "clean-tree":
-            dirty = store.changed_files()
-            results[gate] = f"uncommitted changes: {', '.join(dirty[:5])}" if dirty else None
-    return results
+def acting_person(store: GitStore, ledger: Ledger, by: str) -> Person:
+    """The person in report.toml named by `by`, else git's user.email."""
+    who = by.strip() or store.user()[1]
+    if not who:
+        raise RefusedError(
+            f"who is acting? pass {option('by')} NAME-OR-EMAIL or set git's user.email"
+        )
+    person = ledger.settings.person(who)
+    if person is None:
+        listed = ", ".join(p.email for p in ledger.settings.people) or "nobody"
+        raise RefusedError(f"'{who}' is not listed in report.toml [[people]] (listed: {listed})")
+    return person
 
 
-def _check_decided(decided: date | None, version: Version) -> None:
-    """A decision day may be recorded later, but not in the future nor before the version was cut."""
-    if decided is None:
-        return
-    today = datetime.now(UTC).date()
-    if decided > today:
-        raise RefusedError(
-            f"{option('decided')} {decided.isoformat()} is in the future (today is {today.isoformat()})"
-        )
-    if decided < version.date.date():
-        raise RefusedError(
-            f"{option('decided')} {decided.isoformat()} is before {version.name} was cut "
-            f"({version.date.date().isoformat()})"
-        )
+def recorded_by(store: GitStore, person: Person) -> str:
+    """Git's user, when a decision is recorded for someone else ("" when they are the actor)."""
+    name, email = store.user()
+    if not email or email.lower() == person.email.lower():
+        return ""
+    return f"{name} <{email}>"
 
 
 def _record(
@@ -219,79 +229,51 @@ def _record(
     person: Person,
     forced: tuple[str, ...],
 ) -> ActionResult:
-    now = datetime.now(UTC)
-    name = f"{now:%Y%m%dT%H%M%S%f}Z-{version.name}-{request.action}-{secrets.token_hex(3)}.toml"
-    path = f"{EVENTS_DIR}/{name}"
     event = Event(
         version=version.name,
         action=request.action,
         from_state=state,
         to_state=to,
         actor=f"{person.name} <{person.email}>",
-        date=now.replace(microsecond=0),
+        date=datetime.now(UTC),
         meeting=request.meeting,
         document=request.document,
         note=request.note,
         forced=request.force,
-        path=path,
         decided=request.decided,
+        recorded_by=recorded_by(store, person),
     )
+    stage = ledger.workflow.stage(to)
+    message = f"Review: {request.action} {version.name} ({state} -> {to})"
+    if stage is not None and request.action != "return":
+        message += f", now with {stage.name}"
+    return record_event(store, event, message, commit=request.commit, forced=forced)
+
+
+def record_event(
+    store: GitStore, event: Event, message: str, *, commit: bool, forced: tuple[str, ...] = ()
+) -> ActionResult:
+    """Write `event` to a new file named after its time, version and action; commit it alone.
+
+    If the commit fails the file is taken out of the index and removed again.
+    """
+    now = event.date
+    name = f"{now:%Y%m%dT%H%M%S%f}Z-{event.version}-{event.action}-{secrets.token_hex(3)}.toml"
+    path = f"{EVENTS_DIR}/{name}"
+    event = replace(event, path=path, date=now.replace(microsecond=0))
     write_event(store.root / path, event, forced)
-    commit: str | None = None
-    if request.commit:
-        stage = ledger.workflow.stage(to)
-        message = f"Review: {request.action} {version.name} ({state} -> {to})"
-        if stage is not None and request.action != "return":
-            message += f", now with {stage.name}"
+    made: str | None = None
+    if commit:
         try:
-            commit = commit_paths(store, [path], message + f"\n\nBy {event.actor}.")
+            made = commit_paths(store, [path], message + f"\n\nBy {event.actor}.")
         except BaseException:
             unstage(store, [path])
             (store.root / path).unlink(missing_ok=True)
             raise
-    return ActionResult(event, commit, forced)
+    return ActionResult(event, made, forced)
 
 
 # -- history and findings ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    event: Event
-    problem: str = ""
-    """Why the event could not be replayed ("" when it was)."""
-
-    def as_json(self) -> dict[str, object]:
-        e = self.event
-        return {
-            "version": e.version,
-            "action": e.action,
-            "from": e.from_state,
-            "to": e.to_state,
-            "actor": e.actor,
-            "date": e.date.isoformat(),
-            "meeting": e.meeting,
-            "document": e.document,
-            "note": e.note,
-            "forced": e.forced,
-            "file": e.path,
-            "decided": e.decided.isoformat() if e.decided else None,
-            "problem": self.problem or None,
-        }
-
-
-def history(
-    store: GitStore, version: str | None = None, ledger: Ledger | None = None
-) -> list[HistoryEntry]:
-    """Every event in replay order (those that cannot be replayed included, with why)."""
-    ledger = ledger or load_ledger(store)
-    if version is not None and ledger.version(version) is None:
-        raise RefusedError(f"no version {version}")
-    problems = {p.event.path: p.reason for p in ledger.replay.problems}
-    events = sorted(ledger.events, key=event_order)
-    return [
-        HistoryEntry(e, problems.get(e.path, "")) for e in events if version in (None, e.version)
-    ]
 
 
 def review_findings(store: GitStore) -> list[Finding]:

@@ -11,16 +11,17 @@ without an import cycle (the test in `tests/test_architecture.py` checks).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gap_analysis.config import settings_of
-from gap_analysis.errors import ContentError, RevisionError
+from gap_analysis.errors import ContentError, GapAnalysisError, RevisionError
 from gap_analysis.gitstore import REF_NAME_PATTERN, GitStore, added_commits
 from gap_analysis.model.finding import Finding
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.version import VERSIONS_DIR, Event, Version
 from gap_analysis.model.wording import did_you_mean
-from gap_analysis.model.workflow import Workflow
+from gap_analysis.model.workflow import Workflow, default_workflow
 from gap_analysis.records.events import EVENTS_DIR, parse_event
 from gap_analysis.records.versions import parse_version
 from gap_analysis.workflow import Replay, replay
@@ -49,6 +50,14 @@ class Ledger:
 
 def worktree_settings(store: GitStore) -> ReportSettings:
     return settings_of(store.worktree_source(), str(store.root))
+
+
+def workflow_or_default(open_store: Callable[[], GitStore]) -> Workflow:
+    """The report's workflow (for help texts); the default one outside a readable report."""
+    try:
+        return worktree_settings(open_store()).workflow
+    except GapAnalysisError:
+        return default_workflow()
 
 
 def _natural(name: str) -> tuple[object, ...]:
