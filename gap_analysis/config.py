@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gap_analysis.errors import ConfigError, NotAReportError
+from gap_analysis.id_patterns import pattern_problem
 from gap_analysis.model.people import Person
 from gap_analysis.model.schema import TomlKey, toml_key, toml_keys
 from gap_analysis.model.settings import ReportSettings
@@ -184,12 +185,10 @@ def _settings(reader: _Reader, data: Mapping[str, Any]) -> ReportSettings:
             f"'{scheme.key}' must contain '{{n}}', e.g. '{scheme.default}'",
         )
     pattern = toml_key(ReportSettings, "gap_id_pattern")
-    try:
-        re.compile(values[pattern.field])
-    except re.error as exc:
+    problem = pattern_problem(values[pattern.field])  # invalid, or able to backtrack for ever
+    if problem:
         reader.problem(
-            reader.where.key(pattern.table, pattern.key),
-            f"'{pattern.key}' is not a valid pattern: {exc}",
+            reader.where.key(pattern.table, pattern.key), f"'{pattern.key}' is {problem}"
         )
     people = toml_key(ReportSettings, "people").key
     values["people"] = _people(reader, reader.tables(data, people, people))

@@ -586,7 +586,7 @@ def test_agree_is_refused_while_comments_of_the_stage_are_open(
     assert cli(versioned.path, "review", "submit", "v0.1").exit_code == 0
     open_one = add(cli, versioned, "--section", "2.1")
     head = versioned.head()
-    refused = cli(versioned.path, "review", "agree", "v0.1")
+    refused = cli(versioned.path, "review", "agree", "v0.1", "--from", "cg-cop")
     assert refused.exit_code == 1 and "1 open comment" in refused.stderr
     assert versioned.head() == head
     assert (
@@ -602,7 +602,7 @@ def test_agree_is_refused_while_comments_of_the_stage_are_open(
         ).exit_code
         == 0
     )
-    agreed = cli(versioned.path, "review", "agree", "v0.1")
+    agreed = cli(versioned.path, "review", "agree", "v0.1", "--from", "cg-cop")
     assert agreed.exit_code == 0, agreed.output
     assert draft_comment  # still open, but made at another stage
 
@@ -610,10 +610,10 @@ def test_agree_is_refused_while_comments_of_the_stage_are_open(
 def test_agree_with_force_records_the_note(versioned: ReportRepo, cli: CliInvoke) -> None:
     assert cli(versioned.path, "review", "submit", "v0.1").exit_code == 0
     add(cli, versioned)
-    assert cli(versioned.path, "review", "agree", "v0.1", "--force").exit_code == 1  # no note
-    forced = cli(
-        versioned.path, "review", "agree", "v0.1", "--force", "--note", "Agreed at the meeting."
-    )
+    agree = ("review", "agree", "v0.1", "--from", "cg-cop")
+    no_note = cli(versioned.path, *agree, "--force")
+    assert no_note.exit_code == 1 and "needs a note" in no_note.stderr
+    forced = cli(versioned.path, *agree, "--force", "--note", "Agreed at the meeting.")
     assert forced.exit_code == 0, forced.output
     events = sorted((versioned.path / "review" / "events").glob("*agree*.toml"))
     data = tomllib.loads(events[-1].read_text())

@@ -34,7 +34,11 @@ def render_status(status: StatusReport) -> list[str]:
     )
     if status.version is not None:
         state = f", {status.state}" if status.state else ""
-        meeting = f" ({status.meeting})" if status.meeting else ""
+        standing = str(status.extra.get("standing", ""))
+        told = status.meeting and (
+            status.meeting in standing or status.meeting.split(", ", 1)[-1] in standing
+        )
+        meeting = f" ({status.meeting})" if status.meeting and not told else ""  # once
         lines.append(f"version: {status.version}{state}{meeting}")
     if status.open_comments is not None:
         lines.append(f"open comments: {status.open_comments}")

@@ -38,8 +38,10 @@ def plain(role: str, text: str) -> str:
 
 
 def side_label(ref: SnapshotRef) -> str:
+    """What the user named and what it resolved to: `@published (v0.2, 68c18fcb64)`."""
     if ref.ref and ref.commit and not ref.commit.startswith(ref.ref):
-        return f"{ref.ref} ({ref.commit[:10]})"
+        version = f"{ref.version}, " if ref.version and ref.version != ref.ref else ""
+        return f"{ref.ref} ({version}{ref.commit[:10]})"
     if ref.ref:
         return ref.ref
     return ref.label or "working tree"

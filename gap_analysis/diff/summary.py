@@ -128,8 +128,8 @@ def _quote(value: str | None) -> str:
 
 def as_json(summary: ChangeSummary) -> dict[str, object]:
     return {
-        "old": {"ref": summary.old.ref, "commit": summary.old.commit},
-        "new": {"ref": summary.new.ref, "commit": summary.new.commit},
+        "old": summary.old.as_json(),
+        "new": summary.new.as_json(),
         "stats": {
             "words_added": summary.stats.words_added,
             "words_removed": summary.stats.words_removed,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from gap_analysis.errors import ContentError
+from gap_analysis.id_patterns import MAX_ID_LENGTH, id_matches
 from gap_analysis.markdown.frontmatter import load_yaml
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import (
@@ -59,13 +59,17 @@ def parse_gap(text: str, path: str, line: int, pattern: str) -> tuple[Gap | None
             )
         )
         return None, findings
-    if not re.fullmatch(pattern, values["id"]):
+    if not id_matches(pattern, values["id"]):
+        too_long = len(values["id"]) > MAX_ID_LENGTH
         findings.append(
             Finding(
                 path,
                 line,
                 "gap-id",
-                f"gap id '{values['id']}' does not match the pattern {pattern}",
+                f"gap id '{values['id'][:MAX_ID_LENGTH]}...' is longer than {MAX_ID_LENGTH} "
+                "characters"
+                if too_long
+                else f"gap id '{values['id']}' does not match the pattern {pattern}",
             )
         )
     if values.get("priority") and values["priority"] not in GAP_PRIORITIES:

@@ -23,6 +23,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from gap_analysis.id_patterns import id_matches
 from gap_analysis.markdown.engine import parse, parser
 from gap_analysis.markdown.gaps import parse_gap
 from gap_analysis.model.build import Reference, RenderedChapter, TocEntry
@@ -75,7 +76,7 @@ class _ChapterRenderer(RendererHTML):
 
     def is_gap_id(self, anchor: str) -> bool:
         try:
-            return re.fullmatch(self.gap_pattern, anchor) is not None
+            return id_matches(self.gap_pattern, anchor)
         except re.error:
             return False
 

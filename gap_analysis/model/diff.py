@@ -167,6 +167,15 @@ class SnapshotRef:
     ref: str
     commit: str | None
     label: str = ""
+    version: str = ""
+    """The version the name resolved to (a baseline such as `@published` names one)."""
+
+    def as_json(self) -> dict[str, object]:
+        """`ref` and `commit`, and `version` when the name resolved to one."""
+        data: dict[str, object] = {"ref": self.ref, "commit": self.commit}
+        if self.version:
+            data["version"] = self.version
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +210,8 @@ class DiffResult:
     def as_json(self) -> dict[str, object]:
         stats = self.stats
         return {
-            "old": {"ref": self.old.ref, "commit": self.old.commit},
-            "new": {"ref": self.new.ref, "commit": self.new.commit},
+            "old": self.old.as_json(),
+            "new": self.new.as_json(),
             "stats": {
                 "words_added": stats.words_added,
                 "words_removed": stats.words_removed,

@@ -78,7 +78,7 @@ def load_side(store: GitStore, rev: str | None, side: str) -> Loaded:
 
 def ref_of(loaded: Loaded, rev: str | None) -> SnapshotRef:
     info = loaded.snapshot.info
-    return SnapshotRef(rev or "", info.commit, info.label)
+    return SnapshotRef(rev or "", info.commit, info.label, info.version or "")
 
 
 def gap_fields_for(pattern: str) -> GapFields:

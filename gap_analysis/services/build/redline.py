@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from gap_analysis.diff.formats import side_label
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras
 from gap_analysis.model.diff import ChapterChangeKind
@@ -43,11 +44,12 @@ def redline_extras(
             bodies.append(
                 (chapter.id, chapter_redline(structure, chapter, changed_only=changed_only))
             )
+    against = side_label(outcome.result.old)  # `@published (v0.2, 68c18fcb64)`
     return BuildExtras(
-        body_html_before=legend(old_rev, removed),
+        body_html_before=legend(against, removed),
         chapter_html=tuple(bodies),
         only_chapters=tuple(changed) if changed_only else None,
-        labels={"Redline against": old_rev},
+        labels={"Redline against": against},
     )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from gap_analysis.id_patterns import id_matches
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.paths import normalize
@@ -66,7 +67,7 @@ def _fragment(
                 Severity.WARNING,
             )
         return None
-    if re.fullmatch(targets.gap_pattern, fragment):
+    if id_matches(targets.gap_pattern, fragment):
         return Finding(
             structure.path,
             link.line,

@@ -30,9 +30,10 @@ def _stage_name(workflow: Workflow, stage_id: str) -> str:
 
 def _event_text(workflow: Workflow, event: Event, with_note: bool) -> str:
     source, target = _stage_name(workflow, event.from_state), _stage_name(workflow, event.to_state)
+    named = source if event.action == "agree" or event.to_state == workflow.returned else target
     meeting = f", {event.meeting}" if event.meeting else ""
-    if event.meeting.startswith(f"{source}, "):  # "SG17, Geneva, ..." after "Agreed by SG17"
-        meeting = f", {event.meeting.removeprefix(f'{source}, ')}"
+    if event.meeting.startswith(f"{named}, "):  # "SG17, Geneva, ..." after "Agreed by SG17"
+        meeting = f", {event.meeting.removeprefix(f'{named}, ')}"
     if event.to_state == workflow.returned:
         note = f": {event.note}" if with_note and event.note else ""
         return f"Returned by {source}{meeting}{note}"
