@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gap_analysis.errors import ConfigError, NotAReportError
-from gap_analysis.id_patterns import pattern_problem
+from gap_analysis.model.id_patterns import pattern_problem
 from gap_analysis.model.people import Person
 from gap_analysis.model.schema import TomlKey, toml_key, toml_keys
 from gap_analysis.model.settings import ReportSettings

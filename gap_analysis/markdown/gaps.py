@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from gap_analysis.errors import ContentError
-from gap_analysis.id_patterns import MAX_ID_LENGTH, id_matches
 from gap_analysis.markdown.frontmatter import load_yaml
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import (
@@ -15,6 +14,7 @@ from gap_analysis.model.gap import (
     GAP_STATUSES,
     Gap,
 )
+from gap_analysis.model.id_patterns import MAX_ID_LENGTH, id_matches
 from gap_analysis.model.structure import BlockKind, ChapterStructure
 
 

@@ -23,12 +23,12 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from gap_analysis.id_patterns import id_matches
 from gap_analysis.markdown.engine import parse, parser
 from gap_analysis.markdown.gaps import parse_gap
 from gap_analysis.model.build import Reference, RenderedChapter, TocEntry
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.gap import Gap
+from gap_analysis.model.id_patterns import id_matches
 from gap_analysis.model.languages import is_rtl, text_direction
 from gap_analysis.model.paths import normalize
 

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from gap_analysis.id_patterns import id_matches
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
+from gap_analysis.model.id_patterns import id_matches
 from gap_analysis.model.paths import normalize
 from gap_analysis.model.snapshot import FileSource
 from gap_analysis.model.structure import ChapterStructure, Link
