@@ -97,7 +97,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportRepo]:
             "--in",
             "v0.2",
         )
-        ok(repo.path, "review", "return", "v0.1", "--note", "Scope too narrow")
+        ok(repo.path, "review", "return", "v0.1", "--from", "cg-cop", "--note", "Scope too narrow")
         repo.write("chapters/fig.png", _png(40, 20))
         repo.write(
             "chapters/02-method.md",
