@@ -79,19 +79,7 @@ ENGINES: dict[str, str] = {
 A third-party import that is not in this table fails the test: a new dependency gets its home here.
 """
 
-PENDING: frozenset[tuple[str, str]] = frozenset(
-    {
-        # PENDING (issue 9.2, the redline branch): render/ computes word diffs and labels
-        # through diff/ while rendering. The redline helper moves these into the model; the
-        # lead empties this list when that branch is merged. Each entry is one import edge.
-        ("gap_analysis.render.redline_chapter", "gap_analysis.diff.words"),
-        ("gap_analysis.render.redline_html", "gap_analysis.diff.words"),
-        ("gap_analysis.render.redline_html", "gap_analysis.diff.formats"),
-        ("gap_analysis.render.site", "gap_analysis.diff.formats"),
-        ("gap_analysis.render.summary_html", "gap_analysis.diff.formats"),
-        ("gap_analysis.render.packet", "gap_analysis.diff.formats"),
-    }
-)
+PENDING: frozenset[tuple[str, str]] = frozenset()
 """Edges that break `ONLY_FROM_PACKAGE` today and are being removed on another branch."""
 
 

@@ -198,3 +198,28 @@ def test_diff_json_on_masvs(
             assert all(isinstance(w, str) for w in change["added"] + change["removed"])
     kinds = {c["kind"] for ch in data["chapters"] for c in ch["changes"]}
     assert "formatting" in kinds or "modified" in kinds
+
+
+@pytest.mark.parametrize(("old", "new"), PAIRS)
+def test_redline_accepted_is_the_new_release_and_rejected_the_old(
+    masvs: ReportRepo, old: str, new: str
+) -> None:
+    """The redline is the report: accept every change and it reads as the newer release's
+    build, reject every change and it reads as the older one's, word for word."""
+    from gap_analysis.markdown.html import render_chapter
+    from gap_analysis.services.build.redline import redline_parts
+    from tests.redline_text import accepted, rejected, words
+
+    outcome = diff(GitStore.discover(masvs.path), old, new)
+    parts = redline_parts(outcome)
+    html = "".join(body for _chapter, body in parts.bodies)
+    pattern = outcome.new.settings.gap_id_pattern
+
+    def build(report: object) -> str:
+        chapters = report.chapters  # type: ignore[attr-defined]
+        paths = {c.path: c.id for c in chapters}
+        return "".join(render_chapter(c, paths, pattern).html for c in chapters)
+
+    assert "<del" in html and "<ins" in html
+    assert accepted(html) == words(build(outcome.new.report))
+    assert rejected(html) == words(build(outcome.old.report))

@@ -15,6 +15,11 @@ paragraphs with every seventh edited (2,000, 4,000, 20,000) and a 6,000-row
 table of few distinct rows with every eleventh edited. Budget: under 2 s of
 diffing for 20,000 repeated paragraphs (`--repeated` runs only these).
 
+With `--redline` (or `--redline-only`), the redline PDF (`diff OLD NEW --format pdf`)
+is timed against building the newer version alone (`build NEW --no-cache`) on the
+MASVS v1.4.2 -> v1.5.0 pair and on a generated pair of about 300 pages (the
+report of `tools/bench build`, about 6% of its lines edited): budget 1.2 times.
+
 Peers run in a child process with a time limit. Budgets: ours (command) at
 most a quarter of redlines' time on the 21k pair; under one second of diffing
 on the 100k pair; peak memory of the diff linear in the input (tracemalloc at
@@ -312,6 +317,57 @@ def run_peer(name: str, old_file: str, new_file: str) -> None:
     print(time.perf_counter() - start)
 
 
+# --- the redline PDF against a plain build -------------------------------------------------
+
+
+def _timed(repo: Path, *args: str) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(VENV_BIN / "gap-analysis"), "--repo", str(repo), *args],
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"gap-analysis {' '.join(args)} failed: {done.stderr.strip()[-400:]}")
+    return elapsed
+
+
+def redline_pairs(root: Path) -> list[tuple[str, Path, str, str]]:
+    sys.path.insert(0, str(ROOT / "tools"))
+    from bench_build import generated_repo
+
+    pairs = []
+    repo = generated_repo(root / "generated-300")
+    old = _git(repo, "rev-parse", "HEAD").strip()
+    chapters = {p.name: p.read_text("utf-8") for p in sorted((repo / "chapters").glob("*.md"))}
+    edited, count = edit(chapters, 0.06, 7)
+    for name, text in edited.items():
+        (repo / "chapters" / name).write_text(text, encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "edited")
+    new = _git(repo, "rev-parse", "HEAD").strip()
+    pairs.append((f"generated ~300 pages ({count} lines edited)", repo, old, new))
+    if MASVS.is_dir():
+        masvs = root / "masvs-redline"
+        commits = make_repo(masvs, [MASVS / "v1.4.2", MASVS / "v1.5.0"])
+        pairs.append(("MASVS v1.4.2 -> v1.5.0", masvs, commits[0], commits[1]))
+    return pairs
+
+
+def redline_table(root: Path) -> None:
+    print(f"{'pair':<44} {'build new':>10} {'redline':>10} {'ratio':>7}  budget 1.2x")
+    for label, repo, old, new in redline_pairs(root):
+        out = root / "out"
+        out.mkdir(exist_ok=True)
+        build = _timed(repo, "build", new, "--no-cache", "-o", str(out / "build.pdf"))
+        redline = _timed(repo, "diff", old, new, "--format", "pdf", "-o", str(out / "redline.pdf"))
+        ratio = redline / build
+        verdict = "ok" if ratio <= 1.2 else "OVER"
+        print(f"{label:<44} {build:>9.2f}s {redline:>9.2f}s {ratio:>6.2f}x  {verdict}", flush=True)
+    print("times in seconds, each a fresh process (start-up included), no build cache")
+
+
 # --- the table -----------------------------------------------------------------------------
 
 
@@ -340,9 +396,19 @@ def main() -> None:
     parser.add_argument(
         "--repeated", action="store_true", help="only the repeated-block shapes (no peers)"
     )
+    parser.add_argument(
+        "--redline", action="store_true", help="also time the redline PDF against a plain build"
+    )
+    parser.add_argument(
+        "--redline-only", action="store_true", help="only time the redline PDF (see --redline)"
+    )
     args = parser.parse_args()
     if args.peer:
         run_peer(*args.peer)
+        return
+    if args.redline_only:
+        with tempfile.TemporaryDirectory(prefix="bench-redline-") as temp:
+            redline_table(Path(temp))
         return
     with tempfile.TemporaryDirectory(prefix="bench-diff-") as temp:
         root = Path(temp)
@@ -424,6 +490,9 @@ def main() -> None:
         print("command: `gap-analysis diff --format json` as a process; times in seconds")
         for line in verdicts:
             print(line)
+        if args.redline:
+            print()
+            redline_table(root)
 
 
 if __name__ == "__main__":

@@ -82,6 +82,13 @@ ga_venv_ready() {
   fi
 }
 
+ga_pdf_tools() {
+  # pdftotext (poppler-utils): the redline tests read PDFs back with it as well as with pypdf.
+  if ! command -v pdftotext >/dev/null 2>&1; then
+    ga_apt poppler-utils || { ga_say "pdftotext is missing; the redline PDF tests will fail"; return 1; }
+  fi
+}
+
 ga_browser_deps() {
   # Programs only the tests use: headless Chromium and its driver (the archive
   # site's browser tests) and gpg (a signed cut). Without them those tests

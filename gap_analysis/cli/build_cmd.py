@@ -93,13 +93,17 @@ def build(
     """
     store = app.store()
     if redline_against is not None:
-        if html_path is not None or no_watermark:
-            raise UsageError("--redline-against does not go with --html or --no-watermark")
-        from gap_analysis.services.build.redline import (
-            redline_pdf,  # the diff engine only when asked for
-        )
+        if no_watermark:
+            raise UsageError("--redline-against does not go with --no-watermark")
+        from gap_analysis.services.build import redline  # the diff engine only when asked for
 
-        redlined = redline_pdf(
+        if html_only:
+            if html_path is None:
+                raise UsageError("--html-only needs --html PATH")
+            _outcome, redline_extras = redline.redline_build_extras(store, redline_against, rev)
+            click.echo(str(build_html(store, rev, html_path, redline_extras)))
+            return
+        redlined = redline.redline_pdf(
             store,
             redline_against,
             rev,
@@ -107,7 +111,10 @@ def build(
             variant=variant,
             strict=strict,
             use_cache=not no_cache,
+            html_output=html_path,
         )
+        for warning in redlined.warnings:
+            click.echo(f"warning: {warning}", err=True)
         app.info(
             f"{redlined.pages} pages, redline of {redlined.info.label} against {redline_against}"
         )

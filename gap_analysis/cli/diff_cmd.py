@@ -34,11 +34,6 @@ def _render(outcome: DiffOutcome, fmt: str, colour: bool) -> str:
         return json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "md":
         return formats.markdown(result)
-    if fmt == "html":
-        from gap_analysis.render.redline_html import redline_page
-
-        settings = outcome.new.settings
-        return redline_page(result, language=settings.language, title=settings.title)
     return formats.text(result, _terminal_style if colour else formats.plain)
 
 
@@ -51,8 +46,8 @@ def _render(outcome: DiffOutcome, fmt: str, colour: bool) -> str:
     type=click.Choice(DIFF_FORMATS),
     default="text",
     show_default=True,
-    help="text (coloured on a terminal), md (CriticMarkup), json, html (a redline page) "
-    "or pdf (the newer snapshot in full, changes marked, change bars).",
+    help="text (coloured on a terminal), md (CriticMarkup), json, html (the newer report as a "
+    "web page, changes marked) or pdf (the same as its build, changes marked, change bars).",
 )
 @click.option(
     "-o",
@@ -62,7 +57,9 @@ def _render(outcome: DiffOutcome, fmt: str, colour: bool) -> str:
 )
 @click.option("--chapter", metavar="ID", help="Only this chapter (its id in either snapshot).")
 @click.option(
-    "--changed-only", is_flag=True, help="pdf: only the sections that changed, with their numbers."
+    "--changed-only",
+    is_flag=True,
+    help="pdf, html: only the chapters and sections that changed, with their numbers.",
 )
 @click.option(
     "--exit-code", is_flag=True, help="Exit 1 when there are differences, as `git diff` does."
@@ -98,8 +95,8 @@ def diff_command(
     """
     if chapter is not None and not chapter.strip():
         raise UsageError("--chapter needs a chapter id")
-    if changed_only and fmt != "pdf":
-        raise UsageError("--changed-only goes with --format pdf")
+    if changed_only and fmt not in ("pdf", "html"):
+        raise UsageError("--changed-only goes with --format pdf or html")
     if fmt == "pdf":
         from gap_analysis.services.build.redline import (
             redline_pdf,  # the PDF engine only when asked for
@@ -108,10 +105,28 @@ def diff_command(
         built = redline_pdf(
             app.store(), old, new, output, chapter=chapter, changed_only=changed_only
         )
+        for warning in built.warnings:
+            click.echo(f"warning: {warning}", err=True)
         app.info(f"wrote {built.path} ({built.pages} pages)")
         if output is None:
             click.echo(str(built.path))
         if exit_code and diff(app.store(), old, new, chapter).result.has_changes:
+            click.get_current_context().exit(1)
+        return
+    if fmt == "html":
+        from gap_analysis.services.build.redline import redline_html_page
+
+        outcome, page, warnings = redline_html_page(
+            app.store(), old, new, chapter=chapter, changed_only=changed_only
+        )
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if output is not None:
+            write_output(output, page.encode("utf-8"))
+            app.info(f"wrote {output} ({outcome.result.headline})")
+        else:
+            click.echo(page, nl=False)
+        if exit_code and outcome.result.has_changes:
             click.get_current_context().exit(1)
         return
     outcome = diff(app.store(), old, new, chapter)

@@ -91,9 +91,12 @@ def compare(
         old_section=place.old_section,
         at_line=place.at_line,
     )
+    links = _link_changes(old, new)
     if old.text == new.text:
         if old.formatting != new.formatting:
-            fmt_kind = ChangeKind.MOVED if force else ChangeKind.FORMATTING
+            fmt_kind = (
+                ChangeKind.MOVED if force else ChangeKind.LINK if links else ChangeKind.FORMATTING
+            )
             return [
                 replace(
                     base,
@@ -101,6 +104,7 @@ def compare(
                     old_text=old.formatting,
                     new_text=new.formatting,
                     ops=word_diff(old.formatting, new.formatting).ops,
+                    links=links,
                 )
             ]
         return [base] if force else []
@@ -125,19 +129,27 @@ def compare(
             base, removed=diff.removed, added=diff.added, ops=diff.ops, cells=cells, fields=fields
         )
     ]
-    old_targets = _LINK_TARGET.findall(old.formatting)
-    new_targets = _LINK_TARGET.findall(new.formatting)
-    if old_targets != new_targets and len(old_targets) == len(new_targets):
+    if links:
         changes.append(
             replace(
                 base,
-                kind=ChangeKind.FORMATTING,
+                kind=ChangeKind.LINK,
+                links=links,
                 old_text=old.formatting,
                 new_text=new.formatting,
                 ops=word_diff(old.formatting, new.formatting).ops,
             )
         )
     return changes
+
+
+def _link_changes(old: Block, new: Block) -> tuple[tuple[str, str], ...]:
+    """(old, new) target of each link or image that points elsewhere (same number of links)."""
+    old_targets = _LINK_TARGET.findall(old.formatting)
+    new_targets = _LINK_TARGET.findall(new.formatting)
+    if old_targets == new_targets or len(old_targets) != len(new_targets):
+        return ()
+    return tuple((a, b) for a, b in zip(old_targets, new_targets, strict=True) if a != b)
 
 
 def _cells(old: Block, new: Block) -> tuple[WordDiff, tuple[CellChange, ...]]:
@@ -156,7 +168,7 @@ def _cells(old: Block, new: Block) -> tuple[WordDiff, tuple[CellChange, ...]]:
         ops.extend(diff.ops)
         removed.extend(diff.removed)
         added.extend(diff.added)
-        cells.append(CellChange(column, "", a, b))
+        cells.append(CellChange(column, "", a, b, diff.ops))
     return WordDiff(tuple(ops), tuple(removed), tuple(added)), tuple(cells)
 
 
@@ -180,7 +192,7 @@ def _fields(
         ops.extend(diff.ops)
         removed.extend(diff.removed)
         added.extend(diff.added)
-        fields.append(FieldChange(name, a, b))
+        fields.append(FieldChange(name, a, b, diff.ops))
     return WordDiff(tuple(ops), tuple(removed), tuple(added)), tuple(fields)
 
 

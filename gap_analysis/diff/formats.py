@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from gap_analysis.diff.words import word_diff
 from gap_analysis.model.diff import (
     CHAPTER_BLOCK,
     DELETE,
@@ -24,7 +23,6 @@ from gap_analysis.model.diff import (
     SnapshotRef,
     WordOp,
 )
-from gap_analysis.model.wording import counted
 
 Style = Callable[[str, str], str]
 """(role, text) -> text as shown."""
@@ -38,39 +36,19 @@ def plain(role: str, text: str) -> str:
 
 
 def side_label(ref: SnapshotRef) -> str:
-    """What the user named and what it resolved to: `@published (v0.2, 68c18fcb64)`."""
-    if ref.ref and ref.commit and not ref.commit.startswith(ref.ref):
-        version = f"{ref.version}, " if ref.version and ref.version != ref.ref else ""
-        return f"{ref.ref} ({version}{ref.commit[:10]})"
-    if ref.ref:
-        return ref.ref
-    return ref.label or "working tree"
+    return ref.side_label
 
 
 def headline(result: DiffResult) -> str:
-    return stats_line(result.stats)
+    return result.headline
 
 
 def stats_line(stats: DiffStats) -> str:
-    return (
-        f"{counted(stats.chapters_changed, 'chapter')} changed, {counted(stats.words_added, 'word')} added, "
-        f"{counted(stats.words_removed, 'word')} removed"
-    )
+    return stats.line
 
 
 def describe(change: Change) -> str:
-    """One line saying what happened where, e.g. `modified table-row, line 12 -> 14`."""
-    what = {SECTION_BLOCK: "section", CHAPTER_BLOCK: "chapter"}.get(change.block, change.block)
-    if change.kind is ChangeKind.MOVED and change.moved_to:
-        return f"moved {what} to {change.moved_to}, old line {change.old_line}"
-    if change.kind is ChangeKind.MOVED:
-        origin = f" from {change.old_section}" if change.old_section else ""
-        return f"moved {what}{origin}, line {change.old_line} -> {change.new_line}"
-    if change.kind is ChangeKind.ADDED:
-        return f"added {what}, line {change.new_line}"
-    if change.kind is ChangeKind.REMOVED:
-        return f"removed {what}, old line {change.old_line}"
-    return f"{change.kind} {what}, line {change.old_line} -> {change.new_line}"
+    return change.describe
 
 
 def text(result: DiffResult, style: Style = plain) -> str:
@@ -97,13 +75,7 @@ def text(result: DiffResult, style: Style = plain) -> str:
 
 
 def chapter_heading(chapter: ChapterDiff) -> str:
-    prefix = "Annex" if chapter.number.isalpha() else "Chapter"
-    renamed = (
-        f" (was: {chapter.old_title})"
-        if chapter.old_title and chapter.old_title != chapter.title
-        else ""
-    )
-    return f"{prefix} {chapter.number} {chapter.title}{renamed}"
+    return chapter.heading
 
 
 def _text_body(change: Change, style: Style, colour: bool) -> Iterator[str]:
@@ -114,22 +86,16 @@ def _text_body(change: Change, style: Style, colour: bool) -> Iterator[str]:
     elif change.cells:
         for cell in change.cells:
             name = f'"{cell.header}"' if cell.header else str(cell.column + 1)
-            yield f"column {name}: " + _inline(_mini_ops(cell.old, cell.new), style, colour)
+            yield f"column {name}: " + _inline(cell.ops, style, colour)
     elif change.fields:
         for changed in change.fields:
-            yield f"{changed.name}: " + _inline(
-                _mini_ops(changed.old or "", changed.new or ""), style, colour
-            )
+            yield f"{changed.name}: " + _inline(changed.ops, style, colour)
     elif change.block in (SECTION_BLOCK, CHAPTER_BLOCK):
         yield change.new_text
     elif change.ops:
         yield _inline(change.ops, style, colour, shorten=True)
     else:
         yield change.new_text
-
-
-def _mini_ops(old: str, new: str) -> tuple[WordOp, ...]:
-    return word_diff(old, new).ops
 
 
 def _inline(ops: tuple[WordOp, ...], style: Style, colour: bool, shorten: bool = False) -> str:

@@ -171,6 +171,7 @@ class ChapterDiffer:
                                 new_text=section.title,
                                 old_section=old[i].number,
                                 at_line=section.line,
+                                from_line=self.stub_line(i, j, new_of, moved),
                             ),
                         )
                     )
@@ -185,6 +186,23 @@ class ChapterDiffer:
                 self.pool_old.append((self.key(before + 0.5, k), place, block))
         self.match_pools()
         return [change for _key, change in sorted(self.out, key=lambda item: item[0])]
+
+    def stub_line(self, i: int, j: int, new_of: dict[int, int], moved: set[align.Pair]) -> int:
+        """Where old section `i` (now `j`) stood, as a line of the newer file: the start of the
+        section that now follows the newer place of the old section before it."""
+        old, new = self.old.sections, self.new.sections
+        end = i
+        while end + 1 < len(old) and old[end + 1].level > old[i].level:
+            end += 1
+        after = [
+            new_of[p]
+            for p in range(end + 1, len(old))
+            if p in new_of and (p, new_of[p]) not in moved
+        ]
+        after = [k for k in after if k != j]
+        if after:
+            return new[min(after)].line
+        return self.end_line()
 
     def end_line(self) -> int:
         blocks = [b for s in self.new.sections for b in s.blocks]
@@ -224,10 +242,15 @@ class ChapterDiffer:
             taken_old = {ia for ia, _ in similar}
             taken_new = {jb for _, jb in similar}
             start = new_range.start
-            at = b[start].line if start < len(b) else new.line if not b else b[-1].end_line + 1
-            removed_place = replace(place, at_line=at)
+            stop = new_range.stop
+            end_at = b[stop].line if stop < len(b) else new.line if not b else b[-1].end_line + 1
             for ia in old_range:
                 if ia not in taken_old:
+                    # Drawn before the first kept block that stood after it (else at the
+                    # region's end), so a redline keeps the older order.
+                    later = [jb for x, jb in similar if x > ia]
+                    at = b[min(later)].line if later else end_at
+                    removed_place = replace(place, at_line=at)
                     self.pool_old.append((self.key(j, start - 0.5), removed_place, a[ia]))
             for jb in new_range:
                 if jb not in taken_new:
@@ -294,6 +317,8 @@ class ChapterDiffer:
             force=True,
             gap_fields=self.gap_fields,
         ):
+            if change.kind is ChangeKind.MOVED:
+                change = replace(change, from_line=old[1].at_line)
             self.out.append((sort_key, with_headers(change, header)))
 
 

@@ -27,7 +27,7 @@ from gap_analysis.markdown.engine import parse, parser
 from gap_analysis.markdown.gaps import parse_gap
 from gap_analysis.model.build import Reference, RenderedChapter, TocEntry
 from gap_analysis.model.chapter import Chapter
-from gap_analysis.model.gap import Gap
+from gap_analysis.model.gap import GAP_REQUIRED_FIELDS, Gap
 from gap_analysis.model.id_patterns import id_matches
 from gap_analysis.model.languages import is_rtl, text_direction
 from gap_analysis.model.paths import normalize
@@ -38,7 +38,7 @@ _EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-class _ChapterRenderer(RendererHTML):
+class ChapterRenderer(RendererHTML):
     """markdown-it's HTML renderer with chapter-aware rules; one instance per chapter."""
 
     def __init__(
@@ -65,6 +65,15 @@ class _ChapterRenderer(RendererHTML):
         self.has_title = False
 
     # -- ids and links ---------------------------------------------------
+
+    def install(self) -> None:
+        """Route the chapter-aware rules of `_RULES` to this instance's methods."""
+        for name in _RULES:
+            self.rules[name] = getattr(self, name)
+
+    def image_path(self, path: str) -> str:
+        """The path an image is printed with (a redline serves the older snapshot's elsewhere)."""
+        return path
 
     def local_id(self, anchor: str) -> str:
         return f"{self.chapter.id}--{anchor}"
@@ -193,7 +202,8 @@ class _ChapterRenderer(RendererHTML):
             self.problems.append((self.chapter.path, self.line, f"image '{src}' refused: {reason}"))
             return f'<span class="image-refused">[image omitted: {escape(alt or src)}]</span>'
         caption = f' title="{escape(title)}"' if title else ""
-        return f'<img src="{escape(quote(path))}" alt="{escape(alt)}"{caption}>'
+        src_path = self.image_path(path)
+        return f'<img src="{escape(quote(src_path))}" alt="{escape(alt)}"{caption}>'
 
     def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
@@ -288,22 +298,24 @@ _RULES = (
 )
 
 
-def gap_box(gap: Gap) -> str:
-    """A gap entry as a boxed, anchored block (the element id is the gap id)."""
-    rows = [
-        ("Area", gap.area),
-        ("Existing", gap.existing),
-        ("Gap", gap.gap),
-        ("Action", gap.action),
-        ("Lead", gap.lead),
-    ]
-    if gap.priority:
-        rows.append(("Priority", gap.priority))
-    if gap.status:
-        rows.append(("Status", gap.status))
-    body = "".join(f"<tr><th>{name}</th><td>{escape(value)}</td></tr>" for name, value in rows)
+def gap_box(gap: Gap, marked: dict[str, str] | None = None, classes: str = "") -> str:
+    """A gap entry as a boxed, anchored block (the element id is the gap id).
+
+    `marked` gives trusted HTML for fields whose change a redline shows (by field
+    name; a field only the older entry has is shown too, struck).
+    """
+    marked = marked or {}
+    values = gap.fields()
+    rows = []
+    for name in ("area", "existing", "gap", "action", "lead", "priority", "status"):
+        if name in marked:
+            rows.append((name.capitalize(), marked[name]))
+        elif values.get(name) or name in GAP_REQUIRED_FIELDS:
+            rows.append((name.capitalize(), str(escape(values.get(name, "")))))
+    body = "".join(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in rows)
+    extra = f" {classes}" if classes else ""
     return (
-        f'<div class="gap-entry" id="{escape(gap.id)}">'
+        f'<div class="gap-entry{extra}" id="{escape(gap.id)}">'
         f'<p class="gap-head"><span class="gap-id">{escape(gap.id)}</span> '
         f'<a class="gap-register-link" href="#gap-register--{escape(gap.id)}">register</a></p>'
         f'<table class="gap-fields">{body}</table></div>\n'
@@ -319,13 +331,16 @@ def render_chapter(
     between chapter files can become internal links.
     """
     tokens, env = parse(chapter.body, chapter.number)
-    renderer = _ChapterRenderer(chapter, chapter_paths, gap_pattern, annex_word)
-    for name in _RULES:
-        renderer.rules[name] = getattr(renderer, name)
-    body = renderer.render(tokens, parser().options, env)
+    renderer = ChapterRenderer(chapter, chapter_paths, gap_pattern, annex_word)
+    renderer.install()
+    return finish_chapter(chapter, renderer, renderer.render(tokens, parser().options, env))
+
+
+def finish_chapter(chapter: Chapter, renderer: ChapterRenderer, body: str) -> RenderedChapter:
+    """The rendered chapter, with a numbered title when the Markdown has no `#` heading."""
     heading = ""
     if not renderer.has_title:
-        label = f"{annex_word} {chapter.number}" if chapter.is_annex else chapter.number
+        label = f"{renderer.annex_word} {chapter.number}" if chapter.is_annex else chapter.number
         heading = (
             f'<h1 id="{escape(chapter.id)}" class="numbered"><span class="number">'
             f"{escape(label)}</span> {escape(chapter.title)}</h1>\n"

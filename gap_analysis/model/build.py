@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gap_analysis.model.finding import Finding
 from gap_analysis.model.gap import Gap
 
 
@@ -110,3 +111,7 @@ class BuildExtras:
     """(chapter id, trusted HTML) replacing that chapter's rendered body: a redline of it."""
     only_chapters: tuple[str, ...] | None = None
     """When set, only these chapters are laid out (a redline of the changed ones)."""
+    files: tuple[tuple[str, bytes], ...] = ()
+    """Further files the renderer may fetch, by path: a redline's images of the older snapshot."""
+    warnings: tuple[Finding, ...] = ()
+    """Problems found while making the extras (a redline's unreadable old image), reported by the build."""

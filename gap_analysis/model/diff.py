@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from gap_analysis.model.wording import counted
+
 
 class ChangeKind(StrEnum):
     ADDED = "added"
@@ -21,7 +23,9 @@ class ChangeKind(StrEnum):
     RENAMED = "renamed"
     """A chapter or section whose heading changed."""
     FORMATTING = "formatting"
-    """Emphasis or link targets changed, the visible text did not."""
+    """Emphasis changed, the visible text did not."""
+    LINK = "link"
+    """A link or image now points elsewhere (`links` names both targets); the words may be the same."""
 
 
 class ChapterChangeKind(StrEnum):
@@ -55,6 +59,8 @@ class CellChange:
     header: str
     old: str
     new: str
+    ops: tuple[WordOp, ...] = ()
+    """The word diff of the cell, filled by the diff engine (for redlines)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,8 @@ class FieldChange:
     name: str
     old: str | None
     new: str | None
+    ops: tuple[WordOp, ...] = ()
+    """The word diff of the field, filled by the diff engine (for redlines)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +103,11 @@ class Change:
     """A block moved out of this chapter: the section (in the newer snapshot) it moved to."""
     at_line: int = 0
     """The newer snapshot's file line where the change shows (removed blocks: the next block's line)."""
+    from_line: int = 0
+    """Moves inside a chapter: the newer snapshot's file line where the block or section stood
+    (the line of what now follows its old place), so a redline can leave a stub there."""
+    links: tuple[tuple[str, str], ...] = ()
+    """Link changes: (old target, new target) of each link or image that points elsewhere."""
 
     @property
     def old_span(self) -> tuple[int, int] | None:
@@ -107,6 +120,24 @@ class Change:
         if self.new_line is None:
             return None
         return self.new_line, self.new_end_line or self.new_line
+
+    @property
+    def describe(self) -> str:
+        """One line saying what happened where, e.g. `modified table-row, line 12 -> 14`."""
+        what = {SECTION_BLOCK: "section", CHAPTER_BLOCK: "chapter"}.get(self.block, self.block)
+        if self.kind is ChangeKind.MOVED and self.moved_to:
+            return f"moved {what} to {self.moved_to}, old line {self.old_line}"
+        if self.kind is ChangeKind.MOVED:
+            origin = f" from {self.old_section}" if self.old_section else ""
+            return f"moved {what}{origin}, line {self.old_line} -> {self.new_line}"
+        if self.kind is ChangeKind.ADDED:
+            return f"added {what}, line {self.new_line}"
+        if self.kind is ChangeKind.REMOVED:
+            return f"removed {what}, old line {self.old_line}"
+        if self.kind is ChangeKind.LINK:
+            targets = "; ".join(f"{old} -> {new}" for old, new in self.links)
+            return f"link target changed in {what}, line {self.new_line}: {targets}"
+        return f"{self.kind} {what}, line {self.old_line} -> {self.new_line}"
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -134,6 +165,15 @@ class ChapterDiff:
     old_number: str = ""
     old_path: str = ""
     new_path: str = ""
+
+    @property
+    def heading(self) -> str:
+        """`Chapter 2 Method`, `Annex A Terms (was: Words)`."""
+        prefix = "Annex" if self.number.isalpha() else "Chapter"
+        renamed = (
+            f" (was: {self.old_title})" if self.old_title and self.old_title != self.title else ""
+        )
+        return f"{prefix} {self.number} {self.title}{renamed}"
 
     @property
     def words_added(self) -> int:
@@ -177,12 +217,32 @@ class SnapshotRef:
             data["version"] = self.version
         return data
 
+    @property
+    def side_label(self) -> str:
+        """How the side is named to a reader: `v0.2`, `HEAD (1a2b3c4d5e)`, `working tree`;
+        a name that resolved to a version says which: `@published (v0.2, 68c18fcb64)`."""
+        if self.ref and self.commit and not self.commit.startswith(self.ref):
+            version = f"{self.version}, " if self.version and self.version != self.ref else ""
+            return f"{self.ref} ({version}{self.commit[:10]})"
+        if self.ref:
+            return self.ref
+        return self.label or "working tree"
+
 
 @dataclass(frozen=True, slots=True)
 class DiffStats:
     words_added: int
     words_removed: int
     chapters_changed: int
+
+    @property
+    def line(self) -> str:
+        """`2 chapters changed, 14 words added, 1 word removed`."""
+        return (
+            f"{counted(self.chapters_changed, 'chapter')} changed, "
+            f"{counted(self.words_added, 'word')} added, "
+            f"{counted(self.words_removed, 'word')} removed"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +258,14 @@ class DiffResult:
     @property
     def has_changes(self) -> bool:
         return bool(self.changed_chapters)
+
+    @property
+    def heading(self) -> str:
+        return f"Changes from {self.old.side_label} to {self.new.side_label}"
+
+    @property
+    def headline(self) -> str:
+        return self.stats.line
 
     @property
     def stats(self) -> DiffStats:

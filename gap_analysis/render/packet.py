@@ -11,18 +11,9 @@ from collections.abc import Sequence
 
 from markupsafe import escape
 
-from gap_analysis.diff.formats import chapter_heading, describe
 from gap_analysis.model.comment import Comment
-from gap_analysis.model.diff import DiffResult
 from gap_analysis.render.comments_html import annex_html
-from gap_analysis.render.redline_html import change_html
-
-LEGEND = (
-    "<style>.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; "
-    "clip: rect(0 0 0 0); white-space: nowrap; }</style>"
-    '<p class="legend">Inserted text is <ins>underlined</ins>, deleted text '
-    "<del>struck through</del>.</p>"
-)
+from gap_analysis.render.redline_html import demote_headings, prefixed_ids
 
 
 def summary_section(title: str, summary: str) -> str:
@@ -33,27 +24,19 @@ def summary_section(title: str, summary: str) -> str:
     )
 
 
-def redline_html(result: DiffResult) -> str:
-    """Every change, chapter by chapter and section by section, with insertions and deletions marked."""
-    parts = [LEGEND]
-    for chapter in result.changed_chapters:
-        parts.append(
-            f'<h2 class="unnumbered">{escape(chapter_heading(chapter))} '
-            f"({escape(str(chapter.status))})</h2>"
-        )
-        label = None
-        for change in chapter.changes:
-            here = f"{change.section} {change.section_title}".strip()
-            if here != label:
-                parts.append(f'<h3 class="unnumbered">{escape(here)}</h3>')
-                label = here
-            parts.append(
-                f'<div class="change {escape(str(change.kind))}"><p class="meta">'
-                f"{escape(describe(change))}</p><div>{change_html(change)}</div></div>"
-            )
-    if not result.changed_chapters:
-        parts.append("<p>No changes.</p>")
-    return "".join(parts)
+def redline_html(legend: str, chapters: Sequence[tuple[str, str]]) -> str:
+    """The redline annex: the changed chapters as the build draws them, marks on them.
+
+    Headings go one level down (the annex has its own title) and ids get a
+    prefix, since the same chapters stand unmarked earlier in the packet.
+    """
+    if not chapters:
+        return legend + "<p>No changes.</p>"
+    return legend + "".join(
+        f'<section class="packet-redline-chapter">'
+        f"{prefixed_ids(demote_headings(html), 'packet-redline-')}</section>"
+        for _chapter_id, html in chapters
+    )
 
 
 def disposition_html(groups: Sequence[tuple[str, Sequence[Comment]]]) -> str:

@@ -1,112 +1,94 @@
-"""A `DiffResult` -> a standalone redline web page (one Jinja2 template, inline CSS, no script).
+"""Redline pieces made here (the chapters themselves come from the build's renderer):
+the legend with the redline stylesheet, a removed chapter, and the standalone page.
 
-Insertions and deletions are `<ins>` and `<del>`, each with a visually hidden
-label ("inserted:", "deleted:") because screen readers do not announce those
-elements; colour is never the only mark (deletions are struck through,
-insertions underlined).
+Insertions and deletions are `<ins>` and `<del>` with a class per kind; colour
+is never the only mark (deletions are struck through, insertions underlined,
+moves double-underlined), and a bar in the margin marks each changed block.
 """
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from collections.abc import Sequence
 
-import jinja2
 from markupsafe import Markup, escape
 
-from gap_analysis.diff.formats import chapter_heading, describe, headline, side_label
-from gap_analysis.diff.words import word_diff
-from gap_analysis.model.diff import (
-    CHAPTER_BLOCK,
-    DELETE,
-    EQUAL,
-    SECTION_BLOCK,
-    Change,
-    ChangeKind,
-    DiffResult,
-    WordOp,
-)
+from gap_analysis.model.diff import DiffResult
+from gap_analysis.render.resources import jinja_environment, static_text
+
+_ID = re.compile(r'(\sid="|\shref="#)')
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
 
 
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("gap_analysis.render", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+def demote_headings(html: str, levels: int = 1) -> str:
+    """Chapter HTML `levels` heading levels down (h1 -> h2), under a page's own headings.
+
+    Safe on this HTML: it is made by the tool with raw HTML off, so every `<h`
+    in it is a tag (text is escaped).
+    """
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + levels)}", html)
+
+
+def redline_css() -> str:
+    return static_text("redline.css")
+
+
+def legend_html(old_label: str, removed: Sequence[str], *, pdf: str | None = None) -> str:
+    """The legend at the start of a redline, with the stylesheet its marks need.
+
+    `pdf`: the redline is laid out as a PDF of this variant ("" for a plain PDF). The
+    screen-reader labels inside marks are then left out of sight and of the text, except
+    in `pdf/ua-1`, whose tagged text a screen reader reads ("inserted: ...").
+    """
+    hide = "" if pdf is None or pdf == "pdf/ua-1" else ".rl-sr { display: none; }"
+    gone = ""
+    if removed:
+        gone = (
+            "<p>Chapters removed since then (shown struck where they stood): "
+            + ", ".join(str(escape(r)) for r in removed)
+            + ".</p>"
+        )
+    return (
+        f"<style>{redline_css()}{hide}</style>"
+        f'<section class="rl-legend"><p class="legend">Redline against '
+        f"{escape(old_label)}: inserted text is <ins>underlined</ins>, deleted text is "
+        f'<del>struck through</del>, moved text is <ins class="rl-moved">double-underlined</ins> '
+        "with a note of where it came from, and a bar in the margin marks each change."
+        f"</p>{gone}</section>"
     )
 
 
-def _mark(op: str, text: str) -> str:
-    if op == DELETE:
-        return f'<del><span class="sr">deleted: </span>{escape(text)}</del>'
-    return f'<ins><span class="sr">inserted: </span>{escape(text)}</ins>'
+def removed_chapter_html(number: str, title: str, blocks: Sequence[str]) -> str:
+    """A chapter only the older snapshot has: its blocks (rendered by the build's renderer), struck."""
+    note = f"chapter {number} {title} removed"
+    return (
+        f'<del class="rl-block rl-chapter rl-removed" data-note="{escape(note)}">'
+        + "".join(blocks)
+        + "</del>"
+    )
 
 
-def ops_html(ops: tuple[WordOp, ...]) -> Markup:
-    """Word runs as inline HTML with `<del>`/`<ins>`; line breaks of code and gap entries kept."""
-    parts = [str(escape(op.text)) if op.op == EQUAL else _mark(op.op, op.text) for op in ops]
-    return Markup(" ".join(parts).replace(" \n ", "<br>"))  # noqa: S704 - every part escaped above
+def prefixed_ids(html: str, prefix: str) -> str:
+    """Chapter HTML whose ids (and links to them) carry `prefix`, to sit beside the same chapters."""
+    return _ID.sub(lambda m: m.group(1) + prefix, html)
 
 
-def change_html(change: Change) -> Markup:
-    """The body of one change: the block with its deletions and insertions marked."""
-    if change.kind is ChangeKind.ADDED:
-        return Markup(_mark("+", change.new_text))  # noqa: S704 - escaped in _mark
-    if change.kind is ChangeKind.REMOVED:
-        return Markup(_mark("-", change.old_text))  # noqa: S704 - escaped in _mark
-    if change.cells:
-        rows = []
-        for cell in change.cells:
-            name = escape(cell.header or f"column {cell.column + 1}")
-            rows.append(
-                f'<li><span class="cell">{name}:</span> '
-                f"{ops_html(word_diff(cell.old, cell.new).ops)}</li>"
-            )
-        return Markup(f'<ul class="cells">{"".join(rows)}</ul>')  # noqa: S704 - parts escaped
-    if change.fields:
-        rows = [
-            f'<li><span class="cell">{escape(f.name)}:</span> '
-            f"{ops_html(word_diff(f.old or '', f.new or '').ops)}</li>"
-            for f in change.fields
-        ]
-        return Markup(f'<ul class="cells">{"".join(rows)}</ul>')  # noqa: S704 - parts escaped
-    if change.block in (SECTION_BLOCK, CHAPTER_BLOCK) or not change.ops:
-        return escape(change.new_text)
-    return ops_html(change.ops)
-
-
-def redline_chapters(result: DiffResult) -> list[dict[str, object]]:
-    """Changed chapters, each with its changes grouped by section, for the redline templates."""
-    chapters: list[dict[str, object]] = []
-    for chapter in result.changed_chapters:
-        sections: list[dict[str, object]] = []
-        for change in chapter.changes:
-            label = f"{change.section} {change.section_title}".strip()
-            if not sections or sections[-1]["label"] != label:
-                sections.append({"label": label, "changes": []})
-            changes = sections[-1]["changes"]
-            assert isinstance(changes, list)
-            changes.append(
-                {"kind": str(change.kind), "meta": describe(change), "body": change_html(change)}
-            )
-        chapters.append(
-            {
-                "heading": chapter_heading(chapter),
-                "status": str(chapter.status),
-                "id": chapter.id,
-                "sections": sections,
-            }
-        )
-    return chapters
-
-
-def redline_page(result: DiffResult, *, language: str = "en", title: str = "") -> str:
-    """The whole page as a string."""
-    chapters = redline_chapters(result)
-    heading = f"Changes from {side_label(result.old)} to {side_label(result.new)}"
-    template = _environment().get_template("redline.html.j2")
+def redline_page(
+    result: DiffResult,
+    chapters: Sequence[tuple[str, str]],
+    legend: str,
+    *,
+    language: str = "en",
+    title: str = "",
+) -> str:
+    """A standalone page: heading, summary line, legend, then each chapter's redline HTML."""
+    env = jinja_environment("templates")
+    template = env.get_template("redline.html.j2")
     return template.render(
-        language=language, title=title, heading=heading, summary=headline(result), chapters=chapters
+        language=language,
+        title=title,
+        heading=result.heading,
+        summary=result.headline,
+        legend=Markup(legend),  # noqa: S704 - tool-made HTML
+        chapters=[(chapter_id, Markup(html)) for chapter_id, html in chapters],  # noqa: S704 - rendered with raw HTML off
     )

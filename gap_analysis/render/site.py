@@ -9,7 +9,6 @@ this module only lays it out. Chapter HTML and redline fragments are trusted
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,12 +17,11 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
-from gap_analysis.diff.formats import headline, side_label
 from gap_analysis.model.build import RenderedChapter, TocEntry
 from gap_analysis.model.comment import COMMENT_TYPE_NAMES, Comment
 from gap_analysis.model.diff import DiffResult
 from gap_analysis.model.gap import Gap
-from gap_analysis.render.redline_html import redline_chapters
+from gap_analysis.render.redline_html import demote_headings
 from gap_analysis.render.resources import jinja_environment
 
 CSS_NAME = "site.css"
@@ -98,6 +96,9 @@ class ChangesPage:
     result: DiffResult
     chart_svg: str
     chapters: Sequence[SiteChapterRow] = field(default_factory=tuple)
+    redline: Sequence[tuple[str, str]] = ()
+    """(chapter id, redline HTML) of each changed chapter, made by the build's renderer."""
+    legend: str = ""
 
 
 @cache
@@ -109,17 +110,6 @@ def _environment() -> jinja2.Environment:
 
 def site_css() -> bytes:
     return (resources.files("gap_analysis.render") / "templates" / "site" / CSS_NAME).read_bytes()
-
-
-_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
-
-
-def demote_headings(html: str) -> str:
-    """Chapter HTML one heading level down (h1 -> h2), under the page's own h1.
-
-    Safe on this HTML: it is made by the tool with raw HTML off, so every `<h`
-    in it is a tag (text is escaped)."""
-    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + 1)}", html)
 
 
 def _toc(chapters: Sequence[RenderedChapter]) -> list[TocEntry]:
@@ -162,9 +152,16 @@ def version_page(site: SiteInfo, page: VersionPage) -> str:
     )  # noqa: S704 - tool-made SVG, text escaped
 
 
+def _to_version_page(html: str) -> str:
+    """Links inside the redline lead to the version's reading page, which holds every id."""
+    return html.replace(' href="#', ' href="index.html#')
+
+
 def changes_page(site: SiteInfo, page: ChangesPage) -> str:
-    chapters = redline_chapters(page.result)
-    heading = f"Changes from {side_label(page.result.old)} to {side_label(page.result.new)}"
+    redline = [
+        (chapter_id, Markup(_to_version_page(demote_headings(html, 2))))  # noqa: S704 - rendered with raw HTML off
+        for chapter_id, html in page.redline
+    ]
     return _render(
         "changes.html.j2",
         site,
@@ -173,9 +170,10 @@ def changes_page(site: SiteInfo, page: ChangesPage) -> str:
         "version",
         page=page,
         entry=page.entry,
-        heading=heading,
-        summary=headline(page.result),
-        redline=chapters,
+        heading=page.result.heading,
+        summary=page.result.headline,
+        redline=redline,
+        legend=Markup(page.legend),  # noqa: S704 - tool-made HTML
         chart_svg=Markup(page.chart_svg),
     )  # noqa: S704 - tool-made SVG, text escaped
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from gap_analysis.diff.formats import stats_line
 from gap_analysis.model.diff import ChangeSummary, GapChange
 from gap_analysis.render.svg import words_chart_svg
 
@@ -46,7 +45,7 @@ def _gap_line(gap: GapChange) -> str:
 
 def summary_html(summary: ChangeSummary) -> str:
     """Headline, words chart and chapters table, gap entries field by field, review events."""
-    parts = [f"<p>{escape(stats_line(summary.stats))}.</p>"]
+    parts = [f"<p>{escape(summary.stats.line)}.</p>"]
     if summary.chapters:
         chart = words_chart_svg(
             [

@@ -38,7 +38,9 @@ from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.version import Version
 from gap_analysis.records import comments as comment_store
 from gap_analysis.render import site as pages
+from gap_analysis.render.redline_html import legend_html
 from gap_analysis.render.svg import review_path_svg, words_chart_svg
+from gap_analysis.services.build.redline import redline_parts
 from gap_analysis.services.comments.annex import with_comments_annex
 from gap_analysis.services.diff import diff_loaded
 from gap_analysis.services.review.ledger import Ledger, load_ledger
@@ -313,8 +315,18 @@ def build_site(
                 for c in outcome.result.changed_chapters
             ]
             chart = words_chart_svg([(c.label, c.words_in, c.words_out) for c in summary])
+            parts = redline_parts(outcome, changed_only=True)
+            for path, data in parts.files.items():
+                files[base + path] = data
+            warnings.extend(str(w) for w in parts.warnings)
             changes = pages.ChangesPage(
-                entry, previous_version.name, outcome.result, chart, summary
+                entry,
+                previous_version.name,
+                outcome.result,
+                chart,
+                summary,
+                parts.bodies,
+                legend_html(previous_version.name, parts.removed),
             )
             files[base + "changes.html"] = pages.changes_page(site, changes).encode("utf-8")
         progress.advance()

@@ -19,11 +19,14 @@ from gap_analysis.errors import RevisionError, option
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import ExtraAnnex
 from gap_analysis.model.comment import Comment
+from gap_analysis.model.finding import Finding
 from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.records import comments as comment_store
 from gap_analysis.render.packet import disposition_html, redline_html, summary_section
+from gap_analysis.render.redline_html import legend_html
 from gap_analysis.render.summary_html import summary_html
 from gap_analysis.services.build.pdf import BuildResult, build_pdf, default_output
+from gap_analysis.services.build.redline import redline_parts
 from gap_analysis.services.diff import diff
 from gap_analysis.services.review.ledger import load_ledger
 from gap_analysis.services.review.standing import version_extras
@@ -70,16 +73,24 @@ def make_packet(
     annexes: list[ExtraAnnex] = []
     before = ""
     commented = [against, name] if against and ledger.version(against) else [name]
+    redline_files: tuple[tuple[str, bytes], ...] = ()
+    redline_warnings: tuple[Finding, ...] = ()
     if against:
         outcome = diff(store, against, name)
         before = summary_section(
             f"Changes since {against}", summary_html(summary_of(outcome, ledger.events))
         )
+        parts = redline_parts(outcome, changed_only=True)
+        legend = legend_html(against, parts.removed, pdf="")
         annexes.append(
             ExtraAnnex(
-                f"Changes since {against} (redline)", redline_html(outcome.result), "packet-redline"
+                f"Changes since {against} (redline)",
+                redline_html(legend, parts.bodies),
+                "packet-redline",
             )
         )
+        redline_files = tuple(sorted(parts.files.items()))
+        redline_warnings = tuple(parts.warnings)
     groups: list[tuple[str, list[Comment]]] = [
         (v, comment_store.read_all(store, v)) for v in commented
     ]
@@ -88,7 +99,12 @@ def make_packet(
     if against:
         labels["Changes shown against"] = against
     extras = replace(
-        extras, body_html_before=before, annexes=(*extras.annexes, *annexes), labels=labels
+        extras,
+        body_html_before=before,
+        annexes=(*extras.annexes, *annexes),
+        labels=labels,
+        files=redline_files,
+        warnings=redline_warnings,
     )
     if output is None:
         plain = default_output(store.root, ledger.settings, resolve(store, name))

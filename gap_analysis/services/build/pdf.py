@@ -217,8 +217,10 @@ def _prepare(
         for path, line, message in chapter.problems
     ]
     warnings += missing_glyphs(report.chapters)
+    warnings += extras.warnings
     gaps = _unique_gaps(rendered, warnings)
     images = _read_images(files, rendered, warnings)
+    images.update(extras.files)
     document = _document(settings, info, tuple(rendered), gaps, extras, variant, files.read_files)
     html = to_html(document)
     prepared = _Prepared(info, settings, document, html, images, warnings)

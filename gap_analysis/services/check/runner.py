@@ -16,6 +16,7 @@ from gap_analysis.config import REPORT_FILE, config_findings, parse_settings
 from gap_analysis.errors import ConfigError, NotAReportError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.gaps import report_gaps
+from gap_analysis.markdown.notes import markup_problems
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
@@ -164,6 +165,16 @@ def check_links(ctx: CheckContext) -> Iterable[Finding]:
     return link_findings(ctx.structures, targets)
 
 
+def check_markup(ctx: CheckContext) -> Iterable[Finding]:
+    """Footnotes that do not pair up, attribute blocks not understood: they would print raw."""
+    for item in ctx.chapters:
+        if item.chapter is None:
+            continue
+        for problem in markup_problems(item.chapter):
+            severity = Severity.WARNING if problem.code == "unused-footnote" else Severity.ERROR
+            yield Finding(item.path, problem.line, problem.code, problem.message, severity)
+
+
 def check_gaps(ctx: CheckContext) -> Iterable[Finding]:
     """Gap entries parse, have the required fields, match the id pattern, and have unique ids."""
     return ctx.gap_findings
@@ -176,6 +187,7 @@ DEFAULT_CHECKERS: tuple[Checker, ...] = (
     check_anchors,
     check_gaps,
     check_links,
+    check_markup,
 )
 
 

@@ -1,0 +1,168 @@
+"""A word diff laid onto the inline tokens the HTML renderer draws.
+
+The diff engine compares a block's visible words (`structure.inline_text`:
+text, inline code, image alt text, `[^label]` for a footnote reference, line
+breaks as spaces). Here the same words are counted again while the renderer
+walks the block's inline tokens, so each inserted word is wrapped in `<ins>`
+where it stands (inside emphasis, links, code) and each deleted run is drawn,
+struck, before the word that follows it. When the count disagrees with the
+diff (it should not), the whole block is drawn as old words struck and new
+ones inserted, which is still exact for accepting or rejecting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+
+from gap_analysis.model.diff import DELETE, EQUAL, INSERT, WordOp
+
+_FOOTNOTE_WORD = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+@dataclass
+class WordPlan:
+    """Which words of the newer text are inserted, and which old runs go before which word."""
+
+    inserted: list[bool] = field(default_factory=list)
+    deleted_before: dict[int, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ops: tuple[WordOp, ...]) -> WordPlan:
+        plan = cls()
+        for op in ops:
+            words = op.text.split()
+            if op.op == DELETE:
+                plan.deleted_before.setdefault(len(plan.inserted), []).extend(words)
+            else:
+                plan.inserted.extend([op.op == INSERT] * len(words))
+        return plan
+
+    @property
+    def changed(self) -> bool:
+        return any(self.inserted) or bool(self.deleted_before)
+
+
+def old_words(ops: tuple[WordOp, ...]) -> str:
+    return " ".join(op.text for op in ops if op.op in (EQUAL, DELETE) and op.text.strip())
+
+
+def new_words(ops: tuple[WordOp, ...]) -> str:
+    return " ".join(op.text for op in ops if op.op in (EQUAL, INSERT) and op.text.strip())
+
+
+def deleted_html(words: list[str] | str, note_number: Callable[[str], str]) -> str:
+    """Struck old words; a footnote reference among them shows as its old number."""
+    text = words if isinstance(words, str) else " ".join(words)
+    parts = []
+    last = 0
+    for found in _FOOTNOTE_WORD.finditer(text):
+        parts.append(escape(text[last : found.start()]))
+        parts.append(f'<sup class="footnote-ref">{escape(note_number(found.group(1)))}</sup>')
+        last = found.end()
+    parts.append(escape(text[last:]))
+    return f'<del class="rl-words">{"".join(parts)}</del>'
+
+
+def _join(pieces: list[tuple[str, str]]) -> str:
+    """Pieces as HTML: consecutive inserted words (and the spaces between them) in one `<ins>`."""
+    out: list[str] = []
+    run: list[str] = []
+    spaces: list[str] = []
+    for kind, html in pieces:
+        if kind == "ins":
+            run.extend(spaces)
+            spaces = []
+            run.append(html)
+        elif kind == "space" and run:
+            spaces.append(html)
+        else:
+            if run:
+                out.append(f'<ins class="rl-words">{"".join(run)}</ins>')
+                run = []
+            out.extend(spaces)
+            spaces = []
+            out.append(html)
+    if run:
+        out.append(f'<ins class="rl-words">{"".join(run)}</ins>')
+    out.extend(spaces)
+    return "".join(out)
+
+
+class WordWalker:
+    """Counts words across the pieces of one block and marks them from a `WordPlan`."""
+
+    def __init__(self, plan: WordPlan, note_number: Callable[[str], str]) -> None:
+        self.plan = plan
+        self.note_number = note_number
+        self.index = -1
+        self.in_word = False
+        self.ok = True
+
+    def _deleted(self, before: int) -> str:
+        words = self.plan.deleted_before.pop(before, None)
+        return deleted_html(words, self.note_number) + " " if words else ""
+
+    def _inserted(self, index: int) -> bool:
+        if index >= len(self.plan.inserted):
+            self.ok = False
+            return False
+        return self.plan.inserted[index]
+
+    def text(self, content: str) -> str:
+        """Plain text: runs of inserted words wrapped once, deleted runs placed before their word."""
+        pieces: list[tuple[str, str]] = []
+        for piece in re.split(r"(\s+)", content):
+            if not piece:
+                continue
+            if piece.isspace():
+                self.in_word = False
+                pieces.append(("space", escape(piece)))
+                continue
+            if not self.in_word:
+                self.index += 1
+                self.in_word = True
+                deleted = self._deleted(self.index)
+                if deleted:
+                    pieces.append(("del", deleted))
+            kind = "ins" if self._inserted(self.index) else "word"
+            pieces.append((kind, escape(piece)))
+        return _join(pieces)
+
+    def atom(self, words_text: str, html: str) -> str:
+        """Something drawn whole (an image, a footnote reference) that counts as `words_text`."""
+        if not words_text.strip():
+            return html
+        before = ""
+        first = None
+        indices = []
+        for piece in re.split(r"(\s+)", words_text):
+            if not piece:
+                continue
+            if piece.isspace():
+                self.in_word = False
+                continue
+            if not self.in_word:
+                self.index += 1
+                self.in_word = True
+                if first is None:
+                    first = self.index
+                    before = self._deleted(self.index)
+                else:
+                    before += self._deleted(self.index)
+            indices.append(self.index)
+        inserted = any(self._inserted(i) for i in indices)
+        return before + (f'<ins class="rl-words">{html}</ins>' if inserted else html)
+
+    def space(self) -> None:
+        self.in_word = False
+
+    def finish(self) -> str:
+        """Deleted words after the last new word; and whether the count agreed with the plan."""
+        if self.index + 1 != len(self.plan.inserted):
+            self.ok = False
+        rest = sorted(self.plan.deleted_before)
+        tail = "".join(" " + self._deleted(i).rstrip() for i in rest)
+        return tail

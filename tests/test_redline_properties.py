@@ -1,0 +1,262 @@
+"""The redline is the report: accepting every change of its HTML gives the newer version's
+build, rejecting every change the older one's (hypothesis, over generated edits)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gap_analysis.diff import diff_reports
+from gap_analysis.markdown.html import render_chapter
+from gap_analysis.markdown.redline import render_redline
+from gap_analysis.markdown.redline_old import capture_old
+from gap_analysis.markdown.structure import chapter_structure
+from gap_analysis.model.chapter import Chapter
+from gap_analysis.model.diff import SnapshotRef
+from gap_analysis.model.redline import ChapterMarks
+from tests.redline_text import accepted, rejected, words
+from tests.test_diff_properties import (
+    SETTINGS,
+    VOCABULARY,
+    Doc,
+    Paragraph,
+    Table,
+    cell,
+    documents,
+    paragraph,
+    sentence,
+    table,
+)
+
+PATTERN = r"G-[A-Z]{2}-[0-9]{2}"
+
+
+def chapter(doc: Doc) -> Chapter:
+    return Chapter("chapter", "chapters/01-chapter.md", "Chapter title", doc.render(), 1, "1")
+
+
+def redline(old: Doc, new: Doc) -> tuple[str, str, str]:
+    """(redline HTML, the newer build's HTML, the older build's HTML) of one chapter."""
+    old_chapter, new_chapter = chapter(old), chapter(new)
+    result = diff_reports(
+        [chapter_structure(old_chapter)],
+        [chapter_structure(new_chapter)],
+        SnapshotRef("old", None),
+        SnapshotRef("new", None),
+    )
+    marks = ChapterMarks.of(result.chapters[0])
+    captured = capture_old(old_chapter, {}, PATTERN)
+    html = render_redline(new_chapter, {}, PATTERN, marks, captured).html
+    return (
+        html,
+        render_chapter(new_chapter, {}, PATTERN).html,
+        render_chapter(old_chapter, {}, PATTERN).html,
+    )
+
+
+def _paragraphs(doc: Doc) -> list[tuple[int, int]]:
+    return [
+        (s, b)
+        for s, (_t, blocks) in enumerate(doc.sections)
+        for b, block in enumerate(blocks)
+        if isinstance(block, Paragraph)
+    ]
+
+
+@st.composite
+def edited(draw: st.DrawFn) -> tuple[Doc, Doc]:
+    """A document and a copy with one to four edits of any kind the redline marks."""
+    doc = draw(documents(min_sections=3))
+    new = doc.copy()
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(
+            st.sampled_from(
+                [
+                    "insert-sentence",
+                    "delete-words",
+                    "delete-paragraph",
+                    "add-paragraph",
+                    "add-table",
+                    "cell",
+                    "delete-row",
+                    "move-section",
+                    "move-paragraph",
+                    "rename",
+                    "add-section",
+                    "delete-section",
+                ]
+            )
+        )
+        places = _paragraphs(new)
+        sections = new.sections
+        if kind == "insert-sentence" and places:
+            s, b = draw(st.sampled_from(places))
+            target = sections[s][1][b]
+            assert isinstance(target, Paragraph)
+            target.sentences.insert(draw(st.integers(0, len(target.sentences))), draw(sentence))
+        elif kind == "delete-words" and places:
+            s, b = draw(st.sampled_from(places))
+            target = sections[s][1][b]
+            assert isinstance(target, Paragraph)
+            first = target.sentences[0]
+            if len(first) > 2:
+                del first[draw(st.integers(0, len(first) - 1))]
+        elif kind == "delete-paragraph" and places:
+            s, b = draw(st.sampled_from(places))
+            if len(sections[s][1]) > 1:
+                del sections[s][1][b]
+        elif kind == "add-paragraph":
+            s = draw(st.integers(0, len(sections) - 1))
+            blocks = sections[s][1]
+            blocks.insert(draw(st.integers(0, len(blocks))), draw(paragraph))
+        elif kind == "add-table":
+            s = draw(st.integers(0, len(sections) - 1))
+            sections[s][1].append(draw(table))
+        elif kind in ("cell", "delete-row"):
+            tables = [
+                (s, b)
+                for s, (_t, blocks) in enumerate(sections)
+                for b, block in enumerate(blocks)
+                if isinstance(block, Table)
+            ]
+            if tables:
+                s, b = draw(st.sampled_from(tables))
+                target = sections[s][1][b]
+                assert isinstance(target, Table)
+                r = draw(st.integers(0, len(target.rows) - 1))
+                if kind == "cell":
+                    target.rows[r][draw(st.integers(0, len(target.rows[r]) - 1))] = draw(cell)
+                elif len(target.rows) > 1:
+                    del target.rows[r]
+        elif kind == "move-section" and len(sections) >= 3:
+            source = draw(st.integers(0, len(sections) - 1))
+            moved = sections.pop(source)
+            sections.insert(draw(st.integers(0, len(sections))), moved)
+        elif kind == "move-paragraph" and places and len(sections) >= 2:
+            s, b = draw(st.sampled_from(places))
+            if len(sections[s][1]) > 1:
+                block = sections[s][1].pop(b)
+                t = draw(st.integers(0, len(sections) - 1))
+                sections[t][1].insert(draw(st.integers(0, len(sections[t][1]))), block)
+        elif kind == "rename":
+            s = draw(st.integers(0, len(sections) - 1))
+            title = " ".join(draw(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=3)))
+            sections[s] = (f"Renamed {title}", sections[s][1])
+        elif kind == "add-section":
+            title = " ".join(draw(st.lists(st.sampled_from(VOCABULARY), min_size=2, max_size=3)))
+            sections.insert(
+                draw(st.integers(0, len(sections))), (f"New {title}", [draw(paragraph)])
+            )
+        elif kind == "delete-section" and len(sections) > 1:
+            del sections[draw(st.integers(0, len(sections) - 1))]
+    return doc, new
+
+
+@SETTINGS
+@given(edited())
+def test_accepting_every_change_gives_the_new_build_and_rejecting_the_old(
+    pair: tuple[Doc, Doc],
+) -> None:
+    old, new = pair
+    html, new_html, old_html = redline(old, new)
+    assert accepted(html) == words(new_html)
+    assert rejected(html) == words(old_html)
+
+
+@SETTINGS
+@given(documents())
+def test_an_unchanged_chapter_has_no_marks(doc: Doc) -> None:
+    html, new_html, _old = redline(doc, doc.copy())
+    assert "<ins" not in html and "<del" not in html
+    assert words(html) == words(new_html)
+
+
+@st.composite
+def rich_chapters(draw: st.DrawFn) -> tuple[str, str]:
+    """A chapter with numbered lists, footnotes, quotes and code, and an edited copy."""
+
+    def words(low: int, high: int) -> str:
+        return " ".join(draw(st.lists(st.sampled_from(VOCABULARY), min_size=low, max_size=high)))
+
+    sections = []
+    for index in range(draw(st.integers(2, 4))):
+        blocks = []
+        for _ in range(draw(st.integers(1, 4))):
+            kind = draw(st.sampled_from(["para", "list", "quote", "code", "note"]))
+            if kind == "list":
+                blocks.append(
+                    "\n".join(f"{n}. {words(3, 8)}" for n in range(1, draw(st.integers(2, 5))))
+                )
+            elif kind == "quote":
+                blocks.append(f"> {words(4, 10)}")
+            elif kind == "code":
+                blocks.append(f"```text\n{words(2, 6)}\n{words(2, 6)}\n```")
+            elif kind == "note":
+                label = f"n{index}{len(blocks)}"
+                blocks.append(f"{words(4, 10)}.[^{label}]\n\n[^{label}]: {words(3, 8)}.")
+            else:
+                blocks.append(words(5, 15) + ".")
+        sections.append([f"## Part {index + 1} {words(1, 2)}", *blocks])
+    old = ["# Chapter title", *("\n\n".join(s) for s in sections)]
+    new_sections = [list(s) for s in sections]
+    for _ in range(draw(st.integers(1, 4))):
+        s = draw(st.integers(0, len(new_sections) - 1))
+        section = new_sections[s]
+        b = draw(st.integers(1, len(section) - 1)) if len(section) > 1 else 0
+        action = draw(st.sampled_from(["edit", "drop", "add", "swap", "lines"]))
+        if action == "edit" and b:
+            text = section[b].split(" ")
+            text.insert(
+                draw(st.integers(1, max(1, len(text) - 1))), draw(st.sampled_from(VOCABULARY))
+            )
+            section[b] = " ".join(text)
+        elif action == "drop" and b and len(section) > 2:
+            del section[b]
+        elif action == "add":
+            section.insert(draw(st.integers(1, len(section))), words(4, 10) + ".")
+        elif action == "swap" and len(new_sections) > 1:
+            t = draw(st.integers(0, len(new_sections) - 1))
+            new_sections[s], new_sections[t] = new_sections[t], new_sections[s]
+        elif action == "lines" and b and "\n" in section[b] and section[b][0].isdigit():
+            lines = section[b].split("\n")
+            del lines[draw(st.integers(0, len(lines) - 1))]
+            section[b] = "\n".join(lines) if lines else words(3, 5) + "."
+    new = ["# Chapter title", *("\n\n".join(s) for s in new_sections)]
+    return "\n\n".join(old) + "\n", "\n\n".join(new) + "\n"
+
+
+@SETTINGS
+@given(rich_chapters())
+def test_lists_notes_quotes_and_code_accept_and_reject(pair: tuple[str, str]) -> None:
+    old_text, new_text = pair
+    old = Chapter("chapter", "chapters/01-chapter.md", "Chapter title", old_text, 1, "1")
+    new = Chapter("chapter", "chapters/01-chapter.md", "Chapter title", new_text, 1, "1")
+    result = diff_reports(
+        [chapter_structure(old)],
+        [chapter_structure(new)],
+        SnapshotRef("old", None),
+        SnapshotRef("new", None),
+    )
+    html = render_redline(
+        new, {}, PATTERN, ChapterMarks.of(result.chapters[0]), capture_old(old, {}, PATTERN)
+    ).html
+    assert "[^" not in html
+    new_html = render_chapter(new, {}, PATTERN).html
+    old_html = render_chapter(old, {}, PATTERN).html
+    assert _body(accepted, html) == _body(words, new_html)
+    assert _body(rejected, html) == _body(words, old_html)
+    # The notes: their words exactly; their order follows the newer version, so when a
+    # section moves, rejecting every change may list the older notes in another order
+    # (a documented limit).
+    assert sorted(_notes(accepted, html)) == sorted(_notes(words, new_html))
+    assert sorted(_notes(rejected, html)) == sorted(_notes(words, old_html))
+
+
+def _body(read: Callable[[str], list[str]], html: str) -> list[str]:
+    return read(html.split('<section class="footnotes">', 1)[0])
+
+
+def _notes(read: Callable[[str], list[str]], html: str) -> list[str]:
+    return read("".join(html.split('<section class="footnotes">', 1)[1:]))
