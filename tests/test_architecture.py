@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "config": ADAPTERS,
     "workflow": ADAPTERS,
     "docx": ADAPTERS,
+    "httpd": ADAPTERS,
     "errors": ADAPTERS,
     "atomic_files": ADAPTERS,
     "model": MODEL,
@@ -47,6 +48,7 @@ ONLY_FROM_PACKAGE: dict[str, frozenset[str]] = {
     "render": frozenset({"render", "model", "errors"}),
     "diff": frozenset({"diff", "model", "errors"}),
     "workflow": frozenset({"workflow", "model", "errors"}),
+    "httpd": frozenset({"httpd"}),
 }
 """Components held to less than their layer: the only `gap_analysis` components they may import.
 

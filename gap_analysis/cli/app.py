@@ -22,6 +22,7 @@ COMMAND_MODULES: dict[str, str] = {
     "gaps": "gaps_cmd",
     "init": "init_cmd",
     "packet": "packet_cmd",
+    "preview": "preview_cmd",
     "review": "review_cmd",
     "site": "site_cmd",
     "status": "status_cmd",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from gap_analysis.errors import ContentError
@@ -120,13 +121,20 @@ def chapter_gaps(structure: ChapterStructure, pattern: str) -> GapParse:
     return GapParse(tuple(gaps), tuple(findings))
 
 
-def report_gaps(structures: list[ChapterStructure], pattern: str) -> GapParse:
-    """All gaps of a report; duplicate ids are findings, the first entry is kept."""
+def report_gaps(
+    structures: list[ChapterStructure],
+    pattern: str,
+    per_chapter: Callable[[ChapterStructure, str], GapParse] = chapter_gaps,
+) -> GapParse:
+    """All gaps of a report; duplicate ids are findings, the first entry is kept.
+
+    `per_chapter` reads one chapter's entries (the live preview passes a memoised one).
+    """
     gaps: list[Gap] = []
     findings: list[Finding] = []
     seen: dict[str, Gap] = {}
     for structure in structures:
-        parsed = chapter_gaps(structure, pattern)
+        parsed = per_chapter(structure, pattern)
         findings.extend(parsed.findings)
         for gap in parsed.gaps:
             if gap.id in seen:

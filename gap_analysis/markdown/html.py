@@ -323,14 +323,24 @@ def gap_box(gap: Gap, marked: dict[str, str] | None = None, classes: str = "") -
 
 
 def render_chapter(
-    chapter: Chapter, chapter_paths: dict[str, str], gap_pattern: str, annex_word: str = "Annex"
+    chapter: Chapter,
+    chapter_paths: dict[str, str],
+    gap_pattern: str,
+    annex_word: str = "Annex",
+    source_lines: bool = False,
 ) -> RenderedChapter:
     """HTML of one chapter.
 
     `chapter_paths` maps every chapter's repository path to its id, so links
-    between chapter files can become internal links.
+    between chapter files can become internal links. With `source_lines`, each
+    top-level block carries `data-line` (its first file line), so the live
+    preview can put a finding next to the block it concerns.
     """
     tokens, env = parse(chapter.body, chapter.number)
+    if source_lines:
+        for token in tokens:
+            if token.map and token.nesting == 1 and token.level == 0:
+                token.attrSet("data-line", str(chapter.file_line(token.map[0] + 1)))
     renderer = ChapterRenderer(chapter, chapter_paths, gap_pattern, annex_word)
     renderer.install()
     return finish_chapter(chapter, renderer, renderer.render(tokens, parser().options, env))

@@ -85,7 +85,7 @@ class SnapshotFetcher(URLFetcher):  # type: ignore[misc]
             return found.read_bytes(), name
         elif url.startswith(STATIC_BASE):
             path = self._path(url, STATIC_BASE)
-            static = _static(path)
+            static = static_file(path)
             if static is None:
                 raise _Refusal(path, "not a file of the tool's own static folder")
             data = static
@@ -118,7 +118,7 @@ class _Refusal(Exception):
         self.reason = reason
 
 
-def _static(path: str) -> bytes | None:
+def static_file(path: str) -> bytes | None:
     """A file of `render/static/`, or None (no folders, nothing outside it)."""
     folder = resources.files("gap_analysis.render").joinpath("static")
     node = folder

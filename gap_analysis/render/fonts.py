@@ -130,6 +130,8 @@ _CJK = re.compile(
 
 def needs_cjk(text: str) -> bool:
     """Whether `text` has a character that only a CJK face covers."""
+    if not text or max(text) < "\u2e80":
+        return False  # the usual case, decided by one pass in C
     covered = bundled_coverage()
     return any(ord(found.group()) not in covered for found in _CJK.finditer(text))
 

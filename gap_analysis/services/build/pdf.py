@@ -218,10 +218,10 @@ def _prepare(
     ]
     warnings += missing_glyphs(report.chapters)
     warnings += extras.warnings
-    gaps = _unique_gaps(rendered, warnings)
+    gaps = unique_gaps(rendered, warnings)
     images = _read_images(files, rendered, warnings)
     images.update(extras.files)
-    document = _document(settings, info, tuple(rendered), gaps, extras, variant, files.read_files)
+    document = document_of(settings, info, tuple(rendered), gaps, extras, variant, files.read_files)
     html = to_html(document)
     prepared = _Prepared(info, settings, document, html, images, warnings)
     prepared.key = content_key(
@@ -245,7 +245,7 @@ def _redlined(rendered: list[RenderedChapter], extras: BuildExtras) -> list[Rend
     return out
 
 
-def _unique_gaps(rendered: list[RenderedChapter], warnings: list[Finding]) -> tuple[Gap, ...]:
+def unique_gaps(rendered: list[RenderedChapter], warnings: list[Finding]) -> tuple[Gap, ...]:
     seen: dict[str, Gap] = {}
     for chapter in rendered:
         for gap in chapter.gaps:
@@ -304,7 +304,7 @@ def _date(info: SnapshotInfo) -> str:
     return f"{info.date.day} {info.date:%B %Y}"
 
 
-def _document(
+def document_of(
     settings: ReportSettings,
     info: SnapshotInfo,
     chapters: tuple[RenderedChapter, ...],

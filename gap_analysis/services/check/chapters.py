@@ -44,6 +44,8 @@ class ChapterFile:
 def _key_lines(text: str) -> dict[str, int]:
     """File line of each top-level front matter key (the YAML loader keeps none)."""
     lines: dict[str, int] = {}
+    if not text.startswith("---"):
+        return lines  # no front matter: nothing to scan (a whole chapter would be)
     for number, line in enumerate(text.split("\n")[1:], 2):
         if re.match(r"^(---|\.\.\.)\s*$", line):
             break

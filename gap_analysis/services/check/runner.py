@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from gap_analysis.config import REPORT_FILE, config_findings, parse_settings
 from gap_analysis.errors import ConfigError, NotAReportError
 from gap_analysis.gitstore import GitStore
-from gap_analysis.markdown.gaps import report_gaps
+from gap_analysis.markdown.gaps import GapParse, chapter_gaps, report_gaps
 from gap_analysis.markdown.notes import markup_problems
 from gap_analysis.markdown.structure import chapter_structure
+from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.settings import ReportSettings
@@ -211,13 +212,23 @@ def _settings(snap: Snapshot) -> tuple[ReportSettings | None, str]:
         return None, text
 
 
-def context(snap: Snapshot, settings: ReportSettings | None = None) -> CheckContext:
+@dataclass(frozen=True)
+class Parsing:
+    """How a check parses chapters and their gap entries (the live preview memoises both)."""
+
+    structure: Callable[[Chapter], ChapterStructure] = chapter_structure
+    gaps: Callable[[ChapterStructure, str], GapParse] = chapter_gaps
+
+
+def context(
+    snap: Snapshot, settings: ReportSettings | None = None, parsing: Parsing = Parsing()
+) -> CheckContext:
     """Read a snapshot for checking; broken chapters become findings, never exceptions."""
     own, text = _settings(snap)
     settings = settings or own or ReportSettings(title="", group="")
     chapters, problems = read_chapter_files(snap.files, settings)
-    structures = [chapter_structure(item.chapter) for item in chapters if item.chapter is not None]
-    parsed = report_gaps(structures, settings.gap_id_pattern)
+    structures = [parsing.structure(item.chapter) for item in chapters if item.chapter is not None]
+    parsed = report_gaps(structures, settings.gap_id_pattern, parsing.gaps)
     return CheckContext(
         snap,
         settings,

@@ -1,0 +1,1 @@
+"""`preview`: the working tree as live HTML."""
