@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app
+from gap_analysis.cli.output_option import force_option
 from gap_analysis.cli.progress import progress_for
 from gap_analysis.errors import UsageError
 from gap_analysis.model.build import BuildExtras
@@ -48,6 +49,7 @@ from gap_analysis.services.snapshots import resolve
     help="Also write the assembled HTML here (for debugging the layout).",
 )
 @click.option("--html-only", is_flag=True, help="With --html: write only the HTML, no PDF.")
+@force_option
 @click.option(
     "--redline-against",
     metavar="OLD",
@@ -66,6 +68,7 @@ def build(
     no_cache: bool,
     html_path: Path | None,
     html_only: bool,
+    force: bool,
     redline_against: str | None,
 ) -> None:
     """Build the report's PDF and print its path.
@@ -112,6 +115,7 @@ def build(
             strict=strict,
             use_cache=not no_cache,
             html_output=html_path,
+            force=force,
         )
         for warning in redlined.warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -134,7 +138,7 @@ def build(
     if html_only:
         if html_path is None:
             raise UsageError("--html-only needs --html PATH")
-        click.echo(str(build_html(store, rev, html_path, extras)))
+        click.echo(str(build_html(store, rev, html_path, extras, force=force)))
         return
     with progress_for(app) as progress:
         result = build_pdf(
@@ -147,6 +151,7 @@ def build(
             use_cache=not no_cache,
             html_output=html_path,
             progress=progress,
+            force=force,
         )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
+from gap_analysis.cli.output_option import force_option
 from gap_analysis.errors import UsageError
 from gap_analysis.model.comment import DISPOSITIONS, Comment
 from gap_analysis.model.wording import counted
@@ -26,7 +27,7 @@ from gap_analysis.services.comments.register import (
     list_comments,
     resolve_comment,
 )
-from gap_analysis.services.diff import write_output
+from gap_analysis.services.output import prepare_output, write_output
 
 _NO_COMMIT = click.option(
     "--no-commit",
@@ -250,15 +251,19 @@ def import_(
     type=click.Choice(FORMATS),
     help="csv or xlsx (default: from the -o file's extension, else csv).",
 )
+@force_option
 @common_options
 @pass_app
-def export(app: AppContext, version: str, output: Path | None, fmt: str | None) -> None:
+def export(
+    app: AppContext, version: str, output: Path | None, fmt: str | None, force: bool
+) -> None:
     """Write VERSION's comments as a comment form with disposition, reply and resolving version.
 
     The form can be filled in (dispositions, replies) and imported again: its
     `Comment id` and `Base` columns tell its rows and what changed since.
     Cells that a spreadsheet could take for a formula (starting with = + - @)
-    get a leading quote, which import takes off again.
+    get a leading quote, which import takes off again. An -o path inside .git/
+    is refused; over a file git tracks, only with --force.
 
     \b
     Examples:
@@ -266,12 +271,15 @@ def export(app: AppContext, version: str, output: Path | None, fmt: str | None) 
       gap-analysis comment export v0.1 -o v0.1-disposition.csv
     """
     fmt = fmt or (form_format(output.name) if output else "csv")
+    store = app.store()
     if output is None:
         if fmt == "xlsx":
             raise UsageError("an .xlsx form needs -o FILE")
-        click.echo(export_comments(app.store(), version, bom=False).decode("utf-8"), nl=False)
+        click.echo(export_comments(store, version, bom=False).decode("utf-8"), nl=False)
         return
-    write_output(output, export_comments(app.store(), version, fmt))
+    prepare_output(store, output, force=force)
+    data = export_comments(store, version, fmt)
+    write_output(store, output, data, force=force)
     app.info(f"wrote {output}")
 
 

@@ -9,9 +9,11 @@ from pathlib import Path
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app
+from gap_analysis.cli.output_option import force_option
 from gap_analysis.diff import formats
 from gap_analysis.errors import UsageError
-from gap_analysis.services.diff import DiffOutcome, diff, write_output
+from gap_analysis.services.diff import DiffOutcome, diff
+from gap_analysis.services.output import prepare_output, write_output
 
 DIFF_FORMATS = ("text", "md", "json", "html", "pdf")
 _STYLES = {
@@ -55,6 +57,7 @@ def _render(outcome: DiffOutcome, fmt: str, colour: bool) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
+@force_option
 @click.option("--chapter", metavar="ID", help="Only this chapter (its id in either snapshot).")
 @click.option(
     "--changed-only",
@@ -72,6 +75,7 @@ def diff_command(
     new: str | None,
     fmt: str,
     output: Path | None,
+    force: bool,
     chapter: str | None,
     changed_only: bool,
     exit_code: bool,
@@ -103,7 +107,13 @@ def diff_command(
         )
 
         built = redline_pdf(
-            app.store(), old, new, output, chapter=chapter, changed_only=changed_only
+            app.store(),
+            old,
+            new,
+            output,
+            chapter=chapter,
+            changed_only=changed_only,
+            force=force,
         )
         for warning in built.warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -113,6 +123,8 @@ def diff_command(
         if exit_code and diff(app.store(), old, new, chapter).result.has_changes:
             click.get_current_context().exit(1)
         return
+    if output is not None:
+        prepare_output(app.store(), output, force=force)
     if fmt == "html":
         from gap_analysis.services.build.redline import redline_html_page
 
@@ -122,7 +134,7 @@ def diff_command(
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
         if output is not None:
-            write_output(output, page.encode("utf-8"))
+            write_output(app.store(), output, page.encode("utf-8"), force=force)
             app.info(f"wrote {output} ({outcome.result.headline})")
         else:
             click.echo(page, nl=False)
@@ -133,7 +145,7 @@ def diff_command(
     colour = output is None and fmt == "text" and sys.stdout.isatty()
     rendered = _render(outcome, fmt, colour)
     if output is not None:
-        write_output(output, rendered.encode("utf-8"))
+        write_output(app.store(), output, rendered.encode("utf-8"), force=force)
         app.info(f"wrote {output} ({formats.headline(outcome.result)})")
     else:
         click.echo(rendered, nl=False)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app
+from gap_analysis.cli.output_option import force_option
 from gap_analysis.model.gap import GAP_PRIORITIES, GAP_STATUSES
 from gap_analysis.services.gap_formats import FORMATS, render
 from gap_analysis.services.gaps import gap_register
+from gap_analysis.services.output import prepare_output, write_output
 
 
 @click.command("gaps")
@@ -27,6 +31,13 @@ from gap_analysis.services.gaps import gap_register
     help="Only gaps with this status (no status: open).",
 )
 @click.option("--priority", type=click.Choice(GAP_PRIORITIES), help="Only gaps with this priority.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@force_option
 @common_options
 @pass_app
 def gaps(
@@ -36,6 +47,8 @@ def gaps(
     as_json: bool,
     status: str | None,
     priority: str | None,
+    output: Path | None,
+    force: bool,
 ) -> None:
     """List the gap register: every gap entry with its chapter and section.
 
@@ -46,12 +59,20 @@ def gaps(
     \b
     Examples:
       gap-analysis gaps                         the working tree's register
-      gap-analysis gaps v0.2 --format csv > gaps-v0.2.csv
+      gap-analysis gaps v0.2 --format csv -o gaps-v0.2.csv
       gap-analysis gaps --status open --priority high
       gap-analysis gaps @sg17 --json
     """
-    register = gap_register(app.store(), rev).filtered(status=status, priority=priority)
-    click.echo(render(register, "json" if as_json else fmt), nl=False)
+    store = app.store()
+    if output is not None:
+        prepare_output(store, output, force=force)
+    register = gap_register(store, rev).filtered(status=status, priority=priority)
+    text = render(register, "json" if as_json else fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_output(store, output, text.encode("utf-8"), force=force)
+    app.info(f"wrote {output}")
 
 
 COMMANDS: list[click.Command] = [gaps]

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app
+from gap_analysis.cli.output_option import force_option
 from gap_analysis.cli.progress import progress_for
 from gap_analysis.services.build.packet import make_packet
 
@@ -24,9 +25,12 @@ from gap_analysis.services.build.packet import make_packet
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the PDF (default: dist/<short-title>-<VERSION>-packet.pdf).",
 )
+@force_option
 @common_options
 @pass_app
-def packet(app: AppContext, version: str, against: str | None, output: Path | None) -> None:
+def packet(
+    app: AppContext, version: str, against: str | None, output: Path | None, force: bool
+) -> None:
     """Build the meeting packet of VERSION and print its path.
 
     One PDF for delegates: a TD-style cover (document number, meeting,
@@ -44,7 +48,7 @@ def packet(app: AppContext, version: str, against: str | None, output: Path | No
       gap-analysis packet v0.3 -o SG17-TD345.pdf
     """
     with progress_for(app) as progress:
-        result = make_packet(app.store(), version, against, output, progress)
+        result = make_packet(app.store(), version, against, output, progress, force=force)
     for warning in result.build.warnings:
         click.echo(f"warning: {warning}", err=True)
     app.info(

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app
+from gap_analysis.cli.output_option import force_option
 from gap_analysis.diff import summary as summary_formats
-from gap_analysis.services.diff import write_output
+from gap_analysis.services.output import prepare_output, write_output
 from gap_analysis.services.summary import summary
 
 
@@ -31,10 +32,17 @@ from gap_analysis.services.summary import summary
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
+@force_option
 @common_options
 @pass_app
 def summary_command(
-    app: AppContext, old: str, new: str | None, fmt: str, as_json: bool, output: Path | None
+    app: AppContext,
+    old: str,
+    new: str | None,
+    fmt: str,
+    as_json: bool,
+    output: Path | None,
+    force: bool,
 ) -> None:
     """Summarise what changed from OLD to NEW: per chapter, gap entries, review events.
 
@@ -49,13 +57,15 @@ def summary_command(
       gap-analysis summary @sg17 --format json
       gap-analysis summary v0.2 -o changes-since-v0.2.md
     """
+    if output is not None:
+        prepare_output(app.store(), output, force=force)
     result = summary(app.store(), old, new)
     if as_json or fmt == "json":
         rendered = json.dumps(summary_formats.as_json(result), indent=2, ensure_ascii=False) + "\n"
     else:
         rendered = summary_formats.markdown(result)
     if output is not None:
-        write_output(output, rendered.encode("utf-8"))
+        write_output(app.store(), output, rendered.encode("utf-8"), force=force)
         app.info(f"wrote {output}")
     else:
         click.echo(rendered, nl=False)

@@ -15,6 +15,7 @@ placed where git could read it as an option.
 | `commits` | commits of named paths only, and batches of new records |
 | `lock` | the repository lock |
 | `repository` | new repositories and git's idea of the user |
+| `worktree` | git's own folders, whether a working-tree file is tracked |
 """
 
 from gap_analysis.gitstore.commits import commit_new_records, commit_paths, unstage
@@ -38,6 +39,7 @@ from gap_analysis.gitstore.store import (
     find_root,
     git_user,
 )
+from gap_analysis.gitstore.worktree import git_folders, in_index
 
 __all__ = [
     "GitStore",
@@ -56,7 +58,9 @@ __all__ = [
     "create_tag",
     "current_branch",
     "find_root",
+    "git_folders",
     "git_user",
+    "in_index",
     "init_repository",
     "is_repository",
     "is_tracked",

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from gap_analysis.atomic_files import check_target, write_atomic
 from gap_analysis.diff import diff_reports
 from gap_analysis.diff.blocks import GapFields
 from gap_analysis.errors import ContentError, GapAnalysisError
@@ -119,9 +117,3 @@ def diff(
     old = load_side(store, old_rev, "old")
     new = load_side(store, new_rev, "new")
     return diff_loaded(old, new, old_rev, new_rev, chapter)
-
-
-def write_output(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all (refused before any work if it cannot be)."""
-    check_target(path)
-    write_atomic(path, data)

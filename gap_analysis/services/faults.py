@@ -1,16 +1,25 @@
-"""Test hook for crash recovery: end (or hang) the process right after a named step.
+"""The `GAP_ANALYSIS_FAULT` test hook: crash, hang or fail a write at a named step.
 
-Documented in docs/architecture.md. The environment variable
-`GAP_ANALYSIS_FAULT=STEP` ends the process abruptly (`os._exit(75)`, no
-cleanup, as a crash would) right after STEP; `GAP_ANALYSIS_FAULT=hang:STEP`
-makes it wait there instead, so a test can kill it for real (`SIGKILL`);
-`GAP_ANALYSIS_FAULT=wait:STEP:FILE` makes it wait there until FILE exists and
-then go on, so a test can hold a command at a step while it starts another.
-Without the variable the hook does nothing.
+Tests set the environment variable to prove what a killed or failing command
+leaves (documented in docs/architecture.md); without it the hook does nothing:
+
+* `STEP`: end the process abruptly (`os._exit(75)`, no clean-up, as a crash
+  would) right after STEP;
+* `hang:STEP`: wait there forever, so a test can kill the process for real
+  (`SIGKILL`);
+* `wait:STEP:FILE`: wait there until FILE exists, then go on (a test holds a
+  command at a step while it starts another);
+* `enospc:STEP`: fail there as a full disk would (`OSError(ENOSPC)`).
+
+Steps: `locked`, `after-write`, `after-commit`, `after-tag`, `after-build`
+(`version cut`); `import-journal`, `import-half`, `import-written`,
+`import-committed` (`comment import`); `site-staging`, `site-committed`,
+`site-moving` (`site`).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -18,8 +27,10 @@ from pathlib import Path
 
 
 def fault(step: str) -> None:
-    """End (or hang) the process right after `step` when GAP_ANALYSIS_FAULT asks."""
+    """End, hang or fail the process at `step` when GAP_ANALYSIS_FAULT asks."""
     wanted = os.environ.get("GAP_ANALYSIS_FAULT", "")
+    if not wanted:
+        return
     if wanted == step:
         sys.stderr.write(f"fault injected after step '{step}'\n")
         sys.stderr.flush()
@@ -35,3 +46,5 @@ def fault(step: str) -> None:
         sys.stderr.flush()
         while not release.exists():
             time.sleep(0.05)
+    if wanted == f"enospc:{step}":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -11,22 +11,22 @@ Layout of the output folder:
     versions/<v>/<image path>  the images the version's chapters show, from that version's tree
     .gap-analysis-site.json    the manifest: every file this command wrote
 
-Everything is made in memory first and written only when all of it worked, so
-a failure leaves the folder as it was. The manifest is how a rerun knows which
-files are its own: it overwrites and removes only those, and refuses a folder
-holding anything else unless told to (`force`), even then deleting nothing it
-did not write.
+Everything is made in memory first; `site_folder` then writes it all or
+nothing (a kill or a full disk leaves the previous site as it was). The
+manifest is how a rerun knows which files are its own: it replaces and removes
+only those, never through a symlink, and refuses a folder holding anything
+else unless told to (`force`), even then replacing and deleting nothing it did
+not write.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gap_analysis.atomic_files import write_atomic
+from gap_analysis.atomic_files import check_folder_target
 from gap_analysis.errors import ContentError, RefusedError, option
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.html import render_chapter
@@ -43,11 +43,19 @@ from gap_analysis.render.svg import review_path_svg, words_chart_svg
 from gap_analysis.services.build.redline import redline_parts
 from gap_analysis.services.comments.annex import with_comments_annex
 from gap_analysis.services.diff import diff_loaded
+from gap_analysis.services.output import refuse_git_folder
 from gap_analysis.services.review.ledger import Ledger, load_ledger
 from gap_analysis.services.review.standing import version_extras
+from gap_analysis.services.site_folder import (
+    check_plan,
+    folder_lock,
+    others,
+    own_files,
+    publish,
+    recover,
+)
 from gap_analysis.services.snapshots import Loaded, load
 
-MANIFEST = ".gap-analysis-site.json"
 DEFAULT_FOLDER = Path("dist") / "site"
 _OWN_NAMES = frozenset({"index.html", "changes.html"})
 
@@ -71,34 +79,20 @@ def default_folder(store: GitStore) -> Path:
 # -- the output folder ---------------------------------------------------------
 
 
-def _previous_manifest(folder: Path) -> set[str]:
-    try:
-        data = json.loads((folder / MANIFEST).read_text("utf-8"))
-        files = data["files"]
-        if data.get("tool") != "gap-analysis" or not isinstance(files, list):
-            return set()
-        return {
-            f
-            for f in files
-            if isinstance(f, str) and ".." not in f.split("/") and not f.startswith("/")
-        }
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
-
-
-def check_folder(store: GitStore, folder: Path, force: bool) -> set[str]:
-    """Refuse an output folder that is a file, inside chapters/, or the repository itself; return
-    the files a previous run wrote there. A folder with other files needs `force`."""
+def check_folder(store: GitStore, folder: Path, force: bool, *, named: bool = True) -> set[str]:
+    """Refuse an output folder that is a file, inside chapters/, review/ or git's folders, or the
+    repository itself; finish or undo a killed run there; return the files the site wrote there.
+    A folder with other files needs `force`."""
+    check_folder_target(folder, create_parents=not named)
     target = folder.resolve()
     root = store.root.resolve()
-    if folder.exists() and not folder.is_dir():
-        raise RefusedError(f"output folder {folder} is a file")
     if target == root or root.is_relative_to(target):
         raise RefusedError(
             f"output folder {folder} holds the report repository; choose a folder inside it "
             f"(default: {DEFAULT_FOLDER}) or elsewhere"
         )
-    for protected in ("chapters", "review", ".git"):
+    refuse_git_folder(store, folder)
+    for protected in ("chapters", "review"):
         if target.is_relative_to(root / protected):
             raise RefusedError(
                 f"output folder {folder} is inside {protected}/ of the report; "
@@ -106,33 +100,27 @@ def check_folder(store: GitStore, folder: Path, force: bool) -> set[str]:
             )
     if not folder.exists():
         return set()
-    own = _previous_manifest(folder)
-    others = sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if not p.is_dir() and p.relative_to(folder).as_posix() not in own | {MANIFEST}
-    )
-    if others and not force:
-        more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+    with folder_lock(folder):
+        recover(folder)
+    own = own_files(folder)
+    found = others(folder, own)
+    if found and not force:
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
         raise RefusedError(
             f"output folder {folder} holds files the site did not write "
-            f"({', '.join(others[:3])}{more}); use {option('force')} to write beside them "
-            "(they are never deleted) or choose an empty folder"
+            f"({', '.join(found[:3])}{more}); use {option('force')} to write beside them "
+            "(they are never replaced nor deleted) or choose an empty folder"
         )
     return own
 
 
-def write_files(folder: Path, files: dict[str, bytes], previous: set[str]) -> list[str]:
-    """Write `files`, then remove files of the previous run that are no longer part of the site."""
-    for relative, data in sorted(files.items()):
-        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / relative, data)
-    removed = sorted(previous - set(files))
-    for relative in removed:
-        (folder / relative).unlink(missing_ok=True)
-    manifest = {"tool": "gap-analysis", "files": sorted(files)}
-    write_atomic(folder / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
-    return removed
+def write_files(folder: Path, files: dict[str, bytes]) -> list[str]:
+    """Replace the site in `folder` by `files` all or nothing; return the old files removed."""
+    folder.mkdir(exist_ok=True)
+    with folder_lock(folder):
+        recover(folder)
+        check_plan(folder, list(files), own_files(folder))
+        return publish(folder, files)
 
 
 # -- gathering -----------------------------------------------------------------
@@ -236,8 +224,9 @@ def build_site(
     progress: Progress = NO_PROGRESS,
 ) -> SiteResult:
     """Make the archive site in `folder` (default: dist/site). `pdf=None` leaves the PDFs out."""
+    named = folder is not None
     folder = folder if folder is not None else default_folder(store)
-    previous = check_folder(store, folder, force)
+    check_folder(store, folder, force, named=named)
     ledger = load_ledger(store)
     settings = ledger.settings
     workflow = ledger.workflow
@@ -342,7 +331,7 @@ def build_site(
     groups = [(e, by_version[e.name]) for e in entries if by_version.get(e.name)]
     files["comments.html"] = pages.comments_page(site, groups).encode("utf-8")
     progress.phase("writing files", len(files))
-    removed = write_files(folder, files, previous)
+    removed = write_files(folder, files)
     progress.advance(len(files))
     return SiteResult(
         folder,

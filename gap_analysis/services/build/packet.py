@@ -28,6 +28,7 @@ from gap_analysis.render.summary_html import summary_html
 from gap_analysis.services.build.pdf import BuildResult, build_pdf, default_output
 from gap_analysis.services.build.redline import redline_parts
 from gap_analysis.services.diff import diff
+from gap_analysis.services.output import guard_output
 from gap_analysis.services.review.ledger import load_ledger
 from gap_analysis.services.review.standing import version_extras
 from gap_analysis.services.snapshots import resolve
@@ -50,7 +51,10 @@ def make_packet(
     against: str | None = None,
     output: Path | None = None,
     progress: Progress = NO_PROGRESS,
+    force: bool = False,
 ) -> PacketResult:
+    if output is not None:
+        guard_output(store, output, force=force)  # before the work, not after
     ledger = load_ledger(store)
     version = ledger.version(name)
     if version is None:
@@ -110,6 +114,7 @@ def make_packet(
         plain = default_output(store.root, ledger.settings, resolve(store, name))
         output = plain.with_name(plain.stem + "-packet.pdf")
         output.parent.mkdir(parents=True, exist_ok=True)
-    built = build_pdf(store, name, output, extras=extras, progress=progress)
+        force = True  # the tool's own name in dist/: no user path to judge
+    built = build_pdf(store, name, output, extras=extras, progress=progress, force=force)
     assert built.path is not None
     return PacketResult(built.path, name, against, built.pages, built)

@@ -47,6 +47,7 @@ from gap_analysis.services.build.cache import (
     context_key,
 )
 from gap_analysis.services.build.glyphs import missing_glyphs
+from gap_analysis.services.output import guard_output, prepare_output
 from gap_analysis.services.snapshots import snapshot, where
 
 __all__ = ["VARIANTS", "BuildExtras", "BuildResult", "build_html", "build_pdf", "default_output"]
@@ -94,12 +95,18 @@ def build_pdf(
     use_cache: bool = True,
     html_output: Path | None = None,
     progress: Progress = NO_PROGRESS,
+    force: bool = False,
 ) -> BuildResult:
     """Build the PDF of `rev` (None: the working tree) and return where it went.
 
     With `strict`, any refused reference or unusable content fails the build
-    (`RenderError`) before anything is written.
+    (`RenderError`) before anything is written. A named `output` or
+    `html_output` is judged first (`services.output`): never inside `.git/`,
+    and not over a tracked file of the report unless `force`.
     """
+    for named in (output, html_output):
+        if named is not None:
+            guard_output(store, named, force=force)
     if variant is not None and variant not in VARIANTS:
         raise RenderError(f"unknown PDF variant '{variant}' (known: {', '.join(VARIANTS)})")
     extras = extras or BuildExtras()
@@ -165,10 +172,15 @@ def build_pdf(
 
 
 def build_html(
-    store: GitStore, rev: str | None, output: Path, extras: BuildExtras | None = None
+    store: GitStore,
+    rev: str | None,
+    output: Path,
+    extras: BuildExtras | None = None,
+    *,
+    force: bool = False,
 ) -> Path:
     """Only the assembled HTML (for debugging, and for comparing with plain WeasyPrint)."""
-    check_target(output)
+    prepare_output(store, output, force=force)
     snap = snapshot(store, rev)
     prepared = _prepare(
         store.root, snap.info, RecordingSource(snap.files), None, extras or BuildExtras()

@@ -30,6 +30,7 @@ from gap_analysis.render.redline_html import legend_html, redline_page, removed_
 from gap_analysis.services.build.pdf import BuildResult, build_pdf, default_output
 from gap_analysis.services.build.redline_old import redline_diff
 from gap_analysis.services.diff import DiffOutcome
+from gap_analysis.services.output import guard_output
 from gap_analysis.services.review.standing import extras_for
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -243,14 +244,18 @@ def redline_pdf(
     strict: bool = False,
     use_cache: bool = True,
     html_output: Path | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Build the redline PDF of `new_rev` (None: the working tree) against `old_rev`."""
+    if output is not None:
+        guard_output(store, output, force=force)  # before the work, not after
     outcome, extras = redline_build_extras(
         store, old_rev, new_rev, chapter=chapter, changed_only=changed_only, variant=variant
     )
     if output is None:
         output = redline_output(store, outcome, old_rev)
         output.parent.mkdir(parents=True, exist_ok=True)
+        force = True  # the tool's own name in dist/: no user path to judge
     return build_pdf(
         store,
         new_rev,
@@ -260,6 +265,7 @@ def redline_pdf(
         strict=strict,
         use_cache=use_cache,
         html_output=html_output,
+        force=force,
     )
 
 

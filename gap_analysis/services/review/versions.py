@@ -9,13 +9,10 @@ finds the journal completes that cut instead of starting another, so a crash
 at any point never leaves two versions of one name, nor a tag without its
 record (the tag is made only from the committed record).
 
-Fault injection (for tests, documented in docs/architecture.md): the
-environment variable `GAP_ANALYSIS_FAULT=STEP` ends the process abruptly
-(`os._exit`) right after STEP (`locked`, `after-write`, `after-commit`,
-`after-tag`, `after-build`); `GAP_ANALYSIS_FAULT=hang:STEP` makes it wait there
-instead, so a test can kill it for real; `GAP_ANALYSIS_FAULT=wait:STEP:FILE`
-makes it wait there until FILE exists and then go on, so a test can hold a
-cut at a step (the lock taken) while it starts another.
+Fault injection (for tests): `services.faults` (`GAP_ANALYSIS_FAULT=STEP`
+ends the process right after STEP: `locked`, `after-write`, `after-commit`,
+`after-tag`, `after-build`; `hang:STEP` makes it wait there; `wait:STEP:FILE`
+holds it there until FILE exists).
 """
 
 from __future__ import annotations

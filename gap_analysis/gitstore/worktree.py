@@ -1,0 +1,28 @@
+"""Where git keeps its own files, and which files of the working tree it tracks.
+
+Asked of plain `git` (no GitPython): the output guard asks before every
+`-o` write, which must stay cheap for a cached rebuild.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gap_analysis.gitstore.store import GitStore
+
+
+def git_folders(store: GitStore) -> tuple[Path, ...]:
+    """The repository's git folder and, in a linked worktree, the common one (resolved)."""
+    out = store.git_output("rev-parse", "--absolute-git-dir", "--git-common-dir")
+    folders = []
+    for line in out.splitlines():
+        if line.strip():
+            folder = Path(line.strip())
+            folders.append((folder if folder.is_absolute() else store.root / folder).resolve())
+    return tuple(dict.fromkeys([*folders, (store.root / ".git").resolve()]))
+
+
+def in_index(store: GitStore, relative: str) -> bool:
+    """Whether git tracks the file `relative` (a path of the working tree, taken literally)."""
+    out = store.git_output("--literal-pathspecs", "ls-files", "-z", "--", relative)
+    return relative in out.split("\0")
