@@ -1,6 +1,6 @@
 """Cuts under faults and concurrency, run as real processes.
 
-Faults are injected with GAP_ANALYSIS_FAULT (see services/review/versions.py): STEP
+Faults are injected with GAP_ANALYSIS_FAULT (see services/faults.py): STEP
 ends the process abruptly (`os._exit`, no cleanup) right after STEP;
 `hang:STEP` makes it wait there so the test can SIGKILL it for real.
 """

@@ -1,0 +1,202 @@
+"""The site's output folder: all or nothing under a kill or a full disk, never through a symlink,
+never replacing or deleting a file the site did not write (`--force` included).
+
+Faults are injected with GAP_ANALYSIS_FAULT (services/faults.py) in real processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import GIT_ENV, CliInvoke, ReportRepo
+
+OWN_WORK = (".gap-analysis-site.new", ".gap-analysis-site.commit")
+
+
+def site(
+    repo: ReportRepo, out: Path, *args: str, fault: str = ""
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **GIT_ENV}
+    env.pop("GAP_ANALYSIS_FAULT", None)
+    if fault:
+        env["GAP_ANALYSIS_FAULT"] = fault
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gap_analysis",
+            "--repo",
+            str(repo.path),
+            "site",
+            "-o",
+            str(out),
+            "--no-pdf",
+            *args,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes (symlinks as their target), the site's work folders aside."""
+    found: dict[str, bytes] = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if relative.split("/")[0] in OWN_WORK:
+            continue
+        if path.is_symlink():
+            found[relative] = b"-> " + os.readlink(path).encode()
+        elif path.is_file():
+            found[relative] = path.read_bytes()
+    return found
+
+
+def strays(folder: Path) -> list[str]:
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.name in OWN_WORK or p.name.endswith(".tmp")
+    )
+
+
+@pytest.fixture
+def published(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> tuple[ReportRepo, Path]:
+    """v0.1 cut and its site published in tmp/public; then v0.2 cut, so a rerun changes the site."""
+    assert cli(report_repo.path, "version", "cut", "v0.1", "--no-build").exit_code == 0
+    out = tmp_path / "public"
+    done = site(report_repo, out)
+    assert done.returncode == 0, done.stderr
+    report_repo.write(
+        "chapters/01-intro.md",
+        (report_repo.path / "chapters/01-intro.md").read_text() + "\nMore.\n",
+    )
+    report_repo.commit("edit")
+    assert cli(report_repo.path, "version", "cut", "v0.2", "--no-build").exit_code == 0
+    return report_repo, out
+
+
+def clean_run(repo: ReportRepo, tmp_path: Path) -> dict[str, bytes]:
+    """What an uninterrupted run into an empty folder writes."""
+    fresh = tmp_path / "fresh"
+    done = site(repo, fresh)
+    assert done.returncode == 0, done.stderr
+    return tree(fresh)
+
+
+@pytest.mark.parametrize("fault", ["site-staging", "enospc:site-staging"])
+def test_a_killed_or_full_write_leaves_the_previous_site(
+    published: tuple[ReportRepo, Path], tmp_path: Path, fault: str
+) -> None:
+    repo, out = published
+    before = tree(out)
+    assert "versions/v0.1/index.html" in before
+    broken = site(repo, out, fault=fault)
+    assert broken.returncode != 0
+    assert tree(out) == before, "the previous site is intact"
+    if fault.startswith("enospc"):
+        assert broken.returncode == 1
+        assert broken.stderr.strip().splitlines() == [
+            f"error: cannot write the site into {out}: No space left on device; "
+            "the site there is unchanged"
+        ]
+        assert strays(out) == [], "a failed write removes what it started"
+    done = site(repo, out)
+    assert done.returncode == 0, done.stderr
+    assert strays(out) == []
+    assert tree(out) == clean_run(repo, tmp_path)
+
+
+@pytest.mark.parametrize("fault", ["site-committed", "site-moving"])
+def test_a_run_killed_after_the_commit_point_is_finished_by_the_next(
+    published: tuple[ReportRepo, Path], tmp_path: Path, fault: str
+) -> None:
+    repo, out = published
+    assert site(repo, out, fault=fault).returncode == 75
+    done = site(repo, out)
+    assert done.returncode == 0, done.stderr
+    assert strays(out) == []
+    assert tree(out) == clean_run(repo, tmp_path)
+
+
+def test_never_writes_through_a_symlink(published: tuple[ReportRepo, Path]) -> None:
+    repo, out = published
+    chapters = repo.path / "chapters"
+    before = tree(chapters)
+    for path in sorted((out / "versions").rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    (out / "versions").rmdir()
+    (out / "versions").symlink_to(chapters)
+    refused = site(repo, out)
+    assert refused.returncode == 1 and "versions" in refused.stderr
+    forced = site(repo, out, "--force")
+    assert forced.returncode == 1
+    assert forced.stderr.strip() == (
+        f"error: {out / 'versions'} is a symbolic link; the site never writes through one "
+        "(remove it or choose another folder)"
+    )
+    assert tree(chapters) == before, "nothing deleted or written in chapters/"
+    assert repo.git("status", "--porcelain") == ""
+
+
+def test_a_symlink_in_place_of_a_site_file_is_replaced_not_followed(
+    published: tuple[ReportRepo, Path], tmp_path: Path
+) -> None:
+    repo, out = published
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    (out / "gaps.html").unlink()
+    (out / "gaps.html").symlink_to(victim)
+    done = site(repo, out)
+    assert done.returncode == 0, done.stderr
+    assert victim.read_text() == "precious\n"
+    assert not (out / "gaps.html").is_symlink() and (out / "gaps.html").is_file()
+
+
+def test_force_never_replaces_a_file_the_site_did_not_write(
+    report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    assert cli(report_repo.path, "version", "cut", "v0.1", "--no-build").exit_code == 0
+    out = tmp_path / "www"
+    out.mkdir()
+    (out / "index.html").write_text("<h1>my own page</h1>\n")
+    (out / "CNAME").write_text("reports.example.org\n")
+    before = tree(out)
+    refused = site(report_repo, out, "--force")
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        f"error: {out / 'index.html'} was not written by the site and is never replaced; "
+        "move it away or choose another folder"
+    )
+    assert tree(out) == before and strays(out) == []
+    (out / "index.html").unlink()
+    done = site(report_repo, out, "--force")
+    assert done.returncode == 0, done.stderr
+    assert (out / "CNAME").read_text() == "reports.example.org\n"
+
+
+def test_a_forged_manifest_cannot_make_the_site_delete_outside_its_folder(
+    published: tuple[ReportRepo, Path],
+) -> None:
+    repo, out = published
+    manifest = json.loads((out / ".gap-analysis-site.json").read_text())
+    outside = repo.path / "chapters" / "01-intro.md"
+    manifest["files"] += [
+        os.path.relpath(outside, out),
+        str(outside),
+        "./index.html",
+        ".gap-analysis-site.new/x",
+    ]
+    (out / ".gap-analysis-site.json").write_text(json.dumps(manifest))
+    chapters = tree(repo.path / "chapters")
+    done = site(repo, out, "--force")
+    assert done.returncode == 0, done.stderr
+    assert tree(repo.path / "chapters") == chapters
