@@ -74,7 +74,8 @@ def test_init_makes_a_report_that_checks_and_has_one_commit(tmp_path: Path, cli:
             "roles": ["editor", "cg-cop", "sg17", "cwg-cop"],
         }
     ]
-    assert (target / ".gitignore").read_text() == "/dist/\n"
+    # the build output and the site folders of the Pages recipes (GitLab public/, GitHub _site/)
+    assert (target / ".gitignore").read_text() == "/dist/\n/public/\n/_site/\n"
     check = cli(target, "check", "--strict")
     assert check.exit_code == 0 and check.stdout == ""
     assert "no problems in 1 chapter" in check.stderr
@@ -151,7 +152,7 @@ def test_init_in_existing_repository_commits_only_its_files(tmp_path: Path, cli:
     committed = git(target, "show", "--name-only", "--format=", "HEAD").split()
     assert sorted(committed) == INIT_FILES
     assert git(target, "diff", "--cached", "--name-only").split() == ["notes.txt"]
-    assert (target / ".gitignore").read_text() == "*.tmp\n/dist/\n"
+    assert (target / ".gitignore").read_text() == "*.tmp\n/dist/\n/public/\n/_site/\n"
 
 
 def test_init_failure_leaves_nothing_behind(tmp_path: Path, cli: CliInvoke) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import GIT_ENV, CliInvoke, ReportRepo
+from tests.helpers import GIT_ENV, CliInvoke, ReportRepo, git
 
 OWN_WORK = (".gap-analysis-site.new", ".gap-analysis-site.commit")
 
@@ -200,3 +200,35 @@ def test_a_forged_manifest_cannot_make_the_site_delete_outside_its_folder(
     done = site(repo, out, "--force")
     assert done.returncode == 0, done.stderr
     assert tree(repo.path / "chapters") == chapters
+
+
+def test_an_untracked_site_folder_does_not_block_a_cut(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
+    """The README's GitLab Pages recipe: `site -o public` inside the report, then the next cut."""
+    assert cli(report_repo.path, "version", "cut", "v0.1", "--no-build").exit_code == 0
+    public = report_repo.path / "public"
+    done = site(report_repo, public)
+    assert done.returncode == 0, done.stderr
+    assert "?? public/" in report_repo.git("status", "--porcelain")
+    cut = cli(report_repo.path, "version", "cut", "v0.2", "--no-build")
+    assert cut.exit_code == 0, cut.output
+    assert "ignoring public/: an untracked folder holding a site" in cut.stderr
+    committed = report_repo.git("show", "--name-only", "--format=", "HEAD").split()
+    assert committed == ["review/versions/v0.2.toml"]
+    (public / "notes.txt").write_text("mine\n")
+    assert cli(report_repo.path, "version", "cut", "v0.3", "--no-build").exit_code == 0
+    (report_repo.path / "other").mkdir()
+    (report_repo.path / "other" / "index.html").write_text("not a site\n")
+    refused = cli(report_repo.path, "version", "cut", "v0.4", "--no-build")
+    assert refused.exit_code == 1
+    assert "uncommitted changes (other/index.html)" in refused.stderr
+
+
+def test_init_ignores_the_site_folders_of_the_pages_recipes(tmp_path: Path, cli: CliInvoke) -> None:
+    target = tmp_path / "fresh"
+    assert cli(None, "init", str(target)).exit_code == 0
+    for name in ("dist", "public", "_site"):
+        (target / name).mkdir()
+        (target / name / "index.html").write_text("x\n")
+    assert git(target, "status", "--porcelain") == ""

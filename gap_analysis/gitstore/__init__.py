@@ -24,6 +24,7 @@ from gap_analysis.gitstore.refs import (
     REF_NAME_PATTERN,
     added_commits,
     check_name,
+    check_version_name,
     create_tag,
     current_branch,
     is_tracked,
@@ -39,7 +40,7 @@ from gap_analysis.gitstore.store import (
     find_root,
     git_user,
 )
-from gap_analysis.gitstore.worktree import git_folders, in_index
+from gap_analysis.gitstore.worktree import git_folders, in_index, untracked_folders
 
 __all__ = [
     "GitStore",
@@ -53,6 +54,7 @@ __all__ = [
     "added_commits",
     "check_name",
     "check_revision_syntax",
+    "check_version_name",
     "commit_new_records",
     "commit_paths",
     "create_tag",
@@ -66,4 +68,5 @@ __all__ = [
     "is_tracked",
     "tag_target",
     "unstage",
+    "untracked_folders",
 ]

@@ -33,6 +33,32 @@ def check_name(store: GitStore, name: str, kind: str = "version name") -> None:
         ) from None
 
 
+_GIT_OWN_NAME = re.compile(r"[A-Z_-]+")
+"""git reads a name of capitals, '-' and '_' alone as one of its own refs (HEAD, FETCH_HEAD, ...)."""
+
+
+def check_version_name(store: GitStore, name: str) -> None:
+    """Refuse a new version's name that would shadow a name git gives meaning to.
+
+    A tag `HEAD` (or `FETCH_HEAD`, `ORIG_HEAD`, `MERGE_HEAD`, `CHERRY_PICK_HEAD`,
+    `REVERT_HEAD`, `BISECT_HEAD`, `AUTO_MERGE`, any name git keeps in its folder)
+    or a tag named like a branch makes git's revisions ambiguous: `git checkout
+    -b x HEAD` then names the tag.
+    """
+    check_name(store, name)
+    if _GIT_OWN_NAME.fullmatch(name):
+        raise InvalidNameError(
+            f"'{name}' is not a valid version name: git reserves names of capitals, '-' and "
+            "'_' alone for its own refs (HEAD, FETCH_HEAD, ORIG_HEAD, MERGE_HEAD, ...)"
+        )
+    done = store._run("show-ref", "--verify", "--quiet", f"refs/heads/{name}")
+    if done.returncode == 0:
+        raise InvalidNameError(
+            f"'{name}' is not a valid version name: it is the name of a branch, and a tag "
+            "of the same name would make revisions ambiguous"
+        )
+
+
 def tag_target(store: GitStore, name: str) -> str | None:
     """The commit the tag `name` points at, or None when there is no such tag."""
     try:

@@ -26,3 +26,9 @@ def in_index(store: GitStore, relative: str) -> bool:
     """Whether git tracks the file `relative` (a path of the working tree, taken literally)."""
     out = store.git_output("--literal-pathspecs", "ls-files", "-z", "--", relative)
     return relative in out.split("\0")
+
+
+def untracked_folders(store: GitStore) -> list[str]:
+    """Folders of the working tree that git does not track at all (`public/`), not ignored ones."""
+    out = store.git_output("status", "--porcelain", "-z", "--untracked-files=normal")
+    return [e[3:] for e in out.split("\0") if e.startswith("?? ") and e.endswith("/")]

@@ -176,7 +176,7 @@ def init_report(folder: Path, title: str | None = None, group: str | None = None
         undo.mkdir(folder)
         for relative, text in files.items():
             undo.write(folder / relative, text)
-        _ignore_dist(folder, undo)
+        _ignore_outputs(folder, undo)
         if not is_repository(folder):
             undo.git_dir = folder / ".git"
             store = init_repository(folder)
@@ -193,15 +193,25 @@ def init_report(folder: Path, title: str | None = None, group: str | None = None
     return InitResult(folder, commit, tuple(sorted(paths)))
 
 
-def _ignore_dist(folder: Path, undo: _Undo) -> None:
-    """`/dist/` (build output) in `.gitignore`, added to an existing one if need be."""
+IGNORED_OUTPUTS = ("dist", "public", "_site")
+"""Output folders kept out of git: the build's, and the site's for GitLab Pages and GitHub Pages."""
+
+
+def _ignore_outputs(folder: Path, undo: _Undo) -> None:
+    """`/dist/`, `/public/`, `/_site/` in `.gitignore`, added to an existing one if need be."""
     path = folder / ".gitignore"
     if not path.exists():
-        undo.write(path, "/dist/\n")
+        undo.write(path, "".join(f"/{name}/\n" for name in IGNORED_OUTPUTS))
         return
     data = path.read_bytes()
-    lines = data.decode("utf-8", "replace").splitlines()
-    if any(line.strip() in ("/dist/", "/dist", "dist/", "dist") for line in lines):
+    lines = {line.strip() for line in data.decode("utf-8", "replace").splitlines()}
+    missing = [
+        name
+        for name in IGNORED_OUTPUTS
+        if not lines & {f"/{name}/", f"/{name}", f"{name}/", name}
+    ]
+    if not missing:
         return
     undo.restore[path] = data
-    path.write_bytes(data + (b"" if data.endswith(b"\n") or not data else b"\n") + b"/dist/\n")
+    added = "".join(f"/{name}/\n" for name in missing).encode()
+    path.write_bytes(data + (b"" if data.endswith(b"\n") or not data else b"\n") + added)

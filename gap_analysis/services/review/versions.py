@@ -29,10 +29,12 @@ from gap_analysis.gitstore import (
     GitStore,
     RepoLock,
     check_name,
+    check_version_name,
     commit_paths,
     create_tag,
     tag_target,
     unstage,
+    untracked_folders,
 )
 from gap_analysis.model.finding import Severity
 from gap_analysis.model.version import VERSIONS_DIR, Version
@@ -41,6 +43,7 @@ from gap_analysis.records.versions import write_version
 from gap_analysis.services.check.runner import run_check
 from gap_analysis.services.faults import fault
 from gap_analysis.services.review.ledger import Ledger, load_ledger, worktree_settings
+from gap_analysis.services.site_folder import is_site_folder
 
 JOURNAL = "gap-analysis-cut.json"
 Builder = Callable[[GitStore, str], Path]
@@ -137,6 +140,18 @@ def pending_cut(store: GitStore) -> CutRequest | None:
         ) from None
 
 
+def _uncommitted(store: GitStore, progress: Callable[[str], None]) -> list[str]:
+    """The working tree's changes, leaving out untracked folders that hold a site (`public/`).
+
+    A site written into the report (the Pages recipes) is output, not part of
+    the version; the commit names its paths, so the folder is never committed.
+    """
+    sites = [f for f in untracked_folders(store) if is_site_folder(store.root / f)]
+    for folder in sites:
+        progress(f"ignoring {folder}: an untracked folder holding a site written by the tool")
+    return [f for f in store.changed_files() if not any(f.startswith(s) for s in sites)]
+
+
 def _dirty_refusal(files: list[str]) -> RefusedError:
     shown = ", ".join(files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10 else "")
     return RefusedError(
@@ -189,6 +204,7 @@ def _cut_steps(
             )
         raise RefusedError(f"{path} exists but is not committed; remove it or commit it")
     if existing is None:
+        check_version_name(store, name)
         if tag_target(store, name) is not None:
             raise RefusedError(
                 f"a tag '{name}' already exists but no version record does; pick another name"
@@ -200,7 +216,8 @@ def _cut_steps(
     else:
         version = existing
     if not version.commit:
-        others = [f for f in store.changed_files() if f != path]
+        told = progress if "record" not in steps else lambda _: None  # said once
+        others = [f for f in _uncommitted(store, told) if f != path]
         if others:
             raise _dirty_refusal(others)
         what = f" for {version.meeting}" if version.meeting else ""
@@ -250,7 +267,7 @@ def _write_record(
     """Refuse a dirty tree or a failing check; then note the cut in the journal and write the record."""
     if store.head() is None:
         raise RefusedError("the repository has no commits yet; commit the report first")
-    dirty = store.changed_files()
+    dirty = _uncommitted(store, progress)
     if dirty:
         raise _dirty_refusal(dirty)
     progress("running check")
