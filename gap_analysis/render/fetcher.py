@@ -111,6 +111,16 @@ class SnapshotFetcher(URLFetcher):  # type: ignore[misc]
         return path
 
 
+def snapshot_path(url: str) -> str | None:
+    """The repository path a snapshot URL names (None for any other URL)."""
+    if not url.startswith(SNAPSHOT_BASE):
+        return None
+    try:
+        return SnapshotFetcher._path(url, SNAPSHOT_BASE)
+    except _Refusal:
+        return None
+
+
 class _Refusal(Exception):
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(reason)

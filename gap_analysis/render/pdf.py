@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import weasyprint
 
 from gap_analysis.errors import RenderError
 from gap_analysis.render.document import VARIANTS, Document
-from gap_analysis.render.fetcher import SNAPSHOT_BASE, Refused, SnapshotFetcher
+from gap_analysis.render.fetcher import SNAPSHOT_BASE, Refused, SnapshotFetcher, snapshot_path
 from gap_analysis.render.pdf_tags import element_languages
 
 TAGGED_VARIANTS = ("pdf/ua-1", "pdf/a-3u")
@@ -35,15 +36,33 @@ class PdfOutput:
     refused: tuple[Refused, ...]
     messages: tuple[str, ...]
     """WeasyPrint's own warnings and errors, for -v."""
+    failed_images: tuple[tuple[str, str], ...] = ()
+    """(repository path, WeasyPrint's reason) of each snapshot image it could not load
+    (corrupt, truncated, too many pixels): left out of the PDF, so the build names it."""
 
 
 class _Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.failed_images: list[tuple[str, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+        if str(record.msg).startswith("Failed to load image") and len(record.args or ()) == 2:
+            url, exception = record.args  # type: ignore[misc]
+            path = snapshot_path(str(url))
+            if path is not None:
+                self.failed_images.append((path, _reason(exception)))
+
+
+def _reason(exception: object) -> str:
+    """WeasyPrint's reason in one line (its `ImageLoadingError` often carries it as the cause)."""
+    cause = exception if str(exception) else getattr(exception, "__cause__", None) or exception
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    text = re.sub(r"\s*<[^<>]* object at 0x[0-9a-f]+>", "", text)  # Pillow names its buffer
+    name = type(cause).__name__
+    return f"{name}: {text}" if text else name
 
 
 _ONCE: dict[type, type] = {}
@@ -152,5 +171,9 @@ def render_pdf(
                 f"the PDF could not be written: {type(exc).__name__}: {exc}"
             ) from None
     return PdfOutput(
-        bytes(pdf), len(laid_out.pages), tuple(fetcher.refused), tuple(capture.messages)
+        bytes(pdf),
+        len(laid_out.pages),
+        tuple(fetcher.refused),
+        tuple(capture.messages),
+        tuple(dict.fromkeys(capture.failed_images)),
     )

@@ -25,6 +25,13 @@ from gap_analysis.render.redline_html import demote_headings
 from gap_analysis.render.resources import jinja_environment
 
 CSS_NAME = "site.css"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
+)
+"""On every page: no script of any kind, the site's own stylesheet and images only.
+
+The pages need nothing else (no inline style, no data: URI), so an image or
+text that slipped through could still not run or fetch anything."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,7 @@ def _render(
             page_title=title,
             current=current,
             css=f"{root}{CSS_NAME}",
+            csp=CONTENT_SECURITY_POLICY,
             **values,
         )
     )

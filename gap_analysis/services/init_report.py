@@ -206,9 +206,7 @@ def _ignore_outputs(folder: Path, undo: _Undo) -> None:
     data = path.read_bytes()
     lines = {line.strip() for line in data.decode("utf-8", "replace").splitlines()}
     missing = [
-        name
-        for name in IGNORED_OUTPUTS
-        if not lines & {f"/{name}/", f"/{name}", f"{name}/", name}
+        name for name in IGNORED_OUTPUTS if not lines & {f"/{name}/", f"/{name}", f"{name}/", name}
     ]
     if not missing:
         return

@@ -34,6 +34,7 @@ from gap_analysis.model.build import RenderedChapter
 from gap_analysis.model.comment import Comment
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.languages import words_for
+from gap_analysis.model.images import image_problem
 from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.version import Version
 from gap_analysis.records import comments as comment_store
@@ -168,9 +169,15 @@ def _images(
                 )
                 continue
             try:
-                images[ref.path] = loaded.snapshot.files.read(ref.path)
+                data = loaded.snapshot.files.read(ref.path)
             except (KeyError, ContentError) as exc:
                 warnings.append(f"{ref.file}:{ref.line}: image '{ref.target}' left out: {exc}")
+                continue
+            problem = image_problem(data)
+            if problem is None:
+                images[ref.path] = data
+            else:
+                warnings.append(f"{ref.file}:{ref.line}: image '{ref.target}' left out: {problem}")
     return images
 
 

@@ -27,6 +27,7 @@ from gap_analysis.model.build import BuildExtras, RenderedChapter
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.languages import words_for
+from gap_analysis.model.images import image_problem
 from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource, SnapshotInfo
@@ -145,13 +146,30 @@ def build_pdf(
         laid_out_pages=lambda pages: progress.phase(f"writing {pages} pages", 0),
     )
     all_warnings = list(prepared.warnings)
+    refs = {ref.path: ref for ch in prepared.document.chapters for ref in ch.images if ref.path}
     for refused in output_pdf.refused:
+        if refused.path in refs and refused.path not in prepared.images:
+            continue  # named with its file and line when the images were read
         all_warnings.append(
             Finding(
                 refused.path or "(document)",
                 0,
                 "refused-reference",
                 f"'{refused.url}' refused: {refused.reason}",
+                Severity.WARNING,
+            )
+        )
+    refused_paths = {refused.path for refused in output_pdf.refused}
+    for path, reason in output_pdf.failed_images:
+        if path in refused_paths:
+            continue
+        ref = refs.get(path)
+        all_warnings.append(
+            Finding(
+                ref.file if ref else path,
+                ref.line if ref else 0,
+                "image-failed",
+                f"image '{ref.target if ref else path}' left out of the PDF: {reason}",
                 Severity.WARNING,
             )
         )
@@ -287,7 +305,20 @@ def _read_images(
             if not ref.path or ref.path in images:
                 continue
             try:
-                images[ref.path] = files.read(ref.path)
+                data = files.read(ref.path)
+                problem = image_problem(data)
+                if problem is None:
+                    images[ref.path] = data
+                else:
+                    warnings.append(
+                        Finding(
+                            ref.file,
+                            ref.line,
+                            "refused-reference",
+                            f"image '{ref.target}' refused: {problem}",
+                            Severity.WARNING,
+                        )
+                    )
             except KeyError:
                 warnings.append(
                     Finding(

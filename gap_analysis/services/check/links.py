@@ -4,8 +4,9 @@ A link names another chapter file (`03-method.md#scope`, relative to the
 chapter), an anchor of this chapter (`#scope`), a gap entry anywhere in the
 report (`#G-AA-01`) or an outside address. Outside addresses (http, https,
 mailto) are fine and never fetched. Images must be files of the snapshot
-inside the repository: the renderer serves nothing else, so an image that
-fails here would be refused by the build too.
+inside the repository, and images a browser only shows (`model.images`): the
+renderer serves nothing else, so an image that fails here would be refused by
+the build too.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from gap_analysis.errors import GapAnalysisError
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.id_patterns import id_matches
+from gap_analysis.model.images import image_problem
 from gap_analysis.model.paths import normalize
 from gap_analysis.model.snapshot import FileSource
 from gap_analysis.model.structure import ChapterStructure, Link
@@ -158,6 +161,17 @@ def _image(structure: ChapterStructure, link: Link, files: FileSource) -> Findin
             "image-missing",
             f"image '{target}' is not in this revision ({resolved}: missing, not a regular "
             "file, or a symbolic link that leads outside the repository)",
+        )
+    try:
+        problem = image_problem(files.read(resolved))
+    except (KeyError, GapAnalysisError):
+        problem = None  # exists() said yes; the build names whatever reading it says
+    if problem is not None:
+        return Finding(
+            structure.path,
+            link.line,
+            "image-refused",
+            f"image '{target}' is never published: {problem}",
         )
     return None
 
