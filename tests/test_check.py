@@ -127,7 +127,9 @@ def test_images_missing_outside_and_symlink_escape(tmp_path: Path, cli: CliInvok
         "![link](figures/link.png)\n"
     )
     repo = make_report(tmp_path / "report", {**CHAPTERS, "01-intro.md": text})
-    repo.write("chapters/figures/ok.png", b"\x89PNG")
+    repo.write(
+        "chapters/figures/ok.png", b"\x89PNG\r\n\x1a\n"
+    )  # the whole PNG signature: images are judged by it
     os.symlink(tmp_path / "outside.png", repo.path / "chapters/figures/link.png")
     repo.commit("figures")
     result = cli(repo.path, "check")
@@ -153,7 +155,9 @@ def test_image_only_in_working_tree_is_missing_at_head(tmp_path: Path, cli: CliI
     assert codes(result.stdout) == [
         ("chapters/01-intro.md", line_of(text, "fig.png"), "image-missing")
     ]
-    repo.write("chapters/fig.png", b"\x89PNG")
+    repo.write(
+        "chapters/fig.png", b"\x89PNG\r\n\x1a\n"
+    )  # the whole PNG signature: images are judged by it
     assert cli(repo.path, "check").exit_code == 0
     assert cli(repo.path, "check", "HEAD").exit_code == 1
 
