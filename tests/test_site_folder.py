@@ -232,3 +232,20 @@ def test_init_ignores_the_site_folders_of_the_pages_recipes(tmp_path: Path, cli:
         (target / name).mkdir()
         (target / name / "index.html").write_text("x\n")
     assert git(target, "status", "--porcelain") == ""
+
+
+def test_the_output_folder_itself_may_be_a_symlink_judged_where_it_leads(
+    report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    assert cli(report_repo.path, "version", "cut", "v0.1", "--no-build").exit_code == 0
+    served = tmp_path / "var-www"
+    served.mkdir()
+    (tmp_path / "public").symlink_to(served)
+    done = site(report_repo, tmp_path / "public")
+    assert done.returncode == 0, done.stderr
+    assert (served / "index.html").is_file()
+    (tmp_path / "into-git").symlink_to(report_repo.path / ".git")
+    refused = site(report_repo, tmp_path / "into-git")
+    assert refused.returncode == 1
+    assert "inside the repository's git folder" in refused.stderr
+    assert not (report_repo.path / ".git" / "index.html").exists()

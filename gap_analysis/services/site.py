@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gap_analysis.atomic_files import check_folder_target
-from gap_analysis.errors import ContentError, RefusedError, option
+from gap_analysis.errors import ContentError, GapAnalysisError, RefusedError, option
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.html import render_chapter
 from gap_analysis.model.build import RenderedChapter
@@ -92,7 +92,7 @@ def check_folder(store: GitStore, folder: Path, force: bool, *, named: bool = Tr
             f"output folder {folder} holds the report repository; choose a folder inside it "
             f"(default: {DEFAULT_FOLDER}) or elsewhere"
         )
-    refuse_git_folder(store, folder)
+    refuse_git_folder(store, target)
     for protected in ("chapters", "review"):
         if target.is_relative_to(root / protected):
             raise RefusedError(
@@ -117,11 +117,16 @@ def check_folder(store: GitStore, folder: Path, force: bool, *, named: bool = Tr
 
 def write_files(folder: Path, files: dict[str, bytes]) -> list[str]:
     """Replace the site in `folder` by `files` all or nothing; return the old files removed."""
-    folder.mkdir(exist_ok=True)
-    with folder_lock(folder):
-        recover(folder)
-        check_plan(folder, list(files), own_files(folder))
-        return publish(folder, files)
+    try:
+        folder.mkdir(exist_ok=True)
+        with folder_lock(folder):
+            recover(folder)
+            check_plan(folder, list(files), own_files(folder))
+            return publish(folder, files)
+    except OSError as exc:  # a read-only or vanished folder: one line, never a traceback
+        raise GapAnalysisError(
+            f"cannot write the site into {folder}: {exc.strerror or exc}"
+        ) from None
 
 
 # -- gathering -----------------------------------------------------------------

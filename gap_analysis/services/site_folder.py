@@ -110,8 +110,11 @@ def others(folder: Path, own: set[str]) -> list[str]:
 
 @contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
-    """Hold `folder` for one run (an advisory lock on the folder itself, gone with the process)."""
-    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    """Hold `folder` for one run (an advisory lock on the folder itself, gone with the process).
+
+    The folder itself may be a symlink (`-o public` -> a web server's folder): the
+    caller judged where it leads; only links inside it are refused."""
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
