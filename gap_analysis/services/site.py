@@ -33,8 +33,8 @@ from gap_analysis.markdown.html import render_chapter
 from gap_analysis.model.build import RenderedChapter
 from gap_analysis.model.comment import Comment
 from gap_analysis.model.gap import Gap
-from gap_analysis.model.languages import words_for
 from gap_analysis.model.images import image_problem
+from gap_analysis.model.languages import words_for
 from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.version import Version
 from gap_analysis.records import comments as comment_store

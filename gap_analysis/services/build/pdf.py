@@ -26,8 +26,8 @@ from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, RenderedChapter
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap
-from gap_analysis.model.languages import words_for
 from gap_analysis.model.images import image_problem
+from gap_analysis.model.languages import words_for
 from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource, SnapshotInfo
