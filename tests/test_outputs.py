@@ -22,6 +22,7 @@ WRITERS: dict[str, tuple[str, ...]] = {
     "gaps": ("gaps", "--format", "csv", "-o", "{out}"),
     "packet": ("packet", "v0.1", "-o", "{out}"),
     "comment-export": ("comment", "export", "v0.1", "-o", "{out}"),
+    "comment-export-xlsx": ("comment", "export", "v0.1", "--format", "xlsx", "-o", "{out}"),
 }
 CHEAP = ("build-html", "diff", "summary", "gaps", "comment-export")
 
