@@ -33,12 +33,16 @@ def redline_css() -> str:
     return static_text("redline.css")
 
 
-def legend_html(old_label: str, removed: Sequence[str], *, pdf: str | None = None) -> str:
+def legend_html(
+    old_label: str, removed: Sequence[str], *, pdf: str | None = None, stylesheet: bool = True
+) -> str:
     """The legend at the start of a redline, with the stylesheet its marks need.
 
     `pdf`: the redline is laid out as a PDF of this variant ("" for a plain PDF). The
     screen-reader labels inside marks are then left out of sight and of the text, except
     in `pdf/ua-1`, whose tagged text a screen reader reads ("inserted: ...").
+    Without `stylesheet` the marks' styles are left to a linked file (the archive site,
+    whose Content-Security-Policy allows no inline style).
     """
     hide = "" if pdf is None or pdf == "pdf/ua-1" else ".rl-sr { display: none; }"
     gone = ""
@@ -48,9 +52,9 @@ def legend_html(old_label: str, removed: Sequence[str], *, pdf: str | None = Non
             + ", ".join(str(escape(r)) for r in removed)
             + ".</p>"
         )
+    style = f"<style>{redline_css()}{hide}</style>" if stylesheet else ""
     return (
-        f"<style>{redline_css()}{hide}</style>"
-        f'<section class="rl-legend"><p class="legend">Redline against '
+        style + f'<section class="rl-legend"><p class="legend">Redline against '
         f"{escape(old_label)}: inserted text is <ins>underlined</ins>, deleted text is "
         f'<del>struck through</del>, moved text is <ins class="rl-moved">double-underlined</ins> '
         "with a note of where it came from, and a bar in the margin marks each change."

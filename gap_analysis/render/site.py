@@ -21,7 +21,7 @@ from gap_analysis.model.build import RenderedChapter, TocEntry
 from gap_analysis.model.comment import COMMENT_TYPE_NAMES, Comment
 from gap_analysis.model.diff import DiffResult
 from gap_analysis.model.gap import Gap
-from gap_analysis.render.redline_html import demote_headings
+from gap_analysis.render.redline_html import demote_headings, redline_css
 from gap_analysis.render.resources import jinja_environment
 
 CSS_NAME = "site.css"
@@ -116,7 +116,9 @@ def _environment() -> jinja2.Environment:
 
 
 def site_css() -> bytes:
-    return (resources.files("gap_analysis.render") / "templates" / "site" / CSS_NAME).read_bytes()
+    """The site's stylesheet, with the redline marks' styles (no page may carry inline styles)."""
+    own = (resources.files("gap_analysis.render") / "templates" / "site" / CSS_NAME).read_bytes()
+    return own + b"\n" + redline_css().encode("utf-8")
 
 
 def _toc(chapters: Sequence[RenderedChapter]) -> list[TocEntry]:

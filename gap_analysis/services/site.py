@@ -327,7 +327,7 @@ def build_site(
                 chart,
                 summary,
                 parts.bodies,
-                legend_html(previous_version.name, parts.removed),
+                legend_html(previous_version.name, parts.removed, stylesheet=False),
             )
             files[base + "changes.html"] = pages.changes_page(site, changes).encode("utf-8")
         progress.advance()
