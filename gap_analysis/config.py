@@ -203,7 +203,7 @@ def _people(reader: _Reader, tables: list[Mapping[str, Any]]) -> tuple[Person, .
     for index, data in enumerate(tables):
         values = reader.fields(data, toml_keys(Person), table, index)
         email = values["email"]
-        if email and not EMAIL_PATTERN.match(email):
+        if email and not EMAIL_PATTERN.fullmatch(email):
             reader.problem(
                 reader.where.key(table, "email", index), f"'{email}' is not an e-mail address"
             )
@@ -220,7 +220,7 @@ def _stages(reader: _Reader, tables: list[Mapping[str, Any]], name: str) -> tupl
         values = reader.fields(data, toml_keys(Stage), name, index)
         line = reader.where.table(name, index)
         stage_id = values["id"]
-        if stage_id and not WORKFLOW_NAME_PATTERN.match(stage_id):
+        if stage_id and not WORKFLOW_NAME_PATTERN.fullmatch(stage_id):
             reader.problem(
                 line, f"stage id '{stage_id}' must be lowercase letters, digits and hyphens"
             )

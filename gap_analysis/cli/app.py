@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 import traceback
@@ -36,6 +37,12 @@ Modules are imported only when their command runs (or `--help` lists them), so
 """
 
 
+def os_error_line(exc: OSError) -> str:
+    """A disk that is full or read-only, a folder where a file must be: one line naming the path."""
+    what = exc.strerror or type(exc).__name__
+    return f"{exc.filename}: {what}" if exc.filename else f"{what} (errno {exc.errno})"
+
+
 class _Root(click.Group):
     """Loads commands lazily and turns every `GapAnalysisError` into one line and its exit code."""
 
@@ -51,7 +58,10 @@ class _Root(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a reader that went away (`| head`) shows here, not at exit
         except GapAnalysisError as exc:
             app = ctx.find_object(AppContext)
             click.echo(f"error: {exc.worded(app.flag) if app else exc}", err=True)
@@ -61,6 +71,11 @@ class _Root(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # click's `main` ends quietly (exit 1) and silences the final flush
+            click.echo(f"error: {os_error_line(exc)}", err=True)
+            ctx.exit(1)
         except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks for users
             app = ctx.find_object(AppContext)
             if app is not None and app.verbose:

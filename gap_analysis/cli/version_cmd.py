@@ -6,6 +6,7 @@ import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
 from gap_analysis.services.review import versions
+from gap_analysis.services.review.cut_journal import CutRequest
 from gap_analysis.services.review.standing import build_version
 
 
@@ -63,7 +64,7 @@ def cut(
     """
     result = versions.cut(
         app.store(),
-        versions.CutRequest(name, meeting, document, purpose, sign, not no_build),
+        CutRequest(name, meeting, document, purpose, sign, not no_build),
         builder=None if no_build else build_version,
         progress=app.info,
     )

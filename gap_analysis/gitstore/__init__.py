@@ -14,20 +14,25 @@ placed where git could read it as an option.
 | `refs` | names, tags, the commits that added records, the branch |
 | `commits` | commits of named paths only, and batches of new records |
 | `lock` | the repository lock |
+| `preflight` | before a record is written: a branch checked out, no submodule, a key that signs |
 | `repository` | new repositories and git's idea of the user |
 | `worktree` | git's own folders, whether a working-tree file is tracked |
 """
 
 from gap_analysis.gitstore.commits import commit_new_records, commit_paths, unstage
 from gap_analysis.gitstore.lock import LOCK_FILE, RepoLock
+from gap_analysis.gitstore.preflight import check_committable, check_signing
 from gap_analysis.gitstore.refs import (
     REF_NAME_PATTERN,
+    ShallowCloneError,
     added_commits,
     check_name,
     check_version_name,
     create_tag,
     current_branch,
+    cut_off,
     is_tracked,
+    shallow_message,
     tag_target,
 )
 from gap_analysis.gitstore.repository import init_repository, is_repository
@@ -50,15 +55,19 @@ __all__ = [
     "REF_NAME_PATTERN",
     "REPORT_FILE",
     "RepoLock",
+    "ShallowCloneError",
     "WorkTreeSource",
     "added_commits",
+    "check_committable",
     "check_name",
     "check_revision_syntax",
     "check_version_name",
+    "check_signing",
     "commit_new_records",
     "commit_paths",
     "create_tag",
     "current_branch",
+    "cut_off",
     "find_root",
     "git_folders",
     "git_user",
@@ -66,6 +75,7 @@ __all__ = [
     "init_repository",
     "is_repository",
     "is_tracked",
+    "shallow_message",
     "tag_target",
     "unstage",
     "untracked_folders",

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import re
 
-from gap_analysis.errors import GapAnalysisError, InvalidNameError
+from gap_analysis.errors import GapAnalysisError, InvalidNameError, RefusedError
 from gap_analysis.gitstore.store import GitStore, command_error
 
 REF_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+UNSHALLOW_FIX = (
+    "fetch the whole history with 'git fetch --unshallow' "
+    "(in CI: 'fetch-depth: 0' for actions/checkout, 'GIT_DEPTH: 0' on GitLab)"
+)
+
+
+class ShallowCloneError(RefusedError):
+    """A record was added before a shallow clone's cut-off: its commit cannot be known."""
 
 
 def check_name(store: GitStore, name: str, kind: str = "version name") -> None:
@@ -20,7 +28,7 @@ def check_name(store: GitStore, name: str, kind: str = "version name") -> None:
     The strict pattern rules out options (`-d`, `--file=x`), paths (`../x`,
     `refs/heads/main`), spaces and `..`; `git check-ref-format` has the last word.
     """
-    if not REF_NAME_PATTERN.match(name) or ".." in name or name.endswith((".lock", ".")):
+    if not REF_NAME_PATTERN.fullmatch(name) or ".." in name or name.endswith((".lock", ".")):
         raise InvalidNameError(
             f"'{name}' is not a valid {kind}: use letters, digits, '.', '_' and '-', "
             "starting with a letter or digit, not ending in '.lock'"
@@ -88,11 +96,14 @@ def create_tag(
         raise GapAnalysisError(f"git tag {name} failed: {detail}") from None
 
 
-def added_commits(store: GitStore, folder: str) -> dict[str, str]:
+def added_commits(store: GitStore, folder: str, *, allow_cut_off: bool = False) -> dict[str, str]:
     """Path -> the commit that added it (the newest add) for files added under `folder`.
 
     One `git log` pass, however many versions there are, and one per HEAD: the
-    answer is remembered until a commit moves HEAD.
+    answer is remembered until a commit moves HEAD. In a shallow clone a file
+    added before the cut-off would seem added by the boundary commit (every
+    version would read as the same text): that is refused with the fix
+    (`ShallowCloneError`), unless `allow_cut_off` (then see `cut_off`).
     """
     head = store.head()
     if head is None:
@@ -100,7 +111,33 @@ def added_commits(store: GitStore, folder: str) -> dict[str, str]:
     key = ("added_commits", folder, head)
     remembered = store.memo.get(key)
     if isinstance(remembered, dict):
-        return dict(remembered)
+        found: dict[str, str] = dict(remembered)
+    else:
+        found = _added(store, folder, head)
+        store.memo[key] = dict(found)
+    lost = cut_off(store, found)
+    if lost and not allow_cut_off:
+        raise ShallowCloneError(shallow_message(lost, found[lost[0]]))
+    return found
+
+
+def cut_off(store: GitStore, commits: dict[str, str]) -> list[str]:
+    """The paths of `commits` whose commit is a shallow clone's boundary (not knowable)."""
+    boundary = store.shallow_boundary()
+    return sorted(path for path, commit in commits.items() if commit in boundary)
+
+
+def shallow_message(paths: list[str], boundary: str) -> str:
+    others = len(paths) - 1
+    more = f" (and {others} more record{'s' if others > 1 else ''})" if others else ""
+    return (
+        f"this is a shallow clone: {paths[0]}{more} was added before its cut-off, so it "
+        f"cannot be tied to its commit (git shows the boundary commit {boundary[:10]} "
+        f"instead); {UNSHALLOW_FIX}"
+    )
+
+
+def _added(store: GitStore, folder: str, head: str) -> dict[str, str]:
     out = store.git_output(
         "log",
         "--diff-filter=A",
@@ -118,7 +155,6 @@ def added_commits(store: GitStore, folder: str) -> dict[str, str]:
             name = name.strip()
             if name and name not in found:
                 found[name] = commit.strip()
-    store.memo[key] = dict(found)
     return found
 
 

@@ -41,7 +41,7 @@ def find_root(start: Path) -> Path:
 
 def check_revision_syntax(rev: str) -> None:
     """Refuse anything that is not plainly a revision name (options, paths, spaces)."""
-    if not _REVISION.match(rev) or ".." in rev or rev.endswith((".lock", "/")):
+    if not _REVISION.fullmatch(rev) or ".." in rev or rev.endswith((".lock", "/")):
         raise RevisionError(f"'{rev}' is not a valid revision")
 
 
@@ -87,15 +87,15 @@ class GitStore:
                 ) from None
         return self._repo
 
-    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run git in the repository (no shell; arguments are the tool's own or checked)."""
         return subprocess.run(
             ["git", "-C", str(self.root), *args], capture_output=True, text=True, check=False
         )
 
     def git_output(self, *args: str) -> str:
-        """`_run`, refusing a failure; returns stdout."""
-        done = self._run(*args)
+        """`run`, refusing a failure; returns stdout."""
+        done = self.run(*args)
         if done.returncode != 0:
             raise GapAnalysisError(
                 f"git {args[0]} failed: {done.stderr.strip().splitlines()[-1:] or ''}"
@@ -132,7 +132,7 @@ class GitStore:
         Plain git rather than GitPython, so a cached rebuild never imports GitPython; the
         date is remembered, as a commit's date never changes.
         """
-        done = self._run("log", "-1", "--format=%H %cI", f"{rev}^{{commit}}", "--")
+        done = self.run("log", "-1", "--format=%H %cI", f"{rev}^{{commit}}", "--")
         if done.returncode != 0 or not done.stdout.strip():
             return None
         commit, date = done.stdout.split()
@@ -146,6 +146,36 @@ class GitStore:
         if found is None:
             raise RevisionError(f"unknown revision '{rev}'")
         return found[0]
+
+    def shallow_boundary(self) -> frozenset[str]:
+        """The boundary commits of a shallow clone (`git clone --depth N`); empty in a full one.
+
+        Their parents are missing, so git shows every file of theirs as added
+        there: whatever was added before the cut-off looks added by them.
+        """
+        remembered = self.memo.get(("shallow",))
+        if isinstance(remembered, frozenset):
+            return remembered
+        try:
+            found = frozenset((self._common_dir() / "shallow").read_text(encoding="ascii").split())
+        except FileNotFoundError:
+            found = frozenset()
+        self.memo[("shallow",)] = found
+        return found
+
+    def _common_dir(self) -> Path:
+        """The repository's shared git folder, read from `.git` without a git process.
+
+        `.git` is that folder, or (a linked worktree) a file naming the worktree's
+        own folder, whose `commondir` names the shared one.
+        """
+        dot = self.root / ".git"
+        if dot.is_dir():
+            return dot
+        named = dot.read_text(encoding="utf-8").strip().removeprefix("gitdir:").strip()
+        own = self.root / named
+        common = own / "commondir"
+        return own / common.read_text(encoding="utf-8").strip() if common.exists() else own
 
     def commit_date(self, commit: str) -> datetime:
         if commit not in self._dates:

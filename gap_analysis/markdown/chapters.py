@@ -27,7 +27,7 @@ def derived_id(file_name: str) -> str:
 
 def is_annex_file(file_name: str) -> bool:
     match = _PREFIX.match(file_name)
-    return bool(match and _ANNEX.match(match.group("order")))
+    return bool(match and _ANNEX.fullmatch(match.group("order")))
 
 
 def by_file_name(paths: list[str]) -> list[str]:
@@ -87,7 +87,7 @@ def read_chapter(path: str, raw: bytes, number: str, is_annex: bool) -> Chapter:
     front, body, body_line = split(text, path)
     file_name = path.rsplit("/", 1)[-1]
     chapter_id = _string(front, "id", path) or derived_id(file_name)
-    if not CHAPTER_ID.match(chapter_id):
+    if not CHAPTER_ID.fullmatch(chapter_id):
         raise ContentError(
             f"chapter id '{chapter_id}' must be lowercase letters, digits and hyphens",
             path=path,

@@ -20,7 +20,7 @@ from gap_analysis.errors import ContentError, GapAnalysisError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
 from gap_analysis.model.finding import Finding
-from gap_analysis.records.files import Value, dumps, read_record, write_record
+from gap_analysis.records.files import Value, dumps, read_record, record_path, write_record
 
 COMMENTS_FOLDER = "review/comments"
 COMMENT_ID = re.compile(r"^c-[0-9]{14}-[0-9a-f]{6,16}$")
@@ -96,7 +96,8 @@ def to_record(comment: Comment) -> dict[str, Value | None]:
         "order": comment.order or None,
     }
     kept: dict[str, Value | None] = {k: v for k, v in record.items() if v not in ("", None)}
-    kept.setdefault("chapter", "")  # "" is meaningful: a comment on the whole report
+    for key in ("chapter", "member", "comment"):  # read back as required; "" is still a value
+        kept.setdefault(key, "")
     return kept
 
 
@@ -153,7 +154,8 @@ def read_all(
         for file in sorted(folder.glob("*.toml")):
             relative = file.relative_to(store.root).as_posix()
             try:
-                comment = from_record(read_record(file.read_bytes(), relative), relative)
+                safe = record_path(store.root, relative)
+                comment = from_record(read_record(safe.read_bytes(), relative), relative)
                 if comment.version != folder.name or f"{comment.id}.toml" != file.name:
                     raise ContentError(
                         f"the record names comment '{comment.id}' on '{comment.version}'; "
@@ -201,7 +203,7 @@ def find(store: GitStore, comment_id: str) -> Comment:
     An ambiguous prefix is refused with the candidates.
     """
     wanted = comment_id.strip().lower()
-    if not _SHORT.match(wanted) or wanted in ("c-", ""):
+    if not _SHORT.fullmatch(wanted) or wanted in ("c-", ""):
         raise UnknownCommentError(
             f"'{comment_id}' is not a comment id (ids look like "
             "c-20250401100000-1a2b3c4d, or the start of the last part: 1a2b; see "
@@ -222,12 +224,13 @@ def find(store: GitStore, comment_id: str) -> Comment:
         )
     file = found[0]
     relative = file.relative_to(store.root).as_posix()
-    return from_record(read_record(file.read_bytes(), relative), relative)
+    safe = record_path(store.root, relative)
+    return from_record(read_record(safe.read_bytes(), relative), relative)
 
 
 def write_new(store: GitStore, comment: Comment) -> str:
     relative = relative_path(comment)
-    write_record(store.root / relative, to_record(comment), header=HEADER, exclusive=True)
+    write_record(store.root, relative, to_record(comment), header=HEADER, exclusive=True)
     return relative
 
 
@@ -244,7 +247,8 @@ def write_new_batch(store: GitStore, comments: list[Comment]) -> list[str]:
     try:
         for comment in comments:
             relative = relative_path(comment)
-            target = store.root / relative
+            text = dumps(to_record(comment), HEADER)
+            target = record_path(store.root, relative)
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 handle = open(target, "x", encoding="utf-8", newline="\n")  # noqa: SIM115
@@ -252,7 +256,7 @@ def write_new_batch(store: GitStore, comments: list[Comment]) -> list[str]:
                 raise ContentError("record already exists", path=relative) from None
             written.append(relative)
             with handle:
-                handle.write(dumps(to_record(comment), HEADER))
+                handle.write(text)
     except BaseException:
         remove_new(store, written)
         raise
@@ -269,8 +273,9 @@ def rewrite_batch(store: GitStore, comments: list[Comment]) -> list[str]:
     written: list[str] = []
     for comment in comments:
         relative = relative_path(comment)
-        with open(store.root / relative, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(dumps(to_record(comment), HEADER))
+        text = dumps(to_record(comment), HEADER)
+        with open(record_path(store.root, relative), "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
         written.append(relative)
     os.sync()
     return written
@@ -278,7 +283,7 @@ def rewrite_batch(store: GitStore, comments: list[Comment]) -> list[str]:
 
 def rewrite(store: GitStore, comment: Comment) -> str:
     relative = relative_path(comment)
-    write_record(store.root / relative, to_record(comment), header=HEADER, exclusive=False)
+    write_record(store.root, relative, to_record(comment), header=HEADER, exclusive=False)
     return relative
 
 

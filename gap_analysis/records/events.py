@@ -42,7 +42,7 @@ def parse_event(raw: bytes, path: str) -> Event:
     )
 
 
-def write_event(path: Path, event: Event, forced_gates: Sequence[str] = ()) -> None:
+def write_event(root: Path, path: str, event: Event, forced_gates: Sequence[str] = ()) -> None:
     """Write a new event record (refused if one exists at `path`)."""
     record: dict[str, Value | None] = {
         "version": event.version,
@@ -62,5 +62,5 @@ def write_event(path: Path, event: Event, forced_gates: Sequence[str] = ()) -> N
         record["forced"] = True
         record["forced_gates"] = list(forced_gates)
     write_record(
-        path, record, header="A review event: written by 'gap-analysis review'; never edited."
+        root, path, record, header="A review event: written by 'gap-analysis review'; never edited."
     )

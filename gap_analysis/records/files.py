@@ -9,7 +9,6 @@ leaves the old file or the new one.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -22,22 +21,49 @@ from gap_analysis.errors import ContentError
 Value = str | bool | int | datetime | list[str]
 
 
-_CONTROL = re.compile("[\x00-\x1f]")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _quote(text: str) -> str:
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-    )
-    escaped = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped)
-    return f'"{escaped}"'
+def _raw_forbidden(ch: str) -> bool:
+    """TOML forbids the control characters other than tab raw in a string (U+0000-U+001F, U+007F)."""
+    return ord(ch) < 0x20 or ord(ch) == 0x7F
 
 
-def _value(value: Value) -> str:
+def check_encodable(value: str, what: str) -> None:
+    """Refuse text no record can hold, before anything is written.
+
+    Every Unicode character can be written (`_quote` escapes the ones TOML
+    forbids raw) except lone surrogates: they are not characters, and they are
+    what Python makes of bytes that are not UTF-8 (an argument such as
+    `$'M\\xffx'` arrives as 'M\\udcffx'). Refused rather than guessed at.
+    """
+    for index, ch in enumerate(value):
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            shown = (
+                f"byte 0x{ord(ch) - 0xDC00:02x}"
+                if 0xDC80 <= ord(ch) <= 0xDCFF
+                else f"lone surrogate U+{ord(ch):04X}"
+            )
+            raise ContentError(
+                f"the {what} is not valid UTF-8 text ({shown} at character {index + 1}); "
+                "retype it or fix the terminal's encoding"
+            )
+
+
+def _quote(text: str, what: str) -> str:
+    check_encodable(text, what)
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif _raw_forbidden(ch):
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _value(value: Value, what: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -46,33 +72,67 @@ def _value(value: Value) -> str:
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
         return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, list):
-        return "[" + ", ".join(_quote(str(v)) for v in value) + "]"
-    return _quote(str(value))
+        return "[" + ", ".join(_quote(str(v), what) for v in value) + "]"
+    return _quote(str(value), what)
 
 
 def dumps(record: Mapping[str, Value | None], header: str = "") -> str:
     """A flat TOML table; None values are left out."""
-    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    if any(_raw_forbidden(ch) and ch != "\n" for ch in header):
+        raise ValueError(f"a record header holds a control character: {header!r}")
+    lines = [f"# {line}".rstrip() for line in header.split("\n")]
     for key, value in record.items():
         if value is None:
             continue
-        lines.append(f"{key} = {_value(value)}")
+        lines.append(f"{key} = {_value(value, key)}")
     return "\n".join(lines) + "\n"
 
 
 def write_text_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
     """Write `text` to `path` atomically; with `exclusive`, refuse if `path` exists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise ContentError(f"cannot write {path.name}: {folder} is not a folder", path=str(path))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ContentError(f"cannot create the folder: {exc.strerror}", path=str(folder)) from None
     try:
         atomic_files.write_atomic(path, text.encode("utf-8"), exclusive=exclusive)
     except FileExistsError:
         raise ContentError("record already exists", path=str(path)) from None
 
 
+def record_path(root: Path, relative: str) -> Path:
+    """`root/relative`, refused when a symlink on the way leads out of the repository.
+
+    Records are read and written only inside the repository: a folder such as
+    `review/comments/v0.1 -> /tmp/elsewhere` would otherwise read foreign files
+    as records and write records where git never sees them.
+    """
+    target = root / relative
+    real_root = root.resolve()
+    resolved = target.resolve()
+    if resolved != real_root and real_root not in resolved.parents:
+        raise ContentError(
+            f"leads out of the repository (to {resolved}) through a symlink; "
+            "records are never read or written there",
+            path=relative,
+        )
+    return target
+
+
 def write_record(
-    path: Path, record: Mapping[str, Value | None], *, header: str = "", exclusive: bool = True
+    root: Path,
+    relative: str,
+    record: Mapping[str, Value | None],
+    *,
+    header: str = "",
+    exclusive: bool = True,
 ) -> None:
-    write_text_atomic(path, dumps(record, header), exclusive=exclusive)
+    """Write the record `root/relative`; it reads back equal (see `check_encodable`)."""
+    text = dumps(record, header)
+    write_text_atomic(record_path(root, relative), text, exclusive=exclusive)
 
 
 def loads(text: str, path: str) -> dict[str, Any]:

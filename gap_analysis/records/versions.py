@@ -29,7 +29,7 @@ def parse_version(raw: bytes, path: str, commit: str = "") -> Version:
     )
 
 
-def write_version(path: Path, version: Version) -> None:
+def write_version(root: Path, path: str, version: Version) -> None:
     """Write a new version record (refused if one exists at `path`)."""
     record: dict[str, str | datetime | None] = {
         "name": version.name,
@@ -41,6 +41,7 @@ def write_version(path: Path, version: Version) -> None:
         "cut_by": version.cut_by,
     }
     write_record(
+        root,
         path,
         record,
         header=f"Version {version.name}: written by 'gap-analysis version cut'; never edited.",

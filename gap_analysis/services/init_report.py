@@ -87,7 +87,7 @@ def _identity(folder: Path) -> tuple[str, str]:
             'git config --global user.name "Your Name" && '
             'git config --global user.email "you@example.org"'
         )
-    if not EMAIL_PATTERN.match(email):
+    if not EMAIL_PATTERN.fullmatch(email):
         raise RefusedError(
             f"git's user.email '{email}' is not an e-mail address; run: "
             'git config --global user.email "you@example.org"'

@@ -19,6 +19,7 @@ from gap_analysis.errors import ContentError, GapAnalysisError, InvalidNameError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.chapters import CHAPTER_ID, read_chapter
 from gap_analysis.model.paths import normalize
+from gap_analysis.records.files import check_encodable
 from gap_analysis.services.check.chapters import read_chapter_files
 
 _PLAIN_YAML = re.compile(r"^[A-Za-z][A-Za-z0-9 ,.()'/&+-]*[A-Za-z0-9.)]$|^[A-Za-z]$")
@@ -29,6 +30,7 @@ MAX_TITLE = 200
 
 def check_text(value: str, what: str) -> str:
     """A one-line, non-empty text from the user (titles, names), stripped."""
+    check_encodable(value, what.removeprefix("the "))
     clean = value.strip()
     if not clean:
         raise UsageError(f"{what} must not be empty")
@@ -95,11 +97,11 @@ def new_chapter(
     title = check_text(title, "the chapter title")
     if chapter_id is None:
         chapter_id = id_from_title(title)
-        if not CHAPTER_ID.match(chapter_id):
+        if not CHAPTER_ID.fullmatch(chapter_id):
             raise UsageError(
                 f"cannot make a chapter id from '{title}'; give one with {option('chapter_id')}"
             )
-    elif not CHAPTER_ID.match(chapter_id):
+    elif not CHAPTER_ID.fullmatch(chapter_id):
         raise InvalidNameError(
             f"chapter id '{chapter_id}' must be 1-64 lowercase letters, digits and "
             "hyphens, starting with a letter or digit"

@@ -19,6 +19,7 @@ from gap_analysis.model.structure import BlockKind, ChapterStructure
 from gap_analysis.services.check.chapters import read_chapter_files
 from gap_analysis.services.comments.findings import incomplete_import
 from gap_analysis.services.comments.register import count_open_comments
+from gap_analysis.services.review.cut_journal import journal_path, pending_cut
 from gap_analysis.services.review.standing import current_version
 
 
@@ -168,6 +169,15 @@ def report_status(store: GitStore) -> StatusReport:
             )
         )
     current = current_version(store, settings)
+    extra: dict[str, object] = {"standing": current.standing} if current else {}
+    pending_import = incomplete_import(store)
+    if pending_import:
+        extra["incomplete"] = pending_import
+    cut = pending_cut(store)
+    if cut is not None:
+        extra["incomplete cut"] = (
+            f"{cut.name} ({journal_path(store)}): 'gap-analysis version cut {cut.name}' completes it"
+        )
     return StatusReport(
         settings.title,
         settings.group,
@@ -180,8 +190,5 @@ def report_status(store: GitStore) -> StatusReport:
         state=current.state if current else None,
         meeting=(current.meeting or None) if current else None,
         open_comments=count_open_comments(store) if current else None,
-        extra={
-            **({"standing": current.standing} if current else {}),
-            **({"incomplete": pending} if (pending := incomplete_import(store)) else {}),
-        },
+        extra=extra,
     )

@@ -63,5 +63,5 @@ def summary(
     """
     outcome = diff(store, old_rev, new_rev)
     if events is None:
-        events = read_events(store)[0]
+        events = read_events(store)
     return summary_of(outcome, events)

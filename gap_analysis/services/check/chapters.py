@@ -87,7 +87,7 @@ def front_matter_findings(
     if (
         isinstance(chapter_id, str | int)
         and not isinstance(chapter_id, bool)
-        and not CHAPTER_ID.match(str(chapter_id))
+        and not CHAPTER_ID.fullmatch(str(chapter_id))
     ):
         found.append(
             Finding(
@@ -131,7 +131,7 @@ def _fallback(
     """A chapter with safe values where the front matter's were invalid."""
     file_name = path.rsplit("/", 1)[-1]
     chapter_id = front.get("id")
-    if not isinstance(chapter_id, str) or not CHAPTER_ID.match(chapter_id):
+    if not isinstance(chapter_id, str) or not CHAPTER_ID.fullmatch(chapter_id):
         chapter_id = derived_id(file_name)
     title = front.get("title")
     owners = front.get("owners")

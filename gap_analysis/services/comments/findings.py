@@ -111,7 +111,7 @@ def comment_findings(
     comments = comment_store.read_all(store, problems=problems)
     if not places:
         return problems
-    ledger = load_ledger(store)
+    ledger = load_ledger(store, problems=[])  # unreadable records: the review checker's
     if up_to_version:
         names = [v.name for v in ledger.versions]
         if up_to_version in names:

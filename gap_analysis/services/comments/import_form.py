@@ -23,6 +23,7 @@ from gap_analysis.gitstore import GitStore, RepoLock, commit_new_records
 from gap_analysis.model.comment import Comment
 from gap_analysis.model.wording import counted
 from gap_analysis.records import comments as comment_store
+from gap_analysis.records.files import record_path
 from gap_analysis.services.comments import import_journal
 from gap_analysis.services.comments.clauses import Clauses
 from gap_analysis.services.comments.form_columns import (
@@ -191,9 +192,9 @@ def _write(
         message if options.commit else "",
         [comment_store.relative_path(c) for c in new],
         {
-            comment_store.relative_path(c): (store.root / comment_store.relative_path(c)).read_text(
-                encoding="utf-8"
-            )
+            comment_store.relative_path(c): record_path(
+                store.root, comment_store.relative_path(c)
+            ).read_text(encoding="utf-8")
             for c in changed
         },
     )

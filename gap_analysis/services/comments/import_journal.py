@@ -20,6 +20,7 @@ from gap_analysis import atomic_files
 from gap_analysis.errors import ContentError
 from gap_analysis.gitstore import GitStore, commit_new_records
 from gap_analysis.model.wording import counted
+from gap_analysis.records.files import record_path
 
 JOURNAL = "gap-analysis-import.json"
 
@@ -88,9 +89,9 @@ def finish(store: GitStore) -> None:
 
 def roll_back(store: GitStore, journal: ImportJournal) -> None:
     for relative in journal.new:
-        (store.root / relative).unlink(missing_ok=True)
+        record_path(store.root, relative).unlink(missing_ok=True)
     for relative, text in journal.updated.items():
-        (store.root / relative).write_text(text, encoding="utf-8", newline="\n")
+        record_path(store.root, relative).write_text(text, encoding="utf-8", newline="\n")
 
 
 def recover(store: GitStore) -> Recovery | None:

@@ -15,13 +15,21 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from gap_analysis.errors import RefusedError, option
-from gap_analysis.gitstore import GitStore, RepoLock, check_name, commit_paths, unstage
+from gap_analysis.gitstore import (
+    GitStore,
+    RepoLock,
+    check_committable,
+    check_name,
+    commit_paths,
+    unstage,
+)
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.people import Person
 from gap_analysis.model.version import Event, Version
 from gap_analysis.model.wording import did_you_mean
 from gap_analysis.model.workflow import Action
 from gap_analysis.records.events import EVENTS_DIR, write_event
+from gap_analysis.records.files import check_encodable
 from gap_analysis.services.review.gates import (
     OpenComments,
     check_decided,
@@ -74,7 +82,16 @@ def take_action(
     for stage in (request.to, request.from_state):
         if stage:
             check_name(store, stage, "stage name")
+    for what, text in (
+        ("note", request.note),
+        ("meeting", request.meeting),
+        ("document number", request.document),
+        ("actor", request.by),
+    ):
+        check_encodable(text, what)
     with RepoLock(store):
+        if request.commit:
+            check_committable(store, ("review",))
         ledger = load_ledger(store)
         version, state, to, action = _judge_action(store, ledger, request)
         person = _actor(store, ledger, request, action)
@@ -261,7 +278,7 @@ def record_event(
     name = f"{now:%Y%m%dT%H%M%S%f}Z-{event.version}-{event.action}-{secrets.token_hex(3)}.toml"
     path = f"{EVENTS_DIR}/{name}"
     event = replace(event, path=path, date=now.replace(microsecond=0))
-    write_event(store.root / path, event, forced)
+    write_event(store.root, path, event, forced)
     made: str | None = None
     if commit:
         try:
@@ -278,8 +295,9 @@ def record_event(
 
 def review_findings(store: GitStore) -> list[Finding]:
     """For `check`: review records that cannot be read or replayed, and version tags that are off."""
-    ledger = load_ledger(store)
-    findings = list(ledger.unreadable)
+    findings: list[Finding] = []
+    ledger = load_ledger(store, problems=findings)
+    shallow = any(f.code == "shallow-clone" for f in findings)
     for problem in ledger.replay.problems:
         findings.append(
             Finding(problem.event.path, 0, "review-event", f"cannot be replayed: {problem.reason}")
@@ -295,6 +313,8 @@ def review_findings(store: GitStore) -> list[Finding]:
                     f"previous version '{version.previous}' has no record",
                 )
             )
+        if shallow:  # the versions' commits are not known: their tags cannot be judged
+            continue
         status, target = tag_status(store, version)
         if status == "missing":
             findings.append(

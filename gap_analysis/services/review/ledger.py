@@ -16,8 +16,14 @@ from dataclasses import dataclass
 
 from gap_analysis.config import settings_of
 from gap_analysis.errors import ContentError, GapAnalysisError, RevisionError
-from gap_analysis.gitstore import REF_NAME_PATTERN, GitStore, added_commits
-from gap_analysis.model.finding import Finding
+from gap_analysis.gitstore import (
+    REF_NAME_PATTERN,
+    GitStore,
+    added_commits,
+    cut_off,
+    shallow_message,
+)
+from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.version import VERSIONS_DIR, Event, Version
 from gap_analysis.model.wording import did_you_mean
@@ -34,8 +40,6 @@ class Ledger:
     """Ordered by date, then name."""
     events: list[Event]
     replay: Replay
-    unreadable: list[Finding]
-    """Records that could not be read at all (bad TOML, missing fields)."""
 
     def version(self, name: str) -> Version | None:
         return next((v for v in self.versions if v.name == name), None)
@@ -64,51 +68,89 @@ def _natural(name: str) -> tuple[object, ...]:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
 
 
-def _records(store: GitStore, folder: str) -> list[tuple[str, bytes]]:
+def _records(
+    store: GitStore, folder: str, problems: list[Finding] | None, code: str
+) -> list[tuple[str, bytes]]:
+    """The folder's records; an entry that cannot be served (a symlink out of the repository,
+    a FIFO) is an error naming it, or a finding in `problems`."""
     source = store.worktree_source()
+    for path in source.refused(folder):
+        if path.endswith(".toml"):
+            _problem(
+                ContentError("cannot be read: not a regular file inside the repository", path=path),
+                problems,
+                code,
+            )
     return [(p, source.read(p)) for p in source.list(folder) if p.endswith(".toml")]
 
 
-def read_versions(store: GitStore) -> tuple[list[Version], list[Finding]]:
-    commits = added_commits(store, VERSIONS_DIR)
+def _problem(error: GapAnalysisError, problems: list[Finding] | None, code: str) -> None:
+    """Raise `error`, or (for `check`) note it as a finding and go on."""
+    if problems is None:
+        raise error
+    problems.append(Finding(error.path or "", 0, code, error.message))
+
+
+def read_versions(store: GitStore, problems: list[Finding] | None = None) -> list[Version]:
+    """Every version record, ordered; one that cannot be read raises `ContentError` naming it.
+
+    With `problems` (for `check`), unreadable records and versions a shallow
+    clone cut off become findings there instead, and the rest are returned.
+    """
+    commits = added_commits(store, VERSIONS_DIR, allow_cut_off=problems is not None)
+    lost = cut_off(store, commits) if problems is not None else []
+    if problems is not None and lost:
+        problems.append(
+            Finding(
+                lost[0],
+                0,
+                "shallow-clone",
+                shallow_message(lost, commits[lost[0]]),
+                Severity.WARNING,  # the text is checked all the same; versions cannot be
+            )
+        )
     versions: list[Version] = []
-    problems: list[Finding] = []
-    for path, raw in _records(store, VERSIONS_DIR):
+    for path, raw in _records(store, VERSIONS_DIR, problems, "version-record"):
         try:
             versions.append(parse_version(raw, path, commits.get(path, "")))
         except ContentError as exc:
-            problems.append(Finding(path, 0, "version-record", exc.message))
+            _problem(exc, problems, "version-record")
     versions.sort(key=lambda v: (v.date, _natural(v.name)))
-    return versions, problems
+    return versions
 
 
-def read_events(store: GitStore) -> tuple[list[Event], list[Finding]]:
+def read_events(store: GitStore, problems: list[Finding] | None = None) -> list[Event]:
+    """Every event record; one that cannot be read raises (or, with `problems`, is a finding).
+
+    Never dropped silently: an event left out of the replay would let its
+    action be taken twice.
+    """
     events: list[Event] = []
-    problems: list[Finding] = []
-    for path, raw in _records(store, EVENTS_DIR):
+    for path, raw in _records(store, EVENTS_DIR, problems, "event-record"):
         try:
             events.append(parse_event(raw, path))
         except ContentError as exc:
-            problems.append(Finding(path, 0, "event-record", exc.message))
-    return events, problems
+            _problem(exc, problems, "event-record")
+    return events
 
 
-def load_ledger(store: GitStore, settings: ReportSettings | None = None) -> Ledger:
+def load_ledger(
+    store: GitStore,
+    settings: ReportSettings | None = None,
+    *,
+    problems: list[Finding] | None = None,
+) -> Ledger:
+    """The review record now. A record that cannot be read raises `ContentError` naming its
+    file; `check` passes `problems` to collect every such record as a finding instead."""
     settings = settings or worktree_settings(store)
-    versions, bad_versions = read_versions(store)
-    events, bad_events = read_events(store)
-    return Ledger(
-        settings,
-        versions,
-        events,
-        replay(settings.workflow, versions, events),
-        bad_versions + bad_events,
-    )
+    versions = read_versions(store, problems)
+    events = read_events(store, problems)
+    return Ledger(settings, versions, events, replay(settings.workflow, versions, events))
 
 
 def find_version(store: GitStore, name: str) -> Version | None:
     """The version `name` when its record exists in the working tree (cheap when it does not)."""
-    if not REF_NAME_PATTERN.match(name) or ".." in name:
+    if not REF_NAME_PATTERN.fullmatch(name) or ".." in name:
         return None
     path = f"{VERSIONS_DIR}/{name}.toml"
     source = store.worktree_source()

@@ -12,24 +12,25 @@ record (the tag is made only from the committed record).
 Fault injection (for tests): `services.faults` (`GAP_ANALYSIS_FAULT=STEP`
 ends the process right after STEP: `locked`, `after-write`, `after-commit`,
 `after-tag`, `after-build`; `hang:STEP` makes it wait there; `wait:STEP:FILE`
-holds it there until FILE exists).
+holds it there until FILE exists). The journal lives in `cut_journal`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from gap_analysis.errors import ContentError, RefusedError
+from gap_analysis.errors import GapAnalysisError, RefusedError
 from gap_analysis.gitstore import (
     GitStore,
     RepoLock,
+    check_committable,
     check_name,
     check_version_name,
+    check_signing,
     commit_paths,
     create_tag,
     tag_target,
@@ -42,10 +43,19 @@ from gap_analysis.model.wording import counted
 from gap_analysis.records.versions import write_version
 from gap_analysis.services.check.runner import run_check
 from gap_analysis.services.faults import fault
+from gap_analysis.services.review.cut_journal import (
+    CutRequest,
+    cannot_complete,
+    check_request,
+    journal_path,
+    pending_cut,
+    write_journal,
+)
 from gap_analysis.services.review.ledger import Ledger, load_ledger, worktree_settings
 from gap_analysis.services.site_folder import is_site_folder
 
-JOURNAL = "gap-analysis-cut.json"
+RECORD_FOLDERS = ("review", "chapters")
+"""What a cut commits and what its version is made of: neither may be a git submodule."""
 Builder = Callable[[GitStore, str], Path]
 """Builds the PDF of a version (by name) and returns its path."""
 
@@ -94,21 +104,11 @@ def next_name(scheme: str, names: list[str]) -> str:
     """The scheme's next name: one more than the highest number used (`v0.{n}` -> v0.1, v0.2, ...)."""
     head, _, tail = scheme.partition("{n}")
     pattern = re.compile(re.escape(head) + r"(\d+)" + re.escape(tail) + "$")
-    numbers = [int(m.group(1)) for m in map(pattern.match, names) if m]
+    numbers = [int(m.group(1)) for m in map(pattern.fullmatch, names) if m]
     return scheme.replace("{n}", str(max(numbers, default=0) + 1))
 
 
 # -- cutting -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CutRequest:
-    name: str | None = None
-    meeting: str = ""
-    document: str = ""
-    purpose: str = ""
-    sign: bool = False
-    build: bool = True
 
 
 @dataclass
@@ -119,25 +119,6 @@ class CutResult:
     resumed: bool
     steps: list[str]
     """What this run did: `record`, `commit`, `tag`, `pdf`."""
-
-
-def _journal_path(store: GitStore) -> Path:
-    return Path(store.repo.git_dir) / JOURNAL
-
-
-def pending_cut(store: GitStore) -> CutRequest | None:
-    """The cut an earlier run started and did not finish, if any."""
-    path = _journal_path(store)
-    if not path.exists():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return CutRequest(**data)
-    except (ValueError, TypeError):
-        raise ContentError(
-            "cannot read the journal of an interrupted cut; delete it to start afresh",
-            path=str(path),
-        ) from None
 
 
 def _uncommitted(store: GitStore, progress: Callable[[str], None]) -> list[str]:
@@ -167,6 +148,7 @@ def cut(
     progress: Callable[[str], None] = lambda _: None,
 ) -> CutResult:
     """Cut a version, or complete the interrupted cut the journal names."""
+    check_request(request)
     with RepoLock(store):
         fault("locked")
         pending = pending_cut(store)
@@ -179,6 +161,10 @@ def cut(
                 )
             progress(f"completing the interrupted cut of {pending.name}")
             request = replace(pending, build=pending.build and request.build)
+            try:
+                return _cut_steps(store, request, builder, progress, resumed)
+            except GapAnalysisError as exc:
+                raise cannot_complete(store, pending.name or "", exc) from None
         return _cut_steps(store, request, builder, progress, resumed)
 
 
@@ -220,6 +206,7 @@ def _cut_steps(
         others = [f for f in _uncommitted(store, told) if f != path]
         if others:
             raise _dirty_refusal(others)
+        check_committable(store, RECORD_FOLDERS)
         what = f" for {version.meeting}" if version.meeting else ""
         try:
             commit = commit_paths(store, [path], f"Cut version {name}{what}")
@@ -249,7 +236,7 @@ def _cut_steps(
         pdf = builder(store, name)
         steps.append("pdf")
         fault("after-build")
-    journal = _journal_path(store)
+    journal = journal_path(store)
     if journal.exists():
         journal.unlink()
     return CutResult(version, name, pdf, resumed, steps)
@@ -267,6 +254,7 @@ def _write_record(
     """Refuse a dirty tree or a failing check; then note the cut in the journal and write the record."""
     if store.head() is None:
         raise RefusedError("the repository has no commits yet; commit the report first")
+    check_committable(store, RECORD_FOLDERS)
     dirty = _uncommitted(store, progress)
     if dirty:
         raise _dirty_refusal(dirty)
@@ -278,6 +266,8 @@ def _write_record(
             f"check found {counted(len(errors), 'error')}: "
             f"{errors[0]}{more}; run 'gap-analysis check'"
         )
+    if request.sign:
+        check_signing(store)
     name_of, email = store.user()
     version = Version(
         name=name,
@@ -289,23 +279,8 @@ def _write_record(
         cut_by=f"{name_of} <{email}>" if email else name_of,
         path=path,
     )
-    journal = _journal_path(store)
-    journal.write_text(
-        json.dumps(
-            asdict(
-                CutRequest(
-                    name,
-                    request.meeting,
-                    request.document,
-                    request.purpose,
-                    request.sign,
-                    request.build,
-                )
-            )
-        ),
-        encoding="utf-8",
-    )
-    write_version(store.root / path, version)
+    write_journal(store, replace(request, name=name))
+    write_version(store.root, path, version)
     progress(f"wrote {path}")
     fault("after-write")
     return version
@@ -331,6 +306,8 @@ def repair_tags(store: GitStore, names: list[str], sign: bool = False) -> list[t
     """Restore missing or moved tags from the records; returns (name, what was done)."""
     done: list[tuple[str, str]] = []
     with RepoLock(store):
+        if sign:
+            check_signing(store)
         settings = worktree_settings(store)
         ledger = load_ledger(store, settings)
         for name in names:
