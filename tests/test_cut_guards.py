@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from gap_analysis.gitstore import GitStore
+from gap_analysis.services.comments import import_journal
 from tests.helpers import GIT_ENV, CliInvoke, ReportRepo, git, need
 
 JOURNAL = ".git/gap-analysis-cut.json"
@@ -94,6 +96,20 @@ def test_status_names_an_incomplete_cut_and_a_stuck_resume_says_how_to_abandon_i
     assert "uncommitted changes (chapters/notes.txt)" in result.stderr
     assert "to abandon it instead: rm" in result.stderr
     assert "review/versions/v0.1.toml" in result.stderr
+
+
+def test_status_names_an_incomplete_cut_and_an_incomplete_import_together(
+    report_repo: ReportRepo, cli: CliInvoke
+) -> None:
+    """Both journals are named: the cut's (this branch) and the comment import's (main)."""
+    done = run(report_repo, "version", "cut", "--no-build", GAP_ANALYSIS_FAULT="after-write")
+    assert done.returncode == 75, done.stderr
+    store = GitStore(report_repo.path)
+    import_journal.save(store, import_journal.ImportJournal("v0.1", "form.csv", "0" * 64, ""))
+    status = cli(report_repo.path, "status")
+    assert status.exit_code == 0, status.output
+    assert "incomplete cut: v0.1" in status.stdout
+    assert "interrupted comment import of form.csv on v0.1" in status.stdout
 
 
 def test_a_cut_on_a_detached_head_is_refused_before_any_write(
