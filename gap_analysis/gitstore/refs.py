@@ -59,7 +59,7 @@ def check_version_name(store: GitStore, name: str) -> None:
             f"'{name}' is not a valid version name: git reserves names of capitals, '-' and "
             "'_' alone for its own refs (HEAD, FETCH_HEAD, ORIG_HEAD, MERGE_HEAD, ...)"
         )
-    done = store._run("show-ref", "--verify", "--quiet", f"refs/heads/{name}")
+    done = store.run("show-ref", "--verify", "--quiet", f"refs/heads/{name}")
     if done.returncode == 0:
         raise InvalidNameError(
             f"'{name}' is not a valid version name: it is the name of a branch, and a tag "
