@@ -86,6 +86,7 @@ def test_site_keeps_its_pages_when_a_record_turns_unreadable(
     two_versions: ReportRepo, cli: CliInvoke
 ) -> None:
     repo = two_versions
+    (repo.path / "dist").mkdir(exist_ok=True)  # `-o` names a folder whose parent exists
     result = cli(repo.path, "site", "--no-pdf", "-o", str(repo.path / "dist" / "site"))
     assert result.exit_code == 0, result.output
     pages = sorted(p for p in (repo.path / "dist" / "site").rglob("*") if "v0.1" in p.as_posix())
