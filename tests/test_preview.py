@@ -177,7 +177,7 @@ def test_the_server_stops_on_a_signal_and_leaves_nothing_behind(
     with preview(repo) as (process, url):
         assert _get(url, "/_preview/version")[0] == 200
         process.send_signal(signum)
-        assert process.wait(10) == 0
+        assert process.wait(30) == 0  # a loaded machine needs time to tear a process down
         assert process.stderr is not None and "Traceback" not in process.stderr.read()
         with pytest.raises(OSError):
             _get(url, "/")
