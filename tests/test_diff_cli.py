@@ -180,7 +180,7 @@ def test_output_in_a_missing_folder(
 
 def test_usage_errors_exit_2(report_repo: ReportRepo, cli: CliInvoke) -> None:
     assert cli(report_repo.path, "diff").exit_code == 2
-    assert cli(report_repo.path, "diff", "HEAD", "--format", "docx").exit_code == 2
+    assert cli(report_repo.path, "diff", "HEAD", "--format", "odt").exit_code == 2
     assert cli(report_repo.path, "summary", "HEAD", "--format", "html").exit_code == 2
 
 

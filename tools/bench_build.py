@@ -10,6 +10,10 @@ installed), of an unchanged rebuild; peak memory; git processes spawned
 
 Budgets: build <= 1.15 x plain WeasyPrint; unchanged rebuild <= 5% of a full
 build; a handful of git processes whatever the number of chapters.
+
+DOCX: `build --format docx` beside `pandoc -t docx` on the same chapters
+(budget: under 1 s for the sample, under 5 s for the generated report);
+`--docx-only` measures just that.
 """
 
 from __future__ import annotations
@@ -315,6 +319,66 @@ def bench(
     return row
 
 
+def bench_docx(
+    name: str, repo: Path, work: Path, env: dict[str, str], repeat: int
+) -> dict[str, object]:
+    """`build --format docx` and `pandoc -t docx` on the same chapters, interleaved."""
+    tool = str(VENV_BIN / "gap-analysis")
+    pandoc = shutil.which("pandoc")
+    chapters = sorted(str(p) for p in (repo / "chapters").glob("*.md"))
+    ours, theirs = [], []
+    for _ in range(repeat):
+        out = str(work / f"{name}.docx")
+        ours.append(
+            _run(
+                [tool, "--repo", str(repo), "-q", "build", "HEAD", "--format", "docx", "-o", out],
+                repo,
+                env,
+            )
+        )
+        if pandoc:
+            target = str(work / f"{name}-pandoc.docx")
+            theirs.append(
+                _run(
+                    [
+                        pandoc,
+                        "--resource-path",
+                        str(repo / "chapters"),
+                        "-t",
+                        "docx",
+                        "-o",
+                        target,
+                        *chapters,
+                    ],
+                    repo,
+                    env,
+                )
+            )
+    row: dict[str, object] = {"name": name, "docx": _best(ours)}
+    if theirs:
+        row["pandoc"] = _best(theirs)
+    return row
+
+
+def _docx_table(rows: list[dict[str, object]]) -> None:
+    budgets = {"sample": 1.0, "generated": 5.0}
+    print(
+        f"\n{'report':<10} | {'build --format docx':>19} | {'pandoc -t docx':>14} | {'ours/pandoc':>11} | budget"
+    )
+    for row in rows:
+        ours, theirs = row["docx"], row.get("pandoc")
+        assert isinstance(ours, Run)
+        ratio = f"{ours.seconds / theirs.seconds:10.2f}x" if isinstance(theirs, Run) else "n/a"
+        other = f"{theirs.seconds:12.2f} s" if isinstance(theirs, Run) else "n/a"
+        budget = budgets.get(str(row["name"]))
+        verdict = (
+            ""
+            if budget is None
+            else (f"< {budget:g} s ok" if ours.seconds < budget else f"OVER {budget:g} s")
+        )
+        print(f"{row['name']:<10} | {ours.seconds:17.2f} s | {other:>14} | {ratio:>11} | {verdict}")
+
+
 def _fmt(run: object, pages: int) -> str:
     if not isinstance(run, Run):
         return "n/a"
@@ -337,6 +401,11 @@ def main() -> int:
     parser.add_argument(
         "--repeat", type=int, default=2, help="runs of each measurement; the fastest counts"
     )
+    parser.add_argument(
+        "--docx-only",
+        action="store_true",
+        help="measure only the DOCX build against pandoc -t docx",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-build-"))
     log = work / "git-trace.log"
@@ -346,13 +415,20 @@ def main() -> int:
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
     }
     makers = {"sample": sample_repo, "masvs": masvs_repo, "generated": generated_repo}
-    rows = []
+    rows, docx_rows = [], []
     for name in args.only or list(makers):
         if name == "masvs" and not MASVS.is_dir():
             print(f"note: {MASVS} not found; MASVS skipped", file=sys.stderr)
             continue
         print(f"benchmarking {name} ...", file=sys.stderr)
-        rows.append(bench(name, makers[name](work), work, env, log, max(1, args.repeat)))
+        repo = makers[name](work)
+        docx_rows.append(bench_docx(name, repo, work, env, max(1, args.repeat)))
+        if not args.docx_only:
+            rows.append(bench(name, repo, work, env, log, max(1, args.repeat)))
+    _docx_table(docx_rows)
+    if args.docx_only:
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
     print()
     header = (
         f"{'report':<10} {'pages':>5} | {'gap-analysis build':>20} | {'plain WeasyPrint':>20} | "

@@ -25,6 +25,15 @@ from gap_analysis.services.snapshots import resolve
     help="Where to write the PDF (default: dist/<short-title>-<version or commit>.pdf).",
 )
 @click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("pdf", "docx")),
+    default="pdf",
+    show_default=True,
+    help="docx: a Word document (ITU TD cover, Word styles, contents field, footnotes, "
+    "bookmarked gap entries) from the same parse as the PDF.",
+)
+@click.option(
     "--variant",
     type=click.Choice(VARIANTS),
     help="pdf/ua-1: tagged, accessible PDF; pdf/a-3u: archival PDF with the Markdown "
@@ -70,6 +79,7 @@ def build(
     html_only: bool,
     force: bool,
     redline_against: str | None,
+    output_format: str,
 ) -> None:
     """Build the report's PDF and print its path.
 
@@ -93,8 +103,16 @@ def build(
       gap-analysis build --variant pdf/a-3u      archival, sources attached
       gap-analysis build HEAD~1 --strict         fail on any refused reference
       gap-analysis build v0.3 --redline-against v0.2
+      gap-analysis build v0.3 --format docx -o TD-v0.3.docx
     """
     store = app.store()
+    if output_format == "docx":
+        if variant or html_path is not None or html_only or redline_against is not None:
+            raise click.UsageError(
+                "--format docx does not go with --variant, --html, --html-only or --redline-against"
+            )
+        _build_docx(app, rev, output, strict)
+        return
     if redline_against is not None:
         if no_watermark:
             raise UsageError("--redline-against does not go with --no-watermark")
@@ -158,6 +176,23 @@ def build(
     app.info(
         f"{result.pages} pages, {result.info.label}" + (" (from cache)" if result.cached else "")
     )
+    click.echo(str(result.path))
+
+
+def _build_docx(app: AppContext, rev: str | None, output: Path | None, strict: bool) -> None:
+    from gap_analysis.services.build.word import build_docx  # python-docx only when asked for
+
+    store = app.store()
+    version = resolve(store, rev).version if rev else None
+    extras = None
+    if version:
+        from gap_analysis.services.review.standing import extras_for
+
+        extras = extras_for(store, version)
+    result = build_docx(store, rev, output, extras, strict=strict)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    app.info(f"DOCX of {result.info.label}")
     click.echo(str(result.path))
 
 

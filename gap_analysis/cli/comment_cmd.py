@@ -12,7 +12,7 @@ from gap_analysis.errors import UsageError
 from gap_analysis.model.comment import DISPOSITIONS, Comment
 from gap_analysis.model.wording import counted
 from gap_analysis.services.comments.anchors import CommentPlace
-from gap_analysis.services.comments.forms import FORMATS, form_format
+from gap_analysis.services.comments.forms import FORMATS, form_format, read_form_bytes
 from gap_analysis.services.comments.import_form import (
     CommentImportError,
     ImportOptions,
@@ -204,7 +204,15 @@ def import_(
         commit=not no_commit,
     )
     try:
-        result = import_file(app.store(), version, file, options)
+        if file.suffix.lower() == ".docx":
+            from gap_analysis.services.comments.word_import import import_word  # python-docx
+
+            word = import_word(app.store(), version, read_form_bytes(file), str(file), options)
+            result = word.result
+            if word.already:
+                click.echo(f"{file}: {word.already} already recorded (not added again)")
+        else:
+            result = import_file(app.store(), version, file, options)
     except CommentImportError as exc:
         for problem in exc.problems:
             click.echo(f"{file}: {problem}", err=True)

@@ -15,7 +15,7 @@ from gap_analysis.errors import UsageError
 from gap_analysis.services.diff import DiffOutcome, diff
 from gap_analysis.services.output import prepare_output, write_output
 
-DIFF_FORMATS = ("text", "md", "json", "html", "pdf")
+DIFF_FORMATS = ("text", "md", "json", "html", "pdf", "docx")
 _STYLES = {
     "title": {"bold": True},
     "chapter": {"bold": True, "fg": "cyan"},
@@ -49,7 +49,9 @@ def _render(outcome: DiffOutcome, fmt: str, colour: bool) -> str:
     default="text",
     show_default=True,
     help="text (coloured on a terminal), md (CriticMarkup), json, html (the newer report as a "
-    "web page, changes marked) or pdf (the same as its build, changes marked, change bars).",
+    "web page, changes marked), pdf (the same as its build, changes marked, change bars) or "
+    "docx (the newer report as Word with native tracked changes: Accept all gives NEW, "
+    "Reject all OLD).",
 )
 @click.option(
     "-o",
@@ -96,6 +98,7 @@ def diff_command(
       gap-analysis diff v0.2 --chapter method --format json
       gap-analysis diff v0.1 v0.2 --format pdf --changed-only -o redline.pdf
       gap-analysis diff HEAD --exit-code -q   exit 1 if the working tree differs
+      gap-analysis diff v0.1 v0.2 --format docx -o TD-v0.2-revision-marks.docx
     """
     if chapter is not None and not chapter.strip():
         raise UsageError("--chapter needs a chapter id")
@@ -139,6 +142,18 @@ def diff_command(
         else:
             click.echo(page, nl=False)
         if exit_code and outcome.result.has_changes:
+            click.get_current_context().exit(1)
+        return
+    if fmt == "docx":
+        from gap_analysis.services.build.word_redline import redline_docx  # python-docx on demand
+
+        written, changed = redline_docx(app.store(), old, new, output, chapter=chapter)
+        for warning in written.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        app.info(f"wrote {written.path} (tracked changes against {old})")
+        if output is None:
+            click.echo(str(written.path))
+        if exit_code and changed:
             click.get_current_context().exit(1)
         return
     outcome = diff(app.store(), old, new, chapter)

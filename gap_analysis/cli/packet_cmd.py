@@ -25,11 +25,22 @@ from gap_analysis.services.build.packet import make_packet
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the PDF (default: dist/<short-title>-<VERSION>-packet.pdf).",
 )
+@click.option(
+    "--docx",
+    "with_docx",
+    is_flag=True,
+    help="Also write the report and its revision marks against OLD as Word files beside the PDF.",
+)
 @force_option
 @common_options
 @pass_app
 def packet(
-    app: AppContext, version: str, against: str | None, output: Path | None, force: bool
+    app: AppContext,
+    version: str,
+    against: str | None,
+    output: Path | None,
+    with_docx: bool,
+    force: bool,
 ) -> None:
     """Build the meeting packet of VERSION and print its path.
 
@@ -46,6 +57,7 @@ def packet(
       gap-analysis packet v0.3                       changes since v0.2
       gap-analysis packet v0.3 --against v0.1        changes since v0.1
       gap-analysis packet v0.3 -o SG17-TD345.pdf
+      gap-analysis packet v0.3 --docx                also TD.docx and its revision marks
     """
     with progress_for(app) as progress:
         result = make_packet(app.store(), version, against, output, progress, force=force)
@@ -56,6 +68,13 @@ def packet(
         + (f" against {result.against}" if result.against else "")
     )
     click.echo(str(result.path))
+    if with_docx:
+        from gap_analysis.services.build.packet_word import packet_docx  # python-docx on demand
+
+        for written in packet_docx(app.store(), result):
+            for warning in written.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            click.echo(str(written.path))
 
 
 COMMANDS: list[click.Command] = [packet]

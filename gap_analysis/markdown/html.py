@@ -131,8 +131,19 @@ class ChapterRenderer(RendererHTML):
     def heading_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
-        token = tokens[idx]
         self.block_line(tokens, idx)
+        element_id, label = self.heading(tokens[idx])
+        token = tokens[idx]
+        return (
+            f'<{token.tag} id="{escape(element_id)}" class="numbered">'
+            f'<span class="number">{escape(label)}</span> '
+        )
+
+    def heading(self, token: Token) -> tuple[str, str]:
+        """(element id, printed number) of a heading; notes the section and the contents entry.
+
+        The chapter's title heading is listed under the chapter id.
+        """
         level = int(token.tag[1])
         meta = token.meta
         anchor = str(meta.get("anchor", "section"))
@@ -148,10 +159,7 @@ class ChapterRenderer(RendererHTML):
         if level <= TOC_DEPTH:
             self.toc.append(TocEntry(toc_id, number, title, level))
         label = f"{self.annex_word} {number}" if level == 1 and self.chapter.is_annex else number
-        return (
-            f'<{token.tag} id="{escape(element_id)}" class="numbered">'
-            f'<span class="number">{escape(label)}</span> '
-        )
+        return element_id, label
 
     def paragraph_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -189,6 +197,14 @@ class ChapterRenderer(RendererHTML):
         src = str(token.attrGet("src") or "")
         alt = self.renderInlineAsText(token.children or [], options, env)
         title = str(token.attrGet("title") or "")
+        path = self.image_source(src)
+        if path is None:
+            return f'<span class="image-refused">[image omitted: {escape(alt or src)}]</span>'
+        caption = f' title="{escape(title)}"' if title else ""
+        return f'<img src="{escape(quote(self.image_path(path)))}" alt="{escape(alt)}"{caption}>'
+
+    def image_source(self, src: str) -> str | None:
+        """The repository path of an image reference, recorded; None (and a problem) when refused."""
         reason = ""
         path: str | None = None
         if _SCHEME.match(src) or src.startswith("//"):
@@ -200,10 +216,18 @@ class ChapterRenderer(RendererHTML):
         self.images.append(Reference(src, path or "", self.chapter.path, self.line, reason))
         if path is None:
             self.problems.append((self.chapter.path, self.line, f"image '{src}' refused: {reason}"))
-            return f'<span class="image-refused">[image omitted: {escape(alt or src)}]</span>'
-        caption = f' title="{escape(title)}"' if title else ""
-        src_path = self.image_path(path)
-        return f'<img src="{escape(quote(src_path))}" alt="{escape(alt)}"{caption}>'
+        return path
+
+    def gap_entry(self, content: str) -> Gap | None:
+        """A fenced gap entry parsed and placed in the current section; None (problems noted) if invalid."""
+        gap, findings = parse_gap(content, self.chapter.path, self.line, self.gap_pattern)
+        for finding in findings:
+            self.problems.append((finding.path, finding.line, finding.message))
+        if gap is None:
+            return None
+        gap = replace(gap, chapter_id=self.chapter.id, section=self.section)
+        self.gaps.append(gap)
+        return gap
 
     def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
@@ -212,16 +236,12 @@ class ChapterRenderer(RendererHTML):
         if info != "gap":
             lang = f' class="language-{escape(info)}"' if info else ""
             return f"<pre><code{lang}>{escape(token.content)}</code></pre>\n"
-        gap, findings = parse_gap(token.content, self.chapter.path, self.line, self.gap_pattern)
-        for finding in findings:
-            self.problems.append((finding.path, finding.line, finding.message))
+        gap = self.gap_entry(token.content)
         if gap is None:
             return (
                 f'<div class="gap-entry invalid"><p class="gap-head">Gap entry (invalid)</p>'
                 f"<pre>{escape(token.content)}</pre></div>\n"
             )
-        gap = replace(gap, chapter_id=self.chapter.id, section=self.section)
-        self.gaps.append(gap)
         return gap_box(gap)
 
     def table_open(

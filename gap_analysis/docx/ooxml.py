@@ -1,0 +1,182 @@
+"""WordprocessingML pieces python-docx has no API for: runs with styles, hyperlinks, bookmarks, fields.
+
+Built through python-docx's `oxml` layer (`OxmlElement`, `qn`), so the
+elements are the same lxml objects its own API makes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+Element = Any
+"""An lxml element made by python-docx's oxml layer (it ships no precise types for them)."""
+
+_NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
+
+
+def element(tag: str, attrs: dict[str, str] | None = None, *children: Element) -> Element:
+    """`w:tag` with `w:`-qualified attributes and children."""
+    made = OxmlElement(tag)
+    for name, value in (attrs or {}).items():
+        made.set(qn(name) if ":" in name else name, value)
+    for child in children:
+        made.append(child)
+    return made
+
+
+def bookmark_name(element_id: str) -> str:
+    """A Word bookmark name for an element id: letters, digits and `_`, a letter first, <= 40 chars.
+
+    The same id always gives the same name, so a hyperlink's `w:anchor` and
+    the bookmark it points to are made apart and still meet.
+    """
+    name = _NOT_NAME.sub("_", element_id)
+    if not name[:1].isalpha():
+        name = "b" + name
+    if len(name) > 40:
+        digest = hashlib.sha1(element_id.encode("utf-8")).hexdigest()[:8]
+        name = f"{name[:31]}_{digest}"
+    return name
+
+
+def run(
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    strike: bool = False,
+    style: str = "",
+    font: str = "",
+) -> Element:
+    """A `w:r` with its text (white space kept) and character formatting."""
+    props = element("w:rPr")
+    if style:
+        props.append(element("w:rStyle", {"w:val": style}))
+    if font:
+        props.append(element("w:rFonts", {"w:ascii": font, "w:hAnsi": font, "w:cs": font}))
+    if bold:
+        props.append(element("w:b"))
+    if italic:
+        props.append(element("w:i"))
+    if strike:
+        props.append(element("w:strike"))
+    made = element("w:r")
+    if len(props):
+        made.append(props)
+    if text:
+        made.append(text_element("w:t", text))
+    return made
+
+
+def text_element(tag: str, text: str) -> Element:
+    made = element(tag)
+    made.text = text
+    made.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return made
+
+
+def line_break() -> Element:
+    return element("w:r", None, element("w:br"))
+
+
+def hyperlink(part: Any, target: str, runs: Iterable[Element]) -> Element:
+    """A `w:hyperlink`: `#id` to the bookmark of that element id, anything else an external URL."""
+    if target.startswith("#"):
+        link = element("w:hyperlink", {"w:anchor": bookmark_name(target[1:]), "w:history": "1"})
+    else:
+        rel = part.relate_to(target, RT.HYPERLINK, is_external=True)
+        link = element("w:hyperlink", {"r:id": rel, "w:history": "1"})
+    for made in runs:
+        props = made.find(qn("w:rPr"))
+        if props is None:
+            props = element("w:rPr")
+            made.insert(0, props)
+        props.insert(0, element("w:rStyle", {"w:val": "Hyperlink"}))
+        link.append(made)
+    return link
+
+
+class Bookmarks:
+    """Bookmark ids for one document (Word wants each `w:id` unique), and the names used."""
+
+    def __init__(self) -> None:
+        self.next_id = 0
+        self.names: set[str] = set()
+
+    def wrap(self, paragraph: Element, element_id: str) -> None:
+        """Put a bookmark named after `element_id` around the paragraph's content (once per name)."""
+        name = bookmark_name(element_id)
+        if name in self.names:
+            return
+        self.names.add(name)
+        number = str(self.next_id)
+        self.next_id += 1
+        start = element("w:bookmarkStart", {"w:id": number, "w:name": name})
+        props = paragraph.find(qn("w:pPr"))
+        paragraph.insert(0 if props is None else 1, start)
+        paragraph.append(element("w:bookmarkEnd", {"w:id": number}))
+
+
+def field(instruction: str, placeholder: str = "") -> list[Element]:
+    """A complex field's runs: begin, instruction, separate, shown result, end."""
+    return [*field_start(instruction, placeholder), field_end()]
+
+
+def field_start(instruction: str, placeholder: str = "") -> list[Element]:
+    runs = [
+        element("w:r", None, element("w:fldChar", {"w:fldCharType": "begin"})),
+        element("w:r", None, text_element("w:instrText", f" {instruction} ")),
+        element("w:r", None, element("w:fldChar", {"w:fldCharType": "separate"})),
+    ]
+    if placeholder:
+        runs.append(run(placeholder))
+    return runs
+
+
+def field_end() -> Element:
+    return element("w:r", None, element("w:fldChar", {"w:fldCharType": "end"}))
+
+
+def paragraph_style(paragraph: Element, style: str) -> None:
+    """Set the paragraph's `w:pStyle` (first in `w:pPr`, as the schema orders it)."""
+    props = paragraph.find(qn("w:pPr"))
+    if props is None:
+        props = element("w:pPr")
+        paragraph.insert(0, props)
+    for old in props.findall(qn("w:pStyle")):
+        props.remove(old)
+    props.insert(0, element("w:pStyle", {"w:val": style}))
+
+
+def add_paragraph(document: Any, style: str = "", text: str = "") -> Any:
+    """A python-docx paragraph at the end of the body, its style set by id.
+
+    python-docx resolves a style name by scanning every style of the template
+    on each call (most of a build's time); the ids of the styles used here are
+    their names without spaces.
+    """
+    from docx.text.paragraph import Paragraph
+
+    body = document._body
+    made = body._element.add_p()
+    if style and style != "Normal":
+        paragraph_style(made, style_id(style))
+    if text:
+        made.append(run(text))
+    return Paragraph(made, body)
+
+
+def style_id(name: str) -> str:
+    return name.replace(" ", "")
+
+
+def table_style(table: Any, name: str = "Table Grid") -> None:
+    """Set a table's style by id (see `add_paragraph`)."""
+    table._tbl.tblPr.style = style_id(name)

@@ -1,0 +1,311 @@
+"""The body writer with revision marks: NEW's blocks as written, OLD -> NEW as Word revisions.
+
+It only follows `model.revisions` (filled by the build service from the diff
+engine's changes); it compares nothing itself. Changed paragraphs, cells and
+gap fields are written from their word runs (plain text, as a redline is
+read for its words); added and removed paragraphs, rows and gap entries are
+whole revisions (their paragraph marks and rows too), moved blocks are moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from gap_analysis.docx.blocks import BodyWriter, TocLine
+from gap_analysis.docx.ooxml import Element, element, paragraph_style, run, table_style
+from gap_analysis.docx.parts import reference_run
+from gap_analysis.docx.tracked import DEL, INS, Tracker
+from gap_analysis.model.diff import EQUAL, WordOp
+from gap_analysis.model.flow import FlowBlock, FlowChapter, Heading, Paragraph, Run, Table
+from gap_analysis.model.revisions import BlockRevision, ChapterRevisions, Mark, Revisions
+
+_DELETED_STYLES = {
+    "paragraph": "Normal",
+    "code": "Macro Text",
+    "quote": "Quote",
+    "footnote": "Footnote Text",
+    "definition": "List Continue",
+}
+_INSERTED = BlockRevision(Mark.INSERTED, "")
+
+
+def _changes(ops: tuple[WordOp, ...]) -> bool:
+    return any(op.op != EQUAL for op in ops)
+
+
+def _line(block: FlowBlock) -> int:
+    return (block.lines[0] if block.lines else 0) if isinstance(block, Table) else block.line
+
+
+class RedlineWriter(BodyWriter):
+    def __init__(self, *args: Any, revisions: Revisions) -> None:
+        super().__init__(*args)
+        self.revisions = revisions
+        self.tracker = Tracker(revisions.author, revisions.date)
+        self.revs = ChapterRevisions()
+        self.last_table: DocxTable | None = None
+        self.gap_keys: set[str] = set()
+
+    def chapter_blocks(self, chapter: FlowChapter) -> None:
+        self.revs = self.revisions.chapters.get(chapter.id, ChapterRevisions())
+        self.last_table = None
+        super().chapter_blocks(chapter)
+
+    def rev(self, line: int) -> BlockRevision | None:
+        return _INSERTED if self.revs.inserted else self.revs.at.get(line)
+
+    def footnote_reference(self, label: str) -> Element | None:
+        number = self.note_labels.get(label)
+        return reference_run(number) if number else None
+
+    # -- hooks -------------------------------------------------------------
+
+    def before(self, block: FlowBlock) -> None:
+        gone = self.revs.before.get(_line(block), ())
+        if isinstance(block, Table):
+            gone = tuple(r for r in gone if r.block != "table-row")
+        self.write_deleted(gone)
+
+    def finish_chapter(self) -> None:
+        self.write_deleted(self.revs.end)
+
+    def note_paragraph(self, para: Paragraph) -> Element:
+        rev = self.rev(para.line)
+        if rev is None or (rev.mark is Mark.CHANGED and not rev.ops):
+            return super().note_paragraph(para)
+        holder = element("w:p")
+        paragraph_style(holder, "FootnoteText")
+        if rev.mark is Mark.CHANGED:
+            for made in self.tracker.ops(rev.ops, self.footnote_reference):
+                holder.append(made)
+            return holder
+        self.runs(DocxParagraph(holder, self.footnotes), para.runs, self.footnotes.part)  # type: ignore[arg-type]
+        self.tracker.whole(holder, INS, rev.moved)
+        return holder
+
+    def paragraph_content(self, para: DocxParagraph, runs: tuple[Run, ...], line: int) -> None:
+        rev = self.rev(line)
+        if rev is not None and rev.mark is Mark.CHANGED and rev.ops:
+            for made in self.tracker.ops(rev.ops, self.footnote_reference):
+                para._p.append(made)
+            return
+        super().paragraph_content(para, runs, line)
+
+    def after_paragraph(self, para: DocxParagraph, line: int) -> None:
+        self.last_table = None
+        rev = self.rev(line)
+        if rev is not None and rev.mark is Mark.INSERTED:
+            self.tracker.whole(para._p, INS, rev.moved)
+
+    def toc_line(self, line: TocLine, at: int) -> TocLine:
+        rev = self.rev(at)
+        if rev is not None and rev.mark is Mark.INSERTED:
+            return replace(line, mark="ins")
+        ops = rev.ops if rev is not None and rev.mark is Mark.CHANGED else ()
+        return replace(line, old_label=self.revs.labels.get(at, ""), ops=ops)
+
+    def after_caption(self, caption: DocxParagraph, line: int) -> None:
+        """A caption is made from the image, so it is new wherever its paragraph is new or changed."""
+        if self.rev(line) is not None:
+            self.tracker.whole(caption._p, INS)
+
+    def heading_label(self, para: DocxParagraph, block: Heading) -> None:
+        old = self.revs.labels.get(block.line)
+        rev = self.rev(block.line)
+        if not old or (rev is not None and rev.mark is Mark.INSERTED):
+            super().heading_label(para, block)
+            return
+        para._p.append(self.tracker.wrap(DEL, [run(old)]))
+        para._p.append(self.tracker.wrap(INS, [run(block.label)]))
+        para._p.append(run("\t"))
+
+    def fill_row(
+        self,
+        table: DocxTable,
+        index: int,
+        cells: tuple[tuple[Run, ...], ...],
+        header: bool,
+        line: int,
+    ) -> None:
+        rev = self.rev(line)
+        if rev is not None and rev.mark is Mark.CHANGED and rev.cells:
+            for column, cell in enumerate(table.rows[index].cells):
+                ops = rev.cells[column] if column < len(rev.cells) else ()
+                if _changes(ops):
+                    for made in self.tracker.ops(ops):
+                        cell.paragraphs[0]._p.append(made)
+                elif column < len(cells):
+                    self.runs(cell.paragraphs[0], cells[column])
+        else:
+            super().fill_row(table, index, cells, header, line)
+        if rev is not None and rev.mark is Mark.INSERTED:
+            self.insert_row(table.rows[index]._tr, rev.moved)
+        for gone in self.revs.before.get(line, ()):
+            if gone.block == "table-row":
+                self.deleted_row(table, gone, before=table.rows[index]._tr)
+
+    def gap_head(self, para: DocxParagraph, gap_id: str, line: int) -> None:
+        rev = self.rev(line)
+        ops = dict(rev.fields).get("id", ()) if rev is not None else ()
+        if rev is None or rev.mark is not Mark.CHANGED or not _changes(ops):
+            super().gap_head(para, gap_id, line)
+            return
+        para._p.append(run("Gap ", bold=True))
+        for made in self.tracker.ops(ops):
+            para._p.append(made)
+
+    def fill_field(self, cell: Any, key: str, value: str, line: int) -> None:
+        self.gap_keys.add(key)
+        rev = self.rev(line)
+        ops = dict(rev.fields).get(key, ()) if rev is not None else ()
+        if rev is not None and rev.mark is Mark.CHANGED and _changes(ops):
+            for made in self.tracker.ops(ops):
+                cell.paragraphs[0]._p.append(made)
+            return
+        super().fill_field(cell, key, value, line)
+
+    def after_table(self, table: DocxTable, line: int, is_gap: bool) -> None:
+        self.last_table = None if is_gap else table
+        if not is_gap:
+            return
+        rev = self.rev(line)
+        if rev is not None and rev.mark is Mark.INSERTED:
+            for row in table.rows:
+                self.insert_row(row._tr, rev.moved)
+        elif rev is not None and rev.mark is Mark.CHANGED:
+            for key, ops in rev.fields:
+                if key != "id" and key not in self.gap_keys:
+                    self.deleted_row(
+                        table,
+                        BlockRevision(
+                            Mark.DELETED, "", cells=((WordOp("-", key.capitalize()),), ops)
+                        ),
+                    )
+        self.gap_keys = set()
+
+    # -- revisions ---------------------------------------------------------
+
+    def insert_row(self, row: Element, moved: bool) -> None:
+        self.tracker.mark_row(row, INS)
+        for paragraph in row.iter(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
+        ):
+            self.tracker.whole(paragraph, INS, moved)
+
+    def deleted_row(
+        self, table: DocxTable, rev: BlockRevision, before: Element | None = None
+    ) -> None:
+        """A row of the older table, deleted, before `before` (else at the end)."""
+        row = table.add_row()  # type: ignore[no-untyped-call]
+        if before is not None:
+            before.addprevious(row._tr)
+        cells = row.cells
+        values = list(rev.cells)
+        if len(values) > len(cells) and cells:
+            merged = tuple(op for ops in values[len(cells) - 1 :] for op in ops)
+            values = [*values[: len(cells) - 1], merged]
+        for cell, ops in zip(cells, values, strict=False):
+            for made in self.tracker.ops(ops):
+                if made.tag.endswith("}del") and rev.moved:
+                    made.tag = made.tag.replace("}del", "}moveFrom")
+                cell.paragraphs[0]._p.append(made)
+        self.tracker.mark_row(row._tr, DEL)
+
+    def write_deleted(self, revisions: tuple[BlockRevision, ...]) -> None:
+        rows: list[BlockRevision] = []
+        for rev in revisions:
+            if rev.block == "table-row":
+                rows.append(rev)
+                continue
+            self._deleted_rows(rows)
+            rows = []
+            self.deleted_block(rev)
+        self._deleted_rows(rows)
+
+    def _deleted_rows(self, rows: list[BlockRevision]) -> None:
+        if not rows:
+            return
+        table = self.last_table
+        if table is None:
+            columns = max(len(r.cells) for r in rows) or 1
+            table = self.document.add_table(rows=0, cols=columns)
+            table_style(table)
+            self.paragraph("Normal")
+            self.last_table = table
+        for rev in rows:
+            self.deleted_row(table, rev)
+
+    def deleted_block(self, rev: BlockRevision) -> None:
+        """An older block, gone: written where it stood, every run and its mark deleted."""
+        if rev.block == "rule":
+            return
+        if rev.block == "gap":
+            self.deleted_gap(rev)
+            return
+        if rev.block == "heading":
+            style = f"Heading {min(max(rev.level, 1), 9)}"
+            title = " ".join(op.text for op in rev.ops)
+            self.toc.append(TocLine(rev.level, "", rev.label, title, mark="del"))
+        elif rev.block == "list-item":
+            style = ("List Bullet", "List Bullet 2", "List Bullet 3")[min(max(rev.level, 1), 3) - 1]
+        else:
+            style = _DELETED_STYLES.get(rev.block, "Normal")
+        para = self.paragraph(style)
+        if rev.old is not None:
+            self.runs(para, tuple(self.older_run(r) for r in rev.old.runs))
+            self.tracker.whole(para._p, DEL, rev.moved)
+            self.last_table = None
+            return
+        runs: list[Element] = [run(f"{rev.label}\t")] if rev.label else []
+        text = " ".join(op.text for op in rev.ops)
+        runs.extend(self.tracker.ops((WordOp(EQUAL, text),)))
+        holder = self.tracker.wrap(DEL, runs, rev.moved)
+        para._p.append(holder)
+        self.tracker.mark_paragraph(para._p, DEL)
+        self.last_table = None
+
+    def older_run(self, item: Run) -> Run:
+        """A run of an older paragraph: its footnote reference by label (numbers are NEW's)."""
+        if not item.footnote:
+            return item
+        number = next(
+            (
+                n
+                for n, doc_id in self.notes.items()
+                if self.note_labels.get(item.footnote_label) == doc_id
+            ),
+            0,
+        )
+        return replace(item, footnote=number, text="" if number else f"[{item.footnote}]")
+
+    def deleted_gap(self, rev: BlockRevision) -> None:
+        fields = dict(rev.fields)
+        gap_id = " ".join(op.text for op in fields.get("id", ()))
+        table = self.document.add_table(rows=0, cols=2)
+        table_style(table)
+        self.deleted_row(
+            table,
+            BlockRevision(
+                Mark.DELETED,
+                "",
+                cells=((WordOp("-", f"Gap {gap_id} register"),), ()),
+                moved=rev.moved,
+            ),
+        )
+        for key, ops in rev.fields:
+            if key != "id":
+                self.deleted_row(
+                    table,
+                    BlockRevision(
+                        Mark.DELETED,
+                        "",
+                        cells=((WordOp("-", key.capitalize()),), ops),
+                        moved=rev.moved,
+                    ),
+                )
+        self.paragraph("Normal")
+        self.last_table = None

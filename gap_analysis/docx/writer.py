@@ -1,0 +1,174 @@
+"""`FlowDocument` -> the bytes of a Word document: ITU TD cover, contents field, chapters, gap register.
+
+The same snapshot gives the same bytes: every date is the snapshot's, zip
+members are dated by it too, and ids (bookmarks, footnotes, parts) are
+counted in document order.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import UTC
+from typing import Any
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm
+
+from gap_analysis.docx.blocks import BodyWriter
+from gap_analysis.docx.contents import contents_start, fill_contents, write_register
+from gap_analysis.docx.ooxml import (
+    Bookmarks,
+    add_paragraph,
+    field,
+    line_break,
+    run,
+    table_style,
+)
+from gap_analysis.docx.parts import Footnotes, add_custom_properties, ensure_styles, fixed_zip
+from gap_analysis.docx.redline import RedlineWriter
+from gap_analysis.model.flow import FlowDocument
+from gap_analysis.model.revisions import Revisions
+
+_LANGUAGES = {
+    "en": "English",
+    "fr": "French",
+    "es": "Spanish",
+    "ru": "Russian",
+    "ar": "Arabic",
+    "zh": "Chinese",
+}
+
+
+def write_docx(
+    flow: FlowDocument,
+    image: Callable[[str], bytes | None],
+    revisions: Revisions | None = None,
+) -> tuple[bytes, list[str]]:
+    """The DOCX bytes and the image paths that could not be embedded.
+
+    With `revisions`, the chapters carry them as Word revision marks (a redline).
+    """
+    document = docx.Document()
+    ensure_styles(document)
+    _page_setup(document, flow)
+    bookmarks = Bookmarks()
+    parts = (document, Footnotes(document), bookmarks, image, _text_width(document))
+    body = BodyWriter(*parts) if revisions is None else RedlineWriter(*parts, revisions=revisions)
+    _cover(document, flow)
+    _history(document, flow)
+    contents = contents_start(document)
+    for chapter in flow.chapters:
+        body.chapter_blocks(chapter)
+    tracker = None
+    if isinstance(body, RedlineWriter):
+        tracker = body.tracker
+        for removed in body.revisions.removed_chapters:
+            body.write_deleted(removed)
+    fill_contents(document, contents, body.toc, tracker)
+    write_register(document, flow, bookmarks, revisions, tracker)
+    _properties(document, flow)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return fixed_zip(buffer.getvalue(), flow.date.astimezone(UTC)), body.missing_images
+
+
+def _text_width(document: Any) -> int:
+    section = document.sections[0]
+    return int(section.page_width - section.left_margin - section.right_margin)
+
+
+def _page_setup(document: Any, flow: FlowDocument) -> None:
+    """A4, numbered in the header ("2 of 10") with the document number below; no footer."""
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.0))
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for made in [run("- "), *field("PAGE", "2"), run(" of "), *field("NUMPAGES", "2"), run(" -")]:
+        header._p.append(made)
+    below = section.header.add_paragraph(flow.document or flow.label)
+    below.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _cover(document: Any, flow: FlowDocument) -> None:
+    """The ITU TD cover as a table: study period, document number, Question, meeting, Source, Title, ..."""
+    rows: list[tuple[str, str]] = [
+        (
+            f"Study Period {flow.study_period}".strip() if flow.study_period else flow.group,
+            flow.document or flow.label,
+        ),
+        ("", f"Original: {_LANGUAGES.get(flow.language, flow.language)}"),
+        ("Question(s):", flow.questions),
+        ("Meeting:", flow.meeting),
+        ("Source:", flow.group),
+        ("Title:", f"{flow.title} ({flow.label}, {flow.date.day} {flow.date:%B %Y})"),
+        ("Purpose:", flow.purpose),
+    ]
+    if flow.status:
+        rows.append(("Status:", flow.status))
+    rows += [(f"{name}:", value) for name, value in flow.labels if name != "Purpose"]
+    for editor in flow.editors:
+        where = ", ".join(x for x in (editor.organization, editor.country) if x)
+        rows.append(
+            ("Contact:", f"{editor.name}{', ' + where if where else ''}\nE-mail: {editor.email}")
+        )
+    if flow.keywords:
+        rows.append(("Keywords:", "; ".join(flow.keywords)))
+    if flow.abstract:
+        rows.append(("Abstract:", flow.abstract))
+    rows = [(name, value) for name, value in rows if value]
+    table = document.add_table(rows=len(rows), cols=2)
+    table_style(table)
+    for (name, value), row in zip(rows, table.rows, strict=True):
+        row.cells[0].paragraphs[0]._p.append(run(name, bold=True))
+        lines = value.split("\n")
+        cell = row.cells[1].paragraphs[0]
+        for index, line in enumerate(lines):
+            if index:
+                cell._p.append(line_break())
+            cell._p.append(run(line, bold=row is table.rows[0]))
+    add_paragraph(document)
+
+
+def _history(document: Any, flow: FlowDocument) -> None:
+    if not flow.history:
+        return
+    add_paragraph(document, "Heading 1", "Document history")
+    table = document.add_table(rows=len(flow.history) + 1, cols=4)
+    table_style(table)
+    for cell, name in zip(table.rows[0].cells, ("Version", "Date", "Event", "Note"), strict=True):
+        cell.paragraphs[0]._p.append(run(name, bold=True))
+    for row, entry in zip(table.rows[1:], flow.history, strict=True):
+        for cell, value in zip(
+            row.cells, (entry.version, entry.date, entry.event, entry.note), strict=True
+        ):
+            cell.paragraphs[0]._p.append(run(value))
+    add_paragraph(document)
+
+
+def _properties(document: Any, flow: FlowDocument) -> None:
+    core = document.core_properties
+    core.title = flow.title
+    core.author = "; ".join(person.name for person in flow.editors) or flow.group
+    core.subject = flow.subject
+    core.keywords = "; ".join(flow.keywords)
+    core.comments = flow.abstract
+    core.category = flow.document
+    core.language = flow.language
+    core.last_modified_by = flow.creator
+    when = flow.date.astimezone(UTC).replace(tzinfo=None)
+    core.created = when
+    core.modified = when
+    core.last_printed = when
+    core.revision = 1
+    core.version = flow.label
+    core.identifier = flow.commit
+    add_custom_properties(
+        document, [("commit", flow.commit), ("version", flow.label), ("generator", flow.creator)]
+    )

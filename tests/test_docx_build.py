@@ -1,0 +1,196 @@
+"""`build --format docx`: the report as a Word document, read back by python-docx, pandoc and LibreOffice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+
+from tests.helpers import ROOT, CliInvoke, ReportRepo, make_report, need
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+FOOTNOTED = {
+    "01-intro.md": """---
+id: intro
+---
+# Introduction
+
+See [the gap](#G-AA-01) and [the scope](02-method.md#scope) and [a site](https://www.itu.int/).
+A claim with a note.[^src]
+
+1. first step
+2. second step
+
+[^src]: The source of the claim.
+""",
+    "02-method.md": """---
+id: method
+---
+# Method
+
+## Scope
+
+| Area | Standard |
+|------|----------|
+| Age assurance | IEEE 2089.1-2024 |
+
+```gap
+id: G-AA-01
+area: Age assurance
+existing: IEEE 2089.1-2024
+gap: No interoperable way to carry an age signal.
+action: Start a work item.
+lead: SG17
+```
+""",
+}
+
+
+def pandoc_available() -> bool:
+    return shutil.which("pandoc") is not None
+
+
+def build(cli: CliInvoke, repo: Path, out: Path, *args: str) -> Path:
+    result = cli(repo, "build", *args, "--format", "docx", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+    return out
+
+
+def test_docx_has_styles_footnotes_bookmarks_links_and_properties(
+    tmp_path: Path, cli: CliInvoke
+) -> None:
+    repo = make_report(tmp_path / "r", chapters=FOOTNOTED)
+    out = build(cli, repo.path, tmp_path / "r.docx", "HEAD")
+    document = docx.Document(str(out))
+    headings = [
+        (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")
+    ]
+    assert ("Heading 1", "1\tIntroduction") in headings
+    assert ("Heading 2", "2.1\tScope") in headings
+    assert any(p.style.name == "List" and p.text == "1.\tfirst step" for p in document.paragraphs)
+    body = document.element.body
+    names = {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
+    assert {"G_AA_01", "method__scope", "gap_register__G_AA_01", "intro"} <= names
+    anchors = {h.get(f"{W}anchor") for h in body.iter(f"{W}hyperlink")}
+    assert {"G_AA_01", "method__scope", "gap_register__G_AA_01"} <= anchors
+    external = [r.target_ref for r in document.part.rels.values() if r.is_external]
+    assert "https://www.itu.int/" in external
+    # a Word footnote, referenced from the body, in the Footnote Text style
+    refs = list(body.iter(f"{W}footnoteReference"))
+    assert len(refs) == 1
+    with zipfile.ZipFile(out) as package:
+        notes = package.read("word/footnotes.xml").decode()
+        custom = package.read("docProps/custom.xml").decode()
+        stamps = {info.date_time for info in package.infolist()}
+    assert "The source of the claim." in notes and 'w:val="FootnoteText"' in notes
+    assert repo.head() in custom
+    assert stamps == {(2025, 4, 1, 10, 0, 0)}
+    assert document.core_properties.title == "Test report on standards"
+    assert document.core_properties.author == "Test Editor"
+    assert document.core_properties.created.year == 2025
+    # gap entry: a bordered table whose first row names the gap
+    gap_tables = [t for t in document.tables if t.rows[0].cells[0].text.startswith("Gap G-AA-01")]
+    assert gap_tables and gap_tables[0].style.name == "Table Grid"
+    # the page number and the document label in the header; a TOC field
+    header = document.sections[0].header._element
+    assert any("PAGE" in (t.text or "") for t in header.iter(f"{W}instrText"))
+    assert any("TOC" in (t.text or "") for t in body.iter(f"{W}instrText"))
+
+
+def test_docx_bytes_repeat_across_processes(tmp_path: Path, report_repo: ReportRepo) -> None:
+    outputs = []
+    for name in ("a.docx", "b.docx"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "gap_analysis",
+                "--repo",
+                str(report_repo.path),
+                "build",
+                "HEAD",
+                "--format",
+                "docx",
+                "-o",
+                str(tmp_path / name),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_docx_refuses_pdf_only_options(
+    tmp_path: Path, cli: CliInvoke, report_repo: ReportRepo
+) -> None:
+    result = cli(report_repo.path, "build", "--format", "docx", "--variant", "pdf/ua-1")
+    assert result.exit_code == 2
+    assert "--format docx does not go with" in result.output
+
+
+def test_pandoc_reads_the_sample_report(tmp_path: Path, cli: CliInvoke) -> None:
+    need(pandoc_available(), "pandoc is not installed (tools/test installs it)")
+    repo = make_report(
+        tmp_path / "r",
+        chapters={p.name: p.read_text() for p in (ROOT / "chapters").glob("*.md")},
+        toml=(ROOT / "report.toml").read_text(),
+    )
+    out = build(cli, repo.path, tmp_path / "sample.docx", "HEAD")
+    text = subprocess.run(
+        ["pandoc", "-f", "docx", "-t", "plain", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = " ".join(text.split())
+    assert "Study Period 2025-2028" in words
+    assert "Original: English" in words
+    for source in (ROOT / "chapters").glob("*.md"):
+        title = next(line[2:] for line in source.read_text().split("\n") if line.startswith("# "))
+        assert title.split("{#")[0].strip() in words
+
+
+def test_libreoffice_opens_the_docx(tmp_path: Path, cli: CliInvoke) -> None:
+    need(
+        shutil.which("soffice") is not None, "LibreOffice is not installed (tools/test installs it)"
+    )
+    repo = make_report(tmp_path / "r", chapters=FOOTNOTED)
+    out = build(cli, repo.path, tmp_path / "r.docx", "HEAD")
+    pdf = convert_with_libreoffice(out, tmp_path)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Introduction" in text and "G-AA-01" in text
+
+
+def convert_with_libreoffice(path: Path, folder: Path) -> Path:
+    """`soffice --headless --convert-to pdf`, with a profile of its own (parallel tests)."""
+    profile = folder / "lo-profile"
+    done = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    pdf = folder / (path.stem + ".pdf")
+    assert done.returncode == 0 and pdf.is_file(), done.stderr + done.stdout
+    return pdf

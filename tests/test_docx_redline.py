@@ -1,0 +1,280 @@
+"""`diff OLD NEW --format docx`: native revision marks, read back by pandoc and LibreOffice.
+
+pandoc's `--track-changes=accept` on the revision-marks DOCX must give the
+words of NEW's own DOCX, and `--track-changes=reject` those of OLD's, from the
+contents list to the end (the cover is NEW's: its version label and date).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from tests.helpers import MASVS, CliInvoke, ReportRepo, make_report, need
+from tests.test_docx_build import convert_with_libreoffice
+from tests.test_site import history, ok  # noqa: F401 - the shared two-version report fixture
+
+
+@pytest.fixture(autouse=True)
+def _pandoc() -> None:
+    need(shutil.which("pandoc") is not None, "pandoc is not installed (tools/test installs it)")
+
+
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+OLD = {
+    "01-intro.md": """---
+id: intro
+---
+# Introduction
+
+This report looks at standards.[^one]
+
+## Background
+
+Some background text that explains the context of the work.
+
+A paragraph that will be deleted entirely.
+
+- first item
+- second item
+- third item
+
+A paragraph that moves to the end of the chapter.
+
+## Closing
+
+The closing words stay.
+
+[^one]: The first note, as written.
+""",
+    "02-method.md": """---
+id: method
+---
+# Method
+
+## Scope
+
+| Area | Standard |
+|------|----------|
+| Age assurance | IEEE 2089.1-2024 |
+| Filtering | CEN/TS 16080:2013 |
+| Dropped | Old row |
+
+```gap
+id: G-AA-01
+area: Age assurance
+existing: IEEE 2089.1-2024
+gap: No interoperable way to carry an age signal.
+action: Start a work item.
+lead: SG17
+priority: high
+```
+
+```gap
+id: G-AA-02
+area: Age assurance
+existing: None
+gap: A gap that is closed and removed.
+action: Nothing.
+lead: SG17
+```
+""",
+    "03-old.md": """---
+id: old
+---
+# Old chapter
+
+A chapter that is removed.
+""",
+}
+
+NEW = {
+    "01-intro.md": """---
+id: intro
+---
+# Introduction
+
+This report looks at technical standards.[^one]
+
+## Added section
+
+With its own text.
+
+## Background
+
+Some background text that explains the setting of the work.
+
+- first item
+- third item
+- fourth item
+
+## Closing
+
+The closing words stay.
+
+A paragraph that moves to the end of the chapter.
+
+[^one]: The only note, as now written.
+""",
+    "02-method.md": """---
+id: method
+---
+# Method
+
+## Scope
+
+| Area | Standard |
+|------|----------|
+| Age assurance | IEEE 2089.1-2024 |
+| Filtering | CEN/TS 16080:2014 |
+| Labels | ISO 1 |
+
+```gap
+id: G-AA-01
+area: Age assurance
+existing: IEEE 2089.1-2024
+gap: No interoperable way to carry an age signal across services.
+action: Start a work item.
+lead: SG17
+priority: medium
+```
+
+```gap
+id: G-PC-01
+area: Parental controls
+existing: None
+gap: A new gap.
+action: Study it.
+lead: SG17
+```
+""",
+    "04-new.md": """---
+id: new
+---
+# New chapter
+
+A chapter that is added.
+""",
+}
+
+
+def words(path: Path, *options: str) -> list[str]:
+    text = subprocess.run(
+        ["pandoc", "-f", "docx", *options, "-t", "plain", "--wrap=none", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # words only: list bullets and table rules are layout, not words; pandoc prints a link
+    # whose text is a tracked run as [text](url), where it prints a plain one as its text
+    text = _LINK.sub(r"\1", text[text.index("Contents") :])
+    return [w for w in text.split() if any(c.isalnum() for c in w)]
+
+
+def write_pair(
+    tmp_path: Path, old: dict[str, str], new: dict[str, str]
+) -> tuple[ReportRepo, str, str]:
+    repo = make_report(tmp_path / "r", chapters=old)
+    first = repo.head()
+    for path in (repo.path / "chapters").glob("*.md"):
+        path.unlink()
+    for name, text in new.items():
+        repo.write(f"chapters/{name}", text)
+    return repo, first, repo.commit("new text")
+
+
+def check_round_trip(cli: CliInvoke, repo: ReportRepo, old: str, new: str, folder: Path) -> Path:
+    paths = {}
+    for name, args in (
+        ("old", ("build", old, "--format", "docx")),
+        ("new", ("build", new, "--format", "docx")),
+        ("marks", ("diff", old, new, "--format", "docx")),
+    ):
+        paths[name] = folder / f"{name}.docx"
+        result = cli(repo.path, *args, "-o", str(paths[name]))
+        assert result.exit_code == 0, result.output
+    assert words(paths["marks"], "--track-changes=accept") == words(paths["new"])
+    assert words(paths["marks"], "--track-changes=reject") == words(paths["old"])
+    return paths["marks"]
+
+
+def test_accept_gives_new_and_reject_gives_old(tmp_path: Path, cli: CliInvoke) -> None:
+    repo, old, new = write_pair(tmp_path, OLD, NEW)
+    marks = check_round_trip(cli, repo, old, new, tmp_path)
+    with zipfile.ZipFile(marks) as package:
+        body = package.read("word/document.xml").decode()
+        notes = package.read("word/footnotes.xml").decode()
+    assert "<w:ins " in body and "<w:del " in body
+    assert "<w:moveFrom " in body and "<w:moveTo " in body
+    assert 'w:author="Test Editor"' in body and 'w:date="2025-04-01T10:00:00Z"' in body
+    assert "<w:delText" in notes and "<w:ins " in notes
+    # whole rows: the new table row is an inserted row, the dropped one a deleted row
+    assert "<w:trPr><w:ins " in body and "<w:trPr><w:del " in body
+
+
+def test_redline_of_the_same_text_has_no_marks(tmp_path: Path, cli: CliInvoke) -> None:
+    repo = make_report(tmp_path / "r", chapters=OLD)
+    out = tmp_path / "same.docx"
+    result = cli(
+        repo.path, "diff", "HEAD", "HEAD", "--format", "docx", "-o", str(out), "--exit-code"
+    )
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as package:
+        body = package.read("word/document.xml").decode()
+    assert "<w:ins " not in body and "<w:del " not in body
+
+
+def test_libreoffice_opens_the_revision_marks(tmp_path: Path, cli: CliInvoke) -> None:
+    need(
+        shutil.which("soffice") is not None, "LibreOffice is not installed (tools/test installs it)"
+    )
+    repo, old, new = write_pair(tmp_path, OLD, NEW)
+    out = tmp_path / "marks.docx"
+    result = cli(repo.path, "diff", old, new, "--format", "docx", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    pdf = convert_with_libreoffice(out, tmp_path)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "fourth item" in text and "New chapter" in text
+
+
+@pytest.mark.parametrize("pair", [("v1.4.2", "v1.5.0"), ("v1.2", "v1.3")])
+def test_masvs_releases_as_a_real_pair(
+    tmp_path: Path, cli: CliInvoke, pair: tuple[str, str]
+) -> None:
+    need(MASVS.is_dir(), "the MASVS corpus is not present")
+    repo = make_report(
+        tmp_path / "masvs", chapters={}, toml='[report]\ntitle = "OWASP MASVS"\ngroup = "OWASP"\n'
+    )
+    commits = []
+    for release in pair:
+        shutil.rmtree(repo.path / "chapters", ignore_errors=True)
+        shutil.copytree(MASVS / release, repo.path / "chapters")
+        commits.append(repo.commit(f"MASVS {release}"))
+    check_round_trip(cli, repo, commits[0], commits[1], tmp_path)
+
+
+def test_packet_writes_the_report_and_its_revision_marks_as_word(
+    history: ReportRepo,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "packet.pdf"
+    result = ok(history.path, "packet", "v0.2", "--docx", "-o", str(out))
+    report, marks = tmp_path / "packet.docx", tmp_path / "packet-revision-marks.docx"
+    assert result.stdout.split() == [str(out), str(report), str(marks)]
+    cover = docx.Document(str(report)).tables[0]
+    rows = {row.cells[0].text: row.cells[1].text for row in cover.rows}
+    assert rows["Meeting:"] and "v0.2" in rows["Title:"]
+    with zipfile.ZipFile(marks) as package:
+        body = package.read("word/document.xml").decode()
+    assert "<w:ins " in body or "<w:del " in body
+    assert "Revision marks against:" in body and "v0.1" in body
