@@ -23,6 +23,8 @@ WRITERS: dict[str, tuple[str, ...]] = {
     "packet": ("packet", "v0.1", "-o", "{out}"),
     "comment-export": ("comment", "export", "v0.1", "-o", "{out}"),
     "comment-export-xlsx": ("comment", "export", "v0.1", "--format", "xlsx", "-o", "{out}"),
+    "build-docx": ("build", "--format", "docx", "-o", "{out}"),
+    "diff-docx": ("diff", "HEAD~1", "--format", "docx", "-o", "{out}"),
 }
 CHEAP = ("build-html", "diff", "summary", "gaps", "comment-export")
 

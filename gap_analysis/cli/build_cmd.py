@@ -13,6 +13,7 @@ from gap_analysis.cli.progress import progress_for
 from gap_analysis.errors import UsageError
 from gap_analysis.model.build import BuildExtras
 from gap_analysis.services.build.pdf import VARIANTS, build_html, build_pdf
+from gap_analysis.services.output import prepare_output
 from gap_analysis.services.snapshots import resolve
 
 
@@ -108,9 +109,11 @@ def build(
     store = app.store()
     if output_format == "docx":
         if variant or html_path is not None or html_only or redline_against is not None:
-            raise click.UsageError(
+            raise UsageError(
                 "--format docx does not go with --variant, --html, --html-only or --redline-against"
             )
+        if output is not None:
+            prepare_output(store, output, force=force)  # -o judged before the work, as for PDFs
         _build_docx(app, rev, output, strict)
         return
     if redline_against is not None:
