@@ -14,6 +14,7 @@ from gap_analysis.model.gap import (
     GAP_REQUIRED_FIELDS,
     GAP_STATUSES,
     Gap,
+    first_of_each_id,
 )
 from gap_analysis.model.id_patterns import MAX_ID_LENGTH, id_matches
 from gap_analysis.model.structure import BlockKind, ChapterStructure
@@ -130,24 +131,6 @@ def report_gaps(
 
     `per_chapter` reads one chapter's entries (the live preview passes a memoised one).
     """
-    gaps: list[Gap] = []
-    findings: list[Finding] = []
-    seen: dict[str, Gap] = {}
-    for structure in structures:
-        parsed = per_chapter(structure, pattern)
-        findings.extend(parsed.findings)
-        for gap in parsed.gaps:
-            if gap.id in seen:
-                first = seen[gap.id]
-                findings.append(
-                    Finding(
-                        gap.path,
-                        gap.line,
-                        "duplicate-gap",
-                        f"gap id '{gap.id}' is already used at {first.path}:{first.line}",
-                    )
-                )
-                continue
-            seen[gap.id] = gap
-            gaps.append(gap)
-    return GapParse(tuple(gaps), tuple(findings))
+    parsed = [per_chapter(structure, pattern) for structure in structures]
+    gaps, duplicates = first_of_each_id(gap for one in parsed for gap in one.gaps)
+    return GapParse(gaps, tuple(f for one in parsed for f in one.findings) + tuple(duplicates))

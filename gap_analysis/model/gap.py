@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from gap_analysis.model.finding import Finding, Severity
 
 GAP_REQUIRED_FIELDS = ("id", "area", "existing", "gap", "action", "lead")
 GAP_OPTIONAL_FIELDS = ("priority", "status")
@@ -32,3 +35,29 @@ class Gap:
         """The entry's own fields (not where it stands), for registers and diffs."""
         values = {name: getattr(self, name) for name in GAP_FIELDS}
         return {k: v for k, v in values.items() if v is not None}
+
+
+def first_of_each_id(
+    gaps: Iterable[Gap], severity: Severity = Severity.ERROR
+) -> tuple[tuple[Gap, ...], list[Finding]]:
+    """The first entry of each gap id, in order, and a `duplicate-gap` finding for each repeat.
+
+    One home for the rule that `check`, the gap register, the build and the DOCX share.
+    """
+    seen: dict[str, Gap] = {}
+    findings: list[Finding] = []
+    for gap in gaps:
+        first = seen.get(gap.id)
+        if first is None:
+            seen[gap.id] = gap
+            continue
+        findings.append(
+            Finding(
+                gap.path,
+                gap.line,
+                "duplicate-gap",
+                f"gap id '{gap.id}' is already used at {first.path}:{first.line}",
+                severity,
+            )
+        )
+    return tuple(seen.values()), findings

@@ -25,7 +25,7 @@ from gap_analysis.errors import GapAnalysisError, RenderError, option
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, RenderedChapter
 from gap_analysis.model.finding import Finding, Severity
-from gap_analysis.model.gap import Gap
+from gap_analysis.model.gap import Gap, first_of_each_id
 from gap_analysis.model.images import image_problem
 from gap_analysis.model.languages import words_for
 from gap_analysis.model.progress import NO_PROGRESS, Progress
@@ -276,23 +276,10 @@ def _redlined(rendered: list[RenderedChapter], extras: BuildExtras) -> list[Rend
 
 
 def unique_gaps(rendered: list[RenderedChapter], warnings: list[Finding]) -> tuple[Gap, ...]:
-    seen: dict[str, Gap] = {}
-    for chapter in rendered:
-        for gap in chapter.gaps:
-            if gap.id in seen:
-                first = seen[gap.id]
-                warnings.append(
-                    Finding(
-                        gap.path,
-                        gap.line,
-                        "duplicate-gap",
-                        f"gap id '{gap.id}' is already used at {first.path}:{first.line}",
-                        Severity.WARNING,
-                    )
-                )
-                continue
-            seen[gap.id] = gap
-    return tuple(seen.values())
+    """The first entry of each gap id; a repeat is a warning (the build goes on)."""
+    gaps, duplicates = first_of_each_id((g for c in rendered for g in c.gaps), Severity.WARNING)
+    warnings += duplicates
+    return gaps
 
 
 def _read_images(

@@ -20,7 +20,7 @@ from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.flow import FlowChapter, FlowDocument
-from gap_analysis.model.gap import Gap
+from gap_analysis.model.gap import Gap, first_of_each_id
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource, SnapshotInfo
 from gap_analysis.services.build.pdf import default_output
@@ -79,11 +79,8 @@ def flow_document(
 
 
 def _unique_gaps(chapters: tuple[FlowChapter, ...]) -> tuple[Gap, ...]:
-    seen: dict[str, Gap] = {}
-    for chapter in chapters:
-        for gap in chapter.gaps:
-            seen.setdefault(gap.id, gap)
-    return tuple(seen.values())
+    """The first entry of each gap id (the PDF build warns about repeats)."""
+    return first_of_each_id(g for chapter in chapters for g in chapter.gaps)[0]
 
 
 def image_reader(files: FileSource) -> Callable[[str], bytes | None]:
