@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app
-from gap_analysis.cli.output_option import force_option
+from gap_analysis.cli.output_option import stdout_or_file
 from gap_analysis.diff import formats
 from gap_analysis.errors import UsageError
 from gap_analysis.services.diff import DiffOutcome, diff
@@ -53,13 +53,7 @@ def _render(outcome: DiffOutcome, fmt: str, colour: bool) -> str:
     "docx (the newer report as Word with native tracked changes: Accept all gives NEW, "
     "Reject all OLD).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
-@force_option
+@stdout_or_file
 @click.option("--chapter", metavar="ID", help="Only this chapter (its id in either snapshot).")
 @click.option(
     "--changed-only",

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app
-from gap_analysis.cli.output_option import force_option
+from gap_analysis.cli.output_option import stdout_or_file
 from gap_analysis.model.gap import GAP_PRIORITIES, GAP_STATUSES
 from gap_analysis.services.gap_formats import FORMATS, render
 from gap_analysis.services.gaps import gap_register
@@ -31,13 +31,7 @@ from gap_analysis.services.output import prepare_output, write_output
     help="Only gaps with this status (no status: open).",
 )
 @click.option("--priority", type=click.Choice(GAP_PRIORITIES), help="Only gaps with this priority.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
-@force_option
+@stdout_or_file
 @common_options
 @pass_app
 def gaps(

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app
-from gap_analysis.cli.output_option import force_option
+from gap_analysis.cli.output_option import stdout_or_file
 from gap_analysis.diff import summary as summary_formats
 from gap_analysis.services.output import prepare_output, write_output
 from gap_analysis.services.summary import summary
@@ -26,13 +26,7 @@ from gap_analysis.services.summary import summary
     help="Markdown or JSON.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
-@force_option
+@stdout_or_file
 @common_options
 @pass_app
 def summary_command(
