@@ -16,6 +16,11 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from gap_analysis.markdown.crossrefs import crossrefs_plugin
+from gap_analysis.markdown.figures import figures_plugin
+from gap_analysis.markdown.table_captions import table_captions_plugin
+from gap_analysis.model.gap import DEFAULT_GAP_ID_PATTERN
+
 _EXPLICIT_ANCHOR = re.compile(r"\s*\{#([A-Za-z][A-Za-z0-9_.:-]*)\}\s*$")
 _NOT_SLUG = re.compile(r"[^\w\- ]+", re.UNICODE)
 
@@ -72,15 +77,36 @@ def _plain(markdown_inline: str) -> str:
     return " ".join(_INLINE_MARKUP.sub(lambda m: m.group(1) or "", markdown_inline).split())
 
 
+def _heading_numbers_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.after("block", "number_headings", _number_headings)
+
+
+PLUGINS = (
+    footnote_plugin,
+    deflist_plugin,
+    _heading_numbers_plugin,
+    table_captions_plugin,
+    figures_plugin,
+    crossrefs_plugin,
+)
+"""The rules added to markdown-it, in the order they are installed: each is one
+module of this package (or of mdit-py-plugins) that names where its rule runs."""
+
+
 @cache
 def parser() -> MarkdownIt:
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
-    md.use(footnote_plugin).use(deflist_plugin)
-    md.core.ruler.after("block", "number_headings", _number_headings)
+    for plugin in PLUGINS:
+        md.use(plugin)
     return md
 
 
-def parse(body: str, chapter_number: str) -> tuple[list[Token], dict[str, object]]:
-    """Tokens of a chapter body and the env the renderer needs (footnotes)."""
-    env: dict[str, object] = {"chapter_number": chapter_number}
+def parse(
+    body: str, chapter_number: str, gap_pattern: str = DEFAULT_GAP_ID_PATTERN
+) -> tuple[list[Token], dict[str, object]]:
+    """Tokens of a chapter body and the env the renderer needs (footnotes).
+
+    `gap_pattern` tells the reference rule which `@name` is a gap id.
+    """
+    env: dict[str, object] = {"chapter_number": chapter_number, "gap_pattern": gap_pattern}
     return parser().parse(body, env), env

@@ -20,6 +20,10 @@ class Words:
     annex: str
     figure: str
     table: str
+    clause: str
+    """Before a clause number in a cross-reference: "clause 4.2"."""
+    list_of_figures: str
+    list_of_tables: str
     page_of: tuple[str, str, str]
     """"Page X of Y" around the two numbers: before X, between X and Y, after Y."""
     study_period: str
@@ -43,6 +47,9 @@ WORDS: dict[str, Words] = {
         annex="Annex",
         figure="Figure",
         table="Table",
+        clause="clause",
+        list_of_figures="List of figures",
+        list_of_tables="List of tables",
         page_of=("Page ", " of ", ""),
         study_period="Study period",
         document="Document",
@@ -63,6 +70,9 @@ WORDS: dict[str, Words] = {
         annex="Annexe",
         figure="Figure",
         table="Tableau",
+        clause="paragraphe",
+        list_of_figures="Liste des figures",
+        list_of_tables="Liste des tableaux",
         page_of=("Page ", " sur ", ""),
         study_period="Période d'études",
         document="Document",
@@ -83,6 +93,9 @@ WORDS: dict[str, Words] = {
         annex="Anexo",
         figure="Figura",
         table="Cuadro",
+        clause="cláusula",
+        list_of_figures="Lista de figuras",
+        list_of_tables="Lista de cuadros",
         page_of=("Página ", " de ", ""),
         study_period="Periodo de estudios",
         document="Documento",
@@ -103,6 +116,9 @@ WORDS: dict[str, Words] = {
         annex="Приложение",
         figure="Рисунок",
         table="Таблица",
+        clause="пункт",
+        list_of_figures="Список рисунков",
+        list_of_tables="Список таблиц",
         page_of=("Страница ", " из ", ""),
         study_period="Исследовательский период",
         document="Документ",
@@ -123,6 +139,9 @@ WORDS: dict[str, Words] = {
         annex="الملحق",
         figure="الشكل",
         table="الجدول",
+        clause="البند",
+        list_of_figures="قائمة الأشكال",
+        list_of_tables="قائمة الجداول",
         page_of=("الصفحة ", " من ", ""),
         study_period="فترة الدراسة",
         document="الوثيقة",
@@ -143,6 +162,9 @@ WORDS: dict[str, Words] = {
         annex="附件",
         figure="图",
         table="表",
+        clause="节",
+        list_of_figures="图目录",
+        list_of_tables="表目录",
         page_of=("第 ", " 页，共 ", " 页"),
         study_period="研究期",
         document="文件",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gap_analysis.model.gap import DEFAULT_GAP_ID_PATTERN
+from gap_analysis.model.languages import Words, words_for
 from gap_analysis.model.people import Person
 from gap_analysis.model.schema import toml
 from gap_analysis.model.workflow import Workflow, default_workflow
@@ -35,6 +36,11 @@ class ReportSettings:
         default=DEFAULT_GAP_ID_PATTERN, metadata=toml("id_pattern", table="gaps")
     )
     watermark: bool = field(default=True, metadata=toml(table="pdf"))
+    figure_word: str = field(default="", metadata=toml("figure", table="words"))
+    """`[words]`: the words of cross-references and captions; "" takes the report language's."""
+    table_word: str = field(default="", metadata=toml("table", table="words"))
+    clause_word: str = field(default="", metadata=toml("clause", table="words"))
+    annex_word: str = field(default="", metadata=toml("annex", table="words"))
     people: tuple[Person, ...] = ()
     """`[[people]]`: an array of tables."""
     workflow: Workflow = field(default_factory=default_workflow)
@@ -43,6 +49,17 @@ class ReportSettings:
     @property
     def running_title(self) -> str:
         return self.short_title or self.title
+
+    @property
+    def words(self) -> Words:
+        """The report language's words, with any `[words]` of `report.toml` put in."""
+        own = {
+            "figure": self.figure_word,
+            "table": self.table_word,
+            "clause": self.clause_word,
+            "annex": self.annex_word,
+        }
+        return replace(words_for(self.language or "en"), **{k: v for k, v in own.items() if v})
 
     @property
     def editors(self) -> tuple[Person, ...]:

@@ -29,6 +29,26 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Label:
+    """A numbered figure (`{#fig-x}` after an image) or table (`: Caption {#tbl-x}`)."""
+
+    kind: str
+    """`fig` or `tbl`: the label's prefix."""
+    name: str
+    """The whole label, `fig-x`: unique in the report, the target of `@fig-x`."""
+    caption: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class CrossRef:
+    """An `@name` reference (`@fig-x`, `@tbl-x`, `@sec-x`, `@G-AA-01`) on a line of the chapter file."""
+
+    name: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One leaf block.
 
@@ -85,6 +105,10 @@ class ChapterStructure:
     title: str
     sections: tuple[Section, ...]
     links: tuple[Link, ...] = ()
+    labels: tuple[Label, ...] = ()
+    """Numbered figures and tables, in the order they stand."""
+    refs: tuple[CrossRef, ...] = ()
+    is_annex: bool = False
 
     @property
     def headings(self) -> tuple[Heading, ...]:
