@@ -25,11 +25,13 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from gap_analysis.markdown.engine import parse, parser
 from gap_analysis.markdown.gaps import parse_gap
+from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.build import Reference, RenderedChapter, TocEntry
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.gap import GAP_REQUIRED_FIELDS, Gap
 from gap_analysis.model.id_patterns import id_matches
-from gap_analysis.model.languages import is_rtl, text_direction
+from gap_analysis.model.languages import Words, is_rtl, text_direction, words_for
+from gap_analysis.model.numbering import Numbering, Target, number_report
 from gap_analysis.model.paths import normalize
 
 TOC_DEPTH = 2
@@ -47,10 +49,17 @@ class ChapterRenderer(RendererHTML):
         chapter_paths: dict[str, str],
         gap_pattern: str,
         annex_word: str = "Annex",
+        numbering: Numbering | None = None,
+        words: Words | None = None,
     ) -> None:
         super().__init__()
         self.chapter = chapter
-        self.annex_word = annex_word
+        self.words = words or replace(words_for("en"), annex=annex_word)
+        self.annex_word = self.words.annex
+        self.numbering = numbering if numbering is not None else _own_numbering(chapter, gap_pattern)
+        """The report's numbering; without one, the chapter is numbered on its own."""
+        self.figures: list[TocEntry] = []
+        self.tables: list[TocEntry] = []
         self.rtl = is_rtl(chapter.lang or "")
         self.chapter_paths = chapter_paths
         self.gap_pattern = gap_pattern
@@ -96,19 +105,46 @@ class ChapterRenderer(RendererHTML):
             return f"#{anchor}"
         return f"#{chapter_id}--{anchor}"
 
-    def link_target(self, href: str) -> str | None:
-        """The href to print, or None when the link leads nowhere a PDF can go."""
+    def link_place(self, href: str) -> tuple[str, str] | None:
+        """(chapter id, anchor) of a link into the report; None for an outside or broken one."""
         if href.startswith("#"):
-            return self.fragment(self.chapter.id, unquote(href[1:]))
-        if _EXTERNAL.match(href):
-            return href
+            return self.chapter.id, unquote(href[1:])
         if _SCHEME.match(href):
             return None
         path, _, anchor = href.partition("#")
         target = normalize(unquote(path), self.folder) if path else None
         if target is not None and target in self.chapter_paths:
-            return self.fragment(self.chapter_paths[target], unquote(anchor))
+            return self.chapter_paths[target], unquote(anchor)
         return None
+
+    def link_target(self, href: str) -> str | None:
+        """The href to print, or None when the link leads nowhere a PDF can go."""
+        if _EXTERNAL.match(href):
+            return href
+        place = self.link_place(href)
+        return self.fragment(*place) if place is not None else None
+
+    def link_number(self, href: str) -> Target | None:
+        """What a link with empty text (`[](04-landscape.md#filtering)`) is filled with."""
+        place = self.link_place(href)
+        if place is None:
+            return None
+        chapter_id, anchor = place
+        found = self.numbering.heading(chapter_id, anchor)
+        if found is None and anchor:
+            found = self.numbering.resolve(anchor)
+        return found
+
+    def label_number(self, label: str, kind: str, caption: str) -> tuple[str, str]:
+        """(element id, "Figure 3") of a figure or table this chapter defines; listed for the
+        list of figures or tables."""
+        element_id = self.unique_id(label)
+        target = self.numbering.resolve(label)
+        number = target.number if target is not None and target.kind == kind else "?"
+        word = self.words.figure if kind == "fig" else self.words.table
+        entries = self.figures if kind == "fig" else self.tables
+        entries.append(TocEntry(element_id, number, caption, 1))
+        return element_id, f"{word} {number}"
 
     # -- rules -----------------------------------------------------------
 
@@ -170,7 +206,40 @@ class ChapterRenderer(RendererHTML):
         direction = text_direction(inline.content) if inline is not None else None
         if direction is not None and (direction == "rtl") != self.rtl:
             tokens[idx].attrSet("dir", direction)
+        label = tokens[idx].meta.get("figure")
+        if label:
+            self.block_line(tokens, idx)
+            caption = str(tokens[idx].meta.get("caption", ""))
+            element_id, printed = self.label_number(str(label), "fig", caption)
+            tokens[idx].meta["printed"] = printed
+            return f'<figure id="{escape(element_id)}" class="figure">'
         return self.renderToken(tokens, idx, options, env)
+
+    def paragraph_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        opening = tokens[idx - 2] if idx >= 2 else None
+        if opening is not None and opening.type == "paragraph_open" and opening.meta.get("figure"):
+            caption = escape(str(opening.meta.get("caption", "")))
+            printed = escape(str(opening.meta.get("printed", "")))
+            return (
+                f'<figcaption><span class="caption-label">{printed}:</span> '
+                f"{caption}</figcaption></figure>\n"
+            )
+        return self.renderToken(tokens, idx, options, env)
+
+    def crossref(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        """`@fig-x` as "Figure 3", linked; an unknown name prints as Quarto does (`?@fig-x`)."""
+        token = tokens[idx]
+        target = self.numbering.resolve(str(token.meta.get("name", "")))
+        if target is None:
+            return f'<span class="xref unknown">?{escape(token.content)}</span>'
+        return (
+            f'<a class="internal xref" href="{escape(target.href)}">'
+            f"{escape(target.printed(self.words))}</a>"
+        )
 
     def link_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -179,10 +248,14 @@ class ChapterRenderer(RendererHTML):
         href = str(token.attrGet("href") or "")
         target = self.link_target(href)
         token.meta["printed"] = target is not None
+        filled = ""
+        if idx + 1 < len(tokens) and tokens[idx + 1].type == "link_close":
+            number = self.link_number(href)
+            filled = escape(number.printed(self.words) if number is not None else href)
         if target is None:
-            return '<span class="link">'
+            return f'<span class="link">{filled}'
         kind = "internal" if target.startswith("#") else "external"
-        return f'<a class="{kind}" href="{escape(target)}">'
+        return f'<a class="{kind}" href="{escape(target)}">{filled}'
 
     def link_close(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -248,7 +321,28 @@ class ChapterRenderer(RendererHTML):
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
         self.block_line(tokens, idx)
-        return '<table class="content">\n'
+        label = tokens[idx].meta.get("table")
+        if not label:
+            return '<table class="content">\n'
+        caption = self.renderInlineAsText(tokens[idx + 2].children or [], options, env)
+        element_id, printed = self.label_number(str(label), "tbl", caption)
+        tokens[idx].meta["printed"] = printed
+        return f'<table class="content" id="{escape(element_id)}">\n'
+
+    def table_caption_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        printed = ""
+        for back in range(idx - 1, -1, -1):
+            if tokens[back].type == "table_open":
+                printed = str(tokens[back].meta.get("printed", ""))
+                break
+        return f'<caption><span class="caption-label">{escape(printed)}:</span> '
+
+    def table_caption_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return "</caption>\n"
 
     # -- footnotes (ids prefixed per chapter) ----------------------------
 
@@ -304,6 +398,10 @@ class ChapterRenderer(RendererHTML):
 _RULES = (
     "heading_open",
     "paragraph_open",
+    "paragraph_close",
+    "crossref",
+    "table_caption_open",
+    "table_caption_close",
     "link_open",
     "link_close",
     "image",
@@ -342,26 +440,39 @@ def gap_box(gap: Gap, marked: dict[str, str] | None = None, classes: str = "") -
     )
 
 
+def _own_numbering(chapter: Chapter, gap_pattern: str) -> Numbering:
+    """The numbering of one chapter alone, for a renderer given no report numbering."""
+    return number_report([chapter_structure(chapter, gap_pattern)])
+
+
 def render_chapter(
     chapter: Chapter,
     chapter_paths: dict[str, str],
     gap_pattern: str,
     annex_word: str = "Annex",
     source_lines: bool = False,
+    *,
+    numbering: Numbering | None = None,
+    words: Words | None = None,
 ) -> RenderedChapter:
     """HTML of one chapter.
 
     `chapter_paths` maps every chapter's repository path to its id, so links
-    between chapter files can become internal links. With `source_lines`, each
-    top-level block carries `data-line` (its first file line), so the live
-    preview can put a finding next to the block it concerns.
+    between chapter files can become internal links. `numbering` is the
+    report's (`markdown.numbering.report_numbering`), so figures, tables and
+    references carry the numbers they have in the whole report; `words` the
+    report's words ("Figure", "Annex"...). With `source_lines`, each top-level
+    block carries `data-line` (its first file line), so the live preview can put
+    a finding next to the block it concerns.
     """
-    tokens, env = parse(chapter.body, chapter.number)
+    tokens, env = parse(chapter.body, chapter.number, gap_pattern)
     if source_lines:
         for token in tokens:
             if token.map and token.nesting == 1 and token.level == 0:
                 token.attrSet("data-line", str(chapter.file_line(token.map[0] + 1)))
-    renderer = ChapterRenderer(chapter, chapter_paths, gap_pattern, annex_word)
+    renderer = ChapterRenderer(
+        chapter, chapter_paths, gap_pattern, annex_word, numbering=numbering, words=words
+    )
     renderer.install()
     return finish_chapter(chapter, renderer, renderer.render(tokens, parser().options, env))
 
@@ -387,6 +498,8 @@ def finish_chapter(chapter: Chapter, renderer: ChapterRenderer, body: str) -> Re
         gaps=tuple(renderer.gaps),
         images=tuple(renderer.images),
         problems=tuple(renderer.problems),
+        figures=tuple(renderer.figures),
+        tables=tuple(renderer.tables),
         lang=chapter.lang or "",
         rtl=renderer.rtl,
     )

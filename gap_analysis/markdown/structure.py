@@ -13,7 +13,16 @@ from markdown_it.token import Token
 
 from gap_analysis.markdown.engine import parse
 from gap_analysis.model.chapter import Chapter
-from gap_analysis.model.structure import Block, BlockKind, ChapterStructure, Link, Section
+from gap_analysis.model.gap import DEFAULT_GAP_ID_PATTERN
+from gap_analysis.model.structure import (
+    Block,
+    BlockKind,
+    ChapterStructure,
+    CrossRef,
+    Label,
+    Link,
+    Section,
+)
 
 _CONTAINERS = {
     "bullet_list_open",
@@ -54,9 +63,36 @@ def inline_text(token: Token) -> tuple[str, str]:
             label = str(child.meta.get("label", ""))
             plain.append(f"[^{label}]")
             marked.append(f"[^{label}]")
+        elif kind == "crossref":
+            # The target, never its number: a renumbering is no change of the text.
+            plain.append(child.content)
+            marked.append(child.content)
         elif child.markup:
             marked.append(child.markup)
     return " ".join("".join(plain).split()), " ".join("".join(marked).split())
+
+
+def _refs(token: Token, line: int) -> list[CrossRef]:
+    """The `@name` references of an inline token, each on its own file line."""
+    found = []
+    offset = 0
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            offset += 1
+        elif child.type == "crossref":
+            found.append(CrossRef(str(child.meta["name"]), line + offset))
+    return found
+
+
+def _label(tokens: list[Token], index: int, line: int) -> Label | None:
+    """The figure or table label an inline token carries (its caption), if any."""
+    before = tokens[index - 1]
+    name = before.meta.get("figure") or before.meta.get("table")
+    if not name or before.type not in ("paragraph_open", "table_caption_open"):
+        return None
+    plain, _marks = inline_text(tokens[index])
+    caption = str(before.meta.get("caption", "")) if before.type == "paragraph_open" else plain
+    return Label(str(name)[:3], str(name), caption, line)
 
 
 def _links(token: Token, line: int) -> list[Link]:
@@ -74,12 +110,20 @@ def _links(token: Token, line: int) -> list[Link]:
     return found
 
 
-def chapter_structure(chapter: Chapter) -> ChapterStructure:
-    tokens, _env = parse(chapter.body, chapter.number)
+def chapter_structure(
+    chapter: Chapter, gap_pattern: str = DEFAULT_GAP_ID_PATTERN
+) -> ChapterStructure:
+    """The chapter's sections and blocks, links, figure and table labels, and `@` references.
+
+    `gap_pattern` (the report's `gaps.id_pattern`) says which `@name` is a gap reference.
+    """
+    tokens, _env = parse(chapter.body, chapter.number, gap_pattern)
     offset = chapter.body_line
     body_lines = chapter.body.split("\n")
     sections: list[Section] = []
     links: list[Link] = []
+    labels: list[Label] = []
+    refs: list[CrossRef] = []
     current: dict[str, object] = {
         "anchor": "",
         "title": chapter.title,
@@ -108,6 +152,11 @@ def chapter_structure(chapter: Chapter) -> ChapterStructure:
     for index, token in enumerate(tokens):
         kind = token.type
         start, end = (token.map or [0, 0])[0] + offset, (token.map or [0, 1])[1] + offset - 1
+        if kind == "inline":
+            refs.extend(_refs(token, start))
+            label = _label(tokens, index, start)
+            if label is not None:
+                labels.append(label)
         if kind in ("bullet_list_open", "ordered_list_open"):
             depth["list"] += 1
         elif kind in ("bullet_list_close", "ordered_list_close"):
@@ -218,6 +267,18 @@ def chapter_structure(chapter: Chapter) -> ChapterStructure:
                     source=_source(body_lines, offset, p_start, p_end),
                 )
             )
+        elif kind == "inline" and tokens[index - 1].type == "table_caption_open":
+            text, marks = inline_text(token)
+            blocks.append(
+                Block(
+                    BlockKind.PARAGRAPH,
+                    text,
+                    start,
+                    end,
+                    formatting=marks,
+                    source=_source(body_lines, offset, start, end),
+                )
+            )
         elif kind == "inline" and tokens[index - 1].type == "dt_open":
             links.extend(_links(token, start))
             text, marks = inline_text(token)
@@ -259,7 +320,15 @@ def chapter_structure(chapter: Chapter) -> ChapterStructure:
     flush()
     sections = _footnotes_in_place(sections)
     return ChapterStructure(
-        chapter.id, chapter.path, chapter.number, chapter.title, tuple(sections), tuple(links)
+        chapter.id,
+        chapter.path,
+        chapter.number,
+        chapter.title,
+        tuple(sections),
+        tuple(links),
+        tuple(labels),
+        tuple(refs),
+        chapter.is_annex,
     )
 
 

@@ -53,6 +53,9 @@ class RenderedChapter:
     images: tuple[Reference, ...] = ()
     problems: tuple[tuple[str, int, str], ...] = ()
     """(file, line, message) of content the renderer could not use as written."""
+    figures: tuple[TocEntry, ...] = ()
+    """Numbered figures, for the list of figures (`number` as printed: `3`, `A.1`)."""
+    tables: tuple[TocEntry, ...] = ()
     lang: str = ""
     """The chapter's own language (front matter `lang`), "" for the report's."""
     rtl: bool = False

@@ -13,7 +13,7 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
-from gap_analysis.model.build import ExtraAnnex
+from gap_analysis.model.build import ExtraAnnex, TocEntry
 from gap_analysis.model.chapter import annex_letter
 from gap_analysis.render.document import Document
 from gap_analysis.render.fetcher import STATIC_BASE
@@ -74,11 +74,22 @@ def to_html(document: Document) -> str:
         review_path=Markup(document.cover.review_path_svg),  # noqa: S704 - tool-made SVG, text escaped
         meta=document.metadata,
         chapters=chapter_sections,
+        lists=_lists(document),
         annexes=extra,
         before=Markup(document.before_html),  # noqa: S704 - tool-made HTML
         css=Markup(stylesheet(_all_text(document)) + "\n" + running),  # noqa: S704 - the package's stylesheet
         created=document.metadata.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
+
+
+def _lists(document: Document) -> list[tuple[str, str, str, list[TocEntry]]]:
+    """(class, title, word, entries) of the list of figures and of tables, when there are any."""
+    words = document.words
+    found = [
+        ("figures", words.list_of_figures, words.figure, [f for c in document.chapters for f in c.figures]),
+        ("tables", words.list_of_tables, words.table, [t for c in document.chapters for t in c.tables]),
+    ]
+    return [entry for entry in found if entry[3]]
 
 
 def _all_text(document: Document) -> str:

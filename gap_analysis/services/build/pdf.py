@@ -27,7 +27,6 @@ from gap_analysis.model.build import BuildExtras, RenderedChapter
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap, first_of_each_id
 from gap_analysis.model.images import image_problem
-from gap_analysis.model.languages import words_for
 from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource, SnapshotInfo
@@ -216,6 +215,7 @@ def _prepare(
     # Markdown and YAML are loaded only when a cache miss needs them.
     from gap_analysis.markdown.chapters import read_report
     from gap_analysis.markdown.html import render_chapter
+    from gap_analysis.markdown.numbering import report_numbering
 
     settings = settings_of(files, where(root, info))
     report = read_report(files, settings)
@@ -223,9 +223,12 @@ def _prepare(
     refused_files = [
         path for path in files.refused(settings.chapter_folder.strip("/")) if path.endswith(".md")
     ]
-    words = words_for(settings.language or "en")
+    words = settings.words
+    numbering = report_numbering(report.chapters, settings.gap_id_pattern)
     rendered = [
-        render_chapter(chapter, paths, settings.gap_id_pattern, words.annex)
+        render_chapter(
+            chapter, paths, settings.gap_id_pattern, numbering=numbering, words=words
+        )
         for chapter in report.chapters
     ]
     if extras.chapter_html or extras.only_chapters is not None:
@@ -384,7 +387,7 @@ def document_of(
     watermark = settings.watermark if extras.watermark is None else extras.watermark
     return Document(
         language=settings.language or "en",
-        words=words_for(settings.language or "en"),
+        words=settings.words,
         running_title=settings.running_title,
         running_label=info.label,
         footer=document_number or settings.group,
