@@ -278,12 +278,18 @@ class BodyWriter:
         if len(captions) == 1 and len(block.runs) == 1:
             caption = self.paragraph("Caption")
             caption.add_run(captions[0].image_title or captions[0].text)
+            if block.id:
+                self.bookmarks.wrap(caption._p, block.id)
             self.after_caption(caption, block.line)
 
     def table(self, block: Table) -> None:
         columns = max((len(row) for row in block.rows), default=0)
         if not columns:
             return
+        if block.caption:
+            caption = self.paragraph("Caption")
+            self.runs(caption, block.caption)
+            self.bookmarks.wrap(caption._p, block.id)
         table = self.document.add_table(rows=len(block.rows), cols=columns)
         table_style(table)
         lines = block.lines or (0,) * len(block.rows)

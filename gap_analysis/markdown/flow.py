@@ -29,6 +29,8 @@ from gap_analysis.model.flow import (
     Run,
     Table,
 )
+from gap_analysis.model.languages import Words
+from gap_analysis.model.numbering import Numbering
 
 
 @dataclass
@@ -48,6 +50,8 @@ class _Walk:
     cells: list[tuple[Run, ...]] = field(default_factory=list)
     header_rows: int = 0
     in_table: bool = False
+    caption: tuple[Run, ...] = ()
+    table_id: str = ""
 
     def add(self, paragraph: Paragraph) -> None:
         if self.note_paras is not None:
@@ -75,7 +79,8 @@ def runs_of(inline: Token, resolver: ChapterRenderer) -> tuple[Run, ...]:
     runs: list[Run] = []
     bold = italic = strike = 0
     links: list[str] = []
-    for child in inline.children or []:
+    children = inline.children or []
+    for index, child in enumerate(children):
         kind = child.type
         base = Run(
             bold=bold > 0, italic=italic > 0, strike=strike > 0, link=links[-1] if links else ""
@@ -95,7 +100,18 @@ def runs_of(inline: Token, resolver: ChapterRenderer) -> tuple[Run, ...]:
         elif kind in ("s_open", "s_close"):
             strike += 1 if kind.endswith("open") else -1
         elif kind == "link_open":
-            links.append(resolver.link_target(str(child.attrGet("href") or "")) or "")
+            href = str(child.attrGet("href") or "")
+            links.append(resolver.link_target(href) or "")
+            if index + 1 < len(children) and children[index + 1].type == "link_close":
+                number = resolver.link_number(href)
+                printed = number.printed(resolver.words) if number is not None else href
+                runs.append(replace(base, text=printed, link=links[-1]))
+        elif kind == "crossref":
+            target = resolver.numbering.resolve(str(child.meta.get("name", "")))
+            if target is None:
+                runs.append(replace(base, text=f"?{child.content}"))
+            else:
+                runs.append(replace(base, text=target.printed(resolver.words), link=target.href))
         elif kind == "link_close" and links:
             links.pop()
         elif kind == "image":
@@ -113,10 +129,22 @@ def runs_of(inline: Token, resolver: ChapterRenderer) -> tuple[Run, ...]:
     return tuple(runs)
 
 
-def flow_chapter(chapter: Chapter, chapter_paths: dict[str, str], gap_pattern: str) -> FlowChapter:
-    """The chapter's blocks, footnotes, gaps, images and problems."""
-    tokens, _env = parse(chapter.body, chapter.number)
-    resolver = ChapterRenderer(chapter, chapter_paths, gap_pattern)
+def flow_chapter(
+    chapter: Chapter,
+    chapter_paths: dict[str, str],
+    gap_pattern: str,
+    numbering: Numbering | None = None,
+    words: Words | None = None,
+) -> FlowChapter:
+    """The chapter's blocks, footnotes, gaps, images and problems.
+
+    `numbering` and `words` as for `render_chapter`: figures, tables and references
+    carry the numbers they have in the whole report.
+    """
+    tokens, _env = parse(chapter.body, chapter.number, gap_pattern)
+    resolver = ChapterRenderer(
+        chapter, chapter_paths, gap_pattern, numbering=numbering, words=words
+    )
     walk = _Walk(resolver)
     for index, token in enumerate(tokens):
         _step(walk, tokens, index, token)
@@ -177,11 +205,25 @@ def _step(walk: _Walk, tokens: Sequence[Token], index: int, token: Token) -> Non
         if walk.in_table:
             return
         style, depth, item = walk.paragraph_style()
-        walk.add(Paragraph(runs_of(token, resolver), style, depth, item, resolver.line))
+        runs = runs_of(token, resolver)
+        figure = tokens[index - 1].meta.get("figure")
+        element_id = ""
+        if figure and len(runs) == 1 and runs[0].image:
+            caption = str(tokens[index - 1].meta.get("caption", ""))
+            element_id, printed = resolver.label_number(str(figure), "fig", caption)
+            runs = (replace(runs[0], image_title=f"{printed}: {caption}"),)
+        walk.add(Paragraph(runs, style, depth, item, resolver.line, element_id))
     elif kind == "inline" and tokens[index - 1].type == "dt_open":
         walk.add(Paragraph(runs_of(token, resolver), ParaStyle.TERM, line=resolver.line))
     elif kind == "table_open":
         walk.rows, walk.row_lines, walk.header_rows, walk.in_table = [], [], 0, True
+        walk.caption, walk.table_id = (), ""
+        table_label = str(token.meta.get("table", ""))
+        if table_label:
+            caption_runs = runs_of(tokens[index + 2], resolver)
+            plain = "".join(r.text for r in caption_runs)
+            walk.table_id, printed = resolver.label_number(table_label, "tbl", plain)
+            walk.caption = (Run(text=f"{printed}: "), *caption_runs)
     elif kind == "tr_open":
         walk.cells = []
         walk.row_lines.append(resolver.line)
@@ -192,7 +234,15 @@ def _step(walk: _Walk, tokens: Sequence[Token], index: int, token: Token) -> Non
         if tokens[index - 1].type == "th_close":
             walk.header_rows += 1
     elif kind == "table_close":
-        walk.blocks.append(Table(tuple(walk.rows), walk.header_rows, tuple(walk.row_lines)))
+        walk.blocks.append(
+            Table(
+                tuple(walk.rows),
+                walk.header_rows,
+                tuple(walk.row_lines),
+                walk.caption,
+                walk.table_id,
+            )
+        )
         walk.in_table = False
     elif kind in ("fence", "code_block"):
         info = token.info.strip().split(" ")[0] if token.info else ""

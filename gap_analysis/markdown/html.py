@@ -56,7 +56,9 @@ class ChapterRenderer(RendererHTML):
         self.chapter = chapter
         self.words = words or replace(words_for("en"), annex=annex_word)
         self.annex_word = self.words.annex
-        self.numbering = numbering if numbering is not None else _own_numbering(chapter, gap_pattern)
+        self.numbering = (
+            numbering if numbering is not None else _own_numbering(chapter, gap_pattern)
+        )
         """The report's numbering; without one, the chapter is numbered on its own."""
         self.figures: list[TocEntry] = []
         self.tables: list[TocEntry] = []

@@ -43,6 +43,8 @@ from gap_analysis.markdown.redline_old import (
 from gap_analysis.model.build import RenderedChapter
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.diff import Change, ChangeKind
+from gap_analysis.model.languages import Words
+from gap_analysis.model.numbering import Numbering
 from gap_analysis.model.paths import normalize
 from gap_analysis.model.redline import ChapterMarks, OldPlace
 from gap_analysis.model.structure import BlockKind
@@ -127,8 +129,10 @@ class RedlineRenderer(ChapterRenderer):
         marks: ChapterMarks,
         old: OldChapter | None,
         changed_only: bool = False,
+        numbering: Numbering | None = None,
+        words: Words | None = None,
     ) -> None:
-        super().__init__(chapter, chapter_paths, gap_pattern)
+        super().__init__(chapter, chapter_paths, gap_pattern, numbering=numbering, words=words)
         self.marks = marks
         self.old = old
         self.changed_only = changed_only
@@ -390,6 +394,10 @@ class RedlineRenderer(ChapterRenderer):
             elif kind == "footnote_ref":
                 html = self.rules["footnote_ref"](children, index, options, env)
                 out.append(walker.atom(f"[^{child.meta.get('label', '')}]", html))
+            elif kind == "crossref":
+                # The diff's word is the reference's target (`@fig-x`), printed as its number.
+                html = self.rules["crossref"](children, index, options, env)
+                out.append(walker.atom(child.content, html))
             elif kind in self.rules:
                 out.append(self.rules[kind](children, index, options, env))
             else:
@@ -522,10 +530,17 @@ def render_redline(
     old: OldChapter | None,
     *,
     changed_only: bool = False,
+    numbering: Numbering | None = None,
+    words: Words | None = None,
 ) -> RenderedChapter:
-    """The newer chapter as HTML with `marks` drawn on it (`old`: the older chapter's blocks)."""
-    tokens, env = parse(chapter.body, chapter.number)
-    renderer = RedlineRenderer(chapter, chapter_paths, gap_pattern, marks, old, changed_only)
+    """The newer chapter as HTML with `marks` drawn on it (`old`: the older chapter's blocks).
+
+    `numbering`: the newer report's, so figures and references print their numbers there.
+    """
+    tokens, env = parse(chapter.body, chapter.number, gap_pattern)
+    renderer = RedlineRenderer(
+        chapter, chapter_paths, gap_pattern, marks, old, changed_only, numbering, words
+    )
     renderer.install()
     for name in _MARKED_RULES:
         renderer.rules[name] = getattr(renderer, name)

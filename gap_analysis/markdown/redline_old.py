@@ -124,7 +124,7 @@ class OldChapter:
 
 
 def capture_old(chapter: Chapter, paths: dict[str, str], pattern: str) -> OldChapter:
-    tokens, env = parse(chapter.body, chapter.number)
+    tokens, env = parse(chapter.body, chapter.number, pattern)
     renderer = _Capture(chapter, paths, pattern)
     renderer.install()
     renderer.render(tokens, parser().options, env)

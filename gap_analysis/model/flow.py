@@ -60,6 +60,8 @@ class Paragraph:
     """Numbered list items: the item's number."""
     line: int = 0
     """The file line where the block starts (the diff engine's block line), for redlines."""
+    id: str = ""
+    """A numbered figure's element id (`method--fig-x`), bookmarked for references."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,10 @@ class Table:
     header_rows: int = 1
     lines: tuple[int, ...] = ()
     """The file line of each row."""
+    caption: tuple[Run, ...] = ()
+    """A numbered table's caption, "Table 2: " first."""
+    id: str = ""
+    """A numbered table's element id, bookmarked for references."""
 
 
 @dataclass(frozen=True, slots=True)

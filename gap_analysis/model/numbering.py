@@ -52,7 +52,7 @@ class Target:
         return f"#{self.chapter_id}--{self.anchor}"
 
     def printed(self, words: Words) -> str:
-        """"Figure 3", "Table A.1", "clause 4.2", "Annex A", "G-AA-01"."""
+        """ "Figure 3", "Table A.1", "clause 4.2", "Annex A", "G-AA-01"."""
         word = {
             "fig": words.figure,
             "tbl": words.table,
@@ -126,7 +126,13 @@ def number_report(structures: Iterable[ChapterStructure]) -> Numbering:
             add(
                 label.name,
                 Target(
-                    label.kind, chapter, label.name, number, label.caption, structure.path, label.line
+                    label.kind,
+                    chapter,
+                    label.name,
+                    number,
+                    label.caption,
+                    structure.path,
+                    label.line,
                 ),
             )
         for target, anchor in _headings(structure):
@@ -139,7 +145,13 @@ def number_report(structures: Iterable[ChapterStructure]) -> Numbering:
                     add(
                         block.anchor,
                         Target(
-                            "gap", chapter, block.anchor, block.anchor, "", structure.path, block.line
+                            "gap",
+                            chapter,
+                            block.anchor,
+                            block.anchor,
+                            "",
+                            structure.path,
+                            block.line,
                         ),
                     )
     return Numbering(labels, headings, tuple(duplicates))
@@ -174,4 +186,3 @@ def _headings(structure: ChapterStructure) -> Sequence[tuple[Target, str]]:
                 )
             )
     return found
-

@@ -53,13 +53,14 @@ class ReportSettings:
     @property
     def words(self) -> Words:
         """The report language's words, with any `[words]` of `report.toml` put in."""
-        own = {
-            "figure": self.figure_word,
-            "table": self.table_word,
-            "clause": self.clause_word,
-            "annex": self.annex_word,
-        }
-        return replace(words_for(self.language or "en"), **{k: v for k, v in own.items() if v})
+        words = words_for(self.language or "en")
+        return replace(
+            words,
+            figure=self.figure_word or words.figure,
+            table=self.table_word or words.table,
+            clause=self.clause_word or words.clause,
+            annex=self.annex_word or words.annex,
+        )
 
     @property
     def editors(self) -> tuple[Person, ...]:

@@ -86,8 +86,18 @@ def _lists(document: Document) -> list[tuple[str, str, str, list[TocEntry]]]:
     """(class, title, word, entries) of the list of figures and of tables, when there are any."""
     words = document.words
     found = [
-        ("figures", words.list_of_figures, words.figure, [f for c in document.chapters for f in c.figures]),
-        ("tables", words.list_of_tables, words.table, [t for c in document.chapters for t in c.tables]),
+        (
+            "figures",
+            words.list_of_figures,
+            words.figure,
+            [f for c in document.chapters for f in c.figures],
+        ),
+        (
+            "tables",
+            words.list_of_tables,
+            words.table,
+            [t for c in document.chapters for t in c.tables],
+        ),
     ]
     return [entry for entry in found if entry[3]]
 

@@ -30,11 +30,11 @@ from gap_analysis.atomic_files import check_folder_target
 from gap_analysis.errors import ContentError, GapAnalysisError, RefusedError, option
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.html import render_chapter
+from gap_analysis.markdown.numbering import report_numbering
 from gap_analysis.model.build import RenderedChapter
 from gap_analysis.model.comment import Comment
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.images import image_problem
-from gap_analysis.model.languages import words_for
 from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.version import Version
 from gap_analysis.records import comments as comment_store
@@ -152,9 +152,10 @@ def _previous_of(ledger: Ledger, index: int) -> Version | None:
 
 def _rendered(loaded: Loaded) -> list[RenderedChapter]:
     paths = {chapter.path: chapter.id for chapter in loaded.report.chapters}
-    annex = words_for(loaded.settings.language or "en").annex
+    pattern = loaded.settings.gap_id_pattern
+    numbering = report_numbering(loaded.report.chapters, pattern)
     return [
-        render_chapter(c, paths, loaded.settings.gap_id_pattern, annex)
+        render_chapter(c, paths, pattern, numbering=numbering, words=loaded.settings.words)
         for c in loaded.report.chapters
     ]
 

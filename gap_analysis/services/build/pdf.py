@@ -226,9 +226,7 @@ def _prepare(
     words = settings.words
     numbering = report_numbering(report.chapters, settings.gap_id_pattern)
     rendered = [
-        render_chapter(
-            chapter, paths, settings.gap_id_pattern, numbering=numbering, words=words
-        )
+        render_chapter(chapter, paths, settings.gap_id_pattern, numbering=numbering, words=words)
         for chapter in report.chapters
     ]
     if extras.chapter_html or extras.only_chapters is not None:

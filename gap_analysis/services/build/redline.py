@@ -19,12 +19,14 @@ from urllib.parse import quote
 from gap_analysis.errors import GapAnalysisError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.html import render_chapter
+from gap_analysis.markdown.numbering import report_numbering
 from gap_analysis.markdown.redline import render_redline
 from gap_analysis.markdown.redline_old import OLD_IMAGES, OldChapter, capture_old
 from gap_analysis.model.build import BuildExtras
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.diff import ChapterChangeKind, ChapterDiff
 from gap_analysis.model.finding import Finding, Severity
+from gap_analysis.model.numbering import Numbering
 from gap_analysis.model.redline import ChapterMarks
 from gap_analysis.render.redline_html import legend_html, redline_page, removed_chapter_html
 from gap_analysis.services.build.pdf import BuildResult, build_pdf, default_output
@@ -67,6 +69,7 @@ def redline_parts(
     new_paths = {c.path: c.id for c in outcome.new.report.chapters}
     old_paths = {c.path: c.id for c in outcome.old.report.chapters}
     pattern = outcome.new.settings.gap_id_pattern
+    numbering = report_numbering(outcome.new.report.chapters, pattern)
     parts = RedlineParts(warnings=list(unreadable))
     pending_removed = ""
     for chapter_diff in outcome.result.chapters:
@@ -94,7 +97,7 @@ def redline_parts(
         elif changed_only:
             continue
         body = _chapter_body(
-            outcome, new, old, chapter_diff, new_paths, old_paths, parts, changed_only
+            outcome, new, old, chapter_diff, new_paths, old_paths, parts, changed_only, numbering
         )
         if new.path in notes:
             note = f"{new.path}:{notes[new.path].line}: {notes[new.path].message}"
@@ -118,15 +121,26 @@ def _chapter_body(
     old_paths: dict[str, str],
     parts: RedlineParts,
     changed_only: bool,
+    numbering: Numbering,
 ) -> str:
     pattern = outcome.new.settings.gap_id_pattern
+    words = outcome.new.settings.words
     if chapter_diff.status is ChapterChangeKind.UNCHANGED and (
         old is None or old.number == new.number
     ):
-        return render_chapter(new, new_paths, pattern).html
+        return render_chapter(new, new_paths, pattern, numbering=numbering, words=words).html
     captured = capture_old(old, old_paths, pattern) if old is not None else None
     marks = ChapterMarks.of(chapter_diff)
-    rendered = render_redline(new, new_paths, pattern, marks, captured, changed_only=changed_only)
+    rendered = render_redline(
+        new,
+        new_paths,
+        pattern,
+        marks,
+        captured,
+        changed_only=changed_only,
+        numbering=numbering,
+        words=words,
+    )
     if old is not None and captured is not None:
         _old_images(outcome, old, captured, parts)
     return rendered.html

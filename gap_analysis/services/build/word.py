@@ -40,11 +40,15 @@ def flow_document(
     """The report at a snapshot as flow blocks with its cover facts, and what could not be used."""
     from gap_analysis.markdown.chapters import read_report
     from gap_analysis.markdown.flow import flow_chapter
+    from gap_analysis.markdown.numbering import report_numbering
 
     report = read_report(files, settings)
     paths = {chapter.path: chapter.id for chapter in report.chapters}
+    pattern = settings.gap_id_pattern
+    numbering = report_numbering(report.chapters, pattern)
     chapters = tuple(
-        flow_chapter(chapter, paths, settings.gap_id_pattern) for chapter in report.chapters
+        flow_chapter(chapter, paths, pattern, numbering, settings.words)
+        for chapter in report.chapters
     )
     warnings = [
         Finding(path, line, "content", message, Severity.WARNING)

@@ -27,6 +27,7 @@ from gap_analysis.model.structure import ChapterStructure
 from gap_analysis.model.wording import counted
 from gap_analysis.services.check.chapters import ChapterFile, read_chapter_files
 from gap_analysis.services.check.links import LinkTargets, link_findings
+from gap_analysis.services.check.references import reference_findings
 from gap_analysis.services.snapshots import Loaded
 from gap_analysis.services.snapshots import snapshot as take_snapshot
 
@@ -153,7 +154,10 @@ def check_anchors(ctx: CheckContext) -> Iterable[Finding]:
 
 def check_links(ctx: CheckContext) -> Iterable[Finding]:
     anchors = {
-        s.path: frozenset(sec.anchor for sec in s.sections if sec.anchor) for s in ctx.structures
+        s.path: frozenset(
+            [*(sec.anchor for sec in s.sections if sec.anchor), *(label.name for label in s.labels)]
+        )
+        for s in ctx.structures
     }
     unreadable = frozenset(item.path for item in ctx.chapters if item.chapter is None)
     targets = LinkTargets(
@@ -164,6 +168,11 @@ def check_links(ctx: CheckContext) -> Iterable[Finding]:
         unreadable,
     )
     return link_findings(ctx.structures, targets)
+
+
+def check_references(ctx: CheckContext) -> Iterable[Finding]:
+    """`@fig-x`, `@tbl-x`, `@sec-x`, `@G-AA-01` name something; labels are unique."""
+    return reference_findings(ctx.structures)
 
 
 def check_markup(ctx: CheckContext) -> Iterable[Finding]:
@@ -188,6 +197,7 @@ DEFAULT_CHECKERS: tuple[Checker, ...] = (
     check_anchors,
     check_gaps,
     check_links,
+    check_references,
     check_markup,
 )
 
@@ -216,7 +226,8 @@ def _settings(snap: Snapshot) -> tuple[ReportSettings | None, str]:
 class Parsing:
     """How a check parses chapters and their gap entries (the live preview memoises both)."""
 
-    structure: Callable[[Chapter], ChapterStructure] = chapter_structure
+    structure: Callable[[Chapter, str], ChapterStructure] = chapter_structure
+    """(chapter, gap id pattern) -> structure."""
     gaps: Callable[[ChapterStructure, str], GapParse] = chapter_gaps
 
 
@@ -227,7 +238,11 @@ def context(
     own, text = _settings(snap)
     settings = settings or own or ReportSettings(title="", group="")
     chapters, problems = read_chapter_files(snap.files, settings)
-    structures = [parsing.structure(item.chapter) for item in chapters if item.chapter is not None]
+    structures = [
+        parsing.structure(item.chapter, settings.gap_id_pattern)
+        for item in chapters
+        if item.chapter is not None
+    ]
     parsed = report_gaps(structures, settings.gap_id_pattern, parsing.gaps)
     return CheckContext(
         snap,

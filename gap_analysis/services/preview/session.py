@@ -36,7 +36,6 @@ from gap_analysis.markdown.gaps import chapter_gaps
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.build import BuildExtras, RenderedChapter
 from gap_analysis.model.finding import Finding, Severity
-from gap_analysis.model.languages import words_for
 from gap_analysis.model.paths import normalize
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import Snapshot, SnapshotInfo
@@ -190,12 +189,14 @@ class PreviewSession:
         """The chapters rendered (again only where their bytes changed), their images, the
         renderer's problems, and which file each chapter id comes from."""
         from gap_analysis.markdown.html import render_chapter
+        from gap_analysis.model.numbering import number_report
 
         source = self.store.worktree_source()
         readable = [c.chapter for c in chapter_files if c.chapter is not None]
         paths = {chapter.path: chapter.id for chapter in readable}
-        annex = words_for(settings.language or "en").annex
-        settings_key = repr(settings)
+        pattern = settings.gap_id_pattern
+        numbering = number_report(self._parsing.structure(c, pattern) for c in readable)
+        settings_key = (repr(settings), numbering.key)
         rendered: list[RenderedChapter] = []
         images: dict[str, bytes] = {}
         problems: list[Finding] = []
@@ -213,7 +214,12 @@ class PreviewSession:
             if done is None:
                 try:
                     done = render_chapter(
-                        chapter, paths, settings.gap_id_pattern, annex, source_lines=True
+                        chapter,
+                        paths,
+                        pattern,
+                        source_lines=True,
+                        numbering=numbering,
+                        words=settings.words,
                     )
                 except GapAnalysisError as exc:
                     problem = Finding(exc.path or item.path, exc.line or 0, "chapter", exc.message)
