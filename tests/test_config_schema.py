@@ -75,6 +75,7 @@ def test_known_keys_are_the_fields() -> None:
         "chapters",
         "gaps",
         "pdf",
+        "words",
         "people",
         "workflow",
     }
