@@ -118,7 +118,10 @@ def test_captions_numbers_lists_and_links_in_the_pdf(tmp_path: Path, cli: CliInv
         "Table A.1: Annex table",
     ):
         assert caption in text
-    assert "See Figure 1, Table 1, clause 2.2 and G-AA-01; write to editor@example.org or @someone." in text
+    assert (
+        "See Figure 1, Table 1, clause 2.2 and G-AA-01; write to editor@example.org or @someone."
+        in text
+    )
     assert "The landscape: clause 2.2 and Annex A." in text
     assert "See Figure A.1 and Table A.1." in text
     assert "List of figures" in text and "List of tables" in text
@@ -262,6 +265,25 @@ def test_renumbering_is_no_change_at_the_reference(tmp_path: Path, cli: CliInvok
     page = html.read_text(encoding="utf-8")
     assert '<a class="internal xref" href="#intro--fig-flow">Figure 2</a>' in page
     assert "Figure 1:</span> Inserted figure" in page
+    redline = tmp_path / "redline.html"
+    result = cli(repo.path, "diff", old, "HEAD", "--format", "html", "-o", str(redline))
+    assert result.exit_code == 0, result.output
+    marked = redline.read_text(encoding="utf-8")
+    reference = re.search(r"<p[^>]*>See <a [^>]*>Figure 2</a>.*?</p>", marked, re.DOTALL)
+    assert reference is not None and "<ins" not in reference.group(0)
+    assert "<del" not in reference.group(0) and 'class="rl-' not in reference.group(0)
+    assert re.search(r'<figure id="intro--fig-first" class="rl-changed rl-added figure">', marked)
+
+
+def test_references_on_the_site(tmp_path: Path, cli: CliInvoke) -> None:
+    repo = _report(tmp_path)
+    assert cli(repo.path, "version", "cut", "v0.1", "--no-build").exit_code == 0
+    out = tmp_path / "site"
+    result = cli(repo.path, "site", "--no-pdf", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    page = (out / "versions" / "v0.1" / "index.html").read_text(encoding="utf-8")
+    assert '<a class="internal xref" href="#landscape--sec-filtering">clause 2.2</a>' in page
+    assert '<figcaption><span class="caption-label">Figure A.1:</span> Annex figure' in page
 
 
 @pytest.mark.parametrize(
@@ -289,3 +311,26 @@ def test_the_masvs_corpus_has_no_references() -> None:
         body = path.read_text(encoding="utf-8", errors="replace")
         chapter = Chapter("c", path.name, "C", body, 1, "1")
         assert chapter_structure(chapter).refs == (), path
+
+
+def test_a_comment_names_a_numbered_figure_or_table(tmp_path: Path, cli: CliInvoke) -> None:
+    """A reviewer writes the number the PDF shows: "Table 1", "Figure A.1"."""
+    repo = _report(tmp_path)
+    assert cli(repo.path, "version", "cut", "v0.1", "--no-build").exit_code == 0
+    placed = {}
+    for clause in ("Table 1", "Figure A.1"):
+        result = cli(
+            repo.path,
+            "comment", "add", "v0.1", "--clause", clause, "--type", "ed", "--by", "UK",
+            "--text", "Shorter.", "--json",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        recorded = json.loads(result.output)
+        placed[clause] = (recorded["chapter"], recorded["section"])
+    assert placed == {"Table 1": ("landscape", "sec-filtering"), "Figure A.1": ("extra", "")}
+    result = cli(
+        repo.path,
+        "comment", "add", "v0.1", "--clause", "Table 7", "--type", "ed", "--by", "UK",
+        "--text", "x",
+    )  # fmt: skip
+    assert result.exit_code == 1 and "table 7" in result.output.lower()

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from gap_analysis.model.chapter import annex_letter
+from gap_analysis.model.numbering import number_report
 from gap_analysis.model.structure import BlockKind, ChapterStructure, Section
 from gap_analysis.services.comments.anchors import GENERAL_CLAUSES, Index
 from gap_analysis.services.comments.form_columns import fold
@@ -38,7 +39,7 @@ _GENERATED_TITLES = {
     "changes": "changes",
 }
 _ANNEX = re.compile(r"^\s*annex\s+([A-Z]{1,2})\b\.?\s*(.*)$", re.IGNORECASE)
-_CAPTIONED = re.compile(r"^\s*(table|figure|fig\.?)\s*([0-9]+)\s*$", re.IGNORECASE)
+_CAPTIONED = re.compile(r"^\s*(table|figure|fig\.?)\s*((?:[A-Z]{1,2}\.)?[0-9]+)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,10 @@ class Clauses:
         generated = ["gap-register", "comments-disposition"] + (["changes"] if has_previous else [])
         self.generated = {annex_letter(annexes + i): part for i, part in enumerate(generated)}
         self.titles = {fold(s.title): s for s in index.chapters.values()}
+        self.numbered = {
+            (t.kind, t.number): t for t in number_report(index.chapters.values()).labels.values()
+        }
+        """Labelled figures and tables by (`fig`/`tbl`, number as printed): `Table 3`, `Figure A.1`."""
 
     def place(self, clause: str, chapter: str = "") -> Place | str:
         """The place `clause` names (inside `chapter`, a chapter id or number, when given), or why none."""
@@ -112,13 +117,28 @@ class Clauses:
             return Place(part=generated)
         return None
 
+    def _numbered(self, kind: str, number: str, within: ChapterStructure | None) -> Place | None:
+        """The section of the figure or table the report numbers `number` (`3`, `A.1`)."""
+        target = self.numbered.get((kind, number))
+        if target is None:
+            return None
+        structure = self.index.chapters[target.chapter_id]
+        if within is not None and structure is not within:
+            return None
+        sections = [s for s in structure.sections if s.line <= target.line]
+        section = sections[-1] if sections else None
+        return Place(structure, section if section is not None and section.level > 1 else None)
+
     def _caption(self, kind: str, number: str, within: ChapterStructure | None) -> Place | str:
         """The section holding the paragraph that starts `Table 3` (or `Figure 2`, `Fig. 2`)."""
         word = "table" if kind.lower() == "table" else "figure"
+        numbered = self._numbered("tbl" if word == "table" else "fig", number.upper(), within)
+        if numbered is not None:
+            return numbered
         pattern = re.compile(
-            rf"^\**\s*(?:{word}|fig\.?)\s*{number}(?![0-9])"
+            rf"^\**\s*(?:{word}|fig\.?)\s*{re.escape(number)}(?![0-9])"
             if word == "figure"
-            else rf"^\**\s*{word}\s*{number}(?![0-9])",
+            else rf"^\**\s*{word}\s*{re.escape(number)}(?![0-9])",
             re.IGNORECASE,
         )
         structures = [within] if within is not None else list(self.index.chapters.values())
