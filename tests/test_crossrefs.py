@@ -334,3 +334,23 @@ def test_a_comment_names_a_numbered_figure_or_table(tmp_path: Path, cli: CliInvo
         "--text", "x",
     )  # fmt: skip
     assert result.exit_code == 1 and "table 7" in result.output.lower()
+
+
+def test_check_names_a_label_the_caption_rules_did_not_take(tmp_path: Path, cli: CliInvoke) -> None:
+    repo = _report(tmp_path)
+    text = (
+        EXTRA
+        + "\n![Img](images/flow.png){#fig-x} and text\n\n| a |\n|---|\n| 1 |\n: C {#tbl-a b}\n"
+    )
+    repo.write("chapters/A1-extra.md", text)
+    result = cli(repo.path, "check")
+    assert result.exit_code == 1
+    lines = text.split("\n")
+    figure = lines.index("![Img](images/flow.png){#fig-x} and text") + 1
+    table = lines.index(": C {#tbl-a b}") + 1
+    found = [line.split(": ")[0:2] for line in result.output.splitlines()[:-1]]
+    assert found == [
+        [f"chapters/A1-extra.md:{figure}", "attribute-block"],
+        [f"chapters/A1-extra.md:{table}", "attribute-block"],
+    ]
+    assert "'{#fig-x}' is not understood" in result.output

@@ -14,6 +14,8 @@ from gap_analysis.model.chapter import Chapter
 _REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 _DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 _ATTRIBUTES = re.compile(r"\{[^{}]*\}\s*$")
+_LABEL_LEFT = re.compile(r"\{#(?:fig|tbl)-[^{}]*\}")
+"""A figure or table label the caption rules did not take (it would print as written)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +26,8 @@ class MarkupProblem:
 
 
 def markup_problems(chapter: Chapter) -> list[MarkupProblem]:
-    """Undefined and unused footnotes, and heading attribute blocks other than `{#anchor}`."""
+    """Undefined and unused footnotes, heading attribute blocks other than `{#anchor}`, and
+    figure or table labels the caption rules did not take."""
     tokens, env = parse(chapter.body, chapter.number)
     problems: list[MarkupProblem] = []
     for index, token in enumerate(tokens):
@@ -36,6 +39,17 @@ def markup_problems(chapter: Chapter) -> list[MarkupProblem]:
             if child.type in ("softbreak", "hardbreak"):
                 offset += 1
             elif child.type == "text":
+                for found in _LABEL_LEFT.finditer(child.content):
+                    problems.append(
+                        MarkupProblem(
+                            first + offset,
+                            "attribute-block",
+                            f"'{found.group(0)}' is not understood and would print as written; "
+                            "a figure is an image alone in its paragraph, '![Caption](x.png)"
+                            "{#fig-id}', a table caption the line ': Caption {#tbl-id}' under "
+                            "the table (a label of letters, digits, '-', '_', '.', ':')",
+                        )
+                    )
                 for found in _REFERENCE.finditer(child.content):
                     problems.append(
                         MarkupProblem(
