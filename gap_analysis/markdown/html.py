@@ -19,19 +19,18 @@ from dataclasses import replace
 from html import escape
 from urllib.parse import quote, unquote
 
-from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from gap_analysis.markdown.engine import parse, parser
 from gap_analysis.markdown.gaps import parse_gap
-from gap_analysis.markdown.structure import chapter_structure
+from gap_analysis.markdown.numbered_html import NUMBERED_RULES, NumberedRenderer
 from gap_analysis.model.build import Reference, RenderedChapter, TocEntry
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.gap import GAP_REQUIRED_FIELDS, Gap
 from gap_analysis.model.id_patterns import id_matches
 from gap_analysis.model.languages import Words, is_rtl, text_direction, words_for
-from gap_analysis.model.numbering import Numbering, Target, number_report
+from gap_analysis.model.numbering import Numbering, Target
 from gap_analysis.model.paths import normalize
 
 TOC_DEPTH = 2
@@ -40,7 +39,7 @@ _EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-class ChapterRenderer(RendererHTML):
+class ChapterRenderer(NumberedRenderer):
     """markdown-it's HTML renderer with chapter-aware rules; one instance per chapter."""
 
     def __init__(
@@ -52,16 +51,9 @@ class ChapterRenderer(RendererHTML):
         numbering: Numbering | None = None,
         words: Words | None = None,
     ) -> None:
-        super().__init__()
-        self.chapter = chapter
-        self.words = words or replace(words_for("en"), annex=annex_word)
-        self.annex_word = self.words.annex
-        self.numbering = (
-            numbering if numbering is not None else _own_numbering(chapter, gap_pattern)
-        )
-        """The report's numbering; without one, the chapter is numbered on its own."""
-        self.figures: list[TocEntry] = []
-        self.tables: list[TocEntry] = []
+        words = words or replace(words_for("en"), annex=annex_word)
+        super().__init__(chapter, gap_pattern, numbering, words)
+        self.annex_word = words.annex
         self.rtl = is_rtl(chapter.lang or "")
         self.chapter_paths = chapter_paths
         self.gap_pattern = gap_pattern
@@ -71,8 +63,6 @@ class ChapterRenderer(RendererHTML):
         self.images: list[Reference] = []
         self.problems: list[tuple[str, int, str]] = []
         self.section = chapter.number
-        self.line = chapter.body_line
-        self.ids: dict[str, int] = {}
         self.has_title = False
 
     # -- ids and links ---------------------------------------------------
@@ -85,14 +75,6 @@ class ChapterRenderer(RendererHTML):
     def image_path(self, path: str) -> str:
         """The path an image is printed with (a redline serves the older snapshot's elsewhere)."""
         return path
-
-    def local_id(self, anchor: str) -> str:
-        return f"{self.chapter.id}--{anchor}"
-
-    def unique_id(self, anchor: str) -> str:
-        count = self.ids.get(anchor, 0) + 1
-        self.ids[anchor] = count
-        return self.local_id(anchor if count == 1 else f"{anchor}-{count}")
 
     def is_gap_id(self, anchor: str) -> bool:
         try:
@@ -137,34 +119,7 @@ class ChapterRenderer(RendererHTML):
             found = self.numbering.resolve(anchor)
         return found
 
-    def label_number(self, label: str, kind: str, caption: str) -> tuple[str, str]:
-        """(element id, "Figure 3") of a figure or table this chapter defines; listed for the
-        list of figures or tables."""
-        element_id = self.unique_id(label)
-        target = self.numbering.resolve(label)
-        number = target.number if target is not None and target.kind == kind else "?"
-        word = self.words.figure if kind == "fig" else self.words.table
-        entries = self.figures if kind == "fig" else self.tables
-        entries.append(TocEntry(element_id, number, caption, 1))
-        return element_id, f"{word} {number}"
-
     # -- rules -----------------------------------------------------------
-
-    def block_line(self, tokens: Sequence[Token], idx: int) -> None:
-        token = tokens[idx]
-        if token.map:
-            self.line = self.chapter.file_line(token.map[0] + 1)
-
-    def renderToken(
-        self,
-        tokens: Sequence[Token],
-        idx: int,
-        options: OptionsDict,  # noqa: N802
-        env: EnvType,
-    ) -> str:
-        """Every block token without its own rule passes here: keep the current line."""
-        self.block_line(tokens, idx)
-        return super().renderToken(tokens, idx, options, env)
 
     def heading_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -208,40 +163,11 @@ class ChapterRenderer(RendererHTML):
         direction = text_direction(inline.content) if inline is not None else None
         if direction is not None and (direction == "rtl") != self.rtl:
             tokens[idx].attrSet("dir", direction)
-        label = tokens[idx].meta.get("figure")
-        if label:
+        figure = self.figure_open(tokens[idx])
+        if figure:
             self.block_line(tokens, idx)
-            caption = str(tokens[idx].meta.get("caption", ""))
-            element_id, printed = self.label_number(str(label), "fig", caption)
-            tokens[idx].meta["printed"] = printed
-            return f'<figure id="{escape(element_id)}" class="figure">'
+            return figure
         return self.renderToken(tokens, idx, options, env)
-
-    def paragraph_close(
-        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-    ) -> str:
-        opening = tokens[idx - 2] if idx >= 2 else None
-        if opening is not None and opening.type == "paragraph_open" and opening.meta.get("figure"):
-            caption = escape(str(opening.meta.get("caption", "")))
-            printed = escape(str(opening.meta.get("printed", "")))
-            return (
-                f'<figcaption><span class="caption-label">{printed}:</span> '
-                f"{caption}</figcaption></figure>\n"
-            )
-        return self.renderToken(tokens, idx, options, env)
-
-    def crossref(
-        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-    ) -> str:
-        """`@fig-x` as "Figure 3", linked; an unknown name prints as Quarto does (`?@fig-x`)."""
-        token = tokens[idx]
-        target = self.numbering.resolve(str(token.meta.get("name", "")))
-        if target is None:
-            return f'<span class="xref unknown">?{escape(token.content)}</span>'
-        return (
-            f'<a class="internal xref" href="{escape(target.href)}">'
-            f"{escape(target.printed(self.words))}</a>"
-        )
 
     def link_open(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -319,33 +245,6 @@ class ChapterRenderer(RendererHTML):
             )
         return gap_box(gap)
 
-    def table_open(
-        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-    ) -> str:
-        self.block_line(tokens, idx)
-        label = tokens[idx].meta.get("table")
-        if not label:
-            return '<table class="content">\n'
-        caption = self.renderInlineAsText(tokens[idx + 2].children or [], options, env)
-        element_id, printed = self.label_number(str(label), "tbl", caption)
-        tokens[idx].meta["printed"] = printed
-        return f'<table class="content" id="{escape(element_id)}">\n'
-
-    def table_caption_open(
-        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-    ) -> str:
-        printed = ""
-        for back in range(idx - 1, -1, -1):
-            if tokens[back].type == "table_open":
-                printed = str(tokens[back].meta.get("printed", ""))
-                break
-        return f'<caption><span class="caption-label">{escape(printed)}:</span> '
-
-    def table_caption_close(
-        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-    ) -> str:
-        return "</caption>\n"
-
     # -- footnotes (ids prefixed per chapter) ----------------------------
 
     def footnote_name(self, token: Token) -> str:
@@ -397,18 +296,13 @@ class ChapterRenderer(RendererHTML):
         )
 
 
-_RULES = (
+_RULES = NUMBERED_RULES + (
     "heading_open",
     "paragraph_open",
-    "paragraph_close",
-    "crossref",
-    "table_caption_open",
-    "table_caption_close",
     "link_open",
     "link_close",
     "image",
     "fence",
-    "table_open",
     "footnote_ref",
     "footnote_block_open",
     "footnote_block_close",
@@ -440,11 +334,6 @@ def gap_box(gap: Gap, marked: dict[str, str] | None = None, classes: str = "") -
         f'<a class="gap-register-link" href="#gap-register--{escape(gap.id)}">register</a></p>'
         f'<table class="gap-fields">{body}</table></div>\n'
     )
-
-
-def _own_numbering(chapter: Chapter, gap_pattern: str) -> Numbering:
-    """The numbering of one chapter alone, for a renderer given no report numbering."""
-    return number_report([chapter_structure(chapter, gap_pattern)])
 
 
 def render_chapter(

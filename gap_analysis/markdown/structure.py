@@ -12,6 +12,7 @@ from dataclasses import replace
 from markdown_it.token import Token
 
 from gap_analysis.markdown.engine import parse
+from gap_analysis.markdown.labels import inline_refs, label_of
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.gap import DEFAULT_GAP_ID_PATTERN
 from gap_analysis.model.structure import (
@@ -72,29 +73,6 @@ def inline_text(token: Token) -> tuple[str, str]:
     return " ".join("".join(plain).split()), " ".join("".join(marked).split())
 
 
-def _refs(token: Token, line: int) -> list[CrossRef]:
-    """The `@name` references of an inline token, each on its own file line."""
-    found = []
-    offset = 0
-    for child in token.children or []:
-        if child.type in ("softbreak", "hardbreak"):
-            offset += 1
-        elif child.type == "crossref":
-            found.append(CrossRef(str(child.meta["name"]), line + offset))
-    return found
-
-
-def _label(tokens: list[Token], index: int, line: int) -> Label | None:
-    """The figure or table label an inline token carries (its caption), if any."""
-    before = tokens[index - 1]
-    name = before.meta.get("figure") or before.meta.get("table")
-    if not name or before.type not in ("paragraph_open", "table_caption_open"):
-        return None
-    plain, _marks = inline_text(tokens[index])
-    caption = str(before.meta.get("caption", "")) if before.type == "paragraph_open" else plain
-    return Label(str(name)[:3], str(name), caption, line)
-
-
 def _links(token: Token, line: int) -> list[Link]:
     found = []
     pending: Token | None = None
@@ -153,8 +131,8 @@ def chapter_structure(
         kind = token.type
         start, end = (token.map or [0, 0])[0] + offset, (token.map or [0, 1])[1] + offset - 1
         if kind == "inline":
-            refs.extend(_refs(token, start))
-            label = _label(tokens, index, start)
+            refs.extend(inline_refs(token, start))
+            label = label_of(tokens, index, start)
             if label is not None:
                 labels.append(label)
         if kind in ("bullet_list_open", "ordered_list_open"):
