@@ -354,3 +354,21 @@ def test_check_names_a_label_the_caption_rules_did_not_take(tmp_path: Path, cli:
         [f"chapters/A1-extra.md:{table}", "attribute-block"],
     ]
     assert "'{#fig-x}' is not understood" in result.output
+
+
+def test_a_deleted_figure_keeps_its_old_number_in_the_redline(
+    tmp_path: Path, cli: CliInvoke
+) -> None:
+    repo = _report(tmp_path)
+    with_figure = LANDSCAPE.replace("Text.\n", "Text.\n\n![Old chart](images/flow.png){#fig-old}\n")
+    repo.write("chapters/02-landscape.md", with_figure)
+    old = repo.commit("a figure in chapter 2")
+    repo.write("chapters/02-landscape.md", LANDSCAPE)
+    repo.commit("the figure removed")
+    redline = tmp_path / "redline.html"
+    result = cli(repo.path, "diff", old, "HEAD", "--format", "html", "-o", str(redline))
+    assert result.exit_code == 0, result.output
+    marked = " ".join(redline.read_text(encoding="utf-8").split())
+    struck = re.search(r'<del class="rl-block rl-removed">.*?</del>', marked)
+    assert struck is not None
+    assert '<span class="caption-label">Figure 2:</span> Old chart' in struck.group(0)

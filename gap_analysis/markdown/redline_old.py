@@ -19,6 +19,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from gap_analysis.markdown.engine import parse, parser
 from gap_analysis.markdown.html import ChapterRenderer
 from gap_analysis.model.chapter import Chapter
+from gap_analysis.model.numbering import Numbering
 
 OLD_IMAGES = ".redline-old/"
 """Path prefix under which the older snapshot's images are served to the redline."""
@@ -54,8 +55,10 @@ class Leaf:
 class _Capture(ChapterRenderer):
     """Renders the older chapter and keeps each block's HTML (ids made unique to the redline)."""
 
-    def __init__(self, chapter: Chapter, paths: dict[str, str], pattern: str) -> None:
-        super().__init__(chapter, paths, pattern)
+    def __init__(
+        self, chapter: Chapter, paths: dict[str, str], pattern: str, numbering: Numbering | None
+    ) -> None:
+        super().__init__(chapter, paths, pattern, numbering=numbering)
         self.leaves: list[Leaf] = []
 
     def image_path(self, path: str) -> str:
@@ -123,9 +126,13 @@ class OldChapter:
         return [leaf for leaf in self.leaves if first <= leaf.line <= last]
 
 
-def capture_old(chapter: Chapter, paths: dict[str, str], pattern: str) -> OldChapter:
+def capture_old(
+    chapter: Chapter, paths: dict[str, str], pattern: str, numbering: Numbering | None = None
+) -> OldChapter:
+    """The older chapter's blocks as HTML; `numbering`: the older report's (its figure and
+    table numbers as they were)."""
     tokens, env = parse(chapter.body, chapter.number, pattern)
-    renderer = _Capture(chapter, paths, pattern)
+    renderer = _Capture(chapter, paths, pattern, numbering)
     renderer.install()
     renderer.render(tokens, parser().options, env)
     notes = env.get("footnotes", {})

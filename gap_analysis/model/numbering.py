@@ -94,10 +94,16 @@ class Numbering:
         )
 
     @property
-    def key(self) -> tuple[tuple[str, Target], ...]:
-        """A hashable fingerprint (the live preview re-renders a chapter when it changes)."""
-        return tuple(sorted(self.labels.items())) + tuple(
-            (f"{c}#{a}", t) for (c, a), t in sorted(self.headings.items())
+    def key(self) -> tuple[tuple[str, str, str, str, str], ...]:
+        """What a chapter's HTML depends on (the live preview re-renders every chapter when it
+        changes): names, kinds, places and numbers, not file lines or captions, so an edit
+        that only moves lines re-renders that chapter alone."""
+        return tuple(
+            (name, t.kind, t.chapter_id, t.anchor, t.number)
+            for name, t in sorted(self.labels.items())
+        ) + tuple(
+            (anchor, t.kind, chapter, t.anchor, t.number)
+            for (chapter, anchor), t in sorted(self.headings.items())
         )
 
 

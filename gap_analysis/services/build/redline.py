@@ -70,13 +70,16 @@ def redline_parts(
     old_paths = {c.path: c.id for c in outcome.old.report.chapters}
     pattern = outcome.new.settings.gap_id_pattern
     numbering = report_numbering(outcome.new.report.chapters, pattern)
+    old_numbering = report_numbering(
+        outcome.old.report.chapters, outcome.old.settings.gap_id_pattern
+    )
     parts = RedlineParts(warnings=list(unreadable))
     pending_removed = ""
     for chapter_diff in outcome.result.chapters:
         old = old_by_path.get(chapter_diff.old_path)
         if chapter_diff.status is ChapterChangeKind.REMOVED:
             if old is not None:
-                captured = capture_old(old, old_paths, pattern)
+                captured = capture_old(old, old_paths, pattern, old_numbering)
                 _old_images(outcome, old, captured, parts)
                 html = removed_chapter_html(
                     old.number, old.title, [leaf.html for leaf in captured.leaves]
@@ -97,7 +100,15 @@ def redline_parts(
         elif changed_only:
             continue
         body = _chapter_body(
-            outcome, new, old, chapter_diff, new_paths, old_paths, parts, changed_only, numbering
+            outcome,
+            new,
+            old,
+            chapter_diff,
+            new_paths,
+            old_paths,
+            parts,
+            changed_only,
+            (numbering, old_numbering),
         )
         if new.path in notes:
             note = f"{new.path}:{notes[new.path].line}: {notes[new.path].message}"
@@ -121,15 +132,16 @@ def _chapter_body(
     old_paths: dict[str, str],
     parts: RedlineParts,
     changed_only: bool,
-    numbering: Numbering,
+    numberings: tuple[Numbering, Numbering],
 ) -> str:
+    numbering, old_numbering = numberings
     pattern = outcome.new.settings.gap_id_pattern
     words = outcome.new.settings.words
     if chapter_diff.status is ChapterChangeKind.UNCHANGED and (
         old is None or old.number == new.number
     ):
         return render_chapter(new, new_paths, pattern, numbering=numbering, words=words).html
-    captured = capture_old(old, old_paths, pattern) if old is not None else None
+    captured = capture_old(old, old_paths, pattern, old_numbering) if old is not None else None
     marks = ChapterMarks.of(chapter_diff)
     rendered = render_redline(
         new,

@@ -29,6 +29,7 @@ from gap_analysis.model.diff import (
 )
 from gap_analysis.model.flow import Paragraph
 from gap_analysis.model.gap import GAP_FIELDS
+from gap_analysis.model.numbering import Numbering
 from gap_analysis.model.revisions import (
     REGISTER_COLUMNS,
     BlockRevision,
@@ -69,6 +70,7 @@ class _Builder:
         self.annex_new = {c.id: c.is_annex for c in outcome.new.report.chapters}
         self.gap_fields = gap_fields_for(outcome.new.settings.gap_id_pattern)
         self.old_flows: dict[str, dict[int, Paragraph]] = {}
+        self.old_numbering: Numbering | None = None
 
     def old_paragraph(self, chapter_id: str, line: int) -> Paragraph | None:
         """The older chapter's paragraph at `line`, from the same walk as a build (parsed once)."""
@@ -79,8 +81,13 @@ class _Builder:
             chapter = report.chapter(chapter_id)
             paragraphs: dict[int, Paragraph] = {}
             if chapter is not None:
+                from gap_analysis.markdown.numbering import report_numbering
+
                 paths = {c.path: c.id for c in report.chapters}
-                flow = flow_chapter(chapter, paths, self.outcome.old.settings.gap_id_pattern)
+                pattern = self.outcome.old.settings.gap_id_pattern
+                if self.old_numbering is None:  # the older report's figure and table numbers
+                    self.old_numbering = report_numbering(report.chapters, pattern)
+                flow = flow_chapter(chapter, paths, pattern, self.old_numbering)
                 paragraphs = {b.line: b for b in flow.blocks if isinstance(b, Paragraph)}
             self.old_flows[chapter_id] = paragraphs
         return self.old_flows[chapter_id].get(line)
