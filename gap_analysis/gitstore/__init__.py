@@ -45,7 +45,7 @@ from gap_analysis.gitstore.store import (
     find_root,
     git_user,
 )
-from gap_analysis.gitstore.worktree import git_folders, in_index, untracked_folders
+from gap_analysis.gitstore.worktree import git_folders, in_index, move_file, untracked_folders
 
 __all__ = [
     "GitStore",
@@ -72,6 +72,7 @@ __all__ = [
     "git_folders",
     "git_user",
     "in_index",
+    "move_file",
     "init_repository",
     "is_repository",
     "is_tracked",

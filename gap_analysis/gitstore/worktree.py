@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gap_analysis.errors import GapAnalysisError
 from gap_analysis.gitstore.store import GitStore
 
 
@@ -32,3 +33,14 @@ def untracked_folders(store: GitStore) -> list[str]:
     """Folders of the working tree that git does not track at all (`public/`), not ignored ones."""
     out = store.git_output("status", "--porcelain", "-z", "--untracked-files=normal")
     return [e[3:] for e in out.split("\0") if e.startswith("?? ") and e.endswith("/")]
+
+
+def move_file(store: GitStore, old: str, new: str) -> None:
+    """`git mv` a tracked file (tool-made, validated repository paths, taken literally).
+
+    A rename recorded in the index keeps the file's history (`git log --follow`)
+    and shows in `git status` as a rename, not a deletion and a new file.
+    """
+    store.git_output("--literal-pathspecs", "mv", "-k", "--", old, new)
+    if (store.root / old).exists() or not (store.root / new).exists():
+        raise GapAnalysisError(f"git mv {old} {new} did not move the file")

@@ -25,6 +25,12 @@ def derived_id(file_name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", rest.lower()).strip("-")[:64] or "chapter"
 
 
+def order_prefix(file_name: str) -> tuple[str, str]:
+    """`03-method.md` -> (`03`, `method.md`); `intro.md` -> (``, `intro.md`)."""
+    match = _PREFIX.match(file_name)
+    return (match.group("order"), match.group("rest")) if match else ("", file_name)
+
+
 def is_annex_file(file_name: str) -> bool:
     match = _PREFIX.match(file_name)
     return bool(match and _ANNEX.fullmatch(match.group("order")))
@@ -114,7 +120,24 @@ def read_chapter(path: str, raw: bytes, number: str, is_annex: bool) -> Chapter:
         owners=tuple(owners),
         status=_string(front, "status", path),
         lang=_language(front, path),
+        former_ids=_former_ids(front, path),
     )
+
+
+def _former_ids(front: dict[str, Any], path: str) -> tuple[str, ...]:
+    """Front matter `former_ids`: a list of chapter ids (written by `chapter rename`)."""
+    value = front.get("former_ids", [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and CHAPTER_ID.fullmatch(v) for v in value
+    ):
+        raise ContentError(
+            "front matter 'former_ids' must be a list of chapter ids",
+            path=path,
+            line=_line_of("former_ids", front),
+        )
+    return tuple(value)
 
 
 def _first_heading(body: str) -> str | None:

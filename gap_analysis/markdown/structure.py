@@ -307,6 +307,7 @@ def chapter_structure(
         tuple(labels),
         tuple(refs),
         chapter.is_annex,
+        chapter.former_ids,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KNOWN_FRONT_MATTER_KEYS = ("id", "title", "owners", "status", "lang")
+KNOWN_FRONT_MATTER_KEYS = ("id", "title", "owners", "status", "lang", "former_ids")
 CHAPTER_STATUSES = ("draft", "review", "stable", "final")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -33,6 +33,9 @@ class Chapter:
     status: str | None = None
     lang: str | None = None
     """The language of the chapter's text (front matter `lang`, e.g. `ar`), when not the report's."""
+    former_ids: tuple[str, ...] = ()
+    """Ids the chapter had before `chapter rename` (front matter `former_ids`): comments made
+    on an older version name the chapter by the id it had then, and still find it."""
 
     @property
     def file_name(self) -> str:

@@ -109,6 +109,8 @@ class ChapterStructure:
     """Numbered figures and tables, in the order they stand."""
     refs: tuple[CrossRef, ...] = ()
     is_annex: bool = False
+    former_ids: tuple[str, ...] = ()
+    """The chapter's ids before it was renamed (`Chapter.former_ids`)."""
 
     @property
     def headings(self) -> tuple[Heading, ...]:

@@ -15,9 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gap_analysis.config import REPORT_FILE, settings_of
-from gap_analysis.errors import ContentError, GapAnalysisError, InvalidNameError, UsageError, option
+from gap_analysis.errors import (
+    ContentError,
+    GapAnalysisError,
+    InvalidNameError,
+    RefusedError,
+    UsageError,
+    option,
+)
 from gap_analysis.gitstore import GitStore
-from gap_analysis.markdown.chapters import CHAPTER_ID, read_chapter
+from gap_analysis.markdown.chapters import CHAPTER_ID, is_annex_file, order_prefix, read_chapter
 from gap_analysis.model.paths import normalize
 from gap_analysis.records.files import check_encodable
 from gap_analysis.services.check.chapters import read_chapter_files
@@ -81,6 +88,15 @@ def next_file_name(names: list[str], chapter_id: str) -> str:
     return f"{highest + 1:0{width}d}-{chapter_id}.md"
 
 
+def next_annex_file_name(names: list[str], chapter_id: str) -> str:
+    """`<letter>-<id>.md` after the last annex's letter (`A1-abbreviations.md` -> `B-<id>.md`)."""
+    letters = [order_prefix(n)[0][0] for n in names if is_annex_file(n)]
+    last = max(letters, default="")
+    if last == "Z":
+        raise RefusedError("the report has an annex Z already: annex file names run out at Z")
+    return f"{chr(ord(last) + 1) if last else 'A'}-{chapter_id}.md"
+
+
 @dataclass(frozen=True)
 class NewChapter:
     path: Path
@@ -92,7 +108,12 @@ class NewChapter:
 
 
 def new_chapter(
-    store: GitStore, title: str, chapter_id: str | None = None, owners: list[str] | None = None
+    store: GitStore,
+    title: str,
+    chapter_id: str | None = None,
+    owners: list[str] | None = None,
+    *,
+    annex: bool = False,
 ) -> NewChapter:
     title = check_text(title, "the chapter title")
     if chapter_id is None:
@@ -126,7 +147,10 @@ def new_chapter(
                 f"choose another with {option('chapter_id')}"
             )
     names = [p.rsplit("/", 1)[-1] for p in files.list(folder)]
-    file_name = next_file_name(names, chapter_id)
+    if annex:
+        file_name = next_annex_file_name([n for n in names if n.endswith(".md")], chapter_id)
+    else:
+        file_name = next_file_name(names, chapter_id)
     relative = f"{folder}/{file_name}"
     text = chapter_text(chapter_id, title, owners)
     target = store.root / relative

@@ -48,6 +48,9 @@ class Index:
 
     def __init__(self, structures: Sequence[ChapterStructure]) -> None:
         self.chapters = {s.chapter_id: s for s in structures}
+        for structure in structures:  # a renamed chapter answers to its former ids too
+            for former in structure.former_ids:
+                self.chapters.setdefault(former, structure)
         self.by_number = {s.number: s for s in structures}
         self.anchors: dict[str, list[tuple[ChapterStructure, Section]]] = {}
         for structure in structures:
