@@ -25,6 +25,7 @@ from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource
 from gap_analysis.model.wording import did_you_mean
 from gap_analysis.model.workflow import (
+    AMEND,
     KNOWN_GATES,
     RESERVED_ACTIONS,
     Action,
@@ -244,7 +245,14 @@ def _actions(
         action = Action(**values, line=line)
         if action.name in RESERVED_ACTIONS:
             reader.problem(
-                line, f"'{action.name}' is a review command of its own, not a name for an action"
+                line,
+                f"'{action.name}' is "
+                + (
+                    "the event 'version amend' records"
+                    if action.name == AMEND
+                    else "a review command of its own"
+                )
+                + ", not a name for an action",
             )
         for state in (*action.from_states, action.to):
             if state and state not in known_stages:

@@ -17,12 +17,12 @@ the next action see the state before it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from gap_analysis.model.people import Person
-from gap_analysis.model.version import Event, Version
-from gap_analysis.model.workflow import UNDO, Action, Workflow
+from gap_analysis.model.version import AMENDABLE, Amendment, Event, Version
+from gap_analysis.model.workflow import AMEND, UNDO, Action, Workflow
 
 
 @dataclass
@@ -35,6 +35,8 @@ class VersionState:
     """The events in effect, in order (an undone event is taken out, an undo is not added)."""
     returned_from: str = ""
     """The stage that returned this version (empty unless it was returned)."""
+    amendments: list[Amendment] = field(default_factory=list)
+    """Amendments of the record, in order; `version` carries their values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,9 @@ def replay(workflow: Workflow, versions: Iterable[Version], events: Iterable[Eve
             problems.append(Problem(event, reason))
             continue
         current = states[event.version]
+        if event.action == AMEND:
+            _amend(current, event)
+            continue
         if event.action == UNDO:
             undone = current.events.pop()
             applied.remove(undone)
@@ -181,6 +186,8 @@ def _judge(
         return f"unknown version '{event.version}' (no review/versions/{event.version}.toml)"
     if event.action == UNDO:
         return _judge_undo(current, event)
+    if event.action == AMEND:
+        return "" if amended_values(event) else "an amendment that changes nothing"
     same = next(
         (
             e
@@ -206,6 +213,30 @@ def _judge(
     if event.to_state not in allowed:
         return f"'{event.action}' from '{current.state}' cannot lead to '{event.to_state}'"
     return ""
+
+
+def amended_values(event: Event) -> dict[str, str]:
+    """The record fields an amendment event sets (empty values keep the old ones)."""
+    values = {"document": event.document, "meeting": event.meeting, "purpose": event.purpose}
+    return {name: values[name] for name in AMENDABLE if values[name]}
+
+
+def _amend(current: VersionState, event: Event) -> None:
+    """Amendments change the version's record, never its state: undo and baselines skip them."""
+    values = amended_values(event)
+    changes = tuple(
+        (name, str(getattr(current.version, name)), value)
+        for name, value in values.items()
+        if getattr(current.version, name) != value
+    )
+    version = current.version
+    current.version = replace(
+        version,
+        document=values.get("document", version.document),
+        meeting=values.get("meeting", version.meeting),
+        purpose=values.get("purpose", version.purpose),
+    )
+    current.amendments.append(Amendment(event, changes))
 
 
 def undo_target(current: VersionState) -> Event | None:

@@ -30,7 +30,10 @@ def _outline(reader: PdfReader) -> list[tuple[str, int]]:
 def packet_v2(history: ReportRepo) -> tuple[Path, PdfReader]:  # noqa: F811
     result = ok(history.path, "packet", "v0.2")
     path = Path(result.stdout.strip())
-    assert path.name.endswith("-v0.2-packet.pdf") and path.parent == history.path / "dist"
+    assert re.search(r"-v0\.2-cg-cop-\d{8}T\d{6}Z-packet\.pdf$", path.name), (
+        path.name
+    )  # state, last record change
+    assert path.parent == history.path / "dist"
     return path, PdfReader(path)
 
 

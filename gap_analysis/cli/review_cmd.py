@@ -287,6 +287,8 @@ def history(app: AppContext, version_name: str | None, as_json: bool) -> None:
         click.echo(line)
         if e.undoes:
             click.echo(f"    undoes {e.undoes}")
+        for name, old, new in entry.changes:
+            click.echo(f"    {name}: {old or '(none)'} -> {new}")
         if e.note:
             click.echo(f"    note: {e.note}")
         if e.forced:

@@ -1,4 +1,4 @@
-"""`gap-analysis version cut|list|tag`: named, frozen versions of the report."""
+"""`gap-analysis version cut|list|amend|tag`: named, frozen versions of the report."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def version() -> None:
     Examples:
       gap-analysis version cut --meeting "CG-COP e-meeting" --purpose "For agreement"
       gap-analysis version list
+      gap-analysis version amend v0.3 --document "SG17-TD123" --note "TD number assigned"
       gap-analysis version tag --repair
     """
 
@@ -101,7 +102,7 @@ def list_(app: AppContext, as_json: bool) -> None:
         v = r.version
         table.append(
             (
-                v.name,
+                v.name + ("*" if r.amendments else ""),
                 v.date.strftime("%Y-%m-%d"),
                 v.commit[:10] or "-",
                 r.state,
@@ -113,6 +114,54 @@ def list_(app: AppContext, as_json: bool) -> None:
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    if any(r.amendments for r in rows):
+        click.echo("* amended after the cut: 'gap-analysis review history VERSION' shows how")
+
+
+@version.command("amend")
+@click.argument("name", metavar="VERSION")
+@click.option("--document", default="", help="The new document number, e.g. 'SG17-TD123'.")
+@click.option("--meeting", default="", help="The new meeting the version is for.")
+@click.option("--purpose", default="", help="The new purpose, e.g. 'For agreement'.")
+@click.option("--note", required=True, help="Why the record changes (required).")
+@click.option("--by", default="", help="Who amends it (default: git's user.email).")
+@click.option("--no-commit", is_flag=True, help="Write the event file but do not commit it.")
+@common_options
+@pass_app
+def amend(
+    app: AppContext,
+    name: str,
+    document: str,
+    meeting: str,
+    purpose: str,
+    note: str,
+    by: str,
+    no_commit: bool,
+) -> None:
+    """Amend a version's document number, meeting or purpose after the cut.
+
+    The version record is never edited: the amendment is an event in
+    review/events/ (who, when, why, the new values), committed alone. The
+    cover, the packet, 'version list' and the site show the new values; the
+    PDF's file name changes with the record, and 'review history' shows what
+    changed. The person must be listed in report.toml [[people]].
+
+    \b
+    Examples:
+      gap-analysis version amend v0.3 --document "SG17-TD123" --note "TD number assigned"
+      gap-analysis version amend v0.3 --meeting "SG17, Geneva, 8-17 April 2025" --note "moved"
+    """
+    from gap_analysis.services.review.amend import AmendRequest, amend_version
+
+    done = amend_version(
+        app.store(),
+        AmendRequest(name, note, document, meeting, purpose, by, commit=not no_commit),
+    )
+    for field_name, old, new in done.changes:
+        click.echo(f"{name}: {field_name}: {old or '(none)'} -> {new}")
+    event = done.result.event
+    committed = f" (commit {done.result.commit[:10]})" if done.result.commit else " (not committed)"
+    click.echo(f"recorded {event.path}{committed}")
 
 
 @version.command("tag")

@@ -118,3 +118,6 @@ class BuildExtras:
     """Further files the renderer may fetch, by path: a redline's images of the older snapshot."""
     warnings: tuple[Finding, ...] = ()
     """Problems found while making the extras (a redline's unreadable old image), reported by the build."""
+    file_tag: str = ""
+    """Added to the default file name: a version's state and its record's last change
+    (`sg17-20250410T090000Z`), so two PDFs of one version that differ never share a name."""

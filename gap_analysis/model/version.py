@@ -26,6 +26,19 @@ class Version:
     path: str = ""
 
 
+AMENDABLE = ("document", "meeting", "purpose")
+"""The fields of a version record that `version amend` may change."""
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    """One amendment of a version's record, replayed: the event and what it changed."""
+
+    event: Event
+    changes: tuple[tuple[str, str, str], ...]
+    """(field, old value, new value) for each field it changed."""
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One action taken on a version; never edited once written."""
@@ -47,6 +60,8 @@ class Event:
     """Who recorded it (git's user) when that is not the actor: a decision recorded with `--by`."""
     undoes: str = ""
     """For an undo: the file name of the event it reverts."""
+    purpose: str = ""
+    """For an amendment: the version's new purpose (`meeting` and `document` likewise; "" keeps)."""
 
     @property
     def day(self) -> dt.date:

@@ -11,8 +11,11 @@ KNOWN_GATES = ("check", "no-open-comments", "clean-tree")
 UNDO = "undo"
 """The action that reverts the last event in effect on a version; no workflow may define it."""
 
-RESERVED_ACTIONS = (UNDO, "history")
-"""Words of `review` that are not workflow actions."""
+AMEND = "amend"
+"""The event `version amend` records: new values for a version's record, no change of state."""
+
+RESERVED_ACTIONS = (UNDO, "history", AMEND)
+"""Words of `review` (and events) that are not workflow actions."""
 
 
 @dataclass(frozen=True, slots=True)

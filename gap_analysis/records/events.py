@@ -39,6 +39,7 @@ def parse_event(raw: bytes, path: str) -> Event:
         decided=day_field(data, path),
         recorded_by=text_field(data, "recorded_by", path),
         undoes=text_field(data, "undoes", path),
+        purpose=text_field(data, "purpose", path),
     )
 
 
@@ -57,6 +58,7 @@ def write_event(root: Path, path: str, event: Event, forced_gates: Sequence[str]
         "decided": event.decided.isoformat() if event.decided else None,
         "recorded_by": event.recorded_by or None,
         "undoes": event.undoes or None,
+        "purpose": event.purpose or None,
     }
     if event.forced:
         record["forced"] = True

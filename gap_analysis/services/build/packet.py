@@ -111,7 +111,7 @@ def make_packet(
         warnings=redline_warnings,
     )
     if output is None:
-        plain = default_output(store.root, ledger.settings, resolve(store, name))
+        plain = default_output(store.root, ledger.settings, resolve(store, name), extras.file_tag)
         output = plain.with_name(plain.stem + "-packet.pdf")
         output.parent.mkdir(parents=True, exist_ok=True)
         force = True  # the tool's own name in dist/: no user path to judge

@@ -76,12 +76,19 @@ class _Prepared:
     key: str = ""
 
 
-def default_output(root: Path, settings: ReportSettings, info: SnapshotInfo) -> Path:
-    """`dist/<short-title-slug>-<version or short commit>[-dirty].pdf`."""
+def default_output(
+    root: Path, settings: ReportSettings, info: SnapshotInfo, file_tag: str = ""
+) -> Path:
+    """`dist/<short-title-slug>-<version or short commit>[-<file tag>][-dirty].pdf`.
+
+    A version's `file_tag` (`BuildExtras.file_tag`) names its state and its
+    record's last change, since its PDF changes with them.
+    """
     slug = re.sub(r"[^a-z0-9]+", "-", settings.running_title.lower()).strip("-")[:60] or "report"
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", info.version or info.short)
+    tag = "-" + re.sub(r"[^A-Za-z0-9._-]+", "-", file_tag) if file_tag else ""
     dirty = "-dirty" if info.is_worktree and info.dirty else ""
-    return root / "dist" / f"{slug}-{name}{dirty}.pdf"
+    return root / "dist" / f"{slug}-{name}{tag}{dirty}.pdf"
 
 
 def build_pdf(
@@ -122,7 +129,7 @@ def build_pdf(
     target = (
         output
         if output is not None
-        else default_output(store.root, prepared.settings, prepared.info)
+        else default_output(store.root, prepared.settings, prepared.info, extras.file_tag)
     )
     check_target(target, create_folder=output is None)
     if html_output is not None:

@@ -16,6 +16,8 @@ class HistoryEntry:
     event: Event
     problem: str = ""
     """Why the event could not be replayed ("" when it was)."""
+    changes: tuple[tuple[str, str, str], ...] = ()
+    """For an amendment: (field, old value, new value) as replayed."""
 
     def as_json(self) -> dict[str, object]:
         e = self.event
@@ -34,6 +36,8 @@ class HistoryEntry:
             "decided": e.decided.isoformat() if e.decided else None,
             "recorded_by": e.recorded_by or None,
             "undoes": e.undoes or None,
+            "purpose": e.purpose or None,
+            "changes": {name: {"was": old, "now": new} for name, old, new in self.changes} or None,
             "problem": self.problem or None,
         }
 
@@ -46,7 +50,12 @@ def history(
     if version is not None and ledger.version(version) is None:
         raise RefusedError(f"no version {version}")
     problems = {p.event.path: p.reason for p in ledger.replay.problems}
+    changes = {
+        a.event.path: a.changes for state in ledger.replay.states.values() for a in state.amendments
+    }
     events = sorted(ledger.events, key=event_order)
     return [
-        HistoryEntry(e, problems.get(e.path, "")) for e in events if version in (None, e.version)
+        HistoryEntry(e, problems.get(e.path, ""), changes.get(e.path, ()))
+        for e in events
+        if version in (None, e.version)
     ]

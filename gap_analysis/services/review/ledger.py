@@ -145,7 +145,9 @@ def load_ledger(
     settings = settings or worktree_settings(store)
     versions = read_versions(store, problems)
     events = read_events(store, problems)
-    return Ledger(settings, versions, events, replay(settings.workflow, versions, events))
+    replayed = replay(settings.workflow, versions, events)
+    amended = [replayed.states[v.name].version for v in versions]  # `version amend`'s values
+    return Ledger(settings, amended, events, replayed)
 
 
 def find_version(store: GitStore, name: str) -> Version | None:

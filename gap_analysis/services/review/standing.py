@@ -9,13 +9,15 @@ stands today. The document-history table lists every version up to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, HistoryRow
 from gap_analysis.model.settings import ReportSettings
-from gap_analysis.model.version import Event
+from gap_analysis.model.version import Amendment, Event
 from gap_analysis.model.workflow import Workflow
+from gap_analysis.records import comments as comment_store
 from gap_analysis.render.svg import review_path_svg
 from gap_analysis.services.build.changes_annex import with_changes_annex
 from gap_analysis.services.comments.annex import with_comments_annex
@@ -104,6 +106,8 @@ def version_extras(store: GitStore, name: str, ledger: Ledger | None = None) -> 
     if version.purpose:
         labels["Purpose"] = version.purpose
     current = ledger.replay.states.get(name)
+    if current is not None and current.amendments:
+        labels["Amended"] = "; ".join(_amendment_text(a) for a in current.amendments)
     path_svg = review_path_svg(
         ledger.workflow, ledger.state(name), current.returned_from if current else None
     )
@@ -116,7 +120,35 @@ def version_extras(store: GitStore, name: str, ledger: Ledger | None = None) -> 
         document=version.document,
         meeting=version.meeting,
         labels=labels,
+        file_tag=f"{ledger.state(name)}-{last_change(store, ledger, name):%Y%m%dT%H%M%SZ}",
     )
+
+
+def _amendment_text(amendment: Amendment) -> str:
+    """`2025-04-20: document SG17-TD123 (was CG-COP draft), TD number assigned`."""
+    changed = ", ".join(
+        f"{name} {new}" + (f" (was {old})" if old else "") for name, old, new in amendment.changes
+    )
+    return f"{amendment.event.date:%Y-%m-%d}: {changed}; {amendment.event.note}"
+
+
+def last_change(store: GitStore, ledger: Ledger, name: str) -> datetime:
+    """The last change of the records a version's PDF shows: its record, the review events
+    of it and the versions before it (the history table), the comments on it."""
+    names = []
+    for version in ledger.versions:
+        names.append(version.name)
+        if version.name == name:
+            break
+    moments = [v.date for v in ledger.versions if v.name in names]
+    moments += [e.date for e in ledger.events if e.version in names]
+    for comment in comment_store.read_all(store, name, problems=[]):
+        moments += [comment.date] + ([comment.resolved_date] if comment.resolved_date else [])
+    return max(_utc(m) for m in moments)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def extras_for(store: GitStore, version: str | None) -> BuildExtras | None:

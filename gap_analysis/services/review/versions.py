@@ -38,7 +38,7 @@ from gap_analysis.gitstore import (
     untracked_folders,
 )
 from gap_analysis.model.finding import Severity
-from gap_analysis.model.version import VERSIONS_DIR, Version
+from gap_analysis.model.version import VERSIONS_DIR, Amendment, Version
 from gap_analysis.model.wording import counted
 from gap_analysis.records.versions import write_version
 from gap_analysis.services.check.runner import run_check
@@ -67,6 +67,8 @@ class VersionRow:
     tag: str
     """`ok`, `missing`, `moved` (points elsewhere) or `uncommitted` (the record is not committed)."""
     tag_commit: str | None
+    amendments: tuple[Amendment, ...] = ()
+    """`version amend` events, in order; `version` already carries their values."""
 
     def as_json(self) -> dict[str, object]:
         v = self.version
@@ -83,7 +85,19 @@ class VersionRow:
             "tag": self.tag,
             "tag_commit": self.tag_commit,
             "record": v.path,
+            "amendments": [amendment_json(a) for a in self.amendments],
         }
+
+
+def amendment_json(amendment: Amendment) -> dict[str, object]:
+    e = amendment.event
+    return {
+        "date": e.date.isoformat(),
+        "by": e.actor,
+        "note": e.note,
+        "changes": {name: {"was": old, "now": new} for name, old, new in amendment.changes},
+        "file": e.path,
+    }
 
 
 def tag_status(store: GitStore, version: Version) -> tuple[str, str | None]:
@@ -97,7 +111,17 @@ def tag_status(store: GitStore, version: Version) -> tuple[str, str | None]:
 
 def rows(store: GitStore, ledger: Ledger | None = None) -> list[VersionRow]:
     ledger = ledger or load_ledger(store)
-    return [VersionRow(v, ledger.state(v.name), *tag_status(store, v)) for v in ledger.versions]
+    return [
+        VersionRow(
+            v, ledger.state(v.name), *tag_status(store, v), tuple(_amendments(ledger, v.name))
+        )
+        for v in ledger.versions
+    ]
+
+
+def _amendments(ledger: Ledger, name: str) -> list[Amendment]:
+    state = ledger.replay.states.get(name)
+    return state.amendments if state else []
 
 
 def next_name(scheme: str, names: list[str]) -> str:
