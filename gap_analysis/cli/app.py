@@ -111,6 +111,10 @@ def main(ctx: click.Context) -> None:
       gap-analysis diff v0.1 v0.2          what changed, section by section
 
     --repo, -q and -v work before or after the command, and on every subcommand.
+
+    What a chapter may hold (front matter, headings and anchors, footnotes,
+    images, tables, links, gap entries) and every key of report.toml: the
+    authoring guide, docs/authoring.md in the gap-analysis sources.
     """
     ctx.ensure_object(AppContext)
 

@@ -10,7 +10,6 @@ repository it created are removed again.
 from __future__ import annotations
 
 import contextlib
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,9 @@ from gap_analysis.gitstore import (
     init_repository,
     is_repository,
 )
+from gap_analysis.model.people import Person
 from gap_analysis.model.workflow import DEFAULT_ROLES
+from gap_analysis.services import report_keys
 from gap_analysis.services.new_chapter import chapter_text, check_text
 
 DEFAULT_GROUP = "ITU-T SG17 Correspondence Group on Child Online Protection (CG-COP)"
@@ -40,35 +41,33 @@ State what this report is for, which group prepares it, and for whom.
 
 Each chapter is one Markdown file in `chapters/`, in the order of its number.
 Add a chapter with `gap-analysis chapter new "Title"`, check the text with
-`gap-analysis check`, and build the PDF with `gap-analysis build`.
+`gap-analysis check`, and build the PDF with `gap-analysis build`. Everything
+a chapter may hold is in the authoring guide (`docs/authoring.md` of
+gap-analysis; `gap-analysis --help` names it).
+
+## A gap entry {#a-gap-entry}
+
+A gap the analysis finds is written as a fenced block with the word `gap`
+after the opening fence. It prints as a boxed entry and is collected into the
+annex "Gap register"; a link such as [G-XX-01](#G-XX-01) leads to it from
+anywhere in the report. Replace this example with the report's first gap.
+
+```gap
+id: G-XX-01
+area: The area of work the gap belongs to
+existing: The standards that cover the area today
+gap: What they leave open
+action: What the group recommends
+lead: Who should take it up
+priority: medium
+status: open
+```
 """
-
-
-def _toml(text: str) -> str:
-    """A TOML basic string (control characters are refused before this)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def report_toml(title: str, group: str, name: str, email: str) -> str:
-    roles = ", ".join(_toml(r) for r in DEFAULT_ROLES)
-    text = f"""\
-# The report's settings; see the gap-analysis README ("report.toml") for every key.
-
-[report]
-title = {_toml(title)}
-group = {_toml(group)}
-language = "en"
-
-[versions]
-scheme = "v0.{{n}}"
-
-# The people who may act on the review path. Roles: editor (cuts and submits
-# versions), cg-cop, sg17, cwg-cop (record the decisions of those bodies).
-[[people]]
-name = {_toml(name)}
-email = {_toml(email)}
-roles = [{roles}]
-"""
+    """Every key of `report.toml` (`services.report_keys`), the first editor holding every role."""
+    text = report_keys.report_toml(title, group, Person(name, email, DEFAULT_ROLES))
     parse_settings(text)
     return text
 
