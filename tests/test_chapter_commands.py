@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import CliInvoke, ReportRepo, make_report
+from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, make_report
 
 CHAPTERS = {
     "01-intro.md": """---
@@ -244,4 +244,43 @@ def test_rename_refusals(
 ) -> None:
     result = cli(linked.path, "chapter", "rename", *args)
     assert result.exit_code == code and message in result.output, result.output
+    assert linked.git("status", "--porcelain") == ""
+
+
+def test_explicit_order_refuses_move_and_follows_rename(tmp_path: Path, cli: CliInvoke) -> None:
+    toml = (
+        REPORT_TOML
+        + '\n[chapters]\norder = ["02-method.md", "01-intro.md", "03-gaps.md", "A1-terms.md"]\n'
+    )
+    repo = make_report(tmp_path / "ordered", CHAPTERS, toml=toml)
+    result = cli(repo.path, "chapter", "move", "gaps", "--to", "1")
+    assert result.exit_code == 1 and "[chapters] order" in result.output
+    result = cli(repo.path, "chapter", "rename", "method", "approach")
+    assert result.exit_code == 0, result.output
+    assert '"02-approach.md", "01-intro.md"' in (repo.path / "report.toml").read_text()
+    assert "report.toml: [chapters] order names 02-approach.md" in result.stdout
+    rows = json.loads(cli(repo.path, "chapter", "list", "--json").stdout)
+    assert [(r["number"], r["id"]) for r in rows][:2] == [("1", "approach"), ("2", "intro")]
+    _clean_check(cli, repo)
+
+
+def test_a_failure_part_way_puts_everything_back(
+    cli: CliInvoke, linked: ReportRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gap_analysis.services.chapters import edit
+
+    before = {p.name: p.read_bytes() for p in (linked.path / "chapters").iterdir()}
+    written: list[Path] = []
+
+    def failing(path: Path, data: bytes, **_: object) -> None:
+        if not written:
+            written.append(path)
+            path.write_bytes(b"half")  # as if the disk filled up after one file
+            raise OSError(28, "No space left on device", str(path))
+        path.write_bytes(data)
+
+    monkeypatch.setattr(edit, "write_atomic", failing)
+    result = cli(linked.path, "chapter", "move", "gaps", "--to", "1")
+    assert result.exit_code == 1 and "No space left on device" in result.output, result.output
+    assert {p.name: p.read_bytes() for p in (linked.path / "chapters").iterdir()} == before
     assert linked.git("status", "--porcelain") == ""
