@@ -95,6 +95,7 @@ def test_amendment_is_one_committed_event_shown_everywhere(cli: CliInvoke, cut: 
     assert site.exit_code == 0, site.output
     pages = "".join(p.read_text() for p in (cut.path / "dist" / "site").rglob("*.html"))
     assert "SG17-TD123" in pages
+    assert "document: CG-COP draft \u2192 SG17-TD123" in pages  # the site's history of v0.1
 
 
 def test_later_amendments_build_on_earlier_ones(cli: CliInvoke, cut: ReportRepo) -> None:

@@ -36,7 +36,7 @@ from gap_analysis.model.comment import Comment
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.images import image_problem
 from gap_analysis.model.progress import NO_PROGRESS, Progress
-from gap_analysis.model.version import Version
+from gap_analysis.model.version import Event, Version
 from gap_analysis.records import comments as comment_store
 from gap_analysis.render import site as pages
 from gap_analysis.render.redline_html import legend_html
@@ -56,6 +56,7 @@ from gap_analysis.services.site_folder import (
     recover,
 )
 from gap_analysis.services.snapshots import Loaded, load
+from gap_analysis.workflow import event_order
 
 DEFAULT_FOLDER = Path("dist") / "site"
 _OWN_NAMES = frozenset({"index.html", "changes.html"})
@@ -203,17 +204,25 @@ def _history(ledger: Ledger, name: str) -> list[pages.SiteEventRow]:
         found = workflow.stage(stage_id)
         return found.name if found else stage_id
 
+    amended = {a.event.path: a.changes for a in (current.amendments if current else [])}
+
+    def change(e: Event) -> str:
+        if e.path in amended:  # `version amend`: what the record now says, and what it said
+            return "; ".join(f"{n}: {old or '-'} \u2192 {new}" for n, old, new in amended[e.path])
+        return f"{stage(e.from_state)} \u2192 {stage(e.to_state)}"
+
+    shown = [*current.events, *(a.event for a in current.amendments)] if current else []
     return [
         pages.SiteEventRow(
             date=e.day.isoformat(),
             action=e.action,
-            change=f"{stage(e.from_state)} \u2192 {stage(e.to_state)}",
+            change=change(e),
             actor=e.actor,
             meeting=e.meeting,
             document=e.document,
             note=e.note,
         )
-        for e in (current.events if current else [])
+        for e in sorted(shown, key=event_order)
     ]
 
 
