@@ -42,8 +42,8 @@ State what this report is for, which group prepares it, and for whom.
 Each chapter is one Markdown file in `chapters/`, in the order of its number.
 Add a chapter with `gap-analysis chapter new "Title"`, check the text with
 `gap-analysis check`, and build the PDF with `gap-analysis build`. Everything
-a chapter may hold is in the authoring guide (`docs/authoring.md` of
-gap-analysis; `gap-analysis --help` names it).
+a chapter may hold is in the authoring guide, `docs/authoring.md` in the
+gap-analysis sources.
 
 ## A gap entry {#a-gap-entry}
 

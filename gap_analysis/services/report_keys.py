@@ -38,7 +38,7 @@ NOTES = {
     "gaps.id_pattern": "Regular expression every gap id must match in full.",
     "pdf.watermark": "DRAFT across every page until a version is published.",
     "people.name": "A person who may act on the review path.",
-    "people.email": "Their e-mail: git's user.email or --by picks them.",
+    "people.email": "Their e-mail, which names them when they act (git's user.email by default).",
     "people.roles": "Their roles: editor, and the stages whose decisions they record.",
     "people.organization": "Their organization (shown with their name).",
     "people.country": "Their country.",
@@ -51,7 +51,7 @@ NOTES = {
     "workflow.actions.to": "The stage it leads to.",
     "workflow.actions.roles": "Roles that may take it (empty: anyone listed).",
     "workflow.actions.gates": "What must hold: check, no-open-comments, clean-tree.",
-    "workflow.actions.note_required": "A note (--note) is required, as for return.",
+    "workflow.actions.note_required": "The action needs a note saying why, as return does.",
     "workflow.initial": "The stage a new version starts in.",
     "workflow.returned": "The stage a returned version is in; its successor resumes there.",
 }
