@@ -107,6 +107,7 @@ def test_init_first_chapter_shows_a_gap_entry(tmp_path: Path, cli: CliInvoke) ->
     assert "G-XX-01" in gaps.stdout and "medium" in gaps.stdout
     chapter = (target / "chapters" / "01-introduction.md").read_text(encoding="utf-8")
     assert "```gap\nid: G-XX-01\n" in chapter and "[G-XX-01](#G-XX-01)" in chapter
+    assert ": An example table {#tbl-example}" in chapter and "@tbl-example" in chapter
     assert cli(target, "check", "--strict").exit_code == 0
     assert git(target, "status", "--porcelain") == ""
 

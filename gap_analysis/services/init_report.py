@@ -45,6 +45,16 @@ Add a chapter with `gap-analysis chapter new "Title"`, check the text with
 a chapter may hold is in the authoring guide, `docs/authoring.md` in the
 gap-analysis sources.
 
+## Tables and cross-references {#sec-tables}
+
+A table gets a number and a caption from a line under it; @tbl-example then
+prints as its number, and @sec-tables as this clause's.
+
+| Area | Existing standards |
+|---|---|
+| The area of work | The standards that cover it |
+: An example table {#tbl-example}
+
 ## A gap entry {#a-gap-entry}
 
 A gap the analysis finds is written as a fenced block with the word `gap`
