@@ -416,3 +416,21 @@ def test_versions_named_in_records_are_real(versioned: ReportRepo, cli: CliInvok
     assert "c-20250403090000-0badbad0.toml: comment-place:" in out and "'nosuch'" in out
     assert "c-20250403090000-0badbad0.toml: comment-resolved-in:" in out and "'v9'" in out
     assert "v7/c-20250403090000-00000001.toml: comment-version:" in out
+
+
+def test_an_import_commits_only_its_records_and_leaves_staged_work_staged(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    """The import commits from a scratch index: a chapter edit the editor staged stays staged, uncommitted."""
+    versioned.write("chapters/02-method.md", CAPTIONED + "\nA staged sentence.\n")
+    versioned.git("add", "chapters/02-method.md")
+    (tmp_path / "form.csv").write_bytes(csv_bytes(SAMPLE))
+    head = versioned.head()
+    imported(cli, versioned, tmp_path / "form.csv")
+    changed = versioned.git("diff", "--name-only", head, "HEAD").split()
+    assert len(changed) == len(SAMPLE) - 1
+    assert all(p.startswith("review/comments/v0.1/") for p in changed)
+    assert versioned.git("status", "--porcelain", "-uall").splitlines() == [
+        "M  chapters/02-method.md"
+    ]
+    assert versioned.git("rev-parse", "HEAD^").strip() == head
