@@ -20,7 +20,14 @@ from gap_analysis.errors import ContentError, GapAnalysisError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
 from gap_analysis.model.finding import Finding
-from gap_analysis.records.files import Value, dumps, read_record, record_path, write_record
+from gap_analysis.records.files import (
+    RecordFolder,
+    Value,
+    dumps,
+    read_record,
+    record_path,
+    write_record,
+)
 
 COMMENTS_FOLDER = "review/comments"
 COMMENT_ID = re.compile(r"^c-[0-9]{14}-[0-9a-f]{6,16}$")
@@ -151,12 +158,14 @@ def read_all(
     folders = [base / version] if version else sorted(p for p in base.glob("*") if p.is_dir())
     comments = []
     for folder in folders:
+        records = RecordFolder(store.root, f"{COMMENTS_FOLDER}/{folder.name}")
         for file in sorted(folder.glob("*.toml")):
-            relative = file.relative_to(store.root).as_posix()
+            name = file.name
+            relative = f"{records.folder}/{name}"
             try:
-                safe = record_path(store.root, relative)
+                safe = records.path(name)
                 comment = from_record(read_record(safe.read_bytes(), relative), relative)
-                if comment.version != folder.name or f"{comment.id}.toml" != file.name:
+                if comment.version != folder.name or f"{comment.id}.toml" != name:
                     raise ContentError(
                         f"the record names comment '{comment.id}' on '{comment.version}'; "
                         "its file name and folder say otherwise",
@@ -239,19 +248,21 @@ def write_new_batch(store: GitStore, comments: list[Comment]) -> list[str]:
 
     Unlike `write_new`, a record is created in place (one directory operation,
     not three) and not fsynced on its own (10,000 fsyncs took half a minute);
-    one `os.sync()` at the end makes the batch durable. The caller holds the
-    repository lock. On failure the files written so far are removed; a crash
-    in the middle leaves uncommitted files that `git status` shows.
+    one `os.sync()` at the end makes the batch durable. Each version's folder
+    is judged once (`RecordFolder`); an exclusive create never follows a
+    symlink. The caller holds the repository lock. On failure the files
+    written so far are removed; a crash in the middle leaves uncommitted files
+    that `git status` shows.
     """
     written: list[str] = []
+    folders: dict[str, RecordFolder] = {}
     try:
         for comment in comments:
             relative = relative_path(comment)
-            text = dumps(to_record(comment), HEADER)
-            target = record_path(store.root, relative)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            text = dumps(to_record(comment), HEADER).encode("utf-8")
+            target = _folder(store, folders, comment.version).path(f"{comment.id}.toml")
             try:
-                handle = open(target, "x", encoding="utf-8", newline="\n")  # noqa: SIM115
+                handle = open(target, "xb")  # noqa: SIM115
             except FileExistsError:
                 raise ContentError("record already exists", path=relative) from None
             written.append(relative)
@@ -271,14 +282,35 @@ def rewrite_batch(store: GitStore, comments: list[Comment]) -> list[str]:
     journal, so an interrupted batch is rolled back from there.
     """
     written: list[str] = []
+    folders: dict[str, RecordFolder] = {}
     for comment in comments:
-        relative = relative_path(comment)
-        text = dumps(to_record(comment), HEADER)
-        with open(record_path(store.root, relative), "w", encoding="utf-8", newline="\n") as handle:
+        text = dumps(to_record(comment), HEADER).encode("utf-8")
+        with open(
+            _folder(store, folders, comment.version).path(f"{comment.id}.toml"), "wb"
+        ) as handle:
             handle.write(text)
-        written.append(relative)
+        written.append(relative_path(comment))
     os.sync()
     return written
+
+
+def read_texts(store: GitStore, comments: list[Comment]) -> dict[str, str]:
+    """The text of each comment's record as it stands (what an import's journal keeps to roll back)."""
+    folders: dict[str, RecordFolder] = {}
+    return {
+        relative_path(c): _folder(store, folders, c.version)
+        .path(f"{c.id}.toml")
+        .read_text(encoding="utf-8")
+        for c in comments
+    }
+
+
+def _folder(store: GitStore, folders: dict[str, RecordFolder], version: str) -> RecordFolder:
+    """The folder of `version`'s records, judged once per batch and made when missing."""
+    if version not in folders:
+        folders[version] = RecordFolder(store.root, f"{COMMENTS_FOLDER}/{version}")
+        folders[version].create()
+    return folders[version]
 
 
 def rewrite(store: GitStore, comment: Comment) -> str:

@@ -23,7 +23,6 @@ from gap_analysis.gitstore import GitStore, RepoLock, commit_new_records
 from gap_analysis.model.comment import Comment
 from gap_analysis.model.wording import counted
 from gap_analysis.records import comments as comment_store
-from gap_analysis.records.files import record_path
 from gap_analysis.services.comments import import_journal
 from gap_analysis.services.comments.clauses import Clauses
 from gap_analysis.services.comments.form_columns import (
@@ -191,12 +190,7 @@ def _write(
         digest,
         message if options.commit else "",
         [comment_store.relative_path(c) for c in new],
-        {
-            comment_store.relative_path(c): record_path(
-                store.root, comment_store.relative_path(c)
-            ).read_text(encoding="utf-8")
-            for c in changed
-        },
+        comment_store.read_texts(store, changed),
     )
     import_journal.save(store, journal)
     fault("import-journal")
