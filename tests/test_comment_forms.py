@@ -434,3 +434,34 @@ def test_an_import_commits_only_its_records_and_leaves_staged_work_staged(
         "M  chapters/02-method.md"
     ]
     assert versioned.git("rev-parse", "HEAD^").strip() == head
+
+
+def test_a_refused_commit_of_updates_puts_every_record_back_byte_for_byte(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    """The journal keeps each updated record's text as read (a hand-edited CRLF record included)."""
+    (tmp_path / "form.csv").write_bytes(csv_bytes(SAMPLE))
+    imported(cli, versioned, tmp_path / "form.csv")
+    folder = versioned.path / "review" / "comments" / "v0.1"
+    edited = sorted(folder.glob("*.toml"))[0]
+    edited.write_bytes(edited.read_bytes().replace(b"\n", b"\r\n"))  # as an editor on Windows
+    versioned.commit("a record saved with CRLF")
+    before = {p.name: p.read_bytes() for p in folder.glob("*.toml")}
+    out = tmp_path / "out.csv"
+    assert cli(versioned.path, "comment", "export", "v0.1", "-o", str(out)).exit_code == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    for row in rows[1:]:
+        row[rows[0].index("Disposition")] = "noted"
+        row[rows[0].index("Reply")] = "Noted."
+    out.write_bytes(csv_bytes(rows))
+    hook = versioned.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho refused by hook >&2\nexit 1\n")
+    hook.chmod(0o755)
+    head = versioned.head()
+    result = cli(versioned.path, "comment", "import", "v0.1", str(out))
+    assert result.exit_code == 1 and "git commit failed" in result.stderr
+    assert versioned.head() == head and clean(versioned)
+    assert {p.name: p.read_bytes() for p in folder.glob("*.toml")} == before
+    hook.unlink()
+    assert "updated 7 comments" in imported(cli, versioned, out)
+    assert all(r["disposition"] == "noted" for r in records(versioned))

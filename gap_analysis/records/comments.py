@@ -70,7 +70,12 @@ def new_id(moment: datetime, taken: set[str]) -> str:
 
 
 def relative_path(comment: Comment) -> str:
-    return f"{COMMENTS_FOLDER}/{comment.version}/{comment.id}.toml"
+    return path_of(comment.version, comment.id)
+
+
+def path_of(version: str, comment_id: str) -> str:
+    """The record of comment `comment_id` on `version`, relative to the repository."""
+    return f"{COMMENTS_FOLDER}/{version}/{comment_id}.toml"
 
 
 def to_record(comment: Comment) -> dict[str, Value | None]:
@@ -147,24 +152,32 @@ def from_record(data: dict[str, Any], path: str) -> Comment:
 
 
 def read_all(
-    store: GitStore, version: str | None = None, *, problems: list[Finding] | None = None
+    store: GitStore,
+    version: str | None = None,
+    *,
+    problems: list[Finding] | None = None,
+    texts: dict[str, str] | None = None,
 ) -> list[Comment]:
     """Every comment as the records stand now in the working tree (by version, then time).
 
     A record that cannot be read raises, or, when `problems` is given (for
-    `check`), becomes a finding there.
+    `check`), becomes a finding there. When `texts` is given, each record's
+    text as read goes there by path (what an import's journal keeps to roll
+    back), so no record is read twice.
     """
     base = store.root / COMMENTS_FOLDER
     folders = [base / version] if version else sorted(p for p in base.glob("*") if p.is_dir())
     comments = []
     for folder in folders:
         records = RecordFolder(store.root, f"{COMMENTS_FOLDER}/{folder.name}")
-        for file in sorted(folder.glob("*.toml")):
-            name = file.name
+        names = (
+            sorted(n for n in os.listdir(folder) if n.endswith(".toml")) if folder.is_dir() else []
+        )
+        for name in names:
             relative = f"{records.folder}/{name}"
             try:
-                safe = records.path(name)
-                comment = from_record(read_record(safe.read_bytes(), relative), relative)
+                raw = records.path(name).read_bytes()
+                comment = from_record(read_record(raw, relative), relative)
                 if comment.version != folder.name or f"{comment.id}.toml" != name:
                     raise ContentError(
                         f"the record names comment '{comment.id}' on '{comment.version}'; "
@@ -176,6 +189,8 @@ def read_all(
                     raise
                 problems.append(Finding(relative, 0, "comment-record", exc.message))
                 continue
+            if texts is not None:
+                texts[relative] = raw.decode("utf-8")
             comments.append(comment)
     comments.sort(key=lambda c: (c.version, c.date, c.order, c.id))
     return comments
@@ -292,17 +307,6 @@ def rewrite_batch(store: GitStore, comments: list[Comment]) -> list[str]:
         written.append(relative_path(comment))
     os.sync()
     return written
-
-
-def read_texts(store: GitStore, comments: list[Comment]) -> dict[str, str]:
-    """The text of each comment's record as it stands (what an import's journal keeps to roll back)."""
-    folders: dict[str, RecordFolder] = {}
-    return {
-        relative_path(c): _folder(store, folders, c.version)
-        .path(f"{c.id}.toml")
-        .read_text(encoding="utf-8")
-        for c in comments
-    }
 
 
 def _folder(store: GitStore, folders: dict[str, RecordFolder], version: str) -> RecordFolder:

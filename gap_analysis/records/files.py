@@ -9,6 +9,7 @@ leaves the old file or the new one.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -141,6 +142,7 @@ class RecordFolder:
 
     def __init__(self, root: Path, folder: str) -> None:
         self.root, self.folder = root, folder
+        self.base = f"{root}/{folder}"
         try:
             record_path(root, folder)
         except ContentError:
@@ -154,9 +156,9 @@ class RecordFolder:
 
     def path(self, name: str) -> Path:
         """`root/folder/name`, or a `ContentError` when it leads out of the repository."""
-        target = self.root / self.folder / name
-        if self.inside and not target.is_symlink():
-            return target
+        target = f"{self.base}/{name}"
+        if self.inside and not os.path.islink(target):
+            return Path(target)
         return record_path(self.root, f"{self.folder}/{name}")
 
 
