@@ -176,7 +176,8 @@ def read_all(
         for name in names:
             relative = f"{records.folder}/{name}"
             try:
-                raw = records.path(name).read_bytes()
+                with open(records.path(name), "rb") as handle:
+                    raw = handle.read()
                 comment = from_record(read_record(raw, relative), relative)
                 if comment.version != folder.name or f"{comment.id}.toml" != name:
                     raise ContentError(

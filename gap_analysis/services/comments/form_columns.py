@@ -131,8 +131,9 @@ def disposition_of(value: str) -> str | None:
 
 def cell_text(value: str) -> str:
     """A cell as recorded: line ends made `\\n`, outer blanks off, the export's formula quote undone."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    return restore(text)
+    text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    text = text.strip()
+    return restore(text) if text[:1] == "'" else text
 
 
 @dataclass(frozen=True, slots=True)
