@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gap_analysis.errors import ContentError, RefusedError
-from gap_analysis.gitstore import GitStore, RepoLock, commit_new_records
+from gap_analysis.gitstore import GitStore, RepoLock, check_committable, commit_new_records
 from gap_analysis.model.wording import counted
 from gap_analysis.records import comments as comment_store
 from gap_analysis.services.comments import import_journal
@@ -101,6 +101,8 @@ def import_form(
                     "to complete or roll it back first"
                 )
         else:
+            if options.commit:
+                check_committable(store, (comment_store.COMMENTS_FOLDER,))
             result.recovered = import_journal.recover(store)
             done = result.recovered
             if done and done.completed and done.journal.digest == digest:

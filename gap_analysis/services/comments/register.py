@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from gap_analysis.errors import ContentError, RefusedError, RevisionError, option
-from gap_analysis.gitstore import GitStore, RepoLock, check_name, commit_paths, unstage
+from gap_analysis.gitstore import (
+    GitStore,
+    RepoLock,
+    check_committable,
+    check_name,
+    commit_paths,
+    unstage,
+)
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.comment import DISPOSITIONS, Comment
 from gap_analysis.model.structure import ChapterStructure, Section
@@ -157,6 +164,8 @@ def add_comment(
     kind = _checked_type(new)
     place = _place(store, version, new)
     with RepoLock(store):
+        if commit:
+            check_committable(store, (comment_store.COMMENTS_FOLDER,))
         import_journal.recover(store)
         stage = load_ledger(store).state(version.name)
         moment = now()
@@ -264,6 +273,8 @@ def resolve_comment(
         if problem:
             raise RevisionError(problem)
     with RepoLock(store):
+        if commit:
+            check_committable(store, (comment_store.COMMENTS_FOLDER,))
         import_journal.recover(store)
         comment = comment_store.find(store, comment_id)
         if not comment.is_open and not force:
