@@ -722,3 +722,17 @@ def test_comment_commands_on_a_detached_head_are_refused_before_any_write(
     assert dry.exit_code == 0 and "would import 1 comment" in dry.stdout  # a dry run writes nothing
     versioned.git("checkout", "-q", "main")
     assert cli(versioned.path, "comment", "import", "v0.1", str(tmp_path / "f.csv")).exit_code == 0
+
+
+def test_status_names_an_unreadable_comment_record(versioned: ReportRepo, cli: CliInvoke) -> None:
+    add(cli, versioned)
+    add(cli, versioned)
+    broken = "review/comments/v0.1/c-20250401100000-1a2b3c4d.toml"
+    versioned.write(broken, 'id = "c-20250401100000-1a2b3c4d"\nversion = [unclosed\n')
+    result = cli(versioned.path, "status")
+    assert result.exit_code == 0, result.output
+    assert "open comments: 2" in result.stdout
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("unreadable comment records")]
+    assert broken in line and "invalid TOML" in line and "gap-analysis check" in line
+    data = json.loads(cli(versioned.path, "status", "--json").stdout)
+    assert broken in json.dumps(data)

@@ -27,6 +27,7 @@ from gap_analysis.gitstore import (
 )
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.comment import DISPOSITIONS, Comment
+from gap_analysis.model.finding import Finding
 from gap_analysis.model.structure import ChapterStructure, Section
 from gap_analysis.model.version import Version
 from gap_analysis.model.wording import did_you_mean
@@ -313,6 +314,7 @@ def open_comments(store: GitStore, version_name: str, stage: str) -> list[Commen
     ]
 
 
-def count_open_comments(store: GitStore) -> int:
-    """Open comments on any version, for `status` (unreadable records are `check`'s to report)."""
-    return sum(1 for c in comment_store.read_all(store, problems=[]) if c.is_open)
+def count_open_comments(store: GitStore, unreadable: list[Finding] | None = None) -> int:
+    """Open comments on any version, for `status`; each record that cannot be read goes to `unreadable`."""
+    found = [] if unreadable is None else unreadable
+    return sum(1 for c in comment_store.read_all(store, problems=found) if c.is_open)
