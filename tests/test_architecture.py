@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "httpd": ADAPTERS,
     "errors": ADAPTERS,
     "atomic_files": ADAPTERS,
+    "zip_package": ADAPTERS,
     "model": MODEL,
     "__init__": MODEL,  # `gap_analysis/__init__.py`: the version, nothing else
     "__main__": CLI,  # `python -m gap_analysis`

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import tomllib
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -416,3 +417,124 @@ def test_versions_named_in_records_are_real(versioned: ReportRepo, cli: CliInvok
     assert "c-20250403090000-0badbad0.toml: comment-place:" in out and "'nosuch'" in out
     assert "c-20250403090000-0badbad0.toml: comment-resolved-in:" in out and "'v9'" in out
     assert "v7/c-20250403090000-00000001.toml: comment-version:" in out
+
+
+def test_an_import_commits_only_its_records_and_leaves_staged_work_staged(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    """The import commits from a scratch index: a chapter edit the editor staged stays staged, uncommitted."""
+    versioned.write("chapters/02-method.md", CAPTIONED + "\nA staged sentence.\n")
+    versioned.git("add", "chapters/02-method.md")
+    (tmp_path / "form.csv").write_bytes(csv_bytes(SAMPLE))
+    head = versioned.head()
+    imported(cli, versioned, tmp_path / "form.csv")
+    changed = versioned.git("diff", "--name-only", head, "HEAD").split()
+    assert len(changed) == len(SAMPLE) - 1
+    assert all(p.startswith("review/comments/v0.1/") for p in changed)
+    assert versioned.git("status", "--porcelain", "-uall").splitlines() == [
+        "M  chapters/02-method.md"
+    ]
+    assert versioned.git("rev-parse", "HEAD^").strip() == head
+
+
+def test_a_refused_commit_of_updates_puts_every_record_back_byte_for_byte(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    """The journal keeps each updated record's text as read (a hand-edited CRLF record included)."""
+    (tmp_path / "form.csv").write_bytes(csv_bytes(SAMPLE))
+    imported(cli, versioned, tmp_path / "form.csv")
+    folder = versioned.path / "review" / "comments" / "v0.1"
+    edited = sorted(folder.glob("*.toml"))[0]
+    edited.write_bytes(edited.read_bytes().replace(b"\n", b"\r\n"))  # as an editor on Windows
+    versioned.commit("a record saved with CRLF")
+    before = {p.name: p.read_bytes() for p in folder.glob("*.toml")}
+    out = tmp_path / "out.csv"
+    assert cli(versioned.path, "comment", "export", "v0.1", "-o", str(out)).exit_code == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    for row in rows[1:]:
+        row[rows[0].index("Disposition")] = "noted"
+        row[rows[0].index("Reply")] = "Noted."
+    out.write_bytes(csv_bytes(rows))
+    hook = versioned.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho refused by hook >&2\nexit 1\n")
+    hook.chmod(0o755)
+    head = versioned.head()
+    result = cli(versioned.path, "comment", "import", "v0.1", str(out))
+    assert result.exit_code == 1 and "git commit failed" in result.stderr
+    assert versioned.head() == head and clean(versioned)
+    assert {p.name: p.read_bytes() for p in folder.glob("*.toml")} == before
+    hook.unlink()
+    assert "updated 7 comments" in imported(cli, versioned, out)
+    assert all(r["disposition"] == "noted" for r in records(versioned))
+
+
+def _workbook_with(tmp_path: Path, extra: dict[str, bytes], declare: dict[str, bytes]) -> bytes:
+    """A real form workbook (openpyxl), members added or declarations put in as an attacker would."""
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    for row in SAMPLE:
+        book.active.append(row)
+    book.save(tmp_path / "base.xlsx")
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(tmp_path / "base.xlsx") as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for name in source.namelist():
+            data = source.read(name)
+            if name in declare:
+                head, _, body = data.partition(b"?>")
+                data = head + b"?>" + declare[name] + body
+            target.writestr(name, data)
+        for name, data in extra.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("extra", "declare", "expected"),
+    [
+        (
+            {"xl/media/zeros.bin": b"\0" * (51 * 1024 * 1024)},
+            {},
+            "more than 50 MB once decompressed",
+        ),
+        ({f"xl/media/{n}.bin": b"" for n in range(1001)}, {}, "zip members (at most 1,000)"),
+        (
+            {},
+            {"xl/worksheets/sheet1.xml": b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'},
+            "declares a DOCTYPE or an entity",
+        ),
+        ({"../evil.xml": b"<a/>"}, {}, "leaves the folder"),
+    ],
+    ids=["bomb", "members", "entity", "slip"],
+)
+def test_a_hostile_workbook_is_refused_in_one_line_and_nothing_is_recorded(
+    versioned: ReportRepo,
+    cli: CliInvoke,
+    tmp_path: Path,
+    extra: dict[str, bytes],
+    declare: dict[str, bytes],
+    expected: str,
+) -> None:
+    path = tmp_path / "form.xlsx"
+    path.write_bytes(_workbook_with(tmp_path, extra, declare))
+    assert len(path.read_bytes()) < 1024 * 1024  # small on disk: only the contents are large
+    head = versioned.head()
+    result = cli(versioned.path, "comment", "import", "v0.1", str(path))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.strip().split("\n") if line]
+    assert len(lines) == 1 and str(path) in lines[0] and expected in lines[0], result.output
+    assert "Traceback" not in result.output
+    assert versioned.head() == head and clean(versioned) and records(versioned) == []
+
+
+def test_a_file_named_xlsx_that_is_no_zip_is_refused(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    path = tmp_path / "form.xlsx"
+    path.write_bytes(b"MB/NC,Clause\nUK,1\n")
+    result = cli(versioned.path, "comment", "import", "v0.1", str(path))
+    assert result.exit_code == 1
+    assert f"{path}: not a workbook (.xlsx is a zip file; this is not one)" in result.stderr
+    assert clean(versioned)

@@ -698,3 +698,41 @@ def test_status_counts_open_comments(versioned: ReportRepo, cli: CliInvoke) -> N
     data = json.loads(cli(versioned.path, "status", "--json").stdout)
     assert data["version"] == "v0.1" and data["open_comments"] == 1
     assert "open comments: 1" in cli(versioned.path, "status").stdout
+
+
+def test_comment_commands_on_a_detached_head_are_refused_before_any_write(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    """The preflight `version cut` and `review` use: a commit on a detached HEAD belongs to no branch."""
+    made = add(cli, versioned)
+    versioned.git("checkout", "-q", "--detach")
+    head = versioned.head()
+    (tmp_path / "f.csv").write_bytes(form([["P", "", "2.1", "", "te", "x", "", ""]]))
+    refused = [
+        cli(versioned.path, "comment", "add", "v0.1", "--type", "ed", "--by", "P", "--text", "t"),
+        cli(versioned.path, "comment", "import", "v0.1", str(tmp_path / "f.csv")),
+        cli(versioned.path, "comment", "resolve", made, "--disposition", "noted", "--reply", "r"),
+    ]
+    for result in refused:
+        assert result.exit_code == 1 and "HEAD is detached" in result.stderr, result.output
+    assert versioned.head() == head and len(records(versioned)) == 1
+    assert records(versioned)[0].get("disposition") is None
+    assert versioned.git("status", "--porcelain", "-uall").strip() == ""
+    dry = cli(versioned.path, "comment", "import", "v0.1", str(tmp_path / "f.csv"), "--dry-run")
+    assert dry.exit_code == 0 and "would import 1 comment" in dry.stdout  # a dry run writes nothing
+    versioned.git("checkout", "-q", "main")
+    assert cli(versioned.path, "comment", "import", "v0.1", str(tmp_path / "f.csv")).exit_code == 0
+
+
+def test_status_names_an_unreadable_comment_record(versioned: ReportRepo, cli: CliInvoke) -> None:
+    add(cli, versioned)
+    add(cli, versioned)
+    broken = "review/comments/v0.1/c-20250401100000-1a2b3c4d.toml"
+    versioned.write(broken, 'id = "c-20250401100000-1a2b3c4d"\nversion = [unclosed\n')
+    result = cli(versioned.path, "status")
+    assert result.exit_code == 0, result.output
+    assert "open comments: 2" in result.stdout
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("unreadable comment records")]
+    assert broken in line and "invalid TOML" in line and "gap-analysis check" in line
+    data = json.loads(cli(versioned.path, "status", "--json").stdout)
+    assert broken in json.dumps(data)

@@ -16,6 +16,7 @@ machine. Printed, never asserted in the test suite.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import os
@@ -114,8 +115,20 @@ def filled_in(export: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="work in DIR (new, kept afterwards: the repository and forms, to profile a step)",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    if args.keep is not None:
+        args.keep.mkdir(parents=True)
+    with (
+        contextlib.nullcontext(str(args.keep))
+        if args.keep is not None
+        else tempfile.TemporaryDirectory()
+    ) as folder:
         base = Path(folder)
         repo = make_repo(base)
         (base / "form.csv").write_text(form(args.rows), encoding="utf-8")

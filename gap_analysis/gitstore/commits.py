@@ -43,17 +43,23 @@ def commit_new_records(store: GitStore, paths: list[str], message: str) -> str:
 
     For `comment import`: `git add -- p1 ... p10000` matches every pathspec
     against every file (12 s for 10,000 comments) and writes 10,000 loose
-    objects. Here the blobs go into one pack through `git fast-import`, the
-    index learns them with `update-index --index-info`, and the commit names
-    the paths from a file, literally. On failure the index is put back as it
-    was (new paths unstaged, changed ones staged as before) and the error raised.
+    objects; `git commit --only` with the paths from a file still matched
+    each path against the index (2.6 s of CPU). Here the blobs go into one
+    pack through `git fast-import`, the index learns them with `update-index
+    --index-info`, and the commit is made from a scratch index (HEAD's tree
+    plus these entries, so nothing else staged goes in) by a plain `git
+    commit`, hooks and signing included. On failure the index is put back as
+    it was (new paths unstaged, changed ones staged as before) and the error
+    raised.
     """
     folder = store.repo.git_dir
     index = Path(folder) / "index"
     saved = index.read_bytes() if index.exists() else None
     stream = bytearray()
+    root = str(store.root)
     for mark, path in enumerate(paths, 1):
-        data = (store.root / path).read_bytes()
+        with open(f"{root}/{path}", "rb") as handle:  # strings: 10,000 `Path`s cost more
+            data = handle.read()
         stream += b"blob\nmark :%d\ndata %d\n" % (mark, len(data)) + data + b"\n"
     made: list[str] = []
 
@@ -64,27 +70,26 @@ def commit_new_records(store: GitStore, paths: list[str], message: str) -> str:
         made.append(name)
         return name
 
-    blobs, marks, listing = (
-        temp(bytes(stream)),
-        temp(b""),
-        temp("".join(f"{p}\0" for p in paths).encode()),
-    )
+    blobs, marks, scratch = temp(bytes(stream)), temp(b""), temp(b"")
+    os.unlink(scratch)  # git makes the scratch index itself (an empty file is no index)
+    git = store.repo.git
     try:
         with open(blobs, "rb") as stdin:
-            store.repo.git.fast_import("--quiet", f"--export-marks={marks}", istream=stdin)
+            git.fast_import("--quiet", f"--export-marks={marks}", istream=stdin)
         ids = dict(line.split(" ", 1) for line in Path(marks).read_text().split("\n") if line)
-        index_info = "".join(f"100644 {ids[f':{n}']}\t{p}\0" for n, p in enumerate(paths, 1))
-        with open(temp(index_info.encode()), "rb") as stdin:
-            store.repo.git.update_index("-z", "--index-info", istream=stdin)
-        with store.repo.git.custom_environment(GIT_LITERAL_PATHSPECS="1"):
-            store.repo.git.commit(
-                "-q",
-                "--only",
-                "-m",
-                message,
-                f"--pathspec-from-file={listing}",
-                "--pathspec-file-nul",
-            )
+        index_info = temp(
+            "".join(f"100644 {ids[f':{n}']}\t{p}\0" for n, p in enumerate(paths, 1)).encode()
+        )
+        with open(index_info, "rb") as stdin:
+            git.update_index("-z", "--index-info", istream=stdin)
+        with git.custom_environment(GIT_INDEX_FILE=scratch):
+            if store.repo.head.is_valid():
+                git.read_tree("HEAD")
+            else:
+                git.read_tree("--empty")
+            with open(index_info, "rb") as stdin:
+                git.update_index("-z", "--index-info", istream=stdin)
+            git.commit("-q", "-m", message)
     except command_error() as exc:
         if saved is None:
             index.unlink(missing_ok=True)
@@ -94,5 +99,6 @@ def commit_new_records(store: GitStore, paths: list[str], message: str) -> str:
         raise GapAnalysisError(f"git commit failed: {detail}") from None
     finally:
         for name in made:
-            os.unlink(name)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name)
     return str(store.repo.head.commit.hexsha)

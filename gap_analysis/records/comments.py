@@ -20,7 +20,14 @@ from gap_analysis.errors import ContentError, GapAnalysisError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
 from gap_analysis.model.finding import Finding
-from gap_analysis.records.files import Value, dumps, read_record, record_path, write_record
+from gap_analysis.records.files import (
+    RecordFolder,
+    Value,
+    dumps,
+    read_record,
+    record_path,
+    write_record,
+)
 
 COMMENTS_FOLDER = "review/comments"
 COMMENT_ID = re.compile(r"^c-[0-9]{14}-[0-9a-f]{6,16}$")
@@ -63,7 +70,12 @@ def new_id(moment: datetime, taken: set[str]) -> str:
 
 
 def relative_path(comment: Comment) -> str:
-    return f"{COMMENTS_FOLDER}/{comment.version}/{comment.id}.toml"
+    return path_of(comment.version, comment.id)
+
+
+def path_of(version: str, comment_id: str) -> str:
+    """The record of comment `comment_id` on `version`, relative to the repository."""
+    return f"{COMMENTS_FOLDER}/{version}/{comment_id}.toml"
 
 
 def to_record(comment: Comment) -> dict[str, Value | None]:
@@ -140,23 +152,34 @@ def from_record(data: dict[str, Any], path: str) -> Comment:
 
 
 def read_all(
-    store: GitStore, version: str | None = None, *, problems: list[Finding] | None = None
+    store: GitStore,
+    version: str | None = None,
+    *,
+    problems: list[Finding] | None = None,
+    texts: dict[str, str] | None = None,
 ) -> list[Comment]:
     """Every comment as the records stand now in the working tree (by version, then time).
 
     A record that cannot be read raises, or, when `problems` is given (for
-    `check`), becomes a finding there.
+    `check`), becomes a finding there. When `texts` is given, each record's
+    text as read goes there by path (what an import's journal keeps to roll
+    back), so no record is read twice.
     """
     base = store.root / COMMENTS_FOLDER
     folders = [base / version] if version else sorted(p for p in base.glob("*") if p.is_dir())
     comments = []
     for folder in folders:
-        for file in sorted(folder.glob("*.toml")):
-            relative = file.relative_to(store.root).as_posix()
+        records = RecordFolder(store.root, f"{COMMENTS_FOLDER}/{folder.name}")
+        names = (
+            sorted(n for n in os.listdir(folder) if n.endswith(".toml")) if folder.is_dir() else []
+        )
+        for name in names:
+            relative = f"{records.folder}/{name}"
             try:
-                safe = record_path(store.root, relative)
-                comment = from_record(read_record(safe.read_bytes(), relative), relative)
-                if comment.version != folder.name or f"{comment.id}.toml" != file.name:
+                with open(records.path(name), "rb") as handle:
+                    raw = handle.read()
+                comment = from_record(read_record(raw, relative), relative)
+                if comment.version != folder.name or f"{comment.id}.toml" != name:
                     raise ContentError(
                         f"the record names comment '{comment.id}' on '{comment.version}'; "
                         "its file name and folder say otherwise",
@@ -167,6 +190,8 @@ def read_all(
                     raise
                 problems.append(Finding(relative, 0, "comment-record", exc.message))
                 continue
+            if texts is not None:
+                texts[relative] = raw.decode("utf-8")
             comments.append(comment)
     comments.sort(key=lambda c: (c.version, c.date, c.order, c.id))
     return comments
@@ -239,19 +264,21 @@ def write_new_batch(store: GitStore, comments: list[Comment]) -> list[str]:
 
     Unlike `write_new`, a record is created in place (one directory operation,
     not three) and not fsynced on its own (10,000 fsyncs took half a minute);
-    one `os.sync()` at the end makes the batch durable. The caller holds the
-    repository lock. On failure the files written so far are removed; a crash
-    in the middle leaves uncommitted files that `git status` shows.
+    one `os.sync()` at the end makes the batch durable. Each version's folder
+    is judged once (`RecordFolder`); an exclusive create never follows a
+    symlink. The caller holds the repository lock. On failure the files
+    written so far are removed; a crash in the middle leaves uncommitted files
+    that `git status` shows.
     """
     written: list[str] = []
+    folders: dict[str, RecordFolder] = {}
     try:
         for comment in comments:
             relative = relative_path(comment)
-            text = dumps(to_record(comment), HEADER)
-            target = record_path(store.root, relative)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            text = dumps(to_record(comment), HEADER).encode("utf-8")
+            target = _folder(store, folders, comment.version).path(f"{comment.id}.toml")
             try:
-                handle = open(target, "x", encoding="utf-8", newline="\n")  # noqa: SIM115
+                handle = open(target, "xb")  # noqa: SIM115
             except FileExistsError:
                 raise ContentError("record already exists", path=relative) from None
             written.append(relative)
@@ -271,14 +298,24 @@ def rewrite_batch(store: GitStore, comments: list[Comment]) -> list[str]:
     journal, so an interrupted batch is rolled back from there.
     """
     written: list[str] = []
+    folders: dict[str, RecordFolder] = {}
     for comment in comments:
-        relative = relative_path(comment)
-        text = dumps(to_record(comment), HEADER)
-        with open(record_path(store.root, relative), "w", encoding="utf-8", newline="\n") as handle:
+        text = dumps(to_record(comment), HEADER).encode("utf-8")
+        with open(
+            _folder(store, folders, comment.version).path(f"{comment.id}.toml"), "wb"
+        ) as handle:
             handle.write(text)
-        written.append(relative)
+        written.append(relative_path(comment))
     os.sync()
     return written
+
+
+def _folder(store: GitStore, folders: dict[str, RecordFolder], version: str) -> RecordFolder:
+    """The folder of `version`'s records, judged once per batch and made when missing."""
+    if version not in folders:
+        folders[version] = RecordFolder(store.root, f"{COMMENTS_FOLDER}/{version}")
+        folders[version].create()
+    return folders[version]
 
 
 def rewrite(store: GitStore, comment: Comment) -> str:

@@ -9,6 +9,8 @@ leaves the old file or the new one.
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -17,6 +19,7 @@ from typing import Any
 
 from gap_analysis import atomic_files
 from gap_analysis.errors import ContentError
+from gap_analysis.records import flat_toml
 
 Value = str | bool | int | datetime | list[str]
 
@@ -29,6 +32,18 @@ def _raw_forbidden(ch: str) -> bool:
     return ord(ch) < 0x20 or ord(ch) == 0x7F
 
 
+_QUOTED = str.maketrans(
+    {
+        **{chr(c): f"\\u{c:04x}" for c in (*range(0x20), 0x7F) if _raw_forbidden(chr(c))},
+        **_ESCAPES,
+    }
+)
+"""What `_quote` writes for each character TOML needs escaped (one `str.translate`, not a loop)."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_HEADER_FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+"""A control character other than a line break, which a record's header comment cannot hold."""
+
+
 def check_encodable(value: str, what: str) -> None:
     """Refuse text no record can hold, before anything is written.
 
@@ -37,33 +52,29 @@ def check_encodable(value: str, what: str) -> None:
     what Python makes of bytes that are not UTF-8 (an argument such as
     `$'M\\xffx'` arrives as 'M\\udcffx'). Refused rather than guessed at.
     """
-    for index, ch in enumerate(value):
-        if 0xD800 <= ord(ch) <= 0xDFFF:
-            shown = (
-                f"byte 0x{ord(ch) - 0xDC00:02x}"
-                if 0xDC80 <= ord(ch) <= 0xDCFF
-                else f"lone surrogate U+{ord(ch):04X}"
-            )
-            raise ContentError(
-                f"the {what} is not valid UTF-8 text ({shown} at character {index + 1}); "
-                "retype it or fix the terminal's encoding"
-            )
+    found = _SURROGATE.search(value)
+    if found is None:
+        return
+    index, ch = found.start(), found.group()
+    shown = (
+        f"byte 0x{ord(ch) - 0xDC00:02x}"
+        if 0xDC80 <= ord(ch) <= 0xDCFF
+        else f"lone surrogate U+{ord(ch):04X}"
+    )
+    raise ContentError(
+        f"the {what} is not valid UTF-8 text ({shown} at character {index + 1}); "
+        "retype it or fix the terminal's encoding"
+    )
 
 
 def _quote(text: str, what: str) -> str:
     check_encodable(text, what)
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif _raw_forbidden(ch):
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return '"' + text.translate(_QUOTED) + '"'
 
 
 def _value(value: Value, what: str) -> str:
+    if type(value) is str:  # most values: tried first
+        return _quote(value, what)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -78,7 +89,7 @@ def _value(value: Value, what: str) -> str:
 
 def dumps(record: Mapping[str, Value | None], header: str = "") -> str:
     """A flat TOML table; None values are left out."""
-    if any(_raw_forbidden(ch) and ch != "\n" for ch in header):
+    if _HEADER_FORBIDDEN.search(header):
         raise ValueError(f"a record header holds a control character: {header!r}")
     lines = [f"# {line}".rstrip() for line in header.split("\n")]
     for key, value in record.items():
@@ -122,6 +133,40 @@ def record_path(root: Path, relative: str) -> Path:
     return target
 
 
+class RecordFolder:
+    """A folder of records judged once, so that 10,000 records are not resolved one by one.
+
+    `record_path` resolves every folder on the way, a dozen system calls per
+    record. Here the folder is judged once; a record in it is judged on its
+    own only when it is itself a symlink (one `lstat`), or when the folder
+    was refused (then each record raises with its own path, as before).
+    """
+
+    def __init__(self, root: Path, folder: str) -> None:
+        self.root, self.folder = root, folder
+        self.base = f"{root}/{folder}"
+        try:
+            record_path(root, folder)
+        except ContentError:
+            self.inside = False
+        else:
+            self.inside = True
+
+    def create(self) -> None:
+        """Make the folder (and its parents) when missing, judged as `record_path` judges it."""
+        record_path(self.root, self.folder).mkdir(parents=True, exist_ok=True)
+
+    def path(self, name: str) -> str:
+        """`root/folder/name`, or a `ContentError` when it leads out of the repository.
+
+        A string, not a `Path`: making 10,000 `Path` objects costs more than the checks.
+        """
+        target = f"{self.base}/{name}"
+        if self.inside and not os.path.islink(target):
+            return target
+        return str(record_path(self.root, f"{self.folder}/{name}"))
+
+
 def write_record(
     root: Path,
     relative: str,
@@ -136,6 +181,10 @@ def write_record(
 
 
 def loads(text: str, path: str) -> dict[str, Any]:
+    """The table of a record: the subset the tool writes read directly (`flat_toml`), the rest by tomllib."""
+    table = flat_toml.parse(text)
+    if table is not None:
+        return table
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -14,7 +14,7 @@ from datetime import datetime
 from gap_analysis.config import settings_of
 from gap_analysis.gitstore import GitStore, current_branch
 from gap_analysis.markdown.structure import chapter_structure
-from gap_analysis.model.finding import Severity
+from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.structure import BlockKind, ChapterStructure
 from gap_analysis.services.check.chapters import read_chapter_files
 from gap_analysis.services.comments.findings import incomplete_import
@@ -170,6 +170,14 @@ def report_status(store: GitStore) -> StatusReport:
         )
     current = current_version(store, settings)
     extra: dict[str, object] = {"standing": current.standing} if current else {}
+    unreadable: list[Finding] = []
+    open_comments = count_open_comments(store, unreadable) if current else None
+    if unreadable:
+        named = "; ".join(f"{f.path}: {f.message}" for f in unreadable[:3])
+        more = f" and {len(unreadable) - 3} more" if len(unreadable) > 3 else ""
+        extra["unreadable comment records"] = (
+            f"{named}{more} (not counted; see 'gap-analysis check')"
+        )
     pending_import = incomplete_import(store)
     if pending_import:
         extra["incomplete"] = pending_import
@@ -189,6 +197,6 @@ def report_status(store: GitStore) -> StatusReport:
         version=current.name if current else None,
         state=current.state if current else None,
         meeting=(current.meeting or None) if current else None,
-        open_comments=count_open_comments(store) if current else None,
+        open_comments=open_comments,
         extra=extra,
     )

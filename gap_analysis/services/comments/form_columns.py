@@ -15,6 +15,7 @@ that `spreadsheet_cells.neutralise` put before formula-like text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -102,8 +103,9 @@ _BODY_REF = re.compile(r"^([A-Za-z]{2,8})[- ]?([0-9]{1,4})$")
 """An MB/NC cell such as `UK-3` or `DE 12`: the body and its own comment number."""
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(header: str) -> str:
-    """`Type of comment²` -> `typeofcomment`; `MB/NC¹` -> `mbnc`."""
+    """`Type of comment²` -> `typeofcomment`; `MB/NC¹` -> `mbnc` (cached: a form repeats its types and dispositions)."""
     return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKC", header).lower())
 
 
@@ -129,8 +131,9 @@ def disposition_of(value: str) -> str | None:
 
 def cell_text(value: str) -> str:
     """A cell as recorded: line ends made `\\n`, outer blanks off, the export's formula quote undone."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    return restore(text)
+    text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    text = text.strip()
+    return restore(text) if text[:1] == "'" else text
 
 
 @dataclass(frozen=True, slots=True)

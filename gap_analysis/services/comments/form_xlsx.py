@@ -1,6 +1,8 @@
 """The comment form as an Excel workbook (.xlsx): the only importer of openpyxl.
 
-A national body's form usually arrives as a workbook. Reading takes the first
+A national body's form usually arrives as a workbook. A workbook is a zip
+file, judged first as every Office package from outside is (`zip_package`:
+a zip bomb, too many members, a DOCTYPE or entity are refused). Reading takes the first
 sheet whose first rows hold a recognised header (the active sheet first),
 values only: a formula gives the value Excel saved with it and is never
 evaluated. Writing makes one sheet with the header row frozen, long cells
@@ -16,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
+from gap_analysis import zip_package
 from gap_analysis.errors import ContentError
 from gap_analysis.services.comments.form_columns import (
     Form,
@@ -52,6 +55,7 @@ def read_xlsx(raw: bytes, name: str) -> Form:
     import openpyxl  # noqa: PLC0415 - loaded only for workbooks
     from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
 
+    zip_package.checked_members(raw, name, "workbook", ".xlsx")  # before openpyxl reads a byte
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -19,11 +19,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gap_analysis.errors import ContentError, RefusedError
-from gap_analysis.gitstore import GitStore, RepoLock, commit_new_records
-from gap_analysis.model.comment import Comment
+from gap_analysis.gitstore import GitStore, RepoLock, check_committable, commit_new_records
 from gap_analysis.model.wording import counted
 from gap_analysis.records import comments as comment_store
-from gap_analysis.records.files import record_path
 from gap_analysis.services.comments import import_journal
 from gap_analysis.services.comments.clauses import Clauses
 from gap_analysis.services.comments.form_columns import (
@@ -103,6 +101,8 @@ def import_form(
                     "to complete or roll it back first"
                 )
         else:
+            if options.commit:
+                check_committable(store, (comment_store.COMMENTS_FOLDER,))
             result.recovered = import_journal.recover(store)
             done = result.recovered
             if done and done.completed and done.journal.digest == digest:
@@ -112,13 +112,21 @@ def import_form(
         index = index_at(store, version.name)
         clauses = Clauses(index, has_previous=bool(version.previous))
         # a form of new comments only needs the ids taken, which the file names give
+        texts: dict[str, str] = {}
         existing = (
-            {c.id: c for c in comment_store.read_all(store, version.name)}
+            {c.id: c for c in comment_store.read_all(store, version.name, texts=texts)}
             if any(row.get("id") for row in form.rows)
             else {}
         )
+        moment, who = now(), actor(store, options.recorded_by)
         judged = judge(
-            form, existing, clauses, ledger, lenient=options.lenient, prefer=options.prefer
+            form,
+            existing,
+            clauses,
+            ledger,
+            lenient=options.lenient,
+            prefer=options.prefer,
+            resolver=(who, moment),
         )
         result.warnings = judged.warnings
         if judged.problems:
@@ -133,41 +141,32 @@ def import_form(
         if not form.rows:
             raise ContentError("the comment form has no comments", path=form.name)
         stage = ledger.state(version.name)
-        moment, who = now(), actor(store, options.recorded_by)
         taken = set(existing) or set(comment_store.all_ids(store))
-        added = [
-            RowOutcome(
-                row.row,
-                "add",
-                replace(
-                    comment,
-                    id=comment_store.new_id(moment, taken),
-                    version=version.name,
-                    stage=stage,
-                    date=moment,
-                    recorded_by=who,
-                    order=row.row,
-                ),
+        added = []
+        for row, comment in judged.new:
+            new_id = comment_store.new_id(moment, taken)
+            added.append(
+                RowOutcome(
+                    row.row,
+                    "add",
+                    replace(
+                        comment,
+                        id=new_id,
+                        version=version.name,
+                        stage=stage,
+                        date=moment,
+                        recorded_by=who,
+                        order=row.row,
+                        path=comment_store.path_of(version.name, new_id),
+                    ),
+                )
             )
-            for row, comment in judged.new
-        ]
-        for outcome in judged.updates:
-            outcome.comment = _resolved_by(outcome.comment, existing[outcome.comment.id], who)
         result.outcomes = sorted([*added, *judged.updates, *judged.same], key=lambda o: o.row)
         if options.dry_run or not (added or judged.updates):
             return result
-        written = _write(store, version.name, form.name, digest, added, judged.updates, options)
-        for outcome, path in zip([*added, *judged.updates], written, strict=True):
-            outcome.comment = replace(outcome.comment, path=path)
+        previous = {o.comment.path: texts[o.comment.path] for o in judged.updates}
+        _write(store, version.name, form.name, digest, added, judged.updates, previous, options)
     return result
-
-
-def _resolved_by(updated: Comment, before: Comment, who: str) -> Comment:
-    if (updated.disposition, updated.reply) == (before.disposition, before.reply):
-        return updated
-    if not updated.disposition:
-        return replace(updated, resolved_by="", resolved_date=None)
-    return replace(updated, resolved_by=who, resolved_date=now())
 
 
 def _write(
@@ -177,8 +176,10 @@ def _write(
     digest: str,
     added: list[RowOutcome],
     updates: list[RowOutcome],
+    previous: dict[str, str],
     options: ImportOptions,
-) -> list[str]:
+) -> None:
+    """Write and commit the records under the journal; `previous` holds each updated record's text."""
     new = [o.comment for o in added]
     changed = [o.comment for o in updates]
     name = source.rsplit("/", 1)[-1]
@@ -186,17 +187,7 @@ def _write(
     parts += [f"update {len(changed)}"] if changed else []
     message = f"comment: import on {version} from {name} ({', '.join(parts)})"
     journal = import_journal.ImportJournal(
-        version,
-        name,
-        digest,
-        message if options.commit else "",
-        [comment_store.relative_path(c) for c in new],
-        {
-            comment_store.relative_path(c): record_path(
-                store.root, comment_store.relative_path(c)
-            ).read_text(encoding="utf-8")
-            for c in changed
-        },
+        version, name, digest, message if options.commit else "", [c.path for c in new], previous
     )
     import_journal.save(store, journal)
     fault("import-journal")
@@ -217,4 +208,3 @@ def _write(
         import_journal.finish(store)
         raise
     import_journal.finish(store)
-    return written

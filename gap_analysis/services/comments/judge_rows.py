@@ -10,6 +10,7 @@ the export's `Base` fingerprints (see docs/architecture.md).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from gap_analysis.model.comment import DISPOSITIONS, Comment
 from gap_analysis.services.comments.clauses import Clauses, Place
@@ -51,15 +52,19 @@ def judge(
     clauses: Clauses,
     ledger: Ledger,
     *,
+    resolver: tuple[str, datetime],
     lenient: bool = False,
     prefer: str = "",
 ) -> Judged:
-    """Every row of `form` judged: new comments, updates, rows left alone, and problems by row."""
+    """Every row of `form` judged: new comments, updates, rows left alone, and problems by row.
+
+    `resolver` (who, when) is recorded as resolving an update whose disposition or reply changes.
+    """
     judged = Judged(problems=list(form.problems))
     seen: dict[str, int] = {}
     for row in form.rows:
         if row.get("id"):
-            _judge_update(row, existing, seen, ledger, prefer, judged)
+            _judge_update(row, existing, seen, ledger, prefer, resolver, judged)
         else:
             _judge_new(row, clauses, lenient, judged)
     return judged
@@ -117,6 +122,7 @@ def _judge_update(
     seen: dict[str, int],
     ledger: Ledger,
     prefer: str,
+    resolver: tuple[str, datetime],
     judged: Judged,
 ) -> None:
     wanted = row.get("id").strip()
@@ -176,11 +182,16 @@ def _judge_update(
     if not changes:
         judged.same.append(RowOutcome(row.row, "same", comment))
         return
+    resolved_by, resolved_date = comment.resolved_by, comment.resolved_date
+    if (chosen[0], chosen[1]) != (comment.disposition, comment.reply):
+        resolved_by, resolved_date = resolver if chosen[0] else ("", None)
     updated = replace(
         comment,
         disposition=chosen[0],
         reply=chosen[1],
         observations=chosen[2],
         resolved_in=chosen[3],
+        resolved_by=resolved_by,
+        resolved_date=resolved_date,
     )
     judged.updates.append(RowOutcome(row.row, "update", updated, changes))

@@ -17,9 +17,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from gap_analysis.errors import ContentError, RefusedError, RevisionError, option
-from gap_analysis.gitstore import GitStore, RepoLock, check_name, commit_paths, unstage
+from gap_analysis.gitstore import (
+    GitStore,
+    RepoLock,
+    check_committable,
+    check_name,
+    commit_paths,
+    unstage,
+)
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.comment import DISPOSITIONS, Comment
+from gap_analysis.model.finding import Finding
 from gap_analysis.model.structure import ChapterStructure, Section
 from gap_analysis.model.version import Version
 from gap_analysis.model.wording import did_you_mean
@@ -157,6 +165,8 @@ def add_comment(
     kind = _checked_type(new)
     place = _place(store, version, new)
     with RepoLock(store):
+        if commit:
+            check_committable(store, (comment_store.COMMENTS_FOLDER,))
         import_journal.recover(store)
         stage = load_ledger(store).state(version.name)
         moment = now()
@@ -264,6 +274,8 @@ def resolve_comment(
         if problem:
             raise RevisionError(problem)
     with RepoLock(store):
+        if commit:
+            check_committable(store, (comment_store.COMMENTS_FOLDER,))
         import_journal.recover(store)
         comment = comment_store.find(store, comment_id)
         if not comment.is_open and not force:
@@ -302,6 +314,7 @@ def open_comments(store: GitStore, version_name: str, stage: str) -> list[Commen
     ]
 
 
-def count_open_comments(store: GitStore) -> int:
-    """Open comments on any version, for `status` (unreadable records are `check`'s to report)."""
-    return sum(1 for c in comment_store.read_all(store, problems=[]) if c.is_open)
+def count_open_comments(store: GitStore, unreadable: list[Finding] | None = None) -> int:
+    """Open comments on any version, for `status`; each record that cannot be read goes to `unreadable`."""
+    found = [] if unreadable is None else unreadable
+    return sum(1 for c in comment_store.read_all(store, problems=found) if c.is_open)
