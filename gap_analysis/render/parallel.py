@@ -24,12 +24,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from gap_analysis.render.document import Document
 from gap_analysis.render.fetcher import Refused
 from gap_analysis.render.parts import Split, split, why_serial, with_numbers
-from gap_analysis.render.pdf import PdfOutput
+
+if TYPE_CHECKING:
+    from gap_analysis.render.pdf import PdfOutput
 
 MAX_ROUNDS = 8
 """Rounds of re-laying out parts with page references before the build goes serial."""
@@ -121,6 +123,7 @@ def render_parallel(
     """
     from gap_analysis.render.join import join
     from gap_analysis.render.part_pool import PartPool
+    from gap_analysis.render.pdf import PdfOutput
 
     del document  # the HTML says everything; kept for the same signature as render_pdf
     cut = split(html)
