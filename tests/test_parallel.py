@@ -76,7 +76,16 @@ def _assert_equal(serial: Path, parallel: Path) -> None:
 
 def _generated(path: Path, chapters: int = 5) -> ReportRepo:
     """Chapters that link to each other, gap entries for the register, a few pages each."""
-    words = ["standard", "protection", "online", "service", "assurance", "technical", "framework", "review"]
+    words = [
+        "standard",
+        "protection",
+        "online",
+        "service",
+        "assurance",
+        "technical",
+        "framework",
+        "review",
+    ]
     files = {}
     for c in range(1, chapters + 1):
         parts = [f"# Chapter {c}\n"]
@@ -133,22 +142,29 @@ def test_same_bytes_on_every_run_for_each_jobs_value(tmp_path: Path, cli: CliInv
     assert three == (repo.parent / "a2.pdf").read_bytes()  # the number of workers does not show
 
 
+def _working_tree(cli: CliInvoke, repo: Path, name: str, *args: str) -> Path:
+    out = repo.parent / name
+    result = cli(repo, "build", "-o", str(out), *args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
 def test_rebuild_after_an_edit_lays_out_that_chapter_only(tmp_path: Path, cli: CliInvoke) -> None:
+    """The editor's loop: the working tree (already edited) built, edited again, built again."""
     report = _generated(tmp_path / "report")
     parts = report.path / "dist" / ".cache" / "parts"
-    _build(cli, report.path, "first.pdf", "--jobs", "2")
+    chapter = report.path / "chapters/03-chapter-3.md"
+    text = chapter.read_text("utf-8")
+    chapter.write_text(text.replace("# Chapter 3\n", "# Chapter 3\n\nOne word.\n"), "utf-8")
+    _working_tree(cli, report.path, "first.pdf", "--jobs", "2")
     before = set(parts.glob("*.pdf"))
     assert len(before) == 7  # front matter, five chapters, the gap register
-    text = (report.path / "chapters/03-chapter-3.md").read_text("utf-8")
-    report.write(
-        "chapters/03-chapter-3.md", text.replace("# Chapter 3\n", "# Chapter 3\n\nOne word.\n")
-    )
-    report.commit("one word")
-    edited = _build(cli, report.path, "edited.pdf", "--jobs", "2")
+    chapter.write_text(text.replace("# Chapter 3\n", "# Chapter 3\n\nTwo words.\n"), "utf-8")
+    edited = _working_tree(cli, report.path, "edited.pdf", "--jobs", "2")
     made = set(parts.glob("*.pdf")) - before
     assert len(made) == 1  # the page numbers did not move: only the edited chapter
-    _assert_equal(_build(cli, report.path, "edited-serial.pdf", "--jobs", "1"), edited)
-    assert any("Chapter 3" in text and "One word." in text for text in reading(edited)["text"])
+    _assert_equal(_working_tree(cli, report.path, "edited-serial.pdf", "--jobs", "1"), edited)
+    assert any("Chapter 3" in page and "Two words." in page for page in reading(edited)["text"])
 
 
 def test_an_edit_that_moves_page_numbers_still_equals_serial(

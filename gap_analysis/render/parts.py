@@ -120,10 +120,16 @@ def _page_references(html: str) -> tuple[PageReference, ...]:
     return tuple(found)
 
 
+_INFO = re.compile(r'<title>.*?</title>\n?|<meta name="[^"]*" content="[^"]*">\n?', re.DOTALL)
+
+
 def with_numbers(split_: Split, part: Part, numbers: Mapping[str, int]) -> str:
     """The part as a whole HTML document; page references to `numbers`' anchors printed as given.
 
     Anchors in `numbers` are those outside the part: the part's own are left to WeasyPrint.
+    Only the first part keeps the title and `<meta>` entries: they make the document
+    information, which the join takes from the first part, and lay nothing out, so the
+    other parts' cache keys do not change with the commit or the date.
     """
     rules = []
     for anchor, number in sorted(numbers.items()):
@@ -131,7 +137,7 @@ def with_numbers(split_: Split, part: Part, numbers: Mapping[str, int]) -> str:
         for ref in split_.references:
             content = ref.content.replace(_PAGE_REF, f'"{number}"')
             rules.append(f"{ref.selector}[href={href}]{ref.pseudo} {{ content: {content}; }}")
-    head = split_.head
+    head = split_.head if part is split_.parts[0] else _INFO.sub("", split_.head)
     if rules:
         head = head.replace("</head>", "<style>\n" + "\n".join(rules) + "\n</style>\n</head>", 1)
     return head + "\n" + split_.watermark + part.body + "</body>\n</html>\n"
