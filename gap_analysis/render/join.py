@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import cast
 
 import pypdf
 from pypdf.generic import (
@@ -42,7 +43,7 @@ def join(parts: Sequence[bytes], links: Sequence[Link], identifier: bytes) -> by
     assert first is not None
     if first.metadata is not None:
         writer.add_metadata(dict(first.metadata))
-    root = first.trailer["/Root"]
+    root = cast(DictionaryObject, first.trailer["/Root"])
     for key in ("/Lang", "/PageMode", "/ViewerPreferences", "/MarkInfo"):
         if key in root:
             writer._root_object[NameObject(key)] = root[key]  # noqa: SLF001 - no public setter
@@ -59,7 +60,8 @@ def join(parts: Sequence[bytes], links: Sequence[Link], identifier: bytes) -> by
         )
         if "/Annots" not in page:
             page[NameObject("/Annots")] = ArrayObject()
-        page["/Annots"].append(writer._add_object(annotation))  # noqa: SLF001 - pypdf's way to add one
+        annotations = cast(ArrayObject, page["/Annots"])
+        annotations.append(writer._add_object(annotation))  # noqa: SLF001 - pypdf's way to add one
     writer._ID = ArrayObject([ByteStringObject(identifier), ByteStringObject(identifier)])  # noqa: SLF001
     out = io.BytesIO()
     writer.write(out)

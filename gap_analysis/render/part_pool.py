@@ -51,7 +51,9 @@ class PartPool:
         self._procs: list[Any] = []
         for _ in range(jobs):
             mine, theirs = context.Pipe()
-            proc = context.Process(target=_serve, args=(theirs, images), daemon=True)
+            proc = context.Process(  # type: ignore[attr-defined]
+                target=_serve, args=(theirs, images), daemon=True
+            )
             proc.start()
             theirs.close()
             self._conns.append(mine)

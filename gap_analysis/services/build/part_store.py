@@ -26,6 +26,7 @@ from gap_analysis.atomic_files import write_atomic
 from gap_analysis.errors import GapAnalysisError
 from gap_analysis.render import engine_version, template_hash
 from gap_analysis.render.fetcher import Refused
+from gap_analysis.render.fonts import cjk_font_files
 from gap_analysis.render.parallel import Facts, PartPdf
 
 PARTS_KEEP = 600
@@ -33,8 +34,15 @@ PARTS_KEEP = 600
 
 
 def part_salt(images: dict[str, bytes]) -> str:
-    """What every part's layout depends on besides its HTML."""
+    """What every part's layout depends on besides its HTML: the tool and its bundled fonts,
+    the engine, the templates, the machine's CJK font files (path, size, time), the images."""
     digest = hashlib.sha256(f"{__version__}\0{engine_version()}\0{template_hash()}".encode())
+    for name, font in sorted(cjk_font_files().items()):
+        try:
+            stat = font.stat()
+        except OSError:
+            continue
+        digest.update(f"{name}\0{font}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     for path in sorted(images):
         digest.update(path.encode() + b"\0" + hashlib.sha256(images[path]).digest())
     return digest.hexdigest()
