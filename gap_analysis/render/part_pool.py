@@ -40,6 +40,16 @@ def _serve(conn: Connection, images: dict[str, bytes]) -> None:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
+def warm_up() -> None:
+    """Start the forkserver now (it imports WeasyPrint in its own process while the caller
+    reads the snapshot and renders Markdown), so the workers start at once later."""
+    context = multiprocessing.get_context(_START)
+    context.set_forkserver_preload(["gap_analysis.render.part_worker"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
 class PartPool:
     """`jobs` processes; `run` sends requests, each to a free worker or to the one it names."""
 

@@ -31,6 +31,14 @@ def layout_mode(jobs: int, variant: str | None) -> str:
     return "parallel" if jobs > 1 and variant is None else "serial"
 
 
+def warm_up(jobs: int, variant: str | None) -> None:
+    """Before a layout that will be parallel: start the workers' forkserver early."""
+    if layout_mode(jobs, variant) == "parallel":
+        from gap_analysis.render.part_pool import warm_up as start
+
+        start()
+
+
 def lay_out(
     document: Document,
     html: str,

@@ -46,7 +46,7 @@ from gap_analysis.services.build.cache import (
     context_key,
 )
 from gap_analysis.services.build.glyphs import missing_glyphs
-from gap_analysis.services.build.parallel import PARTS_FOLDER, lay_out, layout_mode
+from gap_analysis.services.build.parallel import PARTS_FOLDER, lay_out, layout_mode, warm_up
 from gap_analysis.services.output import guard_output, prepare_output
 from gap_analysis.services.snapshots import snapshot, where
 
@@ -123,6 +123,7 @@ def build_pdf(
         served = _serve_cached(store.root, cache, context, snap.files, output, strict, snap.info)
         if served is not None:
             return served
+    warm_up(jobs, variant)  # the workers' forkserver imports WeasyPrint meanwhile
     files = RecordingSource(snap.files)
     prepared = _prepare(store.root, snap.info, files, variant, extras, layout)
     target = (
