@@ -190,3 +190,39 @@ def test_variants_are_laid_out_serially(tmp_path: Path, cli: CliInvoke) -> None:
     parallel = _build(cli, repo, "ua2.pdf", "--variant", "pdf/ua-1", "--jobs", "2", "--no-cache")
     assert serial.read_bytes() == parallel.read_bytes()
     assert "/StructTreeRoot" in pypdf.PdfReader(parallel).trailer["/Root"]
+
+
+def test_what_keeps_a_document_serial() -> None:
+    from gap_analysis.render.parts import why_serial
+
+    page = '<html><head><style>{}</style></head><body><section class="chapter" id="a">x</section></body></html>'
+    assert why_serial(page.format(".chapter { break-before: page; }")) is None
+    for css, what in (
+        ("h2 { counter-increment: figure; }", "CSS counters"),
+        ("h1 { string-set: title content(); }", "named strings"),
+        ("@page :left { margin-left: 3cm; }", "page selectors"),
+        (".chapter { break-before: right; }", "breaks to a side"),
+        ("a::after { content: target-text(attr(href)); }", "page references"),
+    ):
+        reason = why_serial(page.format(css))
+        assert reason is not None and what in reason, css
+
+
+def test_page_references_to_other_parts_are_written_as_numbers() -> None:
+    from gap_analysis.render.parts import split, with_numbers
+
+    html = (
+        '<html><head><title>T</title><meta name="author" content="A"><style>'
+        ".contents a::after { content: leader('. ') target-counter(attr(href), page); }"
+        '</style></head><body><div class="watermark">DRAFT</div><nav class="contents">'
+        '<a href="#b--x">B</a></nav><section class="chapter" id="a">A</section>'
+        '<section class="chapter annex" id="b"><h1 id="b--x">B</h1></section></body></html>'
+    )
+    cut = split(html)
+    assert [part.name for part in cut.parts] == ["front", "a", "b"]
+    front = with_numbers(cut, cut.parts[0], {"b--x": 7})
+    assert '.contents a[href="\\23 b--x"]::after { content: leader(\'. \') "7"; }' in front
+    assert "<title>T</title>" in front and front.count("DRAFT") == 1
+    annex = with_numbers(cut, cut.parts[2], {})
+    assert "<title>" not in annex and 'name="author"' not in annex  # only the first part's
+    assert 'id="b--x"' in annex and "DRAFT" in annex and 'id="a"' not in annex
