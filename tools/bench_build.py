@@ -110,6 +110,40 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], log: Path | None = Non
     return Run(seconds, usage.ru_maxrss / 1024, git)
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of `pid` and all its descendants (the layout workers), in KiB."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _run_tree(args: list[str], cwd: Path, env: dict[str, str]) -> Run:
+    """Like `_run`, with the peak of the summed RSS of the process and every descendant
+    (sampled every 20 ms: the build's workers live in a forkserver's children)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(args)}\n{stderr}")
+    return Run(seconds, peak / 1024)
+
+
 def _git(repo: Path, *args: str) -> None:
     subprocess.run(
         ["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
@@ -379,6 +413,129 @@ def _docx_table(rows: list[dict[str, object]]) -> None:
         print(f"{row['name']:<10} | {ours.seconds:17.2f} s | {other:>14} | {ratio:>11} | {verdict}")
 
 
+def bench_jobs(
+    name: str, repo: Path, work: Path, env: dict[str, str], repeat: int
+) -> dict[str, object]:
+    """`build --jobs N` for each N up to the CPUs (cold caches), the rebuild after an edit to one
+    chapter (part cache warm), the summed peak memory of all processes, the PDF sizes."""
+    tool = str(VENV_BIN / "gap-analysis")
+    cpus = os.cpu_count() or 1
+    runs: dict[int, list[Run]] = {n: [] for n in range(1, max(cpus, 2) + 1)}
+    edits: list[Run] = []
+    sizes: dict[int, int] = {}
+    chapters = sorted((repo / "chapters").glob("*.md"))
+    edited = chapters[min(2, len(chapters) - 1)]
+    loads = []
+    for _ in range(repeat):
+        for jobs in runs:
+            shutil.rmtree(repo / "dist", ignore_errors=True)
+            out = work / f"{name}-j{jobs}.pdf"
+            loads.append(os.getloadavg()[0])
+            runs[jobs].append(
+                _run_tree(
+                    [
+                        tool,
+                        "--repo",
+                        str(repo),
+                        "-q",
+                        "build",
+                        "HEAD",
+                        "-o",
+                        str(out),
+                        "--jobs",
+                        str(jobs),
+                    ],
+                    repo,
+                    env,
+                )
+            )
+            sizes[jobs] = out.stat().st_size
+        # the part cache now holds the last --jobs N build: edit one chapter, build again
+        original = edited.read_text(encoding="utf-8")
+        edited.write_text(
+            original.replace("\n\n", "\n\nOne more sentence for the bench.\n\n", 1),
+            encoding="utf-8",
+        )
+        _commit(repo)
+        edits.append(
+            _run_tree(
+                [
+                    tool,
+                    "--repo",
+                    str(repo),
+                    "-q",
+                    "build",
+                    "HEAD",
+                    "-o",
+                    str(work / f"{name}-edit.pdf"),
+                    "--jobs",
+                    str(max(runs)),
+                ],
+                repo,
+                env,
+            )
+        )
+        _git(repo, "reset", "-q", "--hard", "HEAD~1")
+    return {
+        "name": name,
+        "jobs": {n: _best(r) for n, r in runs.items()},
+        "edit": _best(edits),
+        "sizes": sizes,
+        "load": max(loads),
+    }
+
+
+def _jobs_table(
+    rows: list[dict[str, object]], plain: dict[str, Run], pandoc: dict[str, Run]
+) -> list[str]:
+    failures = []
+    print(
+        "\nparallel layout (issue 17): build --jobs N, cold caches; edit = rebuild after one chapter's edit"
+        " (warm part cache, largest N); memory = peak of all processes summed"
+    )
+    header = f"{'report':<10} | {'load':>5} | {'jobs':>4} | {'build':>8} | {'/plain':>7} | {'/pandoc':>7} | {'edit':>14} | {'peak MB':>7} | {'/serial':>7} | {'PDF KB':>7}"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        name = str(row["name"])
+        jobs = row["jobs"]
+        assert isinstance(jobs, dict)
+        serial = jobs[1]
+        top = max(jobs)
+        for n, run in sorted(jobs.items()):
+            ratio = run.seconds / plain[name].seconds if name in plain else float("nan")
+            versus = f"{run.seconds / pandoc[name].seconds:6.2f}x" if name in pandoc else "    n/a"
+            edit = row["edit"]
+            assert isinstance(edit, Run)
+            edit_text = (
+                f"{edit.seconds:5.2f} s {edit.seconds / run.seconds:5.1%}" if n == top else ""
+            )
+            sizes = row["sizes"]
+            assert isinstance(sizes, dict)
+            print(
+                f"{name:<10} | {row['load']:5.1f} | {n:>4} | {run.seconds:6.2f} s | {ratio:6.2f}x | {versus} | "
+                f"{edit_text:>14} | {run.peak_mb:7.0f} | {run.peak_mb / serial.peak_mb:6.2f}x | {sizes[n] / 1024:7.0f}"
+            )
+        best = jobs[top]
+        if top >= 2 and name in plain and best.seconds / plain[name].seconds > 0.65:
+            failures.append(
+                f"{name}: --jobs {top} is {best.seconds / plain[name].seconds:.2f}x plain WeasyPrint (budget 0.65x)"
+            )
+        if name in pandoc and best.seconds >= pandoc[name].seconds:
+            failures.append(f"{name}: --jobs {top} is not faster than pandoc")
+        edit = row["edit"]
+        assert isinstance(edit, Run)
+        if name == "generated" and edit.seconds / best.seconds > 0.15:
+            failures.append(
+                f"{name}: rebuild after an edit is {edit.seconds / best.seconds:.0%} of a full build (budget 15%)"
+            )
+        if best.peak_mb / serial.peak_mb > 1.5:
+            failures.append(
+                f"{name}: peak memory {best.peak_mb / serial.peak_mb:.2f}x serial (budget 1.5x)"
+            )
+    return failures
+
+
 def _fmt(run: object, pages: int) -> str:
     if not isinstance(run, Run):
         return "n/a"
@@ -402,6 +559,11 @@ def main() -> int:
         "--repeat", type=int, default=2, help="runs of each measurement; the fastest counts"
     )
     parser.add_argument(
+        "--jobs-only",
+        action="store_true",
+        help="measure only the parallel layout (build --jobs N) against plain WeasyPrint and pandoc",
+    )
+    parser.add_argument(
         "--docx-only",
         action="store_true",
         help="measure only the DOCX build against pandoc -t docx",
@@ -415,20 +577,28 @@ def main() -> int:
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
     }
     makers = {"sample": sample_repo, "masvs": masvs_repo, "generated": generated_repo}
-    rows, docx_rows = [], []
+    rows, docx_rows, jobs_rows = [], [], []
     for name in args.only or list(makers):
         if name == "masvs" and not MASVS.is_dir():
             print(f"note: {MASVS} not found; MASVS skipped", file=sys.stderr)
             continue
         print(f"benchmarking {name} ...", file=sys.stderr)
         repo = makers[name](work)
-        docx_rows.append(bench_docx(name, repo, work, env, max(1, args.repeat)))
+        if not args.jobs_only:
+            docx_rows.append(bench_docx(name, repo, work, env, max(1, args.repeat)))
         if not args.docx_only:
             rows.append(bench(name, repo, work, env, log, max(1, args.repeat)))
-    _docx_table(docx_rows)
+            jobs_rows.append(bench_jobs(name, repo, work, env, max(1, args.repeat)))
+    if not args.jobs_only:
+        _docx_table(docx_rows)
     if args.docx_only:
         shutil.rmtree(work, ignore_errors=True)
         return 0
+    jobs_failures = _jobs_table(
+        jobs_rows,
+        {str(r["name"]): r["plain"] for r in rows if isinstance(r["plain"], Run)},
+        {str(r["name"]): r["pandoc"] for r in rows if isinstance(r.get("pandoc"), Run)},  # type: ignore[misc]
+    )
     print()
     header = (
         f"{'report':<10} {'pages':>5} | {'gap-analysis build':>20} | {'plain WeasyPrint':>20} | "
@@ -471,7 +641,7 @@ def main() -> int:
         "\nbudgets: build <= 1.15x plain WeasyPrint; rebuild <= 5% of build; a handful of git processes;"
         " bundled fonts <= 1.05x system fonts (plain WeasyPrint on the same HTML)"
     )
-    for failure in failures:
+    for failure in failures + jobs_failures:
         print(f"over budget: {failure}")
     if args.keep:
         print(f"work folder: {work}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,6 +60,15 @@ from gap_analysis.services.snapshots import resolve
     help="Also write the assembled HTML here (for debugging the layout).",
 )
 @click.option("--html-only", is_flag=True, help="With --html: write only the HTML, no PDF.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that lay out chapters side by side (default: the number of CPUs; 1: "
+    "one process, as before). The PDF has the same pages, text, links and outline either "
+    "way; --variant builds are always laid out in one process.",
+)
 @force_option
 @click.option(
     "--redline-against",
@@ -81,6 +91,7 @@ def build(
     force: bool,
     redline_against: str | None,
     output_format: str,
+    jobs: int | None,
 ) -> None:
     """Build the report's PDF and print its path.
 
@@ -105,6 +116,7 @@ def build(
       gap-analysis build HEAD~1 --strict         fail on any refused reference
       gap-analysis build v0.3 --redline-against v0.2
       gap-analysis build v0.3 --format docx -o TD-v0.3.docx
+      gap-analysis build --jobs 1                one process (the serial layout)
     """
     store = app.store()
     if output_format == "docx":
@@ -173,6 +185,7 @@ def build(
             html_output=html_path,
             progress=progress,
             force=force,
+            jobs=jobs or os.cpu_count() or 1,
         )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)

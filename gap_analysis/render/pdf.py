@@ -88,7 +88,7 @@ def _serialize_once(cls: type) -> type:
     return _ONCE[cls]
 
 
-def _finish(_document: object, pdf: pydyf.PDF) -> None:
+def finish_streams(_document: object, pdf: pydyf.PDF) -> None:
     """Called by WeasyPrint just before the PDF is written: cache every stream's bytes."""
     for obj in pdf.objects:
         if isinstance(obj, pydyf.Stream) and type(obj) not in _ONCE.values():
@@ -96,7 +96,7 @@ def _finish(_document: object, pdf: pydyf.PDF) -> None:
 
 
 @contextmanager
-def _captured() -> Iterator[_Capture]:
+def captured() -> Iterator[_Capture]:
     """WeasyPrint logs to the `weasyprint` logger; collect instead of printing."""
     logger = logging.getLogger("weasyprint")
     handler = _Capture()
@@ -125,7 +125,7 @@ def render_pdf(
     if variant is not None and variant not in VARIANTS:
         raise RenderError(f"unknown PDF variant '{variant}' (known: {', '.join(VARIANTS)})")
     fetcher = SnapshotFetcher(read)
-    with _captured() as capture:
+    with captured() as capture:
         try:
             laid_out = weasyprint.HTML(
                 string=html, base_url=SNAPSHOT_BASE, url_fetcher=fetcher
@@ -164,7 +164,7 @@ def render_pdf(
                     pdf_tags=variant in TAGGED_VARIANTS,
                     custom_metadata=True,
                     attachments=attachments,
-                    finisher=_finish,
+                    finisher=finish_streams,
                 )
         except Exception as exc:  # noqa: BLE001
             raise RenderError(

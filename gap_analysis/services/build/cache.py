@@ -105,9 +105,13 @@ def trace_holds(files: FileSource, trace: dict[str, object]) -> bool:
     return True
 
 
-def _options(variant: str | None, extras: BuildExtras) -> dict[str, object]:
-    """What a PDF depends on besides its snapshot: tool, engine, templates, variant, extras."""
+def _options(variant: str | None, extras: BuildExtras, layout: str) -> dict[str, object]:
+    """What a PDF depends on besides its snapshot: tool, engine, templates, variant, extras, layout.
+
+    `layout` (`services.build.parallel.layout_mode`): a parallel build's bytes are its own.
+    """
     return {
+        "layout": layout,
         "tool": __version__,
         "engine": engine_version(),
         "templates": template_hash(),
@@ -122,11 +126,13 @@ def _digest(parts: dict[str, object]) -> str:
     ).hexdigest()
 
 
-def context_key(info: SnapshotInfo, variant: str | None, extras: BuildExtras) -> str:
+def context_key(
+    info: SnapshotInfo, variant: str | None, extras: BuildExtras, layout: str = "serial"
+) -> str:
     """Names the trace of builds with these options of this snapshot (not yet its content)."""
     return _digest(
         {
-            **_options(variant, extras),
+            **_options(variant, extras, layout),
             "info": [
                 info.commit,
                 info.date.isoformat(),
@@ -145,11 +151,12 @@ def content_key(
     warnings: list[Finding],
     variant: str | None,
     extras: BuildExtras,
+    layout: str = "serial",
 ) -> str:
     """Everything the PDF depends on: inputs, the assembled HTML, options, tool and engine versions."""
     return _digest(
         {
-            **_options(variant, extras),
+            **_options(variant, extras, layout),
             "inputs": sorted(
                 (path, hashlib.sha256(data).hexdigest()) for path, data in read_files.items()
             ),

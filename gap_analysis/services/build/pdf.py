@@ -36,7 +36,6 @@ from gap_analysis.render import (
     Cover,
     Document,
     Metadata,
-    render_pdf,
     to_html,
 )
 from gap_analysis.services.build.cache import (
@@ -47,6 +46,7 @@ from gap_analysis.services.build.cache import (
     context_key,
 )
 from gap_analysis.services.build.glyphs import missing_glyphs
+from gap_analysis.services.build.parallel import PARTS_FOLDER, lay_out, layout_mode, warm_up
 from gap_analysis.services.output import guard_output, prepare_output
 from gap_analysis.services.snapshots import snapshot, where
 
@@ -103,8 +103,13 @@ def build_pdf(
     html_output: Path | None = None,
     progress: Progress = NO_PROGRESS,
     force: bool = False,
+    jobs: int = 1,
 ) -> BuildResult:
     """Build the PDF of `rev` (None: the working tree) and return where it went.
+
+    `jobs` > 1 lays the parts out in that many processes (`services.build.parallel`),
+    when the document allows it; the PDF then has the serial build's pages, text,
+    links, outline and metadata, and bytes of its own (the same on every run).
 
     With `strict`, any refused reference or unusable content fails the build
     (`RenderError`) before anything is written. A named `output` or
@@ -119,13 +124,15 @@ def build_pdf(
     extras = extras or BuildExtras()
     snap = snapshot(store, rev)
     cache = BuildCache(store.root / CACHE_FOLDER)
-    context = context_key(snap.info, variant, extras)
+    layout = layout_mode(jobs, variant)
+    context = context_key(snap.info, variant, extras, layout)
     if use_cache and html_output is None:
         served = _serve_cached(store.root, cache, context, snap.files, output, strict, snap.info)
         if served is not None:
             return served
+    warm_up(jobs, variant)  # the workers' forkserver imports WeasyPrint meanwhile
     files = RecordingSource(snap.files)
-    prepared = _prepare(store.root, snap.info, files, variant, extras)
+    prepared = _prepare(store.root, snap.info, files, variant, extras, layout)
     target = (
         output
         if output is not None
@@ -144,11 +151,13 @@ def build_pdf(
         cache.save_trace(context, files, prepared.key, target.name if output is None else "")
         return BuildResult(target, pages, True, prepared.key, prepared.info, warnings, html_output)
     progress.phase(f"laying out {len(prepared.document.chapters)} chapters", 0)
-    output_pdf = render_pdf(
+    output_pdf = lay_out(
         prepared.document,
         prepared.html,
-        prepared.images.__getitem__,
+        prepared.images,
         variant,
+        jobs,
+        store.root / PARTS_FOLDER if use_cache else None,
         laid_out_pages=lambda pages: progress.phase(f"writing {pages} pages", 0),
     )
     all_warnings = list(prepared.warnings)
@@ -217,7 +226,12 @@ def build_html(
 
 
 def _prepare(
-    root: Path, info: SnapshotInfo, files: RecordingSource, variant: str | None, extras: BuildExtras
+    root: Path,
+    info: SnapshotInfo,
+    files: RecordingSource,
+    variant: str | None,
+    extras: BuildExtras,
+    layout: str = "serial",
 ) -> _Prepared:
     # Markdown and YAML are loaded only when a cache miss needs them.
     from gap_analysis.markdown.chapters import read_report
@@ -263,7 +277,7 @@ def _prepare(
     html = to_html(document)
     prepared = _Prepared(info, settings, document, html, images, warnings)
     prepared.key = content_key(
-        prepared.html, prepared.info, files.read_files, prepared.warnings, variant, extras
+        prepared.html, prepared.info, files.read_files, prepared.warnings, variant, extras, layout
     )
     return prepared
 

@@ -1,0 +1,143 @@
+"""The assembled HTML cut into parts that each start on a new page (parallel layout).
+
+Pure string work on the HTML `assemble.to_html` makes: the front matter (cover,
+history, contents and whatever stands before the first chapter), then one part
+per `<section class="chapter...">` (chapters, the report's annexes, the
+tool's annexes). Each part is a whole HTML document: the same `<head>` (so the
+same stylesheet and metadata), the DRAFT watermark, and its own body.
+
+A part laid out alone equals its pages in the whole document only while
+nothing in the stylesheet carries state from one part to the next. What does
+(`why_serial` names it) keeps the build serial: CSS counters and named strings
+across parts, `:first`/`:left`/`:right`/`:blank`/`:nth()` page selectors, breaks to
+a left or right page, and page references in another form than
+`target-counter(attr(href), page)`. Page references of that one form
+are drawn from numbers the caller gives (`with_numbers`): a rule per anchor
+with the number as a string, in the place of `target-counter`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from gap_analysis.render.assemble import css_string
+
+_SECTION = re.compile(r'<section class="chapter[" ]')
+_WATERMARK = re.compile(r'<div class="watermark"[^>]*>.*?</div>\n?', re.DOTALL)
+_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_PAGE_REF = "target-counter(attr(href), page)"
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CONTENT = re.compile(r"(?:^|;)\s*content\s*:\s*([^;]*)")
+_STATEFUL = (
+    (re.compile(r"counter-(?:reset|increment|set)\s*:"), "CSS counters"),
+    (re.compile(r"string-set\s*:"), "named strings (string-set)"),
+    (re.compile(r"@page[^{]*:(?:first|left|right|blank|nth)"), "page selectors by position"),
+    (re.compile(r"break-(?:before|after)\s*:\s*(?:left|right|recto|verso)"), "breaks to a side"),
+    (
+        re.compile(r"target-(?:text|counters)\(|target-counter\((?!attr\(href\), page\))"),
+        "page references",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PageReference:
+    """One stylesheet rule that prints the page of the anchor its element links to."""
+
+    selector: str
+    """The element's selector, without the pseudo-element."""
+    pseudo: str
+    """`::after`, `::before`, or ""."""
+    content: str
+    """The `content` value, `target-counter(attr(href), page)` in it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    name: str
+    """`front`, or the section's id."""
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    head: str
+    """The document up to and including `<body>`."""
+    watermark: str
+    parts: tuple[Part, ...]
+    references: tuple[PageReference, ...]
+
+
+def why_serial(html: str) -> str | None:
+    """What in this document's stylesheet ties the layout of one part to another, or None."""
+    css = "\n".join(_STYLE.findall(html))
+    for pattern, what in _STATEFUL:
+        if pattern.search(css):
+            return f"the stylesheet uses {what}"
+    if "<body>" not in html or not _SECTION.search(html):
+        return "the document has no chapters"
+    return None
+
+
+def split(html: str) -> Split:
+    """The document's parts; call only when `why_serial(html)` is None."""
+    head, rest = html.split("<body>", 1)
+    body = rest.rsplit("</body>", 1)[0]
+    found = _WATERMARK.search(body)
+    watermark = found.group(0) if found else ""
+    if found:
+        body = body[: found.start()] + body[found.end() :]
+    starts = [match.start() for match in _SECTION.finditer(body)]
+    parts = [Part("front", body[: starts[0]])]
+    for start, end in zip(starts, [*starts[1:], len(body)], strict=True):
+        section = body[start:end]
+        named = re.search(r'\bid="([^"]*)"', section[: section.index(">")])
+        parts.append(Part(named.group(1) if named else f"part-{len(parts)}", section))
+    return Split(head + "<body>", watermark, tuple(parts), _page_references(html))
+
+
+def _page_references(html: str) -> tuple[PageReference, ...]:
+    found = []
+    for css in _STYLE.findall(html):
+        css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+        for selectors, declarations in _RULE.findall(css):
+            content = _CONTENT.search(declarations)
+            if content is None or _PAGE_REF not in content.group(1):
+                continue
+            for selector in selectors.split(","):
+                selector = selector.strip()
+                pseudo = re.search(r"::?(?:after|before)$", selector)
+                cut = pseudo.start() if pseudo else len(selector)
+                found.append(
+                    PageReference(
+                        selector[:cut],
+                        "::" + pseudo.group(0).lstrip(":") if pseudo else "",
+                        content.group(1).strip(),
+                    )
+                )
+    return tuple(found)
+
+
+_INFO = re.compile(r'<title>.*?</title>\n?|<meta name="[^"]*" content="[^"]*">\n?', re.DOTALL)
+
+
+def with_numbers(split_: Split, part: Part, numbers: Mapping[str, int]) -> str:
+    """The part as a whole HTML document; page references to `numbers`' anchors printed as given.
+
+    Anchors in `numbers` are those outside the part: the part's own are left to WeasyPrint.
+    Only the first part keeps the title and `<meta>` entries: they make the document
+    information, which the join takes from the first part, and lay nothing out, so the
+    other parts' cache keys do not change with the commit or the date.
+    """
+    rules = []
+    for anchor, number in sorted(numbers.items()):
+        href = css_string("#" + anchor)
+        for ref in split_.references:
+            content = ref.content.replace(_PAGE_REF, f'"{number}"')
+            rules.append(f"{ref.selector}[href={href}]{ref.pseudo} {{ content: {content}; }}")
+    head = split_.head if part is split_.parts[0] else _INFO.sub("", split_.head)
+    if rules:
+        head = head.replace("</head>", "<style>\n" + "\n".join(rules) + "\n</style>\n</head>", 1)
+    return head + "\n" + split_.watermark + part.body + "</body>\n</html>\n"

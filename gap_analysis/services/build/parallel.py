@@ -1,0 +1,70 @@
+"""How a build lays its PDF out: serially, or in parts by several processes (`build --jobs`).
+
+The parallel layout (`render.parallel`) is used when more than one job is
+asked for and the document allows it; it gives the serial build's pages,
+text, links, outline and metadata. It is not used for `--variant pdf/ua-1`
+or `pdf/a-3u` (one structure tree and one set of PDF/A parts for the whole
+document, which a join of parts does not make), nor for a stylesheet that
+carries state from part to part (`render.parts.why_serial`): those are laid
+out serially, whatever `--jobs` says. The mode is part of the build cache's
+key, so each `--jobs` choice gives the same bytes on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gap_analysis.render import Document, render_pdf
+from gap_analysis.services.build.cache import CACHE_FOLDER
+
+if TYPE_CHECKING:
+    from gap_analysis.render.pdf import PdfOutput
+
+PARTS_FOLDER = CACHE_FOLDER / "parts"
+
+
+def layout_mode(jobs: int, variant: str | None) -> str:
+    """`serial` or `parallel`: what the build cache keys a PDF by (not the number of jobs,
+    which does not change the bytes)."""
+    return "parallel" if jobs > 1 and variant is None else "serial"
+
+
+def warm_up(jobs: int, variant: str | None) -> None:
+    """Before a layout that will be parallel: start the workers' forkserver early."""
+    if layout_mode(jobs, variant) == "parallel":
+        from gap_analysis.render.part_pool import warm_up as start
+
+        start()
+
+
+def lay_out(
+    document: Document,
+    html: str,
+    images: dict[str, bytes],
+    variant: str | None,
+    jobs: int,
+    parts_folder: Path | None,
+    laid_out_pages: Callable[[int], None] | None = None,
+) -> PdfOutput:
+    """The PDF of `html`: by `jobs` processes when the document allows, else serially.
+
+    `parts_folder` keeps each part's layout for the next build (None: nothing kept).
+    """
+    if layout_mode(jobs, variant) == "parallel":
+        from gap_analysis.render.parallel import NoStore, NotSettled, render_parallel, serial_reason
+
+        if serial_reason(html, variant) is None:
+            from gap_analysis.services.build.part_store import PartFolder, part_salt
+
+            store = PartFolder(parts_folder) if parts_folder is not None else NoStore()
+            try:
+                output, _statistics = render_parallel(
+                    document, html, images, jobs, store, part_salt(images), laid_out_pages
+                )
+            except NotSettled:
+                pass
+            else:
+                return output
+    return render_pdf(document, html, images.__getitem__, variant, laid_out_pages)

@@ -1,0 +1,228 @@
+"""Parallel layout (issue 17): `build --jobs 2` equals `build --jobs 1`, and rebuilds only what changed.
+
+Equal means what a reader sees and follows: the text of every page, every
+link's target page, the outline (titles, levels, pages), the document
+information and language. Compared on the sample report, MASVS v1.5.0 and a
+generated report whose chapters link to each other.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+
+from tests.helpers import MASVS, ROOT, CliInvoke, ReportRepo, make_report, need
+
+MINIMAL_TOML = '[report]\ntitle = "Parallel"\ngroup = "Test group"\n'
+
+
+def reading(pdf: Path) -> dict[str, Any]:
+    """What a reader of `pdf` sees and follows, for comparing two builds."""
+    reader = pypdf.PdfReader(pdf)
+    dests = {
+        name: reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()
+    }
+    links = []
+    for page in reader.pages:
+        found = []
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            if "/Dest" in annot:
+                found.append(("page", dests.get(str(annot["/Dest"]))))
+            else:
+                found.append(("uri", str(annot["/A"].get("/URI"))))
+        links.append(sorted(found, key=str))
+
+    def outline(items: list[Any], depth: int = 0) -> list[tuple[int, str, int]]:
+        out: list[tuple[int, str, int]] = []
+        for item in items:
+            if isinstance(item, list):
+                out += outline(item, depth + 1)
+            else:
+                out.append((depth, item.title, reader.get_destination_page_number(item)))
+        return out
+
+    return {
+        "text": [page.extract_text() for page in reader.pages],
+        "links": links,
+        "outline": outline(reader.outline),
+        "metadata": dict(reader.metadata or {}),
+        "lang": reader.trailer["/Root"].get("/Lang"),
+    }
+
+
+def _build(cli: CliInvoke, repo: Path, name: str, *args: str) -> Path:
+    out = repo.parent / name
+    result = cli(repo, "build", "HEAD", "-o", str(out), *args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _assert_equal(serial: Path, parallel: Path) -> None:
+    one, two = reading(serial), reading(parallel)
+    assert len(one["text"]) == len(two["text"]) > 1
+    for key in ("text", "links", "outline", "metadata", "lang"):
+        assert one[key] == two[key], key
+    assert any("Page 2 of" in text for text in one["text"])
+    assert sum(len(links) for links in one["links"]) > 3
+
+
+def _generated(path: Path, chapters: int = 5) -> ReportRepo:
+    """Chapters that link to each other, gap entries for the register, a few pages each."""
+    words = [
+        "standard",
+        "protection",
+        "online",
+        "service",
+        "assurance",
+        "technical",
+        "framework",
+        "review",
+    ]
+    files = {}
+    for c in range(1, chapters + 1):
+        parts = [f"# Chapter {c}\n"]
+        for s in range(1, 4):
+            parts.append(f"## Section {c}.{s}\n")
+            parts += [
+                " ".join(words[(c + s + p + i) % len(words)] for i in range(120)).capitalize()
+                + ".\n"
+                for p in range(4)
+            ]
+        other = c % chapters + 1
+        parts.append(f"See [chapter {other}](0{other}-chapter-{other}.md).\n")
+        parts.append(
+            f"```gap\nid: G-GN-{c:02d}\narea: Area {c}\nexisting: Standard {c}\n"
+            f"gap: Gap {c}.\naction: Action {c}.\nlead: SG17\n```\n"
+        )
+        files[f"0{c}-chapter-{c}.md"] = "\n".join(parts)
+    return make_report(path, files, MINIMAL_TOML)
+
+
+@pytest.mark.parametrize("report", ["sample", "generated"])
+def test_parallel_build_equals_serial(tmp_path: Path, cli: CliInvoke, report: str) -> None:
+    if report == "sample":
+        repo = tmp_path / "sample"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
+    else:
+        repo = _generated(tmp_path / "generated").path
+    serial = _build(cli, repo, "serial.pdf", "--jobs", "1")
+    parallel = _build(cli, repo, "parallel.pdf", "--jobs", "2")
+    _assert_equal(serial, parallel)
+
+
+def test_parallel_build_of_masvs_equals_serial(tmp_path: Path, cli: CliInvoke) -> None:
+    need((MASVS / "v1.5.0").is_dir(), f"the MASVS corpus is not at {MASVS}")
+    chapters = {p.name: p.read_text("utf-8") for p in sorted((MASVS / "v1.5.0").glob("*.md"))}
+    repo = make_report(tmp_path / "masvs", chapters, MINIMAL_TOML)
+    images = MASVS / "v1.5.0" / "images"
+    if images.is_dir():
+        shutil.copytree(images, repo.path / "chapters" / "images")
+        repo.commit("images")
+    _assert_equal(
+        _build(cli, repo.path, "serial.pdf", "--jobs", "1"),
+        _build(cli, repo.path, "parallel.pdf", "--jobs", "2"),
+    )
+
+
+def test_same_bytes_on_every_run_for_each_jobs_value(tmp_path: Path, cli: CliInvoke) -> None:
+    repo = _generated(tmp_path / "report", chapters=3).path
+    for jobs in ("1", "2"):
+        first = _build(cli, repo, f"a{jobs}.pdf", "--jobs", jobs, "--no-cache").read_bytes()
+        again = _build(cli, repo, f"b{jobs}.pdf", "--jobs", jobs, "--no-cache").read_bytes()
+        assert first == again, f"--jobs {jobs}"
+    three = _build(cli, repo, "c3.pdf", "--jobs", "3", "--no-cache").read_bytes()
+    assert three == (repo.parent / "a2.pdf").read_bytes()  # the number of workers does not show
+
+
+def _working_tree(cli: CliInvoke, repo: Path, name: str, *args: str) -> Path:
+    out = repo.parent / name
+    result = cli(repo, "build", "-o", str(out), *args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_rebuild_after_an_edit_lays_out_that_chapter_only(tmp_path: Path, cli: CliInvoke) -> None:
+    """The editor's loop: the working tree (already edited) built, edited again, built again."""
+    report = _generated(tmp_path / "report")
+    parts = report.path / "dist" / ".cache" / "parts"
+    chapter = report.path / "chapters/03-chapter-3.md"
+    text = chapter.read_text("utf-8")
+    chapter.write_text(text.replace("# Chapter 3\n", "# Chapter 3\n\nOne word.\n"), "utf-8")
+    _working_tree(cli, report.path, "first.pdf", "--jobs", "2")
+    before = set(parts.glob("*.pdf"))
+    assert len(before) == 7  # front matter, five chapters, the gap register
+    chapter.write_text(text.replace("# Chapter 3\n", "# Chapter 3\n\nTwo words.\n"), "utf-8")
+    edited = _working_tree(cli, report.path, "edited.pdf", "--jobs", "2")
+    made = set(parts.glob("*.pdf")) - before
+    assert len(made) == 1  # the page numbers did not move: only the edited chapter
+    _assert_equal(_working_tree(cli, report.path, "edited-serial.pdf", "--jobs", "1"), edited)
+    assert any("Chapter 3" in page and "Two words." in page for page in reading(edited)["text"])
+
+
+def test_an_edit_that_moves_page_numbers_still_equals_serial(
+    tmp_path: Path, cli: CliInvoke
+) -> None:
+    report = _generated(tmp_path / "report")
+    _build(cli, report.path, "first.pdf", "--jobs", "2")
+    text = (report.path / "chapters/02-chapter-2.md").read_text("utf-8")
+    report.write(
+        "chapters/02-chapter-2.md", text + "\n" + "\n\n".join(["A long new paragraph. " * 40] * 8)
+    )
+    report.commit("two more pages")
+    parallel = _build(cli, report.path, "moved.pdf", "--jobs", "2")
+    serial = _build(cli, report.path, "moved-serial.pdf", "--jobs", "1")
+    _assert_equal(serial, parallel)
+    assert len(reading(parallel)["text"]) > len(reading(report.path.parent / "first.pdf")["text"])
+
+
+def test_variants_are_laid_out_serially(tmp_path: Path, cli: CliInvoke) -> None:
+    """PDF/UA needs one structure tree for the whole document: --jobs does not apply."""
+    repo = _generated(tmp_path / "report", chapters=2).path
+    serial = _build(cli, repo, "ua1.pdf", "--variant", "pdf/ua-1", "--jobs", "1", "--no-cache")
+    parallel = _build(cli, repo, "ua2.pdf", "--variant", "pdf/ua-1", "--jobs", "2", "--no-cache")
+    assert serial.read_bytes() == parallel.read_bytes()
+    assert "/StructTreeRoot" in pypdf.PdfReader(parallel).trailer["/Root"]
+
+
+def test_what_keeps_a_document_serial() -> None:
+    from gap_analysis.render.parts import why_serial
+
+    page = '<html><head><style>{}</style></head><body><section class="chapter" id="a">x</section></body></html>'
+    assert why_serial(page.format(".chapter { break-before: page; }")) is None
+    for css, what in (
+        ("h2 { counter-increment: figure; }", "CSS counters"),
+        ("h1 { string-set: title content(); }", "named strings"),
+        ("@page :left { margin-left: 3cm; }", "page selectors"),
+        (".chapter { break-before: right; }", "breaks to a side"),
+        ("a::after { content: target-text(attr(href)); }", "page references"),
+    ):
+        reason = why_serial(page.format(css))
+        assert reason is not None and what in reason, css
+
+
+def test_page_references_to_other_parts_are_written_as_numbers() -> None:
+    from gap_analysis.render.parts import split, with_numbers
+
+    html = (
+        '<html><head><title>T</title><meta name="author" content="A"><style>'
+        ".contents a::after { content: leader('. ') target-counter(attr(href), page); }"
+        '</style></head><body><div class="watermark">DRAFT</div><nav class="contents">'
+        '<a href="#b--x">B</a></nav><section class="chapter" id="a">A</section>'
+        '<section class="chapter annex" id="b"><h1 id="b--x">B</h1></section></body></html>'
+    )
+    cut = split(html)
+    assert [part.name for part in cut.parts] == ["front", "a", "b"]
+    front = with_numbers(cut, cut.parts[0], {"b--x": 7})
+    assert '.contents a[href="\\23 b--x"]::after { content: leader(\'. \') "7"; }' in front
+    assert "<title>T</title>" in front and front.count("DRAFT") == 1
+    annex = with_numbers(cut, cut.parts[2], {})
+    assert "<title>" not in annex and 'name="author"' not in annex  # only the first part's
+    assert 'id="b--x"' in annex and "DRAFT" in annex and 'id="a"' not in annex
