@@ -63,11 +63,12 @@ from gap_analysis.services.snapshots import resolve
 @click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes that lay out chapters side by side (default: the number of CPUs; 1: "
-    "one process, as before). The PDF has the same pages, text, links and outline either "
-    "way; --variant builds are always laid out in one process.",
+    type=click.IntRange(min=0),
+    default=1,
+    help="Processes that lay out chapters side by side (default 1: one process; 0: the "
+    "number of CPUs). The PDF has the same pages, text, links and outline either way, "
+    "but is larger (each part carries its own font subsets); --variant builds are "
+    "always laid out in one process.",
 )
 @force_option
 @click.option(
@@ -91,7 +92,7 @@ def build(
     force: bool,
     redline_against: str | None,
     output_format: str,
-    jobs: int | None,
+    jobs: int,
 ) -> None:
     """Build the report's PDF and print its path.
 
@@ -116,7 +117,7 @@ def build(
       gap-analysis build HEAD~1 --strict         fail on any refused reference
       gap-analysis build v0.3 --redline-against v0.2
       gap-analysis build v0.3 --format docx -o TD-v0.3.docx
-      gap-analysis build --jobs 1                one process (the serial layout)
+      gap-analysis build --jobs 0                chapters laid out on every CPU
     """
     store = app.store()
     if output_format == "docx":
