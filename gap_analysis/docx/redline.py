@@ -16,12 +16,25 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from gap_analysis.docx.blocks import BodyWriter, TocLine
-from gap_analysis.docx.ooxml import Element, element, paragraph_style, run, table_style
+from gap_analysis.docx.ooxml import (
+    Element,
+    element,
+    paragraph_style,
+    row_cells,
+    run,
+    table_style,
+)
 from gap_analysis.docx.parts import reference_run
 from gap_analysis.docx.tracked import DEL, INS, Tracker
 from gap_analysis.model.diff import EQUAL, WordOp
 from gap_analysis.model.flow import FlowBlock, FlowChapter, Heading, Paragraph, Run, Table
-from gap_analysis.model.revisions import BlockRevision, ChapterRevisions, Mark, Revisions
+from gap_analysis.model.revisions import (
+    BlockRevision,
+    ChapterRevisions,
+    Mark,
+    Revisions,
+    changes,
+)
 
 _DELETED_STYLES = {
     "paragraph": "Normal",
@@ -31,10 +44,6 @@ _DELETED_STYLES = {
     "definition": "List Continue",
 }
 _INSERTED = BlockRevision(Mark.INSERTED, "")
-
-
-def _changes(ops: tuple[WordOp, ...]) -> bool:
-    return any(op.op != EQUAL for op in ops)
 
 
 def _line(block: FlowBlock) -> int:
@@ -133,9 +142,9 @@ class RedlineWriter(BodyWriter):
     ) -> None:
         rev = self.rev(line)
         if rev is not None and rev.mark is Mark.CHANGED and rev.cells:
-            for column, cell in enumerate(table.rows[index].cells):
+            for column, cell in enumerate(row_cells(table, table._tbl.tr_lst[index])):
                 ops = rev.cells[column] if column < len(rev.cells) else ()
-                if _changes(ops):
+                if changes(ops):
                     for made in self.tracker.ops(ops):
                         cell.paragraphs[0]._p.append(made)
                 elif column < len(cells):
@@ -143,15 +152,15 @@ class RedlineWriter(BodyWriter):
         else:
             super().fill_row(table, index, cells, header, line)
         if rev is not None and rev.mark is Mark.INSERTED:
-            self.insert_row(table.rows[index]._tr, rev.moved)
+            self.insert_row(table._tbl.tr_lst[index], rev.moved)
         for gone in self.revs.before.get(line, ()):
             if gone.block == "table-row":
-                self.deleted_row(table, gone, before=table.rows[index]._tr)
+                self.deleted_row(table, gone, before=table._tbl.tr_lst[index])
 
     def gap_head(self, para: DocxParagraph, gap_id: str, line: int) -> None:
         rev = self.rev(line)
         ops = dict(rev.fields).get("id", ()) if rev is not None else ()
-        if rev is None or rev.mark is not Mark.CHANGED or not _changes(ops):
+        if rev is None or rev.mark is not Mark.CHANGED or not changes(ops):
             super().gap_head(para, gap_id, line)
             return
         para._p.append(run("Gap ", bold=True))
@@ -162,7 +171,7 @@ class RedlineWriter(BodyWriter):
         self.gap_keys.add(key)
         rev = self.rev(line)
         ops = dict(rev.fields).get(key, ()) if rev is not None else ()
-        if rev is not None and rev.mark is Mark.CHANGED and _changes(ops):
+        if rev is not None and rev.mark is Mark.CHANGED and changes(ops):
             for made in self.tracker.ops(ops):
                 cell.paragraphs[0]._p.append(made)
             return
@@ -203,7 +212,7 @@ class RedlineWriter(BodyWriter):
         row = table.add_row()  # type: ignore[no-untyped-call]
         if before is not None:
             before.addprevious(row._tr)
-        cells = row.cells
+        cells = row_cells(table, row._tr)
         values = list(rev.cells)
         if len(values) > len(cells) and cells:
             merged = tuple(op for ops in values[len(cells) - 1 :] for op in ops)
@@ -232,7 +241,7 @@ class RedlineWriter(BodyWriter):
         table = self.last_table
         if table is None:
             columns = max(len(r.cells) for r in rows) or 1
-            table = self.document.add_table(rows=0, cols=columns)
+            table = self.add_table(0, columns)
             table_style(table)
             self.paragraph("Normal")
             self.last_table = table
@@ -285,7 +294,7 @@ class RedlineWriter(BodyWriter):
     def deleted_gap(self, rev: BlockRevision) -> None:
         fields = dict(rev.fields)
         gap_id = " ".join(op.text for op in fields.get("id", ()))
-        table = self.document.add_table(rows=0, cols=2)
+        table = self.add_table(0, 2)
         table_style(table)
         self.deleted_row(
             table,

@@ -7,10 +7,9 @@ counted in document order.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -27,10 +26,11 @@ from gap_analysis.docx.ooxml import (
     run,
     table_style,
 )
-from gap_analysis.docx.parts import Footnotes, add_custom_properties, ensure_styles, fixed_zip
-from gap_analysis.docx.redline import RedlineWriter
+from gap_analysis.docx.parts import Footnotes, add_custom_properties, ensure_styles, package_bytes
 from gap_analysis.model.flow import FlowDocument
-from gap_analysis.model.revisions import Revisions
+
+if TYPE_CHECKING:
+    from gap_analysis.model.revisions import Revisions
 
 _LANGUAGES = {
     "en": "English",
@@ -56,23 +56,25 @@ def write_docx(
     _page_setup(document, flow)
     bookmarks = Bookmarks()
     parts = (document, Footnotes(document), bookmarks, image, _text_width(document))
-    body = BodyWriter(*parts) if revisions is None else RedlineWriter(*parts, revisions=revisions)
+    body = BodyWriter(*parts)
+    if revisions is not None:
+        from gap_analysis.docx.redline import RedlineWriter  # a plain build needs no revisions
+
+        body = RedlineWriter(*parts, revisions=revisions)
     _cover(document, flow)
     _history(document, flow)
     contents = contents_start(document)
     for chapter in flow.chapters:
         body.chapter_blocks(chapter)
     tracker = None
-    if isinstance(body, RedlineWriter):
-        tracker = body.tracker
-        for removed in body.revisions.removed_chapters:
-            body.write_deleted(removed)
+    if revisions is not None:
+        tracker = body.tracker  # type: ignore[attr-defined]
+        for removed in revisions.removed_chapters:
+            body.write_deleted(removed)  # type: ignore[attr-defined]
     fill_contents(document, contents, body.toc, tracker)
     write_register(document, flow, bookmarks, revisions, tracker)
     _properties(document, flow)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return fixed_zip(buffer.getvalue(), flow.date.astimezone(UTC)), body.missing_images
+    return package_bytes(document, flow.date.astimezone(UTC)), body.missing_images
 
 
 def _text_width(document: Any) -> int:
