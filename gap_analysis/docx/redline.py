@@ -44,6 +44,7 @@ _DELETED_STYLES = {
     "definition": "List Continue",
 }
 _INSERTED = BlockRevision(Mark.INSERTED, "")
+_PARAGRAPH = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
 
 
 def _line(block: FlowBlock) -> int:
@@ -109,6 +110,7 @@ class RedlineWriter(BodyWriter):
         rev = self.rev(line)
         if rev is not None and rev.mark is Mark.INSERTED:
             self.tracker.whole(para._p, INS, rev.moved)
+            self.move_range(para._p, INS, rev)
 
     def toc_line(self, line: TocLine, at: int) -> TocLine:
         rev = self.rev(at)
@@ -153,6 +155,7 @@ class RedlineWriter(BodyWriter):
             super().fill_row(table, index, cells, header, line)
         if rev is not None and rev.mark is Mark.INSERTED:
             self.insert_row(table._tbl.tr_lst[index], rev.moved)
+            self.move_range(table._tbl.tr_lst[index], INS, rev)
         for gone in self.revs.before.get(line, ()):
             if gone.block == "table-row":
                 self.deleted_row(table, gone, before=table._tbl.tr_lst[index])
@@ -183,8 +186,9 @@ class RedlineWriter(BodyWriter):
             return
         rev = self.rev(line)
         if rev is not None and rev.mark is Mark.INSERTED:
-            for row in table.rows:
-                self.insert_row(row._tr, rev.moved)
+            for row in table._tbl.tr_lst:
+                self.insert_row(row, rev.moved)
+            self.move_range(table._tbl, INS, rev)
         elif rev is not None and rev.mark is Mark.CHANGED:
             for key, ops in rev.fields:
                 if key != "id" and key not in self.gap_keys:
@@ -198,11 +202,15 @@ class RedlineWriter(BodyWriter):
 
     # -- revisions ---------------------------------------------------------
 
+    def move_range(self, written: Element, kind: str, rev: BlockRevision) -> None:
+        """The range of a moved block around what was written for it (a paragraph, row or table)."""
+        if rev.move:
+            paragraphs = [written] if written.tag == _PARAGRAPH else list(written.iter(_PARAGRAPH))
+            self.tracker.move_range(paragraphs, kind, rev.move)
+
     def insert_row(self, row: Element, moved: bool) -> None:
         self.tracker.mark_row(row, INS)
-        for paragraph in row.iter(
-            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
-        ):
+        for paragraph in row.iter(_PARAGRAPH):
             self.tracker.whole(paragraph, INS, moved)
 
     def deleted_row(
@@ -223,6 +231,7 @@ class RedlineWriter(BodyWriter):
                     made.tag = made.tag.replace("}del", "}moveFrom")
                 cell.paragraphs[0]._p.append(made)
         self.tracker.mark_row(row._tr, DEL)
+        self.move_range(row._tr, DEL, rev)
 
     def write_deleted(self, revisions: tuple[BlockRevision, ...]) -> None:
         rows: list[BlockRevision] = []
@@ -267,6 +276,7 @@ class RedlineWriter(BodyWriter):
         if rev.old is not None:
             self.runs(para, tuple(self.older_run(r) for r in rev.old.runs))
             self.tracker.whole(para._p, DEL, rev.moved)
+            self.move_range(para._p, DEL, rev)
             self.last_table = None
             return
         runs: list[Element] = [run(f"{rev.label}\t")] if rev.label else []
@@ -274,7 +284,8 @@ class RedlineWriter(BodyWriter):
         runs.extend(self.tracker.ops((WordOp(EQUAL, text),)))
         holder = self.tracker.wrap(DEL, runs, rev.moved)
         para._p.append(holder)
-        self.tracker.mark_paragraph(para._p, DEL)
+        self.tracker.mark_paragraph(para._p, DEL, rev.moved)
+        self.move_range(para._p, DEL, rev)
         self.last_table = None
 
     def older_run(self, item: Run) -> Run:
@@ -316,5 +327,6 @@ class RedlineWriter(BodyWriter):
                         moved=rev.moved,
                     ),
                 )
+        self.move_range(table._tbl, DEL, rev)
         self.paragraph("Normal")
         self.last_table = None

@@ -37,6 +37,8 @@ class BlockRevision:
     """Gap entries: (field name, word runs) of every field."""
     moved: bool = False
     """Inserted here / deleted there because the block moved (Word's move marks)."""
+    move: str = ""
+    """A moved block: the name its two ends share (Word pairs a move's ranges by it)."""
     level: int = 0
     """Deleted headings and list items: their level or depth."""
     label: str = ""
