@@ -360,3 +360,38 @@ def test_moves_carry_paired_ranges_within_and_across_chapters(
     with zipfile.ZipFile(marks2) as package:
         ranges2 = _move_ranges(package.read("word/document.xml").decode())
     assert ranges2["moveFrom"] and ranges2["moveFrom"] == ranges2["moveTo"]
+
+
+def test_a_versions_docx_ends_with_the_pdfs_annexes(
+    history: ReportRepo,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The change summary and the comment disposition, from the HTML the PDF prints."""
+    out = tmp_path / "v0.2.docx"
+    ok(history.path, "build", "v0.2", "--format", "docx", "-o", str(out))
+    text = subprocess.run(
+        ["pandoc", "-f", "docx", "-t", "plain", "--wrap=none", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # the last of each title is the annex itself (the first, its line in the contents)
+    changes = text.rindex("Changes since v0.1")
+    comments = text.rindex("Comments and their disposition")
+    assert text.rindex("Gap register") < comments < changes
+    assert "Annex C Comments and their disposition" in text  # lettered as in the PDF
+    # the change summary's words, as `summary` counts them, and its chapters table
+    summary = ok(history.path, "summary", "v0.1", "v0.2", "--format", "json").stdout
+    import json
+
+    stats = json.loads(summary)["stats"]
+    assert f"{stats['words_added']} words added" in " ".join(text[changes:].split())
+    assert "Sections touched" in text[changes:]
+    # the comment recorded on v0.1 is not in v0.2's annex; v0.2's annex says it has none
+    assert "No comments have been recorded on v0.2" in " ".join(text[comments:changes].split())
+    need(shutil.which("soffice") is not None, "LibreOffice is not installed")
+    pdf = convert_with_libreoffice(out, tmp_path)
+    shown = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Changes since v0.1" in shown and "Comments and their disposition" in shown

@@ -268,7 +268,8 @@ class BodyWriter:
         return line
 
     def heading_label(self, para: DocxParagraph, block: Heading) -> None:
-        para._p.append(run(f"{block.label}\t"))
+        if block.label:
+            para._p.append(run(f"{block.label}\t"))
 
     def body_paragraph(self, block: Paragraph) -> None:
         if block.style in _LIST_STYLES:

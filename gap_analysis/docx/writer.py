@@ -27,7 +27,9 @@ from gap_analysis.docx.ooxml import (
     table_style,
 )
 from gap_analysis.docx.parts import Footnotes, add_custom_properties, ensure_styles, package_bytes
+from gap_analysis.model.chapter import annex_letter
 from gap_analysis.model.flow import FlowDocument
+from gap_analysis.model.languages import words_for
 
 if TYPE_CHECKING:
     from gap_analysis.model.revisions import Revisions
@@ -73,8 +75,20 @@ def write_docx(
             body.write_deleted(removed)  # type: ignore[attr-defined]
     fill_contents(document, contents, body.toc, tracker)
     write_register(document, flow, bookmarks, revisions, tracker)
+    _annexes(body, flow)
     _properties(document, flow)
     return package_bytes(document, flow.date.astimezone(UTC)), body.missing_images
+
+
+def _annexes(body: BodyWriter, flow: FlowDocument) -> None:
+    """The tool's annexes, lettered as in the PDF (after the report's annexes and the register)."""
+    from gap_analysis.docx.annexes import annex_blocks
+
+    used = sum(1 for chapter in flow.chapters if chapter.is_annex)
+    word = words_for(flow.language).annex
+    for index, annex in enumerate(flow.annexes):
+        for block in annex_blocks(annex, f"{word} {annex_letter(used + 1 + index)}"):
+            body.block(block)
 
 
 def _text_width(document: Any) -> int:

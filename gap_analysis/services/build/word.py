@@ -78,6 +78,7 @@ def flow_document(
         creator=f"gap-analysis {__version__}",
         labels=tuple(sorted(labels.items())),
         history=extras.history,
+        annexes=extras.annexes,
     )
     return flow, warnings
 

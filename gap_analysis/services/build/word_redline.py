@@ -374,7 +374,10 @@ def redline_docx(
     outcome = diff(store, old_rev, new_rev, chapter)
     new = outcome.new
     extras = extras or _extras_of(store, new.snapshot.info.version)
-    extras = replace(extras, labels={**extras.labels, "Revision marks against": old_rev})
+    # the annexes (change summary, comments) are about NEW, not revisions of it: left out
+    extras = replace(
+        extras, annexes=(), labels={**extras.labels, "Revision marks against": old_rev}
+    )
     author = _version_editor(store, outcome) or "gap-analysis"
     revisions = revisions_of(outcome, author)
     flow, warnings = flow_document(new.snapshot.files, new.settings, new.snapshot.info, extras)
