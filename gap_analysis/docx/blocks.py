@@ -45,6 +45,7 @@ from gap_analysis.model.flow import (
 from gap_analysis.model.gap import Gap
 
 if TYPE_CHECKING:
+    from gap_analysis.docx.numbering import HeadingNumbers
     from gap_analysis.model.diff import WordOp
 
 CODE_FONT = "Courier New"
@@ -99,6 +100,10 @@ class BodyWriter:
         self.toc: list[TocLine] = []
         self.note_labels: dict[str, int] = {}
         self.last_heading: Element | None = None
+        self.numbers: HeadingNumbers | None = None
+        """Word's heading numbering, when the document uses it (a plain build)."""
+        self.in_annex = False
+        """Whether the headings being written are an annex's (`Annex A`, `A.1`)."""
 
     def add_table(self, rows: int, columns: int) -> DocxTable:
         made: DocxTable = add_table(self.document, rows, columns, self.text_width)
@@ -171,6 +176,7 @@ class BodyWriter:
 
     def chapter_blocks(self, chapter: FlowChapter) -> None:
         self.chapter = chapter
+        self.in_annex = chapter.is_annex
         self.notes = {}
         self.note_labels = {}
         for note in chapter.footnotes:
@@ -268,6 +274,10 @@ class BodyWriter:
         return line
 
     def heading_label(self, para: DocxParagraph, block: Heading) -> None:
+        """The heading's number: Word's list numbering where it prints the same, else text."""
+        numbers = self.numbers
+        if numbers is not None and numbers.number(para._p, block.level, block.label, self.in_annex):
+            return
         if block.label:
             para._p.append(run(f"{block.label}\t"))
 

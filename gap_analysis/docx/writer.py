@@ -18,6 +18,7 @@ from docx.shared import Cm
 
 from gap_analysis.docx.blocks import BodyWriter
 from gap_analysis.docx.contents import contents_start, fill_contents, write_register
+from gap_analysis.docx.numbering import HeadingNumbers, unnumber_other_headings
 from gap_analysis.docx.ooxml import (
     Bookmarks,
     add_paragraph,
@@ -59,7 +60,10 @@ def write_docx(
     bookmarks = Bookmarks()
     parts = (document, Footnotes(document), bookmarks, image, _text_width(document))
     body = BodyWriter(*parts)
-    if revisions is not None:
+    if revisions is None:
+        # the revision-marks document keeps numbers as text: a renumbered heading is a revision
+        body.numbers = HeadingNumbers(document, words_for(flow.language).annex)
+    else:
         from gap_analysis.docx.redline import RedlineWriter  # a plain build needs no revisions
 
         body = RedlineWriter(*parts, revisions=revisions)
@@ -76,6 +80,8 @@ def write_docx(
     fill_contents(document, contents, body.toc, tracker)
     write_register(document, flow, bookmarks, revisions, tracker)
     _annexes(body, flow)
+    if body.numbers is not None:
+        unnumber_other_headings(document.element.body)
     _properties(document, flow)
     return package_bytes(document, flow.date.astimezone(UTC)), body.missing_images
 
@@ -86,6 +92,7 @@ def _annexes(body: BodyWriter, flow: FlowDocument) -> None:
 
     used = sum(1 for chapter in flow.chapters if chapter.is_annex)
     word = words_for(flow.language).annex
+    body.in_annex = True
     for index, annex in enumerate(flow.annexes):
         for block in annex_blocks(annex, f"{word} {annex_letter(used + 1 + index)}"):
             body.block(block)
