@@ -304,3 +304,24 @@ def test_heading_numbers_are_words_list_numbering(tmp_path: Path, cli: CliInvoke
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "2.1 Scope" in " ".join(text.split())  # LibreOffice prints Word's numbers
+
+
+def test_an_unchanged_docx_rebuild_is_served_from_the_cache(
+    tmp_path: Path, cli: CliInvoke, report_repo: ReportRepo
+) -> None:
+    """The DOCX is cached as the PDF is: by the trace of what the build read."""
+    first, second = tmp_path / "a.docx", tmp_path / "b.docx"
+    built = cli(report_repo.path, "build", "--format", "docx", "-o", str(first))
+    assert built.exit_code == 0 and "(from cache)" not in built.output
+    again = cli(report_repo.path, "build", "--format", "docx", "-o", str(second))
+    assert again.exit_code == 0 and "(from cache)" in again.output
+    assert first.read_bytes() == second.read_bytes()
+    # the working tree changed: built again, and the change is in it
+    chapter = next((report_repo.path / "chapters").glob("01-*.md"))
+    chapter.write_text(chapter.read_text() + "\nA sentence added after the cache was filled.\n")
+    changed = cli(report_repo.path, "build", "--format", "docx", "-o", str(second))
+    assert changed.exit_code == 0 and "(from cache)" not in changed.output
+    text = "\n".join(p.text for p in docx.Document(str(second)).paragraphs)
+    assert "A sentence added after the cache was filled." in text
+    forced = cli(report_repo.path, "build", "--format", "docx", "--no-cache", "-o", str(first))
+    assert forced.exit_code == 0 and "(from cache)" not in forced.output
