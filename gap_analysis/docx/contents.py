@@ -12,6 +12,7 @@ from gap_analysis.docx.ooxml import (
     Bookmarks,
     Element,
     add_paragraph,
+    add_row,
     field_end,
     field_start,
     hyperlink,
@@ -100,8 +101,8 @@ def write_register(
     for deleted in (r for r in gone if not r.after):
         _deleted_row(table, deleted, tracker)
     for gap in flow.gaps:
-        row = table.add_row()
-        cells = row_cells(table, row._tr)
+        row = add_row(table)
+        cells = row_cells(table, row)
         first = cells[0].paragraphs[0]
         first._p.append(hyperlink(document.part, f"#{gap.id}", [run(gap.id)]))
         bookmarks.wrap(first._p, f"gap-register--{gap.id}")
@@ -119,7 +120,7 @@ def write_register(
             else:
                 cell.paragraphs[0]._p.append(run(value))
         if tracker is not None and mark is not None and mark.mark is Mark.INSERTED:
-            _inserted_row(row._tr, tracker)
+            _inserted_row(row, tracker)
         for deleted in (r for r in gone if r.after == gap.id):
             _deleted_row(table, deleted, tracker)
 
@@ -133,10 +134,10 @@ def _inserted_row(row: Element, tracker: Tracker) -> None:
 def _deleted_row(table: Any, deleted: RegisterRevision, tracker: Tracker | None) -> None:
     if tracker is None:
         return
-    row = table.add_row()
-    cells = row_cells(table, row._tr)
+    row = add_row(table)
+    cells = row_cells(table, row)
     cells[0].paragraphs[0]._p.append(tracker.wrap(_DEL, [run(deleted.gap_id)]))
     for cell, ops in zip(cells[1:], deleted.cells, strict=False):
         for piece in tracker.ops(ops):
             cell.paragraphs[0]._p.append(piece)
-    tracker.mark_row(row._tr, _DEL)
+    tracker.mark_row(row, _DEL)

@@ -227,6 +227,24 @@ def add_table(document: Any, rows: int, columns: int, width: int) -> Any:
     return Table(made, document._body)
 
 
+def add_row(table: Any) -> Element:
+    """A new last row (`w:tr`) of a table: one empty cell per grid column, as wide as it.
+
+    What python-docx's `add_row` makes, without parsing a template per cell.
+    """
+    tbl = table._tbl
+    row = element("w:tr")
+    for column in tbl.tblGrid.gridCol_lst:
+        cell = element("w:tc")
+        if column.w is not None:
+            width = {"w:w": str(column.w.twips), "w:type": "dxa"}
+            cell.append(element("w:tcPr", None, element("w:tcW", width)))
+        cell.append(element("w:p"))
+        row.append(cell)
+    tbl.append(row)
+    return row
+
+
 def row_cells(table: Any, row: Element) -> list[Any]:
     """The cells of one row (`w:tr`) of a table without merged cells.
 

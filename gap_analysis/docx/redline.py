@@ -18,6 +18,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from gap_analysis.docx.blocks import BodyWriter, TocLine
 from gap_analysis.docx.ooxml import (
     Element,
+    add_row,
     element,
     paragraph_style,
     row_cells,
@@ -217,10 +218,10 @@ class RedlineWriter(BodyWriter):
         self, table: DocxTable, rev: BlockRevision, before: Element | None = None
     ) -> None:
         """A row of the older table, deleted, before `before` (else at the end)."""
-        row = table.add_row()  # type: ignore[no-untyped-call]
+        row = add_row(table)
         if before is not None:
-            before.addprevious(row._tr)
-        cells = row_cells(table, row._tr)
+            before.addprevious(row)
+        cells = row_cells(table, row)
         values = list(rev.cells)
         if len(values) > len(cells) and cells:
             merged = tuple(op for ops in values[len(cells) - 1 :] for op in ops)
@@ -230,8 +231,8 @@ class RedlineWriter(BodyWriter):
                 if made.tag.endswith("}del") and rev.moved:
                     made.tag = made.tag.replace("}del", "}moveFrom")
                 cell.paragraphs[0]._p.append(made)
-        self.tracker.mark_row(row._tr, DEL)
-        self.move_range(row._tr, DEL, rev)
+        self.tracker.mark_row(row, DEL)
+        self.move_range(row, DEL, rev)
 
     def write_deleted(self, revisions: tuple[BlockRevision, ...]) -> None:
         rows: list[BlockRevision] = []
