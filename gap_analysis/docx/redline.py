@@ -45,7 +45,8 @@ _DELETED_STYLES = {
     "definition": "List Continue",
 }
 _INSERTED = BlockRevision(Mark.INSERTED, "")
-_PARAGRAPH = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARAGRAPH, _TEXT, _DELETED_TEXT = f"{_W}p", f"{_W}t", f"{_W}delText"
 
 
 def _line(block: FlowBlock) -> int:
@@ -229,7 +230,7 @@ class RedlineWriter(BodyWriter):
         for cell, ops in zip(cells, values, strict=False):
             for made in self.tracker.ops(ops):
                 if made.tag.endswith("}del") and rev.moved:
-                    made.tag = made.tag.replace("}del", "}moveFrom")
+                    _as_moved(made)
                 cell.paragraphs[0]._p.append(made)
         self.tracker.mark_row(row, DEL)
         self.move_range(row, DEL, rev)
@@ -331,3 +332,10 @@ class RedlineWriter(BodyWriter):
         self.move_range(table._tbl, DEL, rev)
         self.paragraph("Normal")
         self.last_table = None
+
+
+def _as_moved(deleted: Element) -> None:
+    """A `w:del` of runs turned into a `w:moveFrom`: moved text keeps `w:t`, as Word writes it."""
+    deleted.tag = deleted.tag.replace("}del", "}moveFrom")
+    for text in deleted.iter(_DELETED_TEXT):
+        text.tag = _TEXT
