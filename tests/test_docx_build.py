@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -69,8 +70,10 @@ def test_docx_has_styles_footnotes_bookmarks_links_and_properties(
     repo = make_report(tmp_path / "r", chapters=FOOTNOTED)
     out = build(cli, repo.path, tmp_path / "r.docx", "HEAD")
     document = docx.Document(str(out))
+    # the numbers Word prints (its list numbering, written out as text)
+    shown = docx.Document(str(numbers_as_text(out, tmp_path)))
     headings = [
-        (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")
+        (p.style.name, p.text) for p in shown.paragraphs if p.style.name.startswith("Heading")
     ]
     assert ("Heading 1", "1\tIntroduction") in headings
     assert ("Heading 2", "2.1\tScope") in headings
@@ -194,3 +197,131 @@ def convert_with_libreoffice(path: Path, folder: Path) -> Path:
     pdf = folder / (path.stem + ".pdf")
     assert done.returncode == 0 and pdf.is_file(), done.stderr + done.stdout
     return pdf
+
+
+def numbers_as_text(path: Path, folder: Path) -> Path:
+    """A copy of a DOCX with Word's list numbers of its headings written out as text.
+
+    pandoc (2.17, Debian's) reads a heading numbered through a Word list as a
+    list item with pandoc's own numbers, so the words of a document whose
+    numbers Word prints are compared after this: an emulation of Word's
+    counters (read from numbering.xml and styles.xml, independent of the
+    writer) puts "1.2<tab>" where Word shows it.
+    """
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as package:
+        members = {name: package.read(name) for name in package.namelist()}
+    body = etree.fromstring(members["word/document.xml"])
+    numbering = etree.fromstring(members["word/numbering.xml"])
+    styles = etree.fromstring(members["word/styles.xml"])
+    lists = {
+        num.get(f"{W}numId"): num.find(f"{W}abstractNumId").get(f"{W}val")
+        for num in numbering.iter(f"{W}num")
+    }
+    levels = {
+        (abstract.get(f"{W}abstractNumId"), lvl.get(f"{W}ilvl")): (
+            lvl.find(f"{W}lvlText").get(f"{W}val"),
+            lvl.find(f"{W}numFmt").get(f"{W}val"),
+        )
+        for abstract in numbering.iter(f"{W}abstractNum")
+        for lvl in abstract.iter(f"{W}lvl")
+    }
+    style_lists = {
+        style.get(f"{W}styleId"): style.find(f"{W}pPr/{W}numPr")
+        for style in styles.iter(f"{W}style")
+    }
+    counters: dict[str, list[int]] = {}
+    for paragraph in body.iter(f"{W}p"):
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        if style is None or not re.fullmatch(r"Heading\d", style.get(f"{W}val") or ""):
+            continue
+        found = paragraph.find(f"{W}pPr/{W}numPr")
+        if found is None:
+            found = style_lists.get(style.get(f"{W}val"))
+        if found is None:
+            continue
+        list_id = found.find(f"{W}numId").get(f"{W}val")
+        level = found.find(f"{W}ilvl")
+        ilvl = int(level.get(f"{W}val")) if level is not None else 0
+        if list_id == "0":
+            continue
+        abstract = lists[list_id]
+        count = counters.setdefault(abstract, [0] * 9)
+        count[ilvl] += 1
+        count[ilvl + 1 :] = [0] * (8 - ilvl)
+        text, fmt = levels[(abstract, str(ilvl))]
+        for level in range(ilvl + 1):
+            shape = levels[(abstract, str(level))][1]
+            n = count[level]
+            shown = (
+                chr(64 + (n - 1) % 26 + 1) * ((n - 1) // 26 + 1)
+                if shape == "upperLetter"
+                else str(n)
+            )
+            text = text.replace(f"%{level + 1}", shown)
+        label = etree.SubElement(paragraph, f"{W}r")
+        etree.SubElement(label, f"{W}t").text = f"{text}\t"
+        properties = paragraph.find(f"{W}pPr")
+        paragraph.remove(label)
+        paragraph.insert(1 if properties is not None else 0, label)
+        if found.getparent() is not None and found.getparent().tag == f"{W}pPr":
+            found.getparent().remove(found)
+        else:
+            etree.SubElement(properties, f"{W}numPr").append(
+                etree.fromstring(f'<w:numId xmlns:w="{W[1:-1]}" w:val="0"/>')
+            )
+    members["word/document.xml"] = etree.tostring(body)
+    out = folder / f"{path.stem}-numbers-as-text.docx"
+    with zipfile.ZipFile(out, "w") as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    return out
+
+
+def test_heading_numbers_are_words_list_numbering(tmp_path: Path, cli: CliInvoke) -> None:
+    """Word numbers the headings (styles linked to a multilevel list), as the PDF numbers them."""
+    repo = make_report(tmp_path / "r", chapters=FOOTNOTED)
+    out = build(cli, repo.path, tmp_path / "r.docx", "HEAD")
+    with zipfile.ZipFile(out) as package:
+        body = package.read("word/document.xml").decode()
+        styles = package.read("word/styles.xml").decode()
+    # no number written as text in a heading (the contents field's lines keep theirs)
+    headings = re.findall(r'<w:p><w:pPr><w:pStyle w:val="Heading\d"/>.*?</w:p>', body)
+    assert len(headings) == 4 and not any("2.1\t" in h or ">1\t" in h for h in headings)
+    assert '<w:numPr><w:ilvl w:val="1"/>' in body and "<w:numPr>" in styles
+    if pandoc_available():
+        shown = subprocess.run(
+            ["pandoc", "-f", "docx", "-t", "plain", str(numbers_as_text(out, tmp_path))],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "2.1 Scope" in " ".join(shown.split())
+    need(shutil.which("soffice") is not None, "LibreOffice is not installed")
+    pdf = convert_with_libreoffice(out, tmp_path)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "2.1 Scope" in " ".join(text.split())  # LibreOffice prints Word's numbers
+
+
+def test_an_unchanged_docx_rebuild_is_served_from_the_cache(
+    tmp_path: Path, cli: CliInvoke, report_repo: ReportRepo
+) -> None:
+    """The DOCX is cached as the PDF is: by the trace of what the build read."""
+    first, second = tmp_path / "a.docx", tmp_path / "b.docx"
+    built = cli(report_repo.path, "build", "--format", "docx", "-o", str(first))
+    assert built.exit_code == 0 and "(from cache)" not in built.output
+    again = cli(report_repo.path, "build", "--format", "docx", "-o", str(second))
+    assert again.exit_code == 0 and "(from cache)" in again.output
+    assert first.read_bytes() == second.read_bytes()
+    # the working tree changed: built again, and the change is in it
+    chapter = next((report_repo.path / "chapters").glob("01-*.md"))
+    chapter.write_text(chapter.read_text() + "\nA sentence added after the cache was filled.\n")
+    changed = cli(report_repo.path, "build", "--format", "docx", "-o", str(second))
+    assert changed.exit_code == 0 and "(from cache)" not in changed.output
+    text = "\n".join(p.text for p in docx.Document(str(second)).paragraphs)
+    assert "A sentence added after the cache was filled." in text
+    forced = cli(report_repo.path, "build", "--format", "docx", "--no-cache", "-o", str(first))
+    assert forced.exit_code == 0 and "(from cache)" not in forced.output

@@ -51,7 +51,9 @@ from gap_analysis.services.snapshots import resolve
     "unusable content instead of warning and leaving it out.",
 )
 @click.option(
-    "--no-cache", is_flag=True, help="Lay the PDF out again even if an identical build is cached."
+    "--no-cache",
+    is_flag=True,
+    help="Lay the PDF (or write the DOCX) out again even if an identical build is cached.",
 )
 @click.option(
     "--html",
@@ -127,7 +129,7 @@ def build(
             )
         if output is not None:
             prepare_output(store, output, force=force)  # -o judged before the work, as for PDFs
-        _build_docx(app, rev, output, strict)
+        _build_docx(app, rev, output, strict, not no_cache)
         return
     if redline_against is not None:
         if no_watermark:
@@ -196,7 +198,9 @@ def build(
     click.echo(str(result.path))
 
 
-def _build_docx(app: AppContext, rev: str | None, output: Path | None, strict: bool) -> None:
+def _build_docx(
+    app: AppContext, rev: str | None, output: Path | None, strict: bool, use_cache: bool
+) -> None:
     from gap_analysis.services.build.word import build_docx  # python-docx only when asked for
 
     store = app.store()
@@ -206,10 +210,10 @@ def _build_docx(app: AppContext, rev: str | None, output: Path | None, strict: b
         from gap_analysis.services.review.standing import extras_for
 
         extras = extras_for(store, version)
-    result = build_docx(store, rev, output, extras, strict=strict)
+    result = build_docx(store, rev, output, extras, strict=strict, use_cache=use_cache)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    app.info(f"DOCX of {result.info.label}")
+    app.info(f"DOCX of {result.info.label}" + (" (from cache)" if result.cached else ""))
     click.echo(str(result.path))
 
 

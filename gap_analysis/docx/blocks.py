@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Emu
@@ -21,15 +21,16 @@ from gap_analysis.docx.ooxml import (
     Bookmarks,
     Element,
     add_paragraph,
+    add_table,
     element,
     hyperlink,
     line_break,
     paragraph_style,
+    row_cells,
     run,
     table_style,
 )
 from gap_analysis.docx.parts import Footnotes, reference_run
-from gap_analysis.model.diff import WordOp
 from gap_analysis.model.flow import (
     FlowBlock,
     FlowChapter,
@@ -42,6 +43,10 @@ from gap_analysis.model.flow import (
     Table,
 )
 from gap_analysis.model.gap import Gap
+
+if TYPE_CHECKING:
+    from gap_analysis.docx.numbering import HeadingNumbers
+    from gap_analysis.model.diff import WordOp
 
 CODE_FONT = "Courier New"
 _LIST_STYLES = {
@@ -94,6 +99,15 @@ class BodyWriter:
         self.missing_images: list[str] = []
         self.toc: list[TocLine] = []
         self.note_labels: dict[str, int] = {}
+        self.last_heading: Element | None = None
+        self.numbers: HeadingNumbers | None = None
+        """Word's heading numbering, when the document uses it (a plain build)."""
+        self.in_annex = False
+        """Whether the headings being written are an annex's (`Annex A`, `A.1`)."""
+
+    def add_table(self, rows: int, columns: int) -> DocxTable:
+        made: DocxTable = add_table(self.document, rows, columns, self.text_width)
+        return made
 
     # -- runs --------------------------------------------------------------
 
@@ -162,6 +176,7 @@ class BodyWriter:
 
     def chapter_blocks(self, chapter: FlowChapter) -> None:
         self.chapter = chapter
+        self.in_annex = chapter.is_annex
         self.notes = {}
         self.note_labels = {}
         for note in chapter.footnotes:
@@ -172,9 +187,9 @@ class BodyWriter:
         for index, block in enumerate(chapter.blocks):
             self.before(block)
             self.block(block)
-            if index == 0 and isinstance(block, Heading):
+            if index == 0 and isinstance(block, Heading) and self.last_heading is not None:
                 # links to the chapter file itself point at the chapter id
-                self.bookmarks.wrap(self.document.paragraphs[-1]._p, chapter.id)
+                self.bookmarks.wrap(self.last_heading, chapter.id)
         self.finish_chapter()
 
     # -- hooks for a redline (revision marks); plain documents do nothing ----
@@ -202,7 +217,7 @@ class BodyWriter:
         header: bool,
         line: int,
     ) -> None:
-        for cell, runs in zip(table.rows[index].cells, cells, strict=False):
+        for cell, runs in zip(row_cells(table, table._tbl.tr_lst[index]), cells, strict=False):
             self.runs(cell.paragraphs[0], tuple(_bold(r) for r in runs) if header else runs)
 
     def after_table(self, table: DocxTable, line: int, is_gap: bool) -> None:
@@ -247,6 +262,7 @@ class BodyWriter:
         self.heading_label(para, block)
         self.paragraph_content(para, block.runs, block.line)
         self.bookmarks.wrap(para._p, block.id)
+        self.last_heading = para._p
         self.after_paragraph(para, block.line)
         title = "".join(r.text for r in block.runs)
         self.toc.append(
@@ -258,7 +274,12 @@ class BodyWriter:
         return line
 
     def heading_label(self, para: DocxParagraph, block: Heading) -> None:
-        para._p.append(run(f"{block.label}\t"))
+        """The heading's number: Word's list numbering where it prints the same, else text."""
+        numbers = self.numbers
+        if numbers is not None and numbers.number(para._p, block.level, block.label, self.in_annex):
+            return
+        if block.label:
+            para._p.append(run(f"{block.label}\t"))
 
     def body_paragraph(self, block: Paragraph) -> None:
         if block.style in _LIST_STYLES:
@@ -290,13 +311,11 @@ class BodyWriter:
             caption = self.paragraph("Caption")
             self.runs(caption, block.caption)
             self.bookmarks.wrap(caption._p, block.id)
-        table = self.document.add_table(rows=len(block.rows), cols=columns)
+        table = self.add_table(len(block.rows), columns)
         table_style(table)
         lines = block.lines or (0,) * len(block.rows)
-        for index in range(len(block.rows)):
-            header = index < block.header_rows
-            if header:
-                table.rows[index]._tr.get_or_add_trPr().append(element("w:tblHeader"))
+        for row in table._tbl.tr_lst[: block.header_rows]:
+            row.get_or_add_trPr().append(element("w:tblHeader"))
         # rows are filled last to first, so a redline's deleted rows shift nothing still to fill
         for index in reversed(range(len(block.rows))):
             header = index < block.header_rows
@@ -307,17 +326,17 @@ class BodyWriter:
     def gap_box(self, gap: Gap, line: int = 0) -> None:
         """A bordered table: the id (bookmarked) and a link to its register row, then the fields."""
         rows = gap_rows(gap)
-        table: DocxTable = self.document.add_table(rows=len(rows) + 1, cols=2)
+        table = self.add_table(len(rows) + 1, 2)
         table_style(table)
-        head = table.rows[0].cells[0].merge(table.rows[0].cells[1])
-        para = head.paragraphs[0]
+        para = _merged_head(table).paragraphs[0]
         self.gap_head(para, gap.id, line)
         para._p.append(run("  "))
         para._p.append(hyperlink(self.document.part, f"#gap-register--{gap.id}", [run("register")]))
         self.bookmarks.wrap(para._p, gap.id)
-        for (name, value), row in zip(rows, table.rows[1:], strict=True):
-            row.cells[0].paragraphs[0]._p.append(run(name, bold=True))
-            self.fill_field(row.cells[1], name.lower(), value, line)
+        for (name, value), row in zip(rows, table._tbl.tr_lst[1:], strict=True):
+            cells = row_cells(table, row)
+            cells[0].paragraphs[0]._p.append(run(name, bold=True))
+            self.fill_field(cells[1], name.lower(), value, line)
         self.after_table(table, line, True)
         self.paragraph("Normal")
 
@@ -335,6 +354,16 @@ def gap_rows(gap: Gap) -> list[tuple[str, str]]:
     if gap.status:
         rows.append(("Status", gap.status))
     return rows
+
+
+def _merged_head(table: DocxTable) -> Any:
+    """The first row's two cells as one (what python-docx's `merge` makes, without its grid walk)."""
+    first, second = row_cells(table, table._tbl.tr_lst[0])
+    width = (first.width or 0) + (second.width or 0)
+    second._tc.getparent().remove(second._tc)
+    first._tc.grid_span = 2
+    first.width = Emu(width)
+    return first
 
 
 def _bold(item: Run) -> Run:

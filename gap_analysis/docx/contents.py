@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -12,16 +12,22 @@ from gap_analysis.docx.ooxml import (
     Bookmarks,
     Element,
     add_paragraph,
+    add_row,
     field_end,
     field_start,
     hyperlink,
+    row_cells,
     run,
     table_style,
 )
-from gap_analysis.docx.tracked import DEL, INS, Tracker
-from gap_analysis.model.diff import EQUAL
 from gap_analysis.model.flow import FlowDocument
-from gap_analysis.model.revisions import Mark, RegisterRevision, Revisions
+from gap_analysis.model.revisions import Mark, RegisterRevision, Revisions, changes
+
+if TYPE_CHECKING:  # revision marks are written by a redline only, which imports them
+    from gap_analysis.docx.tracked import Tracker
+
+_INS, _DEL = "ins", "del"
+"""`docx.tracked.INS`/`DEL`, spelled here so a plain build does not import the redline's modules."""
 
 TOC_LEVELS = 3
 _INSTRUCTION = f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u'
@@ -57,8 +63,8 @@ def fill_contents(
             para._p.append(hyperlink(document.part, target, made) if target else made[0])
             continue
         if line.old_label and not line.mark:
-            para._p.append(tracker.wrap(DEL, [run(line.old_label)]))
-            para._p.append(tracker.wrap(INS, [run(line.label)]))
+            para._p.append(tracker.wrap(_DEL, [run(line.old_label)]))
+            para._p.append(tracker.wrap(_INS, [run(line.label)]))
             para._p.append(run("\t"))
         else:
             para._p.append(run(f"{line.label}\t"))
@@ -90,13 +96,13 @@ def write_register(
     for cell, name in zip(table.rows[0].cells, _COLUMNS, strict=True):
         cell.paragraphs[0]._p.append(run(name, bold=True))
     if revisions is not None and tracker is not None and not revisions.had_register:
-        tracker.whole(title._p, INS)
+        tracker.whole(title._p, _INS)
         _inserted_row(table.rows[0]._tr, tracker)
     for deleted in (r for r in gone if not r.after):
         _deleted_row(table, deleted, tracker)
     for gap in flow.gaps:
-        row = table.add_row()
-        cells = row.cells
+        row = add_row(table)
+        cells = row_cells(table, row)
         first = cells[0].paragraphs[0]
         first._p.append(hyperlink(document.part, f"#{gap.id}", [run(gap.id)]))
         bookmarks.wrap(first._p, f"gap-register--{gap.id}")
@@ -108,30 +114,30 @@ def write_register(
                 if mark and mark.mark is Mark.CHANGED and column < len(mark.cells)
                 else ()
             )
-            if tracker is not None and any(op.op != EQUAL for op in ops):
+            if tracker is not None and changes(ops):
                 for piece in tracker.ops(ops):
                     cell.paragraphs[0]._p.append(piece)
             else:
                 cell.paragraphs[0]._p.append(run(value))
         if tracker is not None and mark is not None and mark.mark is Mark.INSERTED:
-            _inserted_row(row._tr, tracker)
+            _inserted_row(row, tracker)
         for deleted in (r for r in gone if r.after == gap.id):
             _deleted_row(table, deleted, tracker)
 
 
 def _inserted_row(row: Element, tracker: Tracker) -> None:
-    tracker.mark_row(row, INS)
+    tracker.mark_row(row, _INS)
     for paragraph in row.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"):
-        tracker.whole(paragraph, INS)
+        tracker.whole(paragraph, _INS)
 
 
 def _deleted_row(table: Any, deleted: RegisterRevision, tracker: Tracker | None) -> None:
     if tracker is None:
         return
-    row = table.add_row()
-    cells = row.cells
-    cells[0].paragraphs[0]._p.append(tracker.wrap(DEL, [run(deleted.gap_id)]))
+    row = add_row(table)
+    cells = row_cells(table, row)
+    cells[0].paragraphs[0]._p.append(tracker.wrap(_DEL, [run(deleted.gap_id)]))
     for cell, ops in zip(cells[1:], deleted.cells, strict=False):
         for piece in tracker.ops(ops):
             cell.paragraphs[0]._p.append(piece)
-    tracker.mark_row(row._tr, DEL)
+    tracker.mark_row(row, _DEL)

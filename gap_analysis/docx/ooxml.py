@@ -9,26 +9,47 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 
 Element = Any
 """An lxml element made by python-docx's oxml layer (it ships no precise types for them)."""
 
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
+_SECTION = qn("w:sectPr")
+_CELL = qn("w:tc")
 
 
 def element(tag: str, attrs: dict[str, str] | None = None, *children: Element) -> Element:
-    """`w:tag` with `w:`-qualified attributes and children."""
-    made = OxmlElement(tag)
-    for name, value in (attrs or {}).items():
-        made.set(qn(name) if ":" in name else name, value)
+    """`w:tag` with `w:`-qualified attributes and children.
+
+    What python-docx's `OxmlElement` makes (the same parser, so the same
+    element classes), copied from one empty element per tag: a build makes
+    tens of thousands of elements, and lxml copies one faster than it parses
+    a tag's namespace and makes a new one.
+    """
+    made = _empty(tag).__copy__()
+    if attrs:
+        for name, value in attrs.items():
+            made.set(_attribute(name), value)
     for child in children:
         made.append(child)
     return made
+
+
+@cache
+def _empty(tag: str) -> Element:
+    prefixed = NamespacePrefixedTag(tag)
+    return oxml_parser.makeelement(prefixed.clark_name, nsmap=prefixed.nsmap)
+
+
+@cache
+def _attribute(name: str) -> str:
+    return qn(name) if ":" in name else name
 
 
 def bookmark_name(element_id: str) -> str:
@@ -164,13 +185,75 @@ def add_paragraph(document: Any, style: str = "", text: str = "") -> Any:
     """
     from docx.text.paragraph import Paragraph
 
-    body = document._body
-    made = body._element.add_p()
+    made = element("w:p")
     if style and style != "Normal":
         paragraph_style(made, style_id(style))
     if text:
         made.append(run(text))
-    return Paragraph(made, body)
+    append_to_body(document, made)
+    return Paragraph(made, document._body)
+
+
+def append_to_body(document: Any, made: Element) -> None:
+    """Add a block at the end of the body, before its closing `w:sectPr`.
+
+    python-docx finds the `w:sectPr` by scanning every child of the body,
+    once per paragraph: quadratic in a long report. The last child is
+    looked at instead.
+    """
+    body = document.element.body
+    try:
+        last = body[-1]
+    except IndexError:
+        last = None
+    if last is not None and last.tag == _SECTION:
+        last.addprevious(made)
+    else:
+        body.append(made)
+
+
+def add_table(document: Any, rows: int, columns: int, width: int) -> Any:
+    """A python-docx table of `rows` x `columns` at the end of the body, `width` EMU wide.
+
+    Made as python-docx makes it, without its per-table scans of the body
+    (for the section's width and the `w:sectPr`).
+    """
+    from docx.oxml.table import CT_Tbl
+    from docx.shared import Emu
+    from docx.table import Table
+
+    made = CT_Tbl.new_tbl(rows, columns, Emu(width))
+    append_to_body(document, made)
+    return Table(made, document._body)
+
+
+def add_row(table: Any) -> Element:
+    """A new last row (`w:tr`) of a table: one empty cell per grid column, as wide as it.
+
+    What python-docx's `add_row` makes, without parsing a template per cell.
+    """
+    tbl = table._tbl
+    row = element("w:tr")
+    for column in tbl.tblGrid.gridCol_lst:
+        cell = element("w:tc")
+        if column.w is not None:
+            width = {"w:w": str(column.w.twips), "w:type": "dxa"}
+            cell.append(element("w:tcPr", None, element("w:tcW", width)))
+        cell.append(element("w:p"))
+        row.append(cell)
+    tbl.append(row)
+    return row
+
+
+def row_cells(table: Any, row: Element) -> list[Any]:
+    """The cells of one row (`w:tr`) of a table without merged cells.
+
+    python-docx's `row.cells` works out the grid of the whole row each time;
+    the tables written here have one `w:tc` per column.
+    """
+    from docx.table import _Cell
+
+    return [_Cell(tc, table) for tc in row.iterchildren(_CELL)]
 
 
 def style_id(name: str) -> str:

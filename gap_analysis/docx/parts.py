@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import datetime
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -81,7 +81,7 @@ def reference_run(number: int) -> Element:
 def add_custom_properties(document: Any, properties: list[tuple[str, str]]) -> None:
     """`docProps/custom.xml` with text properties (e.g. the commit)."""
     body = "".join(
-        f'<property fmtid="{_PROPERTY_SET}" pid="{index + 2}" name="{escape(name, {chr(34): "&quot;"})}">'
+        f'<property fmtid="{_PROPERTY_SET}" pid="{index + 2}" name="{escape(name)}">'
         f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
         for index, (name, value) in enumerate(properties)
     )
@@ -111,17 +111,36 @@ def ensure_styles(document: Any) -> None:
         link.font.underline = True
 
 
-def fixed_zip(data: bytes, when: datetime) -> bytes:
-    """The same package with every member dated `when` (the snapshot's date), so bytes repeat."""
-    stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+def package_bytes(document: Any, when: datetime) -> bytes:
+    """The document's package as zip bytes, every member dated `when` (the snapshot's date).
+
+    What python-docx's `save` writes, compressed once and dated in one pass
+    (saving and then re-dating every member compressed everything twice).
+    """
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=stamp)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            target.writestr(member, source.read(info.filename))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        members = _DatedMembers(archive, max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0)))
+        PackageWriter._write_content_types_stream(members, parts)  # type: ignore[no-untyped-call]
+        PackageWriter._write_pkg_rels(members, package.rels)  # type: ignore[no-untyped-call]
+        PackageWriter._write_parts(members, parts)  # type: ignore[arg-type]
     return out.getvalue()
+
+
+class _DatedMembers:
+    """What `PackageWriter` writes to (python-docx's `PhysPkgWriter`), with fixed dates and modes."""
+
+    def __init__(self, archive: zipfile.ZipFile, stamp: tuple[int, ...]) -> None:
+        self.archive = archive
+        self.stamp = stamp
+
+    def write(self, uri: Any, blob: bytes) -> None:
+        member = zipfile.ZipInfo(uri.membername, date_time=self.stamp)  # type: ignore[arg-type]
+        member.compress_type = zipfile.ZIP_DEFLATED
+        member.external_attr = 0o644 << 16
+        self.archive.writestr(member, blob)

@@ -16,12 +16,26 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from gap_analysis.docx.blocks import BodyWriter, TocLine
-from gap_analysis.docx.ooxml import Element, element, paragraph_style, run, table_style
+from gap_analysis.docx.ooxml import (
+    Element,
+    add_row,
+    element,
+    paragraph_style,
+    row_cells,
+    run,
+    table_style,
+)
 from gap_analysis.docx.parts import reference_run
 from gap_analysis.docx.tracked import DEL, INS, Tracker
 from gap_analysis.model.diff import EQUAL, WordOp
 from gap_analysis.model.flow import FlowBlock, FlowChapter, Heading, Paragraph, Run, Table
-from gap_analysis.model.revisions import BlockRevision, ChapterRevisions, Mark, Revisions
+from gap_analysis.model.revisions import (
+    BlockRevision,
+    ChapterRevisions,
+    Mark,
+    Revisions,
+    changes,
+)
 
 _DELETED_STYLES = {
     "paragraph": "Normal",
@@ -31,10 +45,8 @@ _DELETED_STYLES = {
     "definition": "List Continue",
 }
 _INSERTED = BlockRevision(Mark.INSERTED, "")
-
-
-def _changes(ops: tuple[WordOp, ...]) -> bool:
-    return any(op.op != EQUAL for op in ops)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARAGRAPH, _TEXT, _DELETED_TEXT = f"{_W}p", f"{_W}t", f"{_W}delText"
 
 
 def _line(block: FlowBlock) -> int:
@@ -100,6 +112,7 @@ class RedlineWriter(BodyWriter):
         rev = self.rev(line)
         if rev is not None and rev.mark is Mark.INSERTED:
             self.tracker.whole(para._p, INS, rev.moved)
+            self.move_range(para._p, INS, rev)
 
     def toc_line(self, line: TocLine, at: int) -> TocLine:
         rev = self.rev(at)
@@ -133,9 +146,9 @@ class RedlineWriter(BodyWriter):
     ) -> None:
         rev = self.rev(line)
         if rev is not None and rev.mark is Mark.CHANGED and rev.cells:
-            for column, cell in enumerate(table.rows[index].cells):
+            for column, cell in enumerate(row_cells(table, table._tbl.tr_lst[index])):
                 ops = rev.cells[column] if column < len(rev.cells) else ()
-                if _changes(ops):
+                if changes(ops):
                     for made in self.tracker.ops(ops):
                         cell.paragraphs[0]._p.append(made)
                 elif column < len(cells):
@@ -143,15 +156,16 @@ class RedlineWriter(BodyWriter):
         else:
             super().fill_row(table, index, cells, header, line)
         if rev is not None and rev.mark is Mark.INSERTED:
-            self.insert_row(table.rows[index]._tr, rev.moved)
+            self.insert_row(table._tbl.tr_lst[index], rev.moved)
+            self.move_range(table._tbl.tr_lst[index], INS, rev)
         for gone in self.revs.before.get(line, ()):
             if gone.block == "table-row":
-                self.deleted_row(table, gone, before=table.rows[index]._tr)
+                self.deleted_row(table, gone, before=table._tbl.tr_lst[index])
 
     def gap_head(self, para: DocxParagraph, gap_id: str, line: int) -> None:
         rev = self.rev(line)
         ops = dict(rev.fields).get("id", ()) if rev is not None else ()
-        if rev is None or rev.mark is not Mark.CHANGED or not _changes(ops):
+        if rev is None or rev.mark is not Mark.CHANGED or not changes(ops):
             super().gap_head(para, gap_id, line)
             return
         para._p.append(run("Gap ", bold=True))
@@ -162,7 +176,7 @@ class RedlineWriter(BodyWriter):
         self.gap_keys.add(key)
         rev = self.rev(line)
         ops = dict(rev.fields).get(key, ()) if rev is not None else ()
-        if rev is not None and rev.mark is Mark.CHANGED and _changes(ops):
+        if rev is not None and rev.mark is Mark.CHANGED and changes(ops):
             for made in self.tracker.ops(ops):
                 cell.paragraphs[0]._p.append(made)
             return
@@ -174,8 +188,9 @@ class RedlineWriter(BodyWriter):
             return
         rev = self.rev(line)
         if rev is not None and rev.mark is Mark.INSERTED:
-            for row in table.rows:
-                self.insert_row(row._tr, rev.moved)
+            for row in table._tbl.tr_lst:
+                self.insert_row(row, rev.moved)
+            self.move_range(table._tbl, INS, rev)
         elif rev is not None and rev.mark is Mark.CHANGED:
             for key, ops in rev.fields:
                 if key != "id" and key not in self.gap_keys:
@@ -189,21 +204,25 @@ class RedlineWriter(BodyWriter):
 
     # -- revisions ---------------------------------------------------------
 
+    def move_range(self, written: Element, kind: str, rev: BlockRevision) -> None:
+        """The range of a moved block around what was written for it (a paragraph, row or table)."""
+        if rev.move:
+            paragraphs = [written] if written.tag == _PARAGRAPH else list(written.iter(_PARAGRAPH))
+            self.tracker.move_range(paragraphs, kind, rev.move)
+
     def insert_row(self, row: Element, moved: bool) -> None:
         self.tracker.mark_row(row, INS)
-        for paragraph in row.iter(
-            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
-        ):
+        for paragraph in row.iter(_PARAGRAPH):
             self.tracker.whole(paragraph, INS, moved)
 
     def deleted_row(
         self, table: DocxTable, rev: BlockRevision, before: Element | None = None
     ) -> None:
         """A row of the older table, deleted, before `before` (else at the end)."""
-        row = table.add_row()  # type: ignore[no-untyped-call]
+        row = add_row(table)
         if before is not None:
-            before.addprevious(row._tr)
-        cells = row.cells
+            before.addprevious(row)
+        cells = row_cells(table, row)
         values = list(rev.cells)
         if len(values) > len(cells) and cells:
             merged = tuple(op for ops in values[len(cells) - 1 :] for op in ops)
@@ -211,9 +230,10 @@ class RedlineWriter(BodyWriter):
         for cell, ops in zip(cells, values, strict=False):
             for made in self.tracker.ops(ops):
                 if made.tag.endswith("}del") and rev.moved:
-                    made.tag = made.tag.replace("}del", "}moveFrom")
+                    _as_moved(made)
                 cell.paragraphs[0]._p.append(made)
-        self.tracker.mark_row(row._tr, DEL)
+        self.tracker.mark_row(row, DEL)
+        self.move_range(row, DEL, rev)
 
     def write_deleted(self, revisions: tuple[BlockRevision, ...]) -> None:
         rows: list[BlockRevision] = []
@@ -232,7 +252,7 @@ class RedlineWriter(BodyWriter):
         table = self.last_table
         if table is None:
             columns = max(len(r.cells) for r in rows) or 1
-            table = self.document.add_table(rows=0, cols=columns)
+            table = self.add_table(0, columns)
             table_style(table)
             self.paragraph("Normal")
             self.last_table = table
@@ -258,6 +278,7 @@ class RedlineWriter(BodyWriter):
         if rev.old is not None:
             self.runs(para, tuple(self.older_run(r) for r in rev.old.runs))
             self.tracker.whole(para._p, DEL, rev.moved)
+            self.move_range(para._p, DEL, rev)
             self.last_table = None
             return
         runs: list[Element] = [run(f"{rev.label}\t")] if rev.label else []
@@ -265,7 +286,8 @@ class RedlineWriter(BodyWriter):
         runs.extend(self.tracker.ops((WordOp(EQUAL, text),)))
         holder = self.tracker.wrap(DEL, runs, rev.moved)
         para._p.append(holder)
-        self.tracker.mark_paragraph(para._p, DEL)
+        self.tracker.mark_paragraph(para._p, DEL, rev.moved)
+        self.move_range(para._p, DEL, rev)
         self.last_table = None
 
     def older_run(self, item: Run) -> Run:
@@ -285,7 +307,7 @@ class RedlineWriter(BodyWriter):
     def deleted_gap(self, rev: BlockRevision) -> None:
         fields = dict(rev.fields)
         gap_id = " ".join(op.text for op in fields.get("id", ()))
-        table = self.document.add_table(rows=0, cols=2)
+        table = self.add_table(0, 2)
         table_style(table)
         self.deleted_row(
             table,
@@ -307,5 +329,13 @@ class RedlineWriter(BodyWriter):
                         moved=rev.moved,
                     ),
                 )
+        self.move_range(table._tbl, DEL, rev)
         self.paragraph("Normal")
         self.last_table = None
+
+
+def _as_moved(deleted: Element) -> None:
+    """A `w:del` of runs turned into a `w:moveFrom`: moved text keeps `w:t`, as Word writes it."""
+    deleted.tag = deleted.tag.replace("}del", "}moveFrom")
+    for text in deleted.iter(_DELETED_TEXT):
+        text.tag = _TEXT

@@ -1,9 +1,10 @@
 """What a reviewer put into a Word copy: comments (with replies), tracked changes, tables.
 
 Read through python-docx's oxml layer. The body is walked once in document
-order; a Heading N paragraph written by this tool starts with its number and
-a tab (`2.1<TAB>Scope`, `Annex A<TAB>...`), which gives the clause of
-everything after it. A reply is a comment whose `w15:paraIdParent` (in
+order; a Heading N paragraph written by this tool is numbered by Word's list
+numbering (`docx.numbering`, whose counters are followed here) or starts with
+its number and a tab (`2.1<TAB>Scope`, `Annex A<TAB>...`, in a revision-marks
+copy), which gives the clause of everything after it. A reply is a comment whose `w15:paraIdParent` (in
 `commentsExtended.xml`) names another comment's paragraph, or, where that
 part is missing, a comment anchored to exactly the same text as an earlier one.
 """
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docx.oxml import parse_xml
+
+from gap_analysis.docx.numbering import ListCounters
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -66,10 +69,13 @@ def _comment_text(element: Any) -> str:
     return "\n".join(p for p in paragraphs if p.strip())
 
 
-def _clause_of(paragraph: Any, current: str) -> str:
+def _clause_of(paragraph: Any, current: str, counters: ListCounters) -> str:
+    numbered = counters.advance(paragraph)
     style = paragraph.find(f"{W}pPr/{W}pStyle")
     if style is None or not _HEADING.match(style.get(f"{W}val", "")):
         return current
+    if numbered:
+        return numbered  # Word prints the heading's number from its list
     text = _text_of(paragraph)
     if "\t" not in text:
         return current
@@ -102,8 +108,9 @@ def read_marks(
     changes: list[TrackedChange] = []
     clause = "general"
     position = 0
+    counters = ListCounters(document)
     for paragraph in body.iter(f"{W}p"):
-        clause = _clause_of(paragraph, clause)
+        clause = _clause_of(paragraph, clause, counters)
         context: list[str] = []
         current: TrackedChange | None = None
         for node in paragraph.iter(

@@ -7,6 +7,7 @@ newer commit's date), so the bytes stay reproducible.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -44,8 +45,8 @@ class Tracker:
             holder.append(made)
         return holder
 
-    def mark_paragraph(self, paragraph: Element, kind: str) -> None:
-        """The paragraph mark itself inserted or deleted, so a whole paragraph comes or goes."""
+    def mark_paragraph(self, paragraph: Element, kind: str, moved: bool = False) -> None:
+        """The paragraph mark itself inserted or deleted (or moved), so a whole paragraph comes or goes."""
         props = paragraph.find(qn("w:pPr"))
         if props is None:
             props = element("w:pPr")
@@ -54,7 +55,25 @@ class Tracker:
         if marks is None:
             marks = element("w:rPr")
             props.append(marks)
-        marks.append(element(f"w:{kind}", self.attrs()))
+        tag = {INS: "moveTo", DEL: "moveFrom"}[kind] if moved else kind
+        marks.append(element(f"w:{tag}", self.attrs()))
+
+    def move_range(self, paragraphs: list[Element], kind: str, name: str) -> None:
+        """A move's range around written paragraphs: `w:moveFromRangeStart` ... `w:moveFromRangeEnd`.
+
+        Word pairs a move's source and destination by the range's name; the
+        `w:moveFrom`/`w:moveTo` runs inside are the content. The start comes
+        first in the first paragraph (after its properties), the end last in
+        the last one.
+        """
+        if not paragraphs or not name:
+            return
+        side = {INS: "moveTo", DEL: "moveFrom"}[kind]
+        attrs = self.attrs()
+        start = element(f"w:{side}RangeStart", {**attrs, "w:name": _move_name(name)})
+        first, last = paragraphs[0], paragraphs[-1]
+        first.insert(1 if first.find(qn("w:pPr")) is not None else 0, start)
+        last.append(element(f"w:{side}RangeEnd", {"w:id": attrs["w:id"]}))
 
     def mark_row(self, row: Element, kind: str) -> None:
         props = row.find(qn("w:trPr"))
@@ -72,7 +91,7 @@ class Tracker:
         self._wrap_runs(paragraph, kind, moved)
         for link in paragraph.findall(qn("w:hyperlink")):
             self._wrap_runs(link, kind, moved)
-        self.mark_paragraph(paragraph, kind)
+        self.mark_paragraph(paragraph, kind, moved)
 
     def _wrap_runs(self, parent: Element, kind: str, moved: bool) -> None:
         group: list[Element] = []
@@ -109,6 +128,11 @@ class Tracker:
             elif op.op == INSERT:
                 made.append(self.wrap(INS, runs))
         return made
+
+
+def _move_name(name: str) -> str:
+    """A range name Word accepts for a move: `move` and a short digest of the pair's name."""
+    return "move" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
 
 
 def _text_runs(text: str, footnote: Callable[[str], Element | None]) -> list[Element]:

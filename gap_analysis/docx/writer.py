@@ -7,10 +7,9 @@ counted in document order.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -19,6 +18,7 @@ from docx.shared import Cm
 
 from gap_analysis.docx.blocks import BodyWriter
 from gap_analysis.docx.contents import contents_start, fill_contents, write_register
+from gap_analysis.docx.numbering import HeadingNumbers, unnumber_other_headings
 from gap_analysis.docx.ooxml import (
     Bookmarks,
     add_paragraph,
@@ -27,10 +27,13 @@ from gap_analysis.docx.ooxml import (
     run,
     table_style,
 )
-from gap_analysis.docx.parts import Footnotes, add_custom_properties, ensure_styles, fixed_zip
-from gap_analysis.docx.redline import RedlineWriter
+from gap_analysis.docx.parts import Footnotes, add_custom_properties, ensure_styles, package_bytes
+from gap_analysis.model.chapter import annex_letter
 from gap_analysis.model.flow import FlowDocument
-from gap_analysis.model.revisions import Revisions
+from gap_analysis.model.languages import words_for
+
+if TYPE_CHECKING:
+    from gap_analysis.model.revisions import Revisions
 
 _LANGUAGES = {
     "en": "English",
@@ -56,23 +59,43 @@ def write_docx(
     _page_setup(document, flow)
     bookmarks = Bookmarks()
     parts = (document, Footnotes(document), bookmarks, image, _text_width(document))
-    body = BodyWriter(*parts) if revisions is None else RedlineWriter(*parts, revisions=revisions)
+    body = BodyWriter(*parts)
+    if revisions is None:
+        # the revision-marks document keeps numbers as text: a renumbered heading is a revision
+        body.numbers = HeadingNumbers(document, words_for(flow.language).annex)
+    else:
+        from gap_analysis.docx.redline import RedlineWriter  # a plain build needs no revisions
+
+        body = RedlineWriter(*parts, revisions=revisions)
     _cover(document, flow)
     _history(document, flow)
     contents = contents_start(document)
     for chapter in flow.chapters:
         body.chapter_blocks(chapter)
     tracker = None
-    if isinstance(body, RedlineWriter):
-        tracker = body.tracker
-        for removed in body.revisions.removed_chapters:
-            body.write_deleted(removed)
+    if revisions is not None:
+        tracker = body.tracker  # type: ignore[attr-defined]
+        for removed in revisions.removed_chapters:
+            body.write_deleted(removed)  # type: ignore[attr-defined]
     fill_contents(document, contents, body.toc, tracker)
     write_register(document, flow, bookmarks, revisions, tracker)
+    _annexes(body, flow)
+    if body.numbers is not None:
+        unnumber_other_headings(document.element.body)
     _properties(document, flow)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return fixed_zip(buffer.getvalue(), flow.date.astimezone(UTC)), body.missing_images
+    return package_bytes(document, flow.date.astimezone(UTC)), body.missing_images
+
+
+def _annexes(body: BodyWriter, flow: FlowDocument) -> None:
+    """The tool's annexes, lettered as in the PDF (after the report's annexes and the register)."""
+    from gap_analysis.docx.annexes import annex_blocks
+
+    used = sum(1 for chapter in flow.chapters if chapter.is_annex)
+    word = words_for(flow.language).annex
+    body.in_annex = True
+    for index, annex in enumerate(flow.annexes):
+        for block in annex_blocks(annex, f"{word} {annex_letter(used + 1 + index)}"):
+            body.block(block)
 
 
 def _text_width(document: Any) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from markdown_it.token import Token
 
@@ -79,20 +80,29 @@ def runs_of(inline: Token, resolver: ChapterRenderer) -> tuple[Run, ...]:
     runs: list[Run] = []
     bold = italic = strike = 0
     links: list[str] = []
+
+    def styled(text: str = "", link: str | None = None, **extra: Any) -> Run:
+        """A run in the emphasis and link open here (made directly: one per text token)."""
+        return Run(
+            text,
+            bold=bold > 0,
+            italic=italic > 0,
+            strike=strike > 0,
+            link=(links[-1] if links else "") if link is None else link,
+            **extra,
+        )
+
     children = inline.children or []
     for index, child in enumerate(children):
         kind = child.type
-        base = Run(
-            bold=bold > 0, italic=italic > 0, strike=strike > 0, link=links[-1] if links else ""
-        )
         if kind == "text":
-            runs.append(replace(base, text=child.content))
+            runs.append(styled(child.content))
         elif kind == "code_inline":
-            runs.append(replace(base, text=child.content, code=True))
+            runs.append(styled(child.content, code=True))
         elif kind == "softbreak":
-            runs.append(replace(base, text=" "))
+            runs.append(styled(" "))
         elif kind == "hardbreak":
-            runs.append(replace(base, line_break=True))
+            runs.append(styled(line_break=True))
         elif kind in ("strong_open", "strong_close"):
             bold += 1 if kind.endswith("open") else -1
         elif kind in ("em_open", "em_close"):
@@ -105,13 +115,13 @@ def runs_of(inline: Token, resolver: ChapterRenderer) -> tuple[Run, ...]:
             if index + 1 < len(children) and children[index + 1].type == "link_close":
                 number = resolver.link_number(href)
                 printed = number.printed(resolver.words) if number is not None else href
-                runs.append(replace(base, text=printed, link=links[-1]))
+                runs.append(styled(printed, link=links[-1]))
         elif kind == "crossref":
             target = resolver.numbering.resolve(str(child.meta.get("name", "")))
             if target is None:
-                runs.append(replace(base, text=f"?{child.content}"))
+                runs.append(styled(f"?{child.content}"))
             else:
-                runs.append(replace(base, text=target.printed(resolver.words), link=target.href))
+                runs.append(styled(target.printed(resolver.words), link=target.href))
         elif kind == "link_close" and links:
             links.pop()
         elif kind == "image":
@@ -119,13 +129,13 @@ def runs_of(inline: Token, resolver: ChapterRenderer) -> tuple[Run, ...]:
             alt = "".join(c.content for c in child.children or [])
             path = resolver.image_source(src)
             if path is None:
-                runs.append(replace(base, text=f"[image omitted: {alt or src}]"))
+                runs.append(styled(f"[image omitted: {alt or src}]"))
             else:
                 title = str(child.attrGet("title") or "")
-                runs.append(replace(base, text=alt, image=path, image_title=title))
+                runs.append(styled(alt, image=path, image_title=title))
         elif kind == "footnote_ref":
             label = str(child.meta.get("label", ""))
-            runs.append(replace(base, footnote=int(child.meta["id"]) + 1, footnote_label=label))
+            runs.append(styled(footnote=int(child.meta["id"]) + 1, footnote_label=label))
     return tuple(runs)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from gap_analysis.model.build import HistoryRow, Reference
+from gap_analysis.model.build import ExtraAnnex, HistoryRow, Reference
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.people import Person
 
@@ -155,3 +155,5 @@ class FlowDocument:
     labels: tuple[tuple[str, str], ...] = ()
     """Further (label, value) rows for the cover table."""
     history: tuple[HistoryRow, ...] = ()
+    annexes: tuple[ExtraAnnex, ...] = ()
+    """The tool's annexes after the gap register, as the PDF prints them (change summary, comments)."""

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from gap_analysis.model.diff import WordOp
-from gap_analysis.model.flow import Paragraph
+if TYPE_CHECKING:  # annotations only: a plain DOCX build imports this module, not the diff's
+    from gap_analysis.model.diff import WordOp
+    from gap_analysis.model.flow import Paragraph
 
 
 class Mark(StrEnum):
@@ -35,6 +37,8 @@ class BlockRevision:
     """Gap entries: (field name, word runs) of every field."""
     moved: bool = False
     """Inserted here / deleted there because the block moved (Word's move marks)."""
+    move: str = ""
+    """A moved block: the name its two ends share (Word pairs a move's ranges by it)."""
     level: int = 0
     """Deleted headings and list items: their level or depth."""
     label: str = ""
@@ -55,6 +59,11 @@ class ChapterRevisions:
     """The whole chapter is new."""
     labels: dict[int, str] = field(default_factory=dict)
     """New file line of a heading -> its older number, where the number changed."""
+
+
+def changes(ops: tuple[WordOp, ...]) -> bool:
+    """Whether word runs hold any insertion or deletion (any op but `model.diff.EQUAL`)."""
+    return any(op.op != "=" for op in ops)
 
 
 REGISTER_COLUMNS = ("section", "area", "gap", "lead", "priority", "status")

@@ -188,9 +188,12 @@ class BuildCache:
         record = {**files.trace(), "key": key, "name": name}
         self._write(f"trace-{context}.json", json.dumps(record).encode("utf-8"))
 
-    def get(self, key: str) -> tuple[Path, int, tuple[Finding, ...]] | None:
-        """(PDF path, pages, warnings) of a stored build; its use refreshes it."""
-        pdf, meta = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
+    def get(self, key: str, suffix: str = ".pdf") -> tuple[Path, int, tuple[Finding, ...]] | None:
+        """(PDF path, pages, warnings) of a stored build; its use refreshes it.
+
+        `suffix` names what was stored: `.pdf`, or `.docx` for a Word build.
+        """
+        pdf, meta = self.folder / f"{key}{suffix}", self.folder / f"{key}.json"
         try:
             data = json.loads(meta.read_text("utf-8"))
             pages = int(data["pages"])
@@ -205,9 +208,11 @@ class BuildCache:
         os.utime(meta)
         return pdf, pages, warnings
 
-    def put(self, key: str, pdf: bytes, pages: int, warnings: list[Finding]) -> None:
+    def put(
+        self, key: str, pdf: bytes, pages: int, warnings: list[Finding], suffix: str = ".pdf"
+    ) -> None:
         meta = {"pages": pages, "warnings": [w.as_json() for w in warnings]}
-        if self._write(f"{key}.pdf", pdf) and self._write(
+        if self._write(f"{key}{suffix}", pdf) and self._write(
             f"{key}.json", json.dumps(meta).encode("utf-8")
         ):
             self._prune()
@@ -237,5 +242,5 @@ class BuildCache:
             reverse=True,
         )
         for stale in entries[CACHE_KEEP:]:
-            for path in (stale, stale.with_suffix(".pdf")):
+            for path in (stale, stale.with_suffix(".pdf"), stale.with_suffix(".docx")):
                 path.unlink(missing_ok=True)

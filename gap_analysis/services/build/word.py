@@ -2,8 +2,9 @@
 
 Chapters go through `markdown.flow` (the HTML renderer's tokens and rules as
 blocks) and `docx.writer`; the cover's facts come from `report.toml` and the
-version's standing (`BuildExtras`), as the PDF's do. Not cached: writing a
-DOCX costs less than reading the cache's trace would save.
+version's standing (`BuildExtras`), as the PDF's do. Cached as the PDF is
+(`services.build.cache`: the trace of what the build read, a key of all it
+depends on), under the variant `docx`: an unchanged rebuild is a copy.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class DocxResult:
     path: Path
     info: SnapshotInfo
     warnings: tuple[Finding, ...] = ()
+    cached: bool = False
 
 
 def flow_document(
@@ -78,6 +80,7 @@ def flow_document(
         creator=f"gap-analysis {__version__}",
         labels=tuple(sorted(labels.items())),
         history=extras.history,
+        annexes=extras.annexes,
     )
     return flow, warnings
 
@@ -136,15 +139,48 @@ def build_docx(
     extras: BuildExtras | None = None,
     *,
     strict: bool = False,
+    use_cache: bool = True,
 ) -> DocxResult:
     """Write the DOCX of `rev` (None: the working tree); nothing is written when `strict` fails."""
+    from gap_analysis.services.build.cache import (
+        CACHE_FOLDER,
+        BuildCache,
+        RecordingSource,
+        content_key,
+        context_key,
+    )
+
+    extras = extras or BuildExtras()
     snap = snapshot(store, rev)
-    settings = settings_of(snap.files, where(store.root, snap.info))
-    data, warnings = docx_bytes(snap.files, settings, snap.info, extras or BuildExtras())
+    cache = BuildCache(store.root / CACHE_FOLDER)
+    context = context_key(snap.info, _VARIANT, extras)
+    traced = cache.traced(context, snap.files, immutable=not snap.info.is_worktree)
+    if use_cache and traced is not None and (output is not None or traced[1]):
+        hit = cache.get(traced[0], ".docx")
+        if hit is not None:
+            stored, _pages, known = hit
+            target = output or store.root / "dist" / traced[1]
+            _write(target, stored.read_bytes(), list(known), strict, create=output is None)
+            return DocxResult(target, snap.info, known, cached=True)
+    files = RecordingSource(snap.files)
+    settings = settings_of(files, where(store.root, snap.info))
+    data, warnings = docx_bytes(files, settings, snap.info, extras)
     target = output or default_output(store.root, settings, snap.info).with_suffix(".docx")
-    check_target(target, create_folder=output is None)
+    _write(target, data, warnings, strict, create=output is None)
+    if use_cache:
+        key = content_key("", snap.info, files.read_files, warnings, _VARIANT, extras)
+        cache.put(key, data, 0, warnings, ".docx")
+        cache.save_trace(context, files, key, target.name if output is None else "")
+    return DocxResult(target, snap.info, tuple(warnings))
+
+
+_VARIANT = "docx"
+"""The cache's variant for Word builds (apart from the PDF's variants)."""
+
+
+def _write(target: Path, data: bytes, warnings: list[Finding], strict: bool, create: bool) -> None:
+    check_target(target, create_folder=create)
     if strict and warnings:
         more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
         raise RenderError(f"{option('strict')}: {warnings[0]}{more}")
     write_atomic(target, data)
-    return DocxResult(target, snap.info, tuple(warnings))

@@ -15,12 +15,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from gap_analysis.atomic_files import check_target, write_atomic
-from gap_analysis.diff.words import word_diff
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras
 from gap_analysis.model.diff import (
     CHAPTER_BLOCK,
     DELETE,
+    EQUAL,
+    INSERT,
     SECTION_BLOCK,
     Change,
     ChangeKind,
@@ -51,6 +52,13 @@ def _deleted(text: str) -> tuple[WordOp, ...]:
     return (WordOp(DELETE, text),) if text else ()
 
 
+def _kept_or_replaced(old: str, new: str) -> tuple[WordOp, ...]:
+    """Text the diff engine gave no word runs for: kept as it is, or replaced whole."""
+    if old == new:
+        return (WordOp(EQUAL, new),) if new else ()
+    return _deleted(old) + ((WordOp(INSERT, new),) if new else ())
+
+
 def _old_block(structure: ChapterStructure | None, line: int | None) -> Block | None:
     if structure is None or line is None:
         return None
@@ -71,6 +79,13 @@ class _Builder:
         self.gap_fields = gap_fields_for(outcome.new.settings.gap_id_pattern)
         self.old_flows: dict[str, dict[int, Paragraph]] = {}
         self.old_numbering: Numbering | None = None
+        self.departures = {
+            (c.old_line, c.old_text): chapter.id
+            for chapter in outcome.result.chapters
+            for c in chapter.changes
+            if c.moved_to
+        }
+        """(older line, text) of each block that moved to another chapter -> the chapter it left."""
 
     def old_paragraph(self, chapter_id: str, line: int) -> Paragraph | None:
         """The older chapter's paragraph at `line`, from the same walk as a build (parsed once)."""
@@ -92,7 +107,7 @@ class _Builder:
             self.old_flows[chapter_id] = paragraphs
         return self.old_flows[chapter_id].get(line)
 
-    def deleted_block(self, block: Block, chapter_id: str, moved: bool = False) -> BlockRevision:
+    def deleted_block(self, block: Block, chapter_id: str, move: str = "") -> BlockRevision:
         """An older block, all of it deleted."""
         section = next((s for s in self.old[chapter_id].sections if block in s.blocks), None)
         label = ""
@@ -108,34 +123,44 @@ class _Builder:
             ops=_deleted(block.text),
             cells=tuple(_deleted(cell) for cell in block.cells),
             fields=fields,
-            moved=moved,
+            moved=bool(move),
+            move=move,
             level=block.level,
             label=label,
             old=self.old_paragraph(chapter_id, block.line) if block.kind in _PARAGRAPHS else None,
         )
 
     def changed(self, change: Change, chapter_id: str) -> BlockRevision:
+        """A block edited in place, from the word runs the diff engine gave its change.
+
+        Cells and gap fields the change does not list are unchanged; a row
+        whose number of columns changed has no runs per cell, so each cell is
+        replaced whole.
+        """
         old = _old_block(self.old.get(chapter_id), change.old_line)
         new = _old_block(self.new.get(chapter_id), change.new_line)
         if change.block == str(BlockKind.TABLE_ROW) and old is not None and new is not None:
+            runs = {cell.column: cell.ops for cell in change.cells}
             columns = max(len(old.cells), len(new.cells))
             cells = tuple(
-                word_diff(
+                runs.get(i)
+                or _kept_or_replaced(
                     old.cells[i] if i < len(old.cells) else "",
                     new.cells[i] if i < len(new.cells) else "",
-                ).ops
+                )
                 for i in range(columns)
             )
             return BlockRevision(Mark.CHANGED, change.block, cells=cells)
         if change.block == str(BlockKind.GAP) and old is not None and new is not None:
             before, after = self.gap_fields(old) or {}, self.gap_fields(new) or {}
+            named = {f.name: f.ops for f in change.fields}
             fields = tuple(
-                (n, word_diff(before.get(n, ""), after.get(n, "")).ops)
+                (n, named.get(n) or _kept_or_replaced(before.get(n, ""), after.get(n, "")))
                 for n in GAP_FIELDS
                 if n in before or n in after
             )
             return BlockRevision(Mark.CHANGED, change.block, fields=fields)
-        ops = change.ops or word_diff(change.old_text, change.new_text).ops
+        ops = change.ops or _kept_or_replaced(change.old_text, change.new_text)
         return BlockRevision(Mark.CHANGED, change.block, ops=ops)
 
     def chapter(self, chapter_id: str, changes: tuple[Change, ...]) -> ChapterRevisions:
@@ -144,29 +169,26 @@ class _Builder:
         for change in changes:
             if change.block in (SECTION_BLOCK, CHAPTER_BLOCK):
                 continue
-            moved = change.kind is ChangeKind.MOVED and change.old_line is not None
+            left = self.departures.get((change.old_line, change.old_text))
+            arrived = change.kind is ChangeKind.MOVED and not change.moved_to and left is not None
+            moved = change.kind is ChangeKind.MOVED and change.old_line is not None and not arrived
+            # a move's two ends share a name: the chapter it left and its line there
+            move = f"{left or chapter_id}:{change.old_line}" if moved or arrived else ""
             if change.kind is ChangeKind.REMOVED or change.moved_to or moved:
                 block = _old_block(self.old.get(chapter_id), change.old_line)
                 if block is not None:
-                    gone.append(
-                        (
-                            block.line,
-                            self.deleted_block(
-                                block, chapter_id, moved=change.kind is not ChangeKind.REMOVED
-                            ),
-                        )
-                    )
+                    gone.append((block.line, self.deleted_block(block, chapter_id, move)))
                 if not moved:
                     continue
             if change.new_line is None:
                 continue
             if change.kind is ChangeKind.ADDED:
                 at[change.new_line] = BlockRevision(Mark.INSERTED, change.block)
-            elif change.kind is ChangeKind.MOVED and change.old_line is None:
+            elif moved or arrived or change.kind is ChangeKind.MOVED:
                 # arrived from another chapter: its old place is marked there
-                at[change.new_line] = BlockRevision(Mark.INSERTED, change.block, moved=True)
-            elif moved:
-                at[change.new_line] = BlockRevision(Mark.INSERTED, change.block, moved=True)
+                at[change.new_line] = BlockRevision(
+                    Mark.INSERTED, change.block, moved=True, move=move
+                )
             else:
                 at[change.new_line] = self.changed(change, chapter_id)
         before, end = self._placed(chapter_id, changes, gone)
@@ -277,14 +299,20 @@ def _gaps(
 
 
 def register_revisions(outcome: DiffOutcome, builder: _Builder) -> tuple[RegisterRevision, ...]:
+    """The register's rows, each changed cell from the word runs of its gap entry's change."""
     old, new = _gaps(outcome.old_structures, builder), _gaps(outcome.new_structures, builder)
+    runs = _field_runs(outcome)
     rows: list[RegisterRevision] = []
     after = ""
     for gap_id, cells in old.items():
         if gap_id in new:
             after = gap_id
-            ops = tuple(word_diff(a, b).ops for a, b in zip(cells, new[gap_id], strict=True))
             if cells != new[gap_id]:
+                found = runs.get(gap_id, {})
+                ops = tuple(
+                    (found.get(name) if a != b else None) or _kept_or_replaced(a, b)
+                    for name, a, b in zip(REGISTER_COLUMNS, cells, new[gap_id], strict=True)
+                )
                 rows.append(RegisterRevision(gap_id, Mark.CHANGED, ops))
         else:
             rows.append(
@@ -292,6 +320,18 @@ def register_revisions(outcome: DiffOutcome, builder: _Builder) -> tuple[Registe
             )
     rows.extend(RegisterRevision(g, Mark.INSERTED) for g in new if g not in old)
     return tuple(rows)
+
+
+def _field_runs(outcome: DiffOutcome) -> dict[str, dict[str, tuple[WordOp, ...]]]:
+    """Gap id -> field name -> the word runs the diff engine gave that field's change."""
+    found: dict[str, dict[str, tuple[WordOp, ...]]] = {}
+    for chapter in outcome.result.chapters:
+        for change in chapter.changes:
+            if change.gap_id and change.fields:
+                named = found.setdefault(change.gap_id, {})
+                for field in change.fields:
+                    named.setdefault(field.name, field.ops)
+    return found
 
 
 def revisions_of(outcome: DiffOutcome, author: str) -> Revisions:
@@ -334,7 +374,10 @@ def redline_docx(
     outcome = diff(store, old_rev, new_rev, chapter)
     new = outcome.new
     extras = extras or _extras_of(store, new.snapshot.info.version)
-    extras = replace(extras, labels={**extras.labels, "Revision marks against": old_rev})
+    # the annexes (change summary, comments) are about NEW, not revisions of it: left out
+    extras = replace(
+        extras, annexes=(), labels={**extras.labels, "Revision marks against": old_rev}
+    )
     author = _version_editor(store, outcome) or "gap-analysis"
     revisions = revisions_of(outcome, author)
     flow, warnings = flow_document(new.snapshot.files, new.settings, new.snapshot.info, extras)
