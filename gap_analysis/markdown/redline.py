@@ -118,6 +118,16 @@ def _whole(change: Change | None) -> bool:
     return change.kind is ChangeKind.MOVED and not WordPlan.of(change.ops).changed
 
 
+def _row_width(tokens: Sequence[Token], tr_open: int) -> int:
+    """The number of cells of the table row that opens at `tr_open`."""
+    width = 0
+    for token in tokens[tr_open + 1 :]:
+        if token.type == "tr_close":
+            break
+        width += token.type in ("td_open", "th_open")
+    return width
+
+
 class RedlineRenderer(ChapterRenderer):
     """The chapter renderer with change marks; one instance per chapter."""
 
@@ -142,6 +152,7 @@ class RedlineRenderer(ChapterRenderer):
         self.footnotes_done = False
         self.changes: tuple[Change, ...] = ()
         self.cell = -1
+        self.row_width = 0
         self.closers: list[str] = []
         self.moved_note = False
 
@@ -239,6 +250,8 @@ class RedlineRenderer(ChapterRenderer):
                 html = _attrs(html, f"rl-changed rl-{label}", _note(self.changes))
         if kind in ("td_open", "th_open"):
             self.cell += 1
+        elif kind == "tr_open":
+            self.row_width = _row_width(tokens, index)
         elif self.moved_note and kind == "paragraph_open":
             html += '<ins class="rl-moved">'
         elif self.moved_note and kind == "paragraph_close":
@@ -357,22 +370,33 @@ class RedlineRenderer(ChapterRenderer):
             body = self.renderInline(children, options, env)
             return body if heading else f'<ins class="rl-{main.kind}">{body}</ins>'
         ops = main.ops
+        gone = ""
         if main.block == str(BlockKind.TABLE_ROW):
-            if not main.cells:
-                return self.renderInline(children, options, env)
+            gone = self.lost_columns(main)
             cell = next((c for c in main.cells if c.column == self.cell), None)
             if cell is None:
-                return self.renderInline(children, options, env)
+                # an unchanged cell of the row: moved with it, or kept as it was
+                body = self.renderInline(children, options, env) + gone
+                return (
+                    f'<ins class="rl-moved">{body}</ins>' if main.kind is ChangeKind.MOVED else body
+                )
             ops = cell.ops
         marked = self.marked(children, WordPlan.of(ops), options, env)
         if marked is not None:
-            body = marked
+            body = marked + gone
         else:
             new = self.renderInline(children, options, env)
-            body = f'{deleted_html(old_words(ops), self.note_number)} <ins class="rl-words">{new}</ins>'
+            body = f'{deleted_html(old_words(ops), self.note_number)} <ins class="rl-words">{new}</ins>{gone}'
         if main.kind is ChangeKind.MOVED and not heading:
             return f'<ins class="rl-moved">{body}</ins>'
         return body
+
+    def lost_columns(self, row: Change) -> str:
+        """In a row's last cell: the struck words of the older row's columns the newer row lacks."""
+        if self.cell != self.row_width - 1:
+            return ""
+        lost = [c.old for c in row.cells if c.column >= self.row_width and c.old.strip()]
+        return "".join(" " + deleted_html(old, self.note_number) for old in lost)
 
     def marked(
         self, children: Sequence[Token], plan: WordPlan, options: OptionsDict, env: EnvType
