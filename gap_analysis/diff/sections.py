@@ -25,8 +25,10 @@ _PROSE = {
     BlockKind.LIST_ITEM,
     BlockKind.QUOTE,
     BlockKind.DEFINITION,
-    BlockKind.FOOTNOTE,
 }
+"""Kinds of block that may be one edited block though their kind changed (a paragraph made a
+list item). A footnote is not among them: it is drawn among the notes, not where it stands in
+the file, so a footnote paired with a paragraph would show the old note's words in the text."""
 SIMILAR = 0.5
 """Two blocks at the same place are one edited block when at least half their words agree."""
 MOVED_SIMILAR = 0.6
