@@ -332,7 +332,7 @@ class RedlineRenderer(ChapterRenderer):
         number = _NUMBER.search(html)
         main = _main(self.changes)
         if number and old is not None and not _whole(main):
-            label = f"Annex {old}" if first and self.chapter.is_annex else old
+            label = f"{self.annex_word} {old}" if first and self.chapter.is_annex else old
             if label != number.group(1):
                 html = html.replace(
                     number.group(0),

@@ -19,6 +19,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from gap_analysis.markdown.engine import parse, parser
 from gap_analysis.markdown.html import ChapterRenderer
 from gap_analysis.model.chapter import Chapter
+from gap_analysis.model.languages import Words
 from gap_analysis.model.numbering import Numbering
 
 OLD_IMAGES = ".redline-old/"
@@ -56,9 +57,14 @@ class _Capture(ChapterRenderer):
     """Renders the older chapter and keeps each block's HTML (ids made unique to the redline)."""
 
     def __init__(
-        self, chapter: Chapter, paths: dict[str, str], pattern: str, numbering: Numbering | None
+        self,
+        chapter: Chapter,
+        paths: dict[str, str],
+        pattern: str,
+        numbering: Numbering | None,
+        words: Words | None = None,
     ) -> None:
-        super().__init__(chapter, paths, pattern, numbering=numbering)
+        super().__init__(chapter, paths, pattern, numbering=numbering, words=words)
         self.leaves: list[Leaf] = []
 
     def image_path(self, path: str) -> str:
@@ -127,12 +133,16 @@ class OldChapter:
 
 
 def capture_old(
-    chapter: Chapter, paths: dict[str, str], pattern: str, numbering: Numbering | None = None
+    chapter: Chapter,
+    paths: dict[str, str],
+    pattern: str,
+    numbering: Numbering | None = None,
+    words: Words | None = None,
 ) -> OldChapter:
     """The older chapter's blocks as HTML; `numbering`: the older report's (its figure and
     table numbers as they were)."""
     tokens, env = parse(chapter.body, chapter.number, pattern)
-    renderer = _Capture(chapter, paths, pattern, numbering)
+    renderer = _Capture(chapter, paths, pattern, numbering, words)
     renderer.install()
     renderer.render(tokens, parser().options, env)
     notes = env.get("footnotes", {})
