@@ -355,3 +355,40 @@ def test_the_annex_word_follows_the_report_language(tmp_path: Path, cli: CliInvo
     assert cli(repo.path, "build", "--format", "docx", "-o", str(out)).exit_code == 0
     headings = [p.text for p in docx.Document(str(out)).paragraphs if "Sigles" in p.text]
     assert any(h.startswith("Annexe B") for h in headings), headings
+
+
+def test_deleted_words_keep_their_emphasis_and_links(tmp_path: Path, cli: CliInvoke) -> None:
+    """Words deleted from a paragraph and a table cell are struck as the older build drew
+    them: emphasis, code and links kept (the link still a link in the PDF)."""
+    old_text = (
+        "# Scope\n\nThe scope is *fixed by the group* and listed in "
+        "[the old register](https://example.org/old-register) of `gap entries` today.\n\n"
+        "| Area | Source |\n|---|---|\n| Age | **IEEE** [2089](https://example.org/2089) |\n"
+    )
+    new_text = (
+        "# Scope\n\nThe scope is listed today.\n\n| Area | Source |\n|---|---|\n| Age | IEEE |\n"
+    )
+    repo = make_report(tmp_path / "r", {"01-scope.md": old_text})
+    old = repo.head()
+    repo.write("chapters/01-scope.md", new_text)
+    new = repo.commit("shorter")
+    page = tmp_path / "r.html"
+    assert cli(repo.path, "diff", old, new, "--format", "html", "-o", str(page)).exit_code == 0
+    html = page.read_text("utf-8")
+    struck = "".join(re.findall(r'<del class="rl-words">.*?</del>', html))
+    assert "<em>fixed</em> <em>by</em> <em>the</em> <em>group</em>" in struck
+    assert '<a class="external" href="https://example.org/old-register">register</a>' in struck
+    assert "<code>gap</code> <code>entries</code>" in struck
+    assert "<strong>IEEE</strong>" not in struck  # kept in the newer cell, unbolded: formatting
+    assert '<a class="external" href="https://example.org/2089">2089</a>' in struck
+    pdf = tmp_path / "r.pdf"
+    assert cli(repo.path, "diff", old, new, "--format", "pdf", "-o", str(pdf)).exit_code == 0
+    uris = {
+        str(annot.get_object()["/A"].get("/URI"))
+        for p in PdfReader(pdf).pages
+        for annot in p.get("/Annots") or []
+        if "/A" in annot.get_object()
+    }
+    assert {"https://example.org/old-register", "https://example.org/2089"} <= uris
+    text = " ".join(_pages(pdf))
+    assert "fixed by the group" in text and "the old register" in text

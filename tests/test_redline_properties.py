@@ -714,7 +714,7 @@ def rich_chapters(draw: st.DrawFn) -> tuple[str, str]:
     for index in range(draw(st.integers(2, 4))):
         blocks = []
         for _ in range(draw(st.integers(1, 4))):
-            kind = draw(st.sampled_from(["para", "list", "quote", "code", "note"]))
+            kind = draw(st.sampled_from(["para", "list", "quote", "code", "note", "styled"]))
             if kind == "list":
                 blocks.append(
                     "\n".join(f"{n}. {words(3, 8)}" for n in range(1, draw(st.integers(2, 5))))
@@ -723,6 +723,11 @@ def rich_chapters(draw: st.DrawFn) -> tuple[str, str]:
                 blocks.append(f"> {words(4, 10)}")
             elif kind == "code":
                 blocks.append(f"```text\n{words(2, 6)}\n{words(2, 6)}\n```")
+            elif kind == "styled":
+                blocks.append(
+                    f"{words(1, 4)} *{words(1, 3)}* [{words(1, 3)}](https://example.org/"
+                    f"{len(blocks)}) `{words(1, 2)}` **{words(1, 2)}** {words(1, 4)}."
+                )
             elif kind == "note":
                 label = f"n{index}{len(blocks)}"
                 blocks.append(f"{words(4, 10)}.[^{label}]\n\n[^{label}]: {words(3, 8)}.")
@@ -735,13 +740,19 @@ def rich_chapters(draw: st.DrawFn) -> tuple[str, str]:
         s = draw(st.integers(0, len(new_sections) - 1))
         section = new_sections[s]
         b = draw(st.integers(1, len(section) - 1)) if len(section) > 1 else 0
-        action = draw(st.sampled_from(["edit", "drop", "add", "swap", "lines"]))
+        action = draw(st.sampled_from(["edit", "drop", "add", "swap", "lines", "cut"]))
         if action == "edit" and b:
             text = section[b].split(" ")
             text.insert(
                 draw(st.integers(1, max(1, len(text) - 1))), draw(st.sampled_from(VOCABULARY))
             )
             section[b] = " ".join(text)
+        elif action == "cut" and b:
+            text = section[b].split(" ")
+            if len(text) > 2:
+                start = draw(st.integers(0, len(text) - 2))
+                del text[start : start + draw(st.integers(1, min(4, len(text) - start - 1)))]
+                section[b] = " ".join(text)
         elif action == "drop" and b and len(section) > 2:
             del section[b]
         elif action == "add":

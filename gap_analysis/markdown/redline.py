@@ -371,6 +371,7 @@ class RedlineRenderer(ChapterRenderer):
             return body if heading else f'<ins class="rl-{main.kind}">{body}</ins>'
         ops = main.ops
         gone = ""
+        column = -1
         if main.block == str(BlockKind.TABLE_ROW):
             gone = self.lost_columns(main)
             cell = next((c for c in main.cells if c.column == self.cell), None)
@@ -380,13 +381,20 @@ class RedlineRenderer(ChapterRenderer):
                 return (
                     f'<ins class="rl-moved">{body}</ins>' if main.kind is ChangeKind.MOVED else body
                 )
-            ops = cell.ops
-        marked = self.marked(children, WordPlan.of(ops), options, env)
+            ops, column = cell.ops, cell.column
+        plan = WordPlan.of(ops)
+        formatted = self.old_formatted(main, column, plan)
+        marked = self.marked(children, plan, options, env, formatted)
         if marked is not None:
             body = marked + gone
         else:
             new = self.renderInline(children, options, env)
-            body = f'{deleted_html(old_words(ops), self.note_number)} <ins class="rl-words">{new}</ins>{gone}'
+            struck = (
+                f'<del class="rl-words">{" ".join(formatted)}</del>'
+                if formatted
+                else deleted_html(old_words(ops), self.note_number)
+            )
+            body = f'{struck} <ins class="rl-words">{new}</ins>{gone}'
         if main.kind is ChangeKind.MOVED and not heading:
             return f'<ins class="rl-moved">{body}</ins>'
         return body
@@ -398,10 +406,22 @@ class RedlineRenderer(ChapterRenderer):
         lost = [c.old for c in row.cells if c.column >= self.row_width and c.old.strip()]
         return "".join(" " + deleted_html(old, self.note_number) for old in lost)
 
+    def old_formatted(self, change: Change, column: int, plan: WordPlan) -> list[str] | None:
+        """The older block's words as it drew them, when they are the words the diff counted."""
+        if self.old is None or change.old_line is None:
+            return None
+        found = self.old.words.get((change.old_line, column))
+        return found if found is not None and len(found) == plan.old_count else None
+
     def marked(
-        self, children: Sequence[Token], plan: WordPlan, options: OptionsDict, env: EnvType
+        self,
+        children: Sequence[Token],
+        plan: WordPlan,
+        options: OptionsDict,
+        env: EnvType,
+        old: list[str] | None = None,
     ) -> str | None:
-        walker = WordWalker(plan, self.note_number)
+        walker = WordWalker(plan, self.note_number, old)
         out = []
         for index, child in enumerate(children):
             kind = child.type
