@@ -695,6 +695,21 @@ header row, paired as moved with a header row of another width, was drawn unmark
 different widths had no cell diffs, and a moved row's unchanged cells were not drawn as moved)."""
 
 
+def test_a_section_removed_after_one_that_moved_away_is_struck_at_its_own_place() -> None:
+    """Found by the property on 2026-12-01: sections 1-4 became 3, 4, 1 (2 removed); the
+    removed section was drawn after section 1's new place, not where it stood."""
+
+    def section(title: str, word: str) -> tuple[str, list[Paragraph | Table]]:
+        return (title, [Paragraph([[word, "age", "safety", "standard", word]])])
+
+    sections = [section(f"Part {n}", w) for n, w in enumerate(VOCABULARY[:4], 1)]
+    old = Doc([(t, [Paragraph([list(s) for s in p.sentences]) for p in b]) for t, b in sections])
+    new = Doc([sections[2], sections[3], sections[0]])
+    html, new_html, old_html = redline(old, new)
+    assert accepted(html) == words(new_html)
+    assert rejected(html) == words(old_html)
+
+
 @SETTINGS
 @given(documents())
 def test_an_unchanged_chapter_has_no_marks(doc: Doc) -> None:
