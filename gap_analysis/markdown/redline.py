@@ -410,7 +410,7 @@ class RedlineRenderer(ChapterRenderer):
         """The older block's words as it drew them, when they are the words the diff counted."""
         if self.old is None or change.old_line is None:
             return None
-        found = self.old.words.get((change.old_line, column))
+        found = self.old.formatted.get((change.old_line, column))
         return found if found is not None and len(found) == plan.old_count else None
 
     def marked(

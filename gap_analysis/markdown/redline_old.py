@@ -67,7 +67,7 @@ class _Capture(ChapterRenderer):
     ) -> None:
         super().__init__(chapter, paths, pattern, numbering=numbering, words=words)
         self.leaves: list[Leaf] = []
-        self.words: dict[tuple[int, int], list[str]] = {}
+        self.formatted: dict[tuple[int, int], list[str]] = {}
 
     def image_path(self, path: str) -> str:
         return OLD_IMAGES + path
@@ -93,7 +93,7 @@ class _Capture(ChapterRenderer):
                 out, cells = [], []
             in_cell = tokens[index - 1].type in ("td_open", "th_open")
             if kind == "inline" and open_leaf is not None:
-                self.words[(open_leaf[0], len(cells) if in_cell else -1)] = formatted_words(
+                self.formatted[(open_leaf[0], len(cells) if in_cell else -1)] = formatted_words(
                     token.children or [],
                     lambda children, at: self.render_one(children, at, options, env),
                 )
@@ -135,7 +135,7 @@ class OldChapter:
     images: list[tuple[str, int]]
     """(path, line) of each image of the older snapshot the redline shows."""
     problems: list[tuple[str, int, str]]
-    words: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    formatted: dict[tuple[int, int], list[str]] = field(default_factory=dict)
     """Each block's words as the older build drew them (`formatted_words`), by (file line,
     table column or -1), so a deleted run keeps its emphasis and links."""
 
@@ -170,5 +170,5 @@ def capture_old(
         chapter.number,
         [(ref.path, ref.line) for ref in renderer.images if ref.path],
         list(renderer.problems),
-        renderer.words,
+        renderer.formatted,
     )
