@@ -3,6 +3,7 @@ section and with the right kind; a snapshot compared with itself has no changes.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from hypothesis import HealthCheck, given, settings
@@ -41,7 +42,11 @@ VOCABULARY = (
     "content",
     "rating",
 )
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("GA_PROPERTY_EXAMPLES", "25"))
+"""Examples per property test: cheap by default; `GA_PROPERTY_EXAMPLES=2000` searches harder."""
+SETTINGS = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @dataclass

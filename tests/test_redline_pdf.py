@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import CliInvoke, ReportRepo, make_report
+from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, make_report
 from tests.redline_text import accepted, rejected, words
 from tests.test_site import _png
 
@@ -322,3 +322,73 @@ def test_bad_input_is_said_on_the_page_and_warned(tmp_path: Path, cli: CliInvoke
     page = tmp_path / "r.html"
     done = cli(repo.path, "diff", old, new, "--format", "html", "-o", str(page))
     assert done.exit_code == 0 and "redline-unreadable" in done.stderr
+
+
+def test_the_annex_word_follows_the_report_language(tmp_path: Path, cli: CliInvoke) -> None:
+    """A French report: its renumbered annex is "Annexe" (old number struck, new inserted) in
+    the redline PDF and HTML, and "Annexe" in the DOCX build (one home: `Words.annex`)."""
+    import docx
+
+    toml = REPORT_TOML.replace(
+        'group = "Test Correspondence Group"\n', 'group = "G"\nlanguage = "fr"\n'
+    )
+    repo = make_report(
+        tmp_path / "fr",
+        {"01-a.md": "# Portée\n\nTexte.\n", "A1-b.md": "---\nid: sigles\n---\n# Sigles\n\nX.\n"},
+        toml,
+    )
+    old = repo.head()
+    repo.write("chapters/A0-c.md", "---\nid: notes\n---\n# Notes\n\nUne annexe nouvelle.\n")
+    new = repo.commit("a new first annex")
+    pdf = tmp_path / "r.pdf"
+    assert cli(repo.path, "diff", old, new, "--format", "pdf", "-o", str(pdf)).exit_code == 0
+    text = " ".join(_pages(pdf))
+    assert "Annexe A Notes" in text
+    assert re.search(r"Annexe A\s+Annexe B Sigles", text), text  # old number struck, then new
+    assert not re.search(r"\bAnnex\b", text)
+    page = tmp_path / "r.html"
+    assert cli(repo.path, "diff", old, new, "--format", "html", "-o", str(page)).exit_code == 0
+    html = page.read_text("utf-8")
+    assert '<del class="rl-number"><span class="rl-sr">deleted: </span>Annexe A</del>' in html
+    assert not re.search(r"\bAnnex\b", " ".join(words(html)))
+    out = tmp_path / "fr.docx"
+    assert cli(repo.path, "build", "--format", "docx", "-o", str(out)).exit_code == 0
+    headings = [p.text for p in docx.Document(str(out)).paragraphs if "Sigles" in p.text]
+    assert any(h.startswith("Annexe B") for h in headings), headings
+
+
+def test_deleted_words_keep_their_emphasis_and_links(tmp_path: Path, cli: CliInvoke) -> None:
+    """Words deleted from a paragraph and a table cell are struck as the older build drew
+    them: emphasis, code and links kept (the link still a link in the PDF)."""
+    old_text = (
+        "# Scope\n\nThe scope is *fixed by the group* and listed in "
+        "[the old register](https://example.org/old-register) of `gap entries` today.\n\n"
+        "| Area | Source |\n|---|---|\n| Age | **IEEE** [2089](https://example.org/2089) |\n"
+    )
+    new_text = (
+        "# Scope\n\nThe scope is listed today.\n\n| Area | Source |\n|---|---|\n| Age | IEEE |\n"
+    )
+    repo = make_report(tmp_path / "r", {"01-scope.md": old_text})
+    old = repo.head()
+    repo.write("chapters/01-scope.md", new_text)
+    new = repo.commit("shorter")
+    page = tmp_path / "r.html"
+    assert cli(repo.path, "diff", old, new, "--format", "html", "-o", str(page)).exit_code == 0
+    html = page.read_text("utf-8")
+    struck = "".join(re.findall(r'<del class="rl-words">.*?</del>', html))
+    assert "<em>fixed</em> <em>by</em> <em>the</em> <em>group</em>" in struck
+    assert '<a class="external" href="https://example.org/old-register">register</a>' in struck
+    assert "<code>gap</code> <code>entries</code>" in struck
+    assert "<strong>IEEE</strong>" not in struck  # kept in the newer cell, unbolded: formatting
+    assert '<a class="external" href="https://example.org/2089">2089</a>' in struck
+    pdf = tmp_path / "r.pdf"
+    assert cli(repo.path, "diff", old, new, "--format", "pdf", "-o", str(pdf)).exit_code == 0
+    uris = {
+        str(annot.get_object()["/A"].get("/URI"))
+        for p in PdfReader(pdf).pages
+        for annot in p.get("/Annots") or []
+        if "/A" in annot.get_object()
+    }
+    assert {"https://example.org/old-register", "https://example.org/2089"} <= uris
+    text = " ".join(_pages(pdf))
+    assert "fixed by the group" in text and "the old register" in text

@@ -12,7 +12,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from gap_analysis.diff.words import WordDiff, word_diff
-from gap_analysis.model.diff import EQUAL, CellChange, Change, ChangeKind, FieldChange, WordOp
+from gap_analysis.model.diff import (
+    DELETE,
+    EQUAL,
+    INSERT,
+    CellChange,
+    Change,
+    ChangeKind,
+    FieldChange,
+    WordOp,
+)
 from gap_analysis.model.structure import Block, BlockKind
 
 GapFields = Callable[[Block], Mapping[str, str] | None]
@@ -110,11 +119,7 @@ def compare(
         return [base] if force else []
     cells: tuple[CellChange, ...] = ()
     fields: tuple[FieldChange, ...] = ()
-    if (
-        old.kind is BlockKind.TABLE_ROW
-        and new.kind is BlockKind.TABLE_ROW
-        and len(old.cells) == len(new.cells)
-    ):
+    if old.kind is BlockKind.TABLE_ROW and new.kind is BlockKind.TABLE_ROW:
         diff, cells = _cells(old, new)
     elif old.kind is BlockKind.GAP and new.kind is BlockKind.GAP and gap_fields is not None:
         old_fields, new_fields = gap_fields(old), gap_fields(new)
@@ -153,13 +158,20 @@ def _link_changes(old: Block, new: Block) -> tuple[tuple[str, str], ...]:
 
 
 def _cells(old: Block, new: Block) -> tuple[WordDiff, tuple[CellChange, ...]]:
+    """Cell by cell, by column; a row that gained or lost columns has its extra cells all
+    inserted or all deleted (`CellChange.old` or `.new` empty), so every changed row names
+    its cells and a redline can mark each one where it stands."""
     ops: list[WordOp] = []
     removed: list[str] = []
     added: list[str] = []
     cells: list[CellChange] = []
-    for column, (a, b) in enumerate(zip(old.cells, new.cells, strict=True)):
+    width = max(len(old.cells), len(new.cells))
+    padded_old = (*old.cells, *([""] * (width - len(old.cells))))
+    padded_new = (*new.cells, *([""] * (width - len(new.cells))))
+    for column, (a, b) in enumerate(zip(padded_old, padded_new, strict=True)):
         if column:
-            ops.append(WordOp(EQUAL, "|"))
+            in_old, in_new = column < len(old.cells), column < len(new.cells)
+            ops.append(WordOp(EQUAL if in_old and in_new else DELETE if in_old else INSERT, "|"))
         if a == b:
             if a:
                 ops.append(WordOp(EQUAL, a))

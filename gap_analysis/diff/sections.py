@@ -25,8 +25,10 @@ _PROSE = {
     BlockKind.LIST_ITEM,
     BlockKind.QUOTE,
     BlockKind.DEFINITION,
-    BlockKind.FOOTNOTE,
 }
+"""Kinds of block that may be one edited block though their kind changed (a paragraph made a
+list item). A footnote is not among them: it is drawn among the notes, not where it stands in
+the file, so a footnote paired with a paragraph would show the old note's words in the text."""
 SIMILAR = 0.5
 """Two blocks at the same place are one edited block when at least half their words agree."""
 MOVED_SIMILAR = 0.6
@@ -179,7 +181,12 @@ class ChapterDiffer:
         for i, section in enumerate(old):
             if i in new_of:
                 continue
-            before = max((new_of[p] for p in range(i) if p in new_of), default=0)
+            # after the last older section before it that kept its place: a section that
+            # moved away would carry the removed one along (and rejecting would misplace it)
+            before = max(
+                (new_of[p] for p in range(i) if p in new_of and (p, new_of[p]) not in moved),
+                default=0,
+            )
             at = new[before + 1].line if before + 1 < len(new) else self.end_line()
             place = BlockPlace(section.number, section.title, at)
             for k, block in enumerate(section.blocks):

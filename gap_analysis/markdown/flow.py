@@ -159,7 +159,7 @@ def flow_chapter(
     for index, token in enumerate(tokens):
         _step(walk, tokens, index, token)
     if not resolver.has_title:
-        label = f"Annex {chapter.number}" if chapter.is_annex else chapter.number
+        label = f"{resolver.annex_word} {chapter.number}" if chapter.is_annex else chapter.number
         heading = Heading(1, chapter.number, label, (Run(text=chapter.title),), chapter.id)
         walk.blocks.insert(0, heading)
     title = next((e.title for e in resolver.toc if e.level == 1), chapter.title)

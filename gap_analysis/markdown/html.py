@@ -29,7 +29,7 @@ from gap_analysis.model.build import Reference, RenderedChapter, TocEntry
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.gap import GAP_REQUIRED_FIELDS, Gap
 from gap_analysis.model.id_patterns import id_matches
-from gap_analysis.model.languages import Words, is_rtl, text_direction, words_for
+from gap_analysis.model.languages import ENGLISH, Words, is_rtl, text_direction, words_for
 from gap_analysis.model.numbering import Numbering, Target
 from gap_analysis.model.paths import normalize
 
@@ -47,7 +47,7 @@ class ChapterRenderer(NumberedRenderer):
         chapter: Chapter,
         chapter_paths: dict[str, str],
         gap_pattern: str,
-        annex_word: str = "Annex",
+        annex_word: str = ENGLISH.annex,
         numbering: Numbering | None = None,
         words: Words | None = None,
     ) -> None:
@@ -340,7 +340,7 @@ def render_chapter(
     chapter: Chapter,
     chapter_paths: dict[str, str],
     gap_pattern: str,
-    annex_word: str = "Annex",
+    annex_word: str = ENGLISH.annex,
     source_lines: bool = False,
     *,
     numbering: Numbering | None = None,

@@ -13,9 +13,11 @@ ones inserted, which is still exact for accepting or rejecting.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
+
+from markdown_it.token import Token
 
 from gap_analysis.model.diff import DELETE, EQUAL, INSERT, WordOp
 
@@ -28,6 +30,11 @@ class WordPlan:
 
     inserted: list[bool] = field(default_factory=list)
     deleted_before: dict[int, list[str]] = field(default_factory=dict)
+    deleted_from: dict[int, int] = field(default_factory=dict)
+    """For each deleted run (by the newer word it stands before): its first word's index
+    among the older block's words, to draw the run as the older block showed it."""
+    old_count: int = 0
+    """How many words the older block has."""
 
     @classmethod
     def of(cls, ops: tuple[WordOp, ...]) -> WordPlan:
@@ -35,9 +42,12 @@ class WordPlan:
         for op in ops:
             words = op.text.split()
             if op.op == DELETE:
+                plan.deleted_from.setdefault(len(plan.inserted), plan.old_count)
                 plan.deleted_before.setdefault(len(plan.inserted), []).extend(words)
             else:
                 plan.inserted.extend([op.op == INSERT] * len(words))
+            if op.op != INSERT:
+                plan.old_count += len(words)
         return plan
 
     @property
@@ -64,6 +74,71 @@ def deleted_html(words: list[str] | str, note_number: Callable[[str], str]) -> s
         last = found.end()
     parts.append(escape(text[last:]))
     return f'<del class="rl-words">{"".join(parts)}</del>'
+
+
+def formatted_words(
+    children: Sequence[Token], tag: Callable[[Sequence[Token], int], str]
+) -> list[str]:
+    """Each word of a block's inline tokens, counted as the diff counts them
+    (`structure.inline_text`), as HTML with the emphasis, code and links around it.
+
+    `tag(children, index)` is the renderer's HTML of an opening or closing token, so a
+    deleted run struck in a redline looks as it did in the older build. Each word carries
+    its own tags (`<em>a</em> <em>b</em>` draws as `<em>a b</em>`).
+    """
+    words: list[str] = []
+    stack: list[tuple[str, str]] = []
+    in_word = False
+
+    def add(html: str) -> None:
+        nonlocal in_word
+        if in_word:
+            words[-1] += html
+        else:
+            words.append(html)
+            in_word = True
+
+    def text(content: str, wrap: list[tuple[str, str]]) -> None:
+        nonlocal in_word
+        opening = "".join(o for o, _ in wrap)
+        closing = "".join(c for _, c in reversed(wrap))
+        for piece in re.split(r"(\s+)", content):
+            if piece.isspace():
+                in_word = False
+            elif piece:
+                add(opening + escape(piece) + closing)
+
+    for index, child in enumerate(children):
+        kind = child.type
+        if kind == "text":
+            text(child.content, stack)
+        elif kind == "code_inline":
+            text(child.content, [*stack, ("<code>", "</code>")])
+        elif kind == "image":
+            text(child.content, stack)
+        elif kind in ("softbreak", "hardbreak"):
+            in_word = False
+        elif kind == "footnote_ref":
+            number = int(child.meta.get("id", 0)) + 1
+            wrap = "".join(o for o, _ in stack), "".join(c for _, c in reversed(stack))
+            add(f'{wrap[0]}<sup class="footnote-ref">{number}</sup>{wrap[1]}')
+        elif child.nesting == 1:
+            stack.append((tag(children, index), _closing(children, index, tag)))
+        elif child.nesting == -1 and stack:
+            stack.pop()
+    return words
+
+
+def _closing(
+    children: Sequence[Token], index: int, tag: Callable[[Sequence[Token], int], str]
+) -> str:
+    """The HTML that closes the inline element opened at `index`."""
+    depth = 0
+    for later in range(index + 1, len(children)):
+        depth += children[later].nesting
+        if depth < 0:
+            return tag(children, later)
+    return ""
 
 
 def _join(pieces: list[tuple[str, str]]) -> str:
@@ -94,16 +169,29 @@ def _join(pieces: list[tuple[str, str]]) -> str:
 class WordWalker:
     """Counts words across the pieces of one block and marks them from a `WordPlan`."""
 
-    def __init__(self, plan: WordPlan, note_number: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        plan: WordPlan,
+        note_number: Callable[[str], str],
+        old: Sequence[str] | None = None,
+    ) -> None:
+        """`old`: the older block's words as it drew them (`formatted_words`); deleted runs
+        are then struck with their emphasis, code and links, else as plain words."""
         self.plan = plan
         self.note_number = note_number
+        self.old = old if old is not None and len(old) == plan.old_count else None
         self.index = -1
         self.in_word = False
         self.ok = True
 
     def _deleted(self, before: int) -> str:
         words = self.plan.deleted_before.pop(before, None)
-        return deleted_html(words, self.note_number) + " " if words else ""
+        if not words:
+            return ""
+        start = self.plan.deleted_from.get(before)
+        if self.old is not None and start is not None:
+            return f'<del class="rl-words">{" ".join(self.old[start : start + len(words)])}</del> '
+        return deleted_html(words, self.note_number) + " "
 
     def _inserted(self, index: int) -> bool:
         if index >= len(self.plan.inserted):

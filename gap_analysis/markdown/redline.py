@@ -118,6 +118,16 @@ def _whole(change: Change | None) -> bool:
     return change.kind is ChangeKind.MOVED and not WordPlan.of(change.ops).changed
 
 
+def _row_width(tokens: Sequence[Token], tr_open: int) -> int:
+    """The number of cells of the table row that opens at `tr_open`."""
+    width = 0
+    for token in tokens[tr_open + 1 :]:
+        if token.type == "tr_close":
+            break
+        width += token.type in ("td_open", "th_open")
+    return width
+
+
 class RedlineRenderer(ChapterRenderer):
     """The chapter renderer with change marks; one instance per chapter."""
 
@@ -142,6 +152,7 @@ class RedlineRenderer(ChapterRenderer):
         self.footnotes_done = False
         self.changes: tuple[Change, ...] = ()
         self.cell = -1
+        self.row_width = 0
         self.closers: list[str] = []
         self.moved_note = False
 
@@ -239,6 +250,8 @@ class RedlineRenderer(ChapterRenderer):
                 html = _attrs(html, f"rl-changed rl-{label}", _note(self.changes))
         if kind in ("td_open", "th_open"):
             self.cell += 1
+        elif kind == "tr_open":
+            self.row_width = _row_width(tokens, index)
         elif self.moved_note and kind == "paragraph_open":
             html += '<ins class="rl-moved">'
         elif self.moved_note and kind == "paragraph_close":
@@ -319,7 +332,7 @@ class RedlineRenderer(ChapterRenderer):
         number = _NUMBER.search(html)
         main = _main(self.changes)
         if number and old is not None and not _whole(main):
-            label = f"Annex {old}" if first and self.chapter.is_annex else old
+            label = f"{self.annex_word} {old}" if first and self.chapter.is_annex else old
             if label != number.group(1):
                 html = html.replace(
                     number.group(0),
@@ -357,27 +370,58 @@ class RedlineRenderer(ChapterRenderer):
             body = self.renderInline(children, options, env)
             return body if heading else f'<ins class="rl-{main.kind}">{body}</ins>'
         ops = main.ops
+        gone = ""
+        column = -1
         if main.block == str(BlockKind.TABLE_ROW):
-            if not main.cells:
-                return self.renderInline(children, options, env)
+            gone = self.lost_columns(main)
             cell = next((c for c in main.cells if c.column == self.cell), None)
             if cell is None:
-                return self.renderInline(children, options, env)
-            ops = cell.ops
-        marked = self.marked(children, WordPlan.of(ops), options, env)
+                # an unchanged cell of the row: moved with it, or kept as it was
+                body = self.renderInline(children, options, env) + gone
+                return (
+                    f'<ins class="rl-moved">{body}</ins>' if main.kind is ChangeKind.MOVED else body
+                )
+            ops, column = cell.ops, cell.column
+        plan = WordPlan.of(ops)
+        formatted = self.old_formatted(main, column, plan)
+        marked = self.marked(children, plan, options, env, formatted)
         if marked is not None:
-            body = marked
+            body = marked + gone
         else:
             new = self.renderInline(children, options, env)
-            body = f'{deleted_html(old_words(ops), self.note_number)} <ins class="rl-words">{new}</ins>'
+            struck = (
+                f'<del class="rl-words">{" ".join(formatted)}</del>'
+                if formatted
+                else deleted_html(old_words(ops), self.note_number)
+            )
+            body = f'{struck} <ins class="rl-words">{new}</ins>{gone}'
         if main.kind is ChangeKind.MOVED and not heading:
             return f'<ins class="rl-moved">{body}</ins>'
         return body
 
+    def lost_columns(self, row: Change) -> str:
+        """In a row's last cell: the struck words of the older row's columns the newer row lacks."""
+        if self.cell != self.row_width - 1:
+            return ""
+        lost = [c.old for c in row.cells if c.column >= self.row_width and c.old.strip()]
+        return "".join(" " + deleted_html(old, self.note_number) for old in lost)
+
+    def old_formatted(self, change: Change, column: int, plan: WordPlan) -> list[str] | None:
+        """The older block's words as it drew them, when they are the words the diff counted."""
+        if self.old is None or change.old_line is None:
+            return None
+        found = self.old.formatted.get((change.old_line, column))
+        return found if found is not None and len(found) == plan.old_count else None
+
     def marked(
-        self, children: Sequence[Token], plan: WordPlan, options: OptionsDict, env: EnvType
+        self,
+        children: Sequence[Token],
+        plan: WordPlan,
+        options: OptionsDict,
+        env: EnvType,
+        old: list[str] | None = None,
     ) -> str | None:
-        walker = WordWalker(plan, self.note_number)
+        walker = WordWalker(plan, self.note_number, old)
         out = []
         for index, child in enumerate(children):
             kind = child.type

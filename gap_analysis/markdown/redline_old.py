@@ -18,7 +18,9 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from gap_analysis.markdown.engine import parse, parser
 from gap_analysis.markdown.html import ChapterRenderer
+from gap_analysis.markdown.marked_words import formatted_words
 from gap_analysis.model.chapter import Chapter
+from gap_analysis.model.languages import Words
 from gap_analysis.model.numbering import Numbering
 
 OLD_IMAGES = ".redline-old/"
@@ -56,10 +58,16 @@ class _Capture(ChapterRenderer):
     """Renders the older chapter and keeps each block's HTML (ids made unique to the redline)."""
 
     def __init__(
-        self, chapter: Chapter, paths: dict[str, str], pattern: str, numbering: Numbering | None
+        self,
+        chapter: Chapter,
+        paths: dict[str, str],
+        pattern: str,
+        numbering: Numbering | None,
+        words: Words | None = None,
     ) -> None:
-        super().__init__(chapter, paths, pattern, numbering=numbering)
+        super().__init__(chapter, paths, pattern, numbering=numbering, words=words)
         self.leaves: list[Leaf] = []
+        self.formatted: dict[tuple[int, int], list[str]] = {}
 
     def image_path(self, path: str) -> str:
         return OLD_IMAGES + path
@@ -83,7 +91,13 @@ class _Capture(ChapterRenderer):
             if kind in ("heading_open", "paragraph_open", "tr_open", "dt_open") and line:
                 open_leaf = (line, kind[:-5], stack[-1] if stack else "")
                 out, cells = [], []
-            if kind == "inline" and tokens[index - 1].type in ("td_open", "th_open"):
+            in_cell = tokens[index - 1].type in ("td_open", "th_open")
+            if kind == "inline" and open_leaf is not None:
+                self.formatted[(open_leaf[0], len(cells) if in_cell else -1)] = formatted_words(
+                    token.children or [],
+                    lambda children, at: self.render_one(children, at, options, env),
+                )
+            if kind == "inline" and in_cell:
                 cells.append(html)
             if open_leaf is not None:
                 out.append(html)
@@ -121,18 +135,25 @@ class OldChapter:
     images: list[tuple[str, int]]
     """(path, line) of each image of the older snapshot the redline shows."""
     problems: list[tuple[str, int, str]]
+    formatted: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    """Each block's words as the older build drew them (`formatted_words`), by (file line,
+    table column or -1), so a deleted run keeps its emphasis and links."""
 
     def between(self, first: int, last: int) -> list[Leaf]:
         return [leaf for leaf in self.leaves if first <= leaf.line <= last]
 
 
 def capture_old(
-    chapter: Chapter, paths: dict[str, str], pattern: str, numbering: Numbering | None = None
+    chapter: Chapter,
+    paths: dict[str, str],
+    pattern: str,
+    numbering: Numbering | None = None,
+    words: Words | None = None,
 ) -> OldChapter:
     """The older chapter's blocks as HTML; `numbering`: the older report's (its figure and
     table numbers as they were)."""
     tokens, env = parse(chapter.body, chapter.number, pattern)
-    renderer = _Capture(chapter, paths, pattern, numbering)
+    renderer = _Capture(chapter, paths, pattern, numbering, words)
     renderer.install()
     renderer.render(tokens, parser().options, env)
     notes = env.get("footnotes", {})
@@ -149,4 +170,5 @@ def capture_old(
         chapter.number,
         [(ref.path, ref.line) for ref in renderer.images if ref.path],
         list(renderer.problems),
+        renderer.formatted,
     )

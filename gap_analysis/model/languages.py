@@ -183,13 +183,18 @@ WORDS: dict[str, Words] = {
 }
 
 
+ENGLISH = WORDS["en"]
+"""The words of a report in English, or in a language without a table; the default of a
+renderer that is not told the report's language."""
+
+
 def base_language(tag: str) -> str:
     """`fr-CH` -> `fr`; `zh-Hans` -> `zh`; lower case."""
     return tag.replace("_", "-").split("-", 1)[0].lower()
 
 
 def words_for(tag: str) -> Words:
-    return WORDS.get(base_language(tag), WORDS["en"])
+    return WORDS.get(base_language(tag), ENGLISH)
 
 
 def is_rtl(tag: str) -> bool:

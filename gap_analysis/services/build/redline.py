@@ -79,7 +79,9 @@ def redline_parts(
         old = old_by_path.get(chapter_diff.old_path)
         if chapter_diff.status is ChapterChangeKind.REMOVED:
             if old is not None:
-                captured = capture_old(old, old_paths, pattern, old_numbering)
+                captured = capture_old(
+                    old, old_paths, pattern, old_numbering, outcome.new.settings.words
+                )
                 _old_images(outcome, old, captured, parts)
                 html = removed_chapter_html(
                     old.number, old.title, [leaf.html for leaf in captured.leaves]
@@ -141,7 +143,9 @@ def _chapter_body(
         old is None or old.number == new.number
     ):
         return render_chapter(new, new_paths, pattern, numbering=numbering, words=words).html
-    captured = capture_old(old, old_paths, pattern, old_numbering) if old is not None else None
+    captured = (
+        capture_old(old, old_paths, pattern, old_numbering, words) if old is not None else None
+    )
     marks = ChapterMarks.of(chapter_diff)
     rendered = render_redline(
         new,
