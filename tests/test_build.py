@@ -101,6 +101,30 @@ def test_default_output_path_and_content(built: tuple[ReportRepo, Path, Path]) -
     assert "IEEE 2089.1-2024" in text  # the table
 
 
+def test_contents_lines_lead_with_dots_to_the_page_of_their_heading(
+    built: tuple[ReportRepo, Path, Path],
+) -> None:
+    """Each contents line: number, title, a leader of dots, the page its heading starts on."""
+    _, pdf, _ = built
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    contents = next(i for i, page in enumerate(pages) if "Contents" in page)
+    for number, title in (("1.1", "Background"), ("2.1", "Scope")):
+        line = next(
+            line for line in pages[contents].splitlines() if f"{number}" in line and title in line
+        )
+        leader = line.split(title, 1)[1]
+        assert leader.count(".") >= 10 and set(leader.strip().rstrip("0123456789")) <= {".", " "}
+        page = int(leader.split()[-1])
+        heading = next(
+            i + 1
+            for i, text in enumerate(pages)
+            if i > contents and any(row.split() == [number, title] for row in text.splitlines())
+        )
+        assert page == heading, (line, heading)
+
+
 def test_metadata(built: tuple[ReportRepo, Path, Path]) -> None:
     repo, pdf, _ = built
     meta = pypdf.PdfReader(pdf).metadata
