@@ -9,6 +9,7 @@ file that sets every key and that the tool reads.
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 from dataclasses import replace
 from pathlib import Path
@@ -99,7 +100,9 @@ def test_init_writes_every_key_and_uncommented_it_still_reads(
         assert getattr(settings, name) == getattr(defaults, name), name
 
 
-def test_init_first_chapter_shows_a_gap_entry(tmp_path: Path, cli: CliInvoke) -> None:
+def test_init_first_chapter_shows_a_gap_entry_a_figure_and_references(
+    tmp_path: Path, cli: CliInvoke
+) -> None:
     target = tmp_path / "new-report"
     assert cli(None, "init", str(target)).exit_code == 0
     gaps = cli(target, "gaps", "--format", "csv")
@@ -108,8 +111,18 @@ def test_init_first_chapter_shows_a_gap_entry(tmp_path: Path, cli: CliInvoke) ->
     chapter = (target / "chapters" / "01-introduction.md").read_text(encoding="utf-8")
     assert "```gap\nid: G-XX-01\n" in chapter and "[G-XX-01](#G-XX-01)" in chapter
     assert ": An example table {#tbl-example}" in chapter and "@tbl-example" in chapter
+    assert "{#fig-review-path}" in chapter and "@fig-review-path" in chapter
     assert cli(target, "check", "--strict").exit_code == 0
     assert git(target, "status", "--porcelain") == ""
+    pdf = target / "first.pdf"
+    built = cli(target, "build", "-o", str(pdf))
+    assert built.exit_code == 0, built.output
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Figure 1: The path a version takes through the review bodies" in text
+    assert "Figure 1 prints as its number" in " ".join(text.split())
+    assert "Table 1" in text and "@fig-" not in text and "@tbl-" not in text
 
 
 def test_help_names_the_guide(cli: CliInvoke) -> None:

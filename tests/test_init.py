@@ -16,6 +16,7 @@ from tests.helpers import CliInvoke, ReportRepo, git, make_report
 INIT_FILES = [
     ".gitignore",
     "chapters/01-introduction.md",
+    "chapters/images/review-path.svg",
     "report.toml",
     "review/comments/.gitkeep",
     "review/events/.gitkeep",

@@ -30,6 +30,7 @@ from gap_analysis.services.new_chapter import chapter_text, check_text
 
 DEFAULT_GROUP = "ITU-T SG17 Correspondence Group on Child Online Protection (CG-COP)"
 FIRST_CHAPTER = "chapters/01-introduction.md"
+FIRST_FIGURE = "chapters/images/review-path.svg"
 KEEP_FOLDERS = ("review/versions", "review/events", "review/comments")
 
 _INTRODUCTION = """\
@@ -44,6 +45,13 @@ Add a chapter with `gap-analysis chapter new "Title"`, check the text with
 `gap-analysis check`, and build the PDF with `gap-analysis build`. Everything
 a chapter may hold is in the authoring guide, `docs/authoring.md` in the
 gap-analysis sources.
+
+## Figures {#sec-figures}
+
+An image alone in a paragraph, with an id after it, is a numbered figure
+whose caption is the image's text; @fig-review-path prints as its number.
+
+![The path a version takes through the review bodies](images/review-path.svg){#fig-review-path}
 
 ## Tables and cross-references {#sec-tables}
 
@@ -72,6 +80,24 @@ lead: Who should take it up
 priority: medium
 status: open
 ```
+"""
+
+
+_REVIEW_PATH_SVG = """\
+<svg xmlns="http://www.w3.org/2000/svg" width="480" height="80" viewBox="0 0 480 80"
+     role="img" aria-label="Draft, then review, then approved">
+  <g fill="none" stroke="#1f4e79" stroke-width="2">
+    <rect x="10" y="20" width="120" height="40" rx="6"/>
+    <rect x="180" y="20" width="120" height="40" rx="6"/>
+    <rect x="350" y="20" width="120" height="40" rx="6"/>
+    <path d="M130 40 H172 M164 34 L172 40 L164 46 M300 40 H342 M334 34 L342 40 L334 46"/>
+  </g>
+  <g font-family="sans-serif" font-size="16" text-anchor="middle" fill="#1f4e79">
+    <text x="70" y="46">Draft</text>
+    <text x="240" y="46">Review</text>
+    <text x="410" y="46">Approved</text>
+  </g>
+</svg>
 """
 
 
@@ -164,7 +190,7 @@ def _refuse_existing(folder: Path) -> None:
                 )
         finally:
             store.close()
-    for relative in (FIRST_CHAPTER, *(f"{k}/.gitkeep" for k in KEEP_FOLDERS)):
+    for relative in (FIRST_CHAPTER, FIRST_FIGURE, *(f"{k}/.gitkeep" for k in KEEP_FOLDERS)):
         if (folder / relative).exists():
             raise RefusedError(f"{folder / relative} exists already; init would overwrite it")
 
@@ -178,6 +204,7 @@ def init_report(folder: Path, title: str | None = None, group: str | None = None
     files = {
         REPORT_FILE: report_toml(title, group, name, email),
         FIRST_CHAPTER: chapter_text("introduction", "Introduction", [name], _INTRODUCTION),
+        FIRST_FIGURE: _REVIEW_PATH_SVG,
         **{f"{k}/.gitkeep": "" for k in KEEP_FOLDERS},
     }
     undo = _Undo()
