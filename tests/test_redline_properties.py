@@ -764,8 +764,11 @@ def rich_chapters(draw: st.DrawFn) -> tuple[str, str]:
             section[b] = " ".join(text)
         elif action == "cut" and b:
             text = section[b].split(" ")
-            if len(text) > 2:
-                start = draw(st.integers(0, len(text) - 2))
+            # A fenced block keeps its first and last word, which hold the fences: a cut
+            # fence would turn the rest of the chapter into code, literally "[^n1]" and all.
+            first = 1 if section[b].startswith("```") else 0
+            if len(text) > first + 2:
+                start = draw(st.integers(first, len(text) - 2))
                 del text[start : start + draw(st.integers(1, min(4, len(text) - start - 1)))]
                 section[b] = " ".join(text)
         elif action == "drop" and b and len(section) > 2:
