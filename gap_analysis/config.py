@@ -19,6 +19,7 @@ from typing import Any
 
 from gap_analysis.errors import ConfigError, NotAReportError
 from gap_analysis.model.id_patterns import pattern_problem
+from gap_analysis.model.paths import normalize
 from gap_analysis.model.people import Person
 from gap_analysis.model.schema import TomlKey, toml_key, toml_keys
 from gap_analysis.model.settings import ReportSettings
@@ -348,3 +349,14 @@ def settings_of(files: FileSource, where: str) -> ReportSettings:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"not UTF-8 (byte {exc.start})", path=REPORT_FILE) from None
     return parse_settings(text, REPORT_FILE)
+
+
+def chapter_folder(settings: ReportSettings) -> str:
+    """`[chapters] folder` as a repository path; refused when it leaves the repository."""
+    folder = normalize(settings.chapter_folder.strip("/"))
+    if folder is None:
+        raise ConfigError(
+            f"[chapters] folder '{settings.chapter_folder}' is not a folder of the repository",
+            path=REPORT_FILE,
+        )
+    return folder

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from gap_analysis.config import REPORT_FILE, settings_of
+from gap_analysis.config import chapter_folder, settings_of
 from gap_analysis.errors import (
     ContentError,
     GapAnalysisError,
@@ -25,7 +25,6 @@ from gap_analysis.errors import (
 )
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.chapters import CHAPTER_ID, is_annex_file, order_prefix, read_chapter
-from gap_analysis.model.paths import normalize
 from gap_analysis.records.files import check_encodable
 from gap_analysis.services.check.chapters import read_chapter_files
 
@@ -133,12 +132,7 @@ def new_chapter(
     owners = [check_text(o, "an owner's name") for o in owners]
     files = store.worktree_source()
     settings = settings_of(files, str(store.root))
-    folder = normalize(settings.chapter_folder.strip("/"))
-    if folder is None:
-        raise ContentError(
-            f"[chapters] folder '{settings.chapter_folder}' is not a folder of the repository",
-            path=REPORT_FILE,
-        )
+    folder = chapter_folder(settings)
     existing, _problems = read_chapter_files(files, settings)
     for item in existing:
         if item.chapter is not None and item.chapter.id == chapter_id:

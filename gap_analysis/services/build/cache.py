@@ -228,12 +228,7 @@ class BuildCache:
         self._write(f"part-{name}", data)
 
     def _write(self, name: str, data: bytes) -> bool:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / name, data)
-        except (OSError, GapAnalysisError):
-            return False
-        return True
+        return write_cache_file(self.folder, name, data)
 
     def _prune(self) -> None:
         entries = sorted(
@@ -244,3 +239,13 @@ class BuildCache:
         for stale in entries[CACHE_KEEP:]:
             for path in (stale, stale.with_suffix(".pdf"), stale.with_suffix(".docx")):
                 path.unlink(missing_ok=True)
+
+
+def write_cache_file(folder: Path, name: str, data: bytes) -> bool:
+    """Write one cache file whole, or report that it could not be (a cache never fails a build)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / name, data)
+    except (OSError, GapAnalysisError):
+        return False
+    return True

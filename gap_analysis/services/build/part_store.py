@@ -22,12 +22,11 @@ import json
 from pathlib import Path
 
 from gap_analysis import __version__
-from gap_analysis.atomic_files import write_atomic
-from gap_analysis.errors import GapAnalysisError
 from gap_analysis.render import engine_version, template_hash
 from gap_analysis.render.fetcher import Refused
 from gap_analysis.render.fonts import cjk_font_files
 from gap_analysis.render.parallel import Facts, PartPdf
+from gap_analysis.services.build.cache import write_cache_file
 
 PARTS_KEEP = 600
 """Part PDFs kept (about two builds of a 300-chapter report); older ones by last use go."""
@@ -97,12 +96,7 @@ class PartFolder:
             self._prune()
 
     def _write(self, name: str, data: bytes) -> bool:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / name, data)
-        except (OSError, GapAnalysisError):
-            return False
-        return True
+        return write_cache_file(self.folder, name, data)
 
     def _prune(self) -> None:
         try:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gap_analysis.config import REPORT_FILE, settings_of
+from gap_analysis.config import REPORT_FILE, chapter_folder, settings_of
 from gap_analysis.errors import ContentError, RefusedError, UsageError
 from gap_analysis.gitstore import GitStore
 from gap_analysis.markdown.chapters import CHAPTER_ID
 from gap_analysis.markdown.frontmatter import decode_text
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.finding import Severity
-from gap_analysis.model.paths import normalize
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.wording import did_you_mean
 from gap_analysis.services.check.chapters import read_chapter_files
@@ -47,12 +46,7 @@ def read_chapters(store: GitStore) -> Chapters:
     """Every chapter of the working tree; refused when one cannot be read (`check` says why)."""
     files = store.worktree_source()
     settings = settings_of(files, str(store.root))
-    folder = normalize(settings.chapter_folder.strip("/"))
-    if folder is None:
-        raise ContentError(
-            f"[chapters] folder '{settings.chapter_folder}' is not a folder of the repository",
-            path=REPORT_FILE,
-        )
+    folder = chapter_folder(settings)
     items, problems = read_chapter_files(files, settings)
     if problems:
         raise ContentError(problems[0].message, path=problems[0].path or REPORT_FILE)
