@@ -21,6 +21,31 @@ if os.environ.get("CI", "").lower() == "true":
     settings.load_profile("ci")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `slow` start first on every xdist worker, so none runs alone at the end.
+
+    pytest-xdist's `worksteal` hands worker k the next `remaining // (workers - k)` tests
+    of the collection; each such block here begins with its share of the slow tests and
+    the fast ones fill the rest (what an idle worker steals). Without xdist the order is
+    unchanged. A test that uses a module-scoped fixture is not marked: moved away from its
+    module, it would make the fixture be built twice.
+    """
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if workers < 2 or not slow:
+        return
+    rest = iter([item for item in items if not item.get_closest_marker("slow")])
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for worker in range(workers):
+        size = remaining // (workers - worker)
+        first = slow[worker::workers]
+        ordered += first + [next(rest) for _ in range(max(size - len(first), 0))]
+        remaining -= size
+    ordered += list(rest)
+    items[:] = ordered
+
+
 @pytest.fixture(scope="session")
 def _git_global_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A global git configuration of the tests' own: the test identity, nothing else.

@@ -94,6 +94,7 @@ def test_cached_rebuild_loads_no_engine(
     assert out.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_cached_rebuild_of_a_version_runs_no_diff(
     report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path
 ) -> None:

@@ -73,6 +73,7 @@ def assert_imported_once(repo: ReportRepo) -> None:
     assert listed.stdout.count('"ref": "UK-') == ROWS
 
 
+@pytest.mark.slow
 def test_an_import_killed_halfway_is_rolled_back_by_the_rerun(
     report_repo: ReportRepo, form: Path
 ) -> None:

@@ -173,6 +173,7 @@ def test_the_lock_names_its_holder_and_is_released_by_a_dead_one(report_repo: Re
     assert_one_complete_version(report_repo)
 
 
+@pytest.mark.slow
 def test_a_cut_that_dies_before_its_pdf_builds_it_on_the_rerun(report_repo: ReportRepo) -> None:
     died = run(report_repo, "version", "cut", fault="after-tag")
     assert died.returncode == 75

@@ -250,6 +250,7 @@ def test_libreoffice_opens_the_revision_marks(tmp_path: Path, cli: CliInvoke) ->
     assert "fourth item" in text and "New chapter" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pair", [("v1.4.2", "v1.5.0"), ("v1.2", "v1.3")])
 def test_masvs_releases_as_a_real_pair(
     tmp_path: Path, cli: CliInvoke, pair: tuple[str, str]

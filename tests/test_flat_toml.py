@@ -49,6 +49,7 @@ PIECES = st.sampled_from(
 LINE = st.lists(PIECES, max_size=8).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
 @given(lines=st.lists(LINE, max_size=6))
 def test_what_the_fast_reader_accepts_tomllib_reads_the_same(lines: list[str]) -> None:

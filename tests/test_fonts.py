@@ -120,6 +120,7 @@ def _glyph_ids(pdf: Path, font_part: str) -> list[int]:
     return ids
 
 
+@pytest.mark.slow
 def test_a_latin_report_gives_the_same_bytes_with_or_without_the_machines_fonts(
     tmp_path: Path,
 ) -> None:
