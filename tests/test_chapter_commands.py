@@ -284,3 +284,15 @@ def test_a_failure_part_way_puts_everything_back(
     assert result.exit_code == 1 and "No space left on device" in result.output, result.output
     assert {p.name: p.read_bytes() for p in (linked.path / "chapters").iterdir()} == before
     assert linked.git("status", "--porcelain") == ""
+
+
+def test_diff_pairs_a_renamed_chapter_by_its_former_id(cli: CliInvoke, linked: ReportRepo) -> None:
+    """Id, file and title all changed: `former_ids` still says it is the same chapter."""
+    assert cli(linked.path, "chapter", "rename", "method", "approach").exit_code == 0
+    path = linked.path / "chapters" / "02-approach.md"
+    path.write_text(path.read_text().replace("title: Method", "title: Our approach"))
+    linked.commit("renamed and retitled")
+    result = cli(linked.path, "diff", "HEAD~1", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert "Chapter 2 Our approach (was: Method) (modified)" in result.output, result.output
+    assert "(removed)" not in result.output and "(added)" not in result.output, result.output

@@ -1,6 +1,7 @@
 """Two snapshots' chapter structures -> a `DiffResult`.
 
-Chapters are matched by id, then by file, then by title. A chapter that did
+Chapters are matched by id, then by a former id (`chapter rename`), then by
+file, then by title. A chapter that did
 not change is recognised by comparing its blocks (same objects when the
 service parsed one body once), so an edit to one chapter of twenty costs one
 chapter's work.
@@ -29,22 +30,35 @@ from gap_analysis.model.structure import BlockKind, ChapterStructure
 TITLE_SIMILAR = 0.8
 
 
+MATCHES = (
+    ("chapter_id", "chapter_id"),
+    ("chapter_id", "former_ids"),  # `chapter rename` kept the old id in `former_ids`
+    ("path", "path"),
+    ("title", "title"),
+)
+"""In order: the attribute of an old chapter, and the attribute of a new one looked up by it."""
+
+
 def match_chapters(
     old: Sequence[ChapterStructure], new: Sequence[ChapterStructure]
 ) -> list[align.Pair]:
     pairs: list[align.Pair] = []
     used_old: set[int] = set()
     used_new: set[int] = set()
-    for attribute in ("chapter_id", "path", "title"):
+    for old_attribute, new_attribute in MATCHES:
         index = {
-            getattr(c, attribute): i for i, c in reversed(list(enumerate(old))) if i not in used_old
+            getattr(c, old_attribute): i
+            for i, c in reversed(list(enumerate(old)))
+            if i not in used_old
         }
         for j, chapter in enumerate(new):
-            i = index.get(getattr(chapter, attribute))
-            if j not in used_new and i is not None and i not in used_old:
-                pairs.append((i, j))
-                used_old.add(i)
-                used_new.add(j)
+            value = getattr(chapter, new_attribute)
+            for key in value if isinstance(value, tuple) else (value,):
+                i = index.get(key)
+                if j not in used_new and i is not None and i not in used_old:
+                    pairs.append((i, j))
+                    used_old.add(i)
+                    used_new.add(j)
     for j, chapter in enumerate(new):
         if j in used_new:
             continue
