@@ -88,7 +88,9 @@ def write_docx(
 
 def _annexes(body: BodyWriter, flow: FlowDocument) -> None:
     """The tool's annexes, lettered as in the PDF (after the report's annexes and the register)."""
-    from gap_analysis.docx.annexes import annex_blocks
+    if not flow.annexes:
+        return
+    from gap_analysis.docx.annexes import annex_blocks  # its HTML parser only when there are some
 
     used = sum(1 for chapter in flow.chapters if chapter.is_annex)
     word = words_for(flow.language).annex

@@ -40,9 +40,9 @@ from gap_analysis.model.revisions import (
     Revisions,
 )
 from gap_analysis.model.structure import Block, BlockKind, ChapterStructure
-from gap_analysis.services.build.pdf import default_output
 from gap_analysis.services.build.word import DocxResult
 from gap_analysis.services.diff import DiffOutcome, diff, gap_fields_for
+from gap_analysis.services.output import default_output
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _PARAGRAPHS = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE, BlockKind.DEFINITION)
