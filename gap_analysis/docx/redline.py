@@ -67,6 +67,9 @@ class RedlineWriter(BodyWriter):
         self.last_table = None
         super().chapter_blocks(chapter)
 
+    def caption_entry(self, caption: DocxParagraph, kind: str) -> None:
+        """None: the lists are plain entries here, their changes marked (`docx.captions`)."""
+
     def rev(self, line: int) -> BlockRevision | None:
         return _INSERTED if self.revs.inserted else self.revs.at.get(line)
 

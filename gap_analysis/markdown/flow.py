@@ -177,6 +177,8 @@ def flow_chapter(
         gaps=tuple(resolver.gaps),
         images=tuple(resolver.images),
         problems=tuple(resolver.problems),
+        figures=tuple(resolver.figures),
+        tables=tuple(resolver.tables),
     )
 
 

@@ -69,6 +69,7 @@ def flow_document(
         keywords=settings.keywords,
         editors=settings.editors,
         language=settings.language or "en",
+        words=settings.words,
         subject=f"{info.label}; state: {extras.state or 'draft'}",
         creator=f"gap-analysis {__version__}",
         labels=tuple(sorted(labels.items())),
