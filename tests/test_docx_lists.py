@@ -117,6 +117,8 @@ def test_french_lists_and_redline_words(tmp_path: Path, cli: CliInvoke) -> None:
     assert _lists(accepted) == _lists(new_lines)
     assert _lists(rejected) == _lists(old_lines)
     assert "Annexe A Extra" in rejected and "Table des matières" in rejected
+    # the removed annex's figure comes back with its caption
+    assert rejected.count("Figure A.1: Annex figure") == old_lines.count("Figure A.1: Annex figure")
     assert "The landscape: paragraphe 2.2 and Annexe A." in rejected
     marks = zipfile.ZipFile(paths["marks"]).read("word/document.xml").decode("utf-8")
     deleted = "".join(re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", marks))

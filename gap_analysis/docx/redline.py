@@ -283,6 +283,7 @@ class RedlineWriter(BodyWriter):
             self.tracker.whole(para._p, DEL, rev.moved)
             self.move_range(para._p, DEL, rev)
             self.last_table = None
+            self.deleted_caption(rev.old)
             return
         runs: list[Element] = [run(f"{rev.label}\t")] if rev.label else []
         text = " ".join(op.text for op in rev.ops)
@@ -292,6 +293,15 @@ class RedlineWriter(BodyWriter):
         self.tracker.mark_paragraph(para._p, DEL, rev.moved)
         self.move_range(para._p, DEL, rev)
         self.last_table = None
+
+    def deleted_caption(self, old: Paragraph) -> None:
+        """An older figure's caption, deleted with it (a plain deletion even for a move: the
+        newer caption is a plain insertion, `after_caption`)."""
+        images = [r for r in old.runs if r.image and (r.image_title or r.text)]
+        if len(images) == 1 and len(old.runs) == 1:
+            caption = self.paragraph("Caption")
+            caption._p.append(run(images[0].image_title or images[0].text))
+            self.tracker.whole(caption._p, DEL)
 
     def older_run(self, item: Run) -> Run:
         """A run of an older paragraph: its footnote reference by label (numbers are NEW's)."""
