@@ -13,6 +13,7 @@ import docx
 
 from tests.helpers import REPORT_TOML, CliInvoke, need
 from tests.test_crossrefs import INTRO, _report
+from tests.test_docx_redline import check_round_trip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FRENCH = REPORT_TOML.replace('group = "Test', 'language = "fr"\ngroup = "Test')
@@ -94,15 +95,9 @@ def test_french_lists_and_redline_words(tmp_path: Path, cli: CliInvoke) -> None:
     repo.write("chapters/01-intro.md", INTRO.replace(link, ""))
     (repo.path / "chapters" / "A1-extra.md").unlink()
     new = repo.commit("the annex goes, and the paragraph that linked to it")
-    paths = {}
-    for name, args in (
-        ("old", ("build", old)),
-        ("new", ("build", new)),
-        ("marks", ("diff", old, new)),
-    ):
-        paths[name] = tmp_path / f"{name}.docx"
-        result = cli(repo.path, *args, "--format", "docx", "-o", str(paths[name]))
-        assert result.exit_code == 0, result.output
+    # Word's "Accept all" gives NEW's words, "Reject all" OLD's, lists included
+    check_round_trip(cli, repo, old, new, tmp_path, start="Table des matières")
+    paths = {name: tmp_path / f"{name}.docx" for name in ("old", "new", "marks")}
     old_lines, new_lines = _plain(paths["old"]), _plain(paths["new"])
     assert _lists(old_lines) == [
         "Liste des figures",
@@ -117,8 +112,9 @@ def test_french_lists_and_redline_words(tmp_path: Path, cli: CliInvoke) -> None:
     assert _lists(accepted) == _lists(new_lines)
     assert _lists(rejected) == _lists(old_lines)
     assert "Annexe A Extra" in rejected and "Table des matières" in rejected
-    # the removed annex's figure comes back with its caption
-    assert rejected.count("Figure A.1: Annex figure") == old_lines.count("Figure A.1: Annex figure")
+    # the removed annex's figure and table come back with their captions
+    for caption in ("Figure A.1: Annex figure", "Tableau A.1: Annex table"):
+        assert rejected.count(caption) == old_lines.count(caption) == 2, caption
     assert "The landscape: paragraphe 2.2 and Annexe A." in rejected
     marks = zipfile.ZipFile(paths["marks"]).read("word/document.xml").decode("utf-8")
     deleted = "".join(re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", marks))

@@ -43,6 +43,7 @@ _DELETED_STYLES = {
     "quote": "Quote",
     "footnote": "Footnote Text",
     "definition": "List Continue",
+    "caption": "Caption",
 }
 _INSERTED = BlockRevision(Mark.INSERTED, "")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -129,6 +129,19 @@ class _Builder:
             lists[label.kind].append(f"{word} {number}: {label.caption}")
         return tuple(lists["fig"]), tuple(lists["tbl"])
 
+    def table_caption(self, chapter_id: str, block: Block) -> str:
+        """An older table's caption as its DOCX prints it (`Table 2: ...`); "" for other blocks."""
+        structure = self.old.get(chapter_id)
+        if structure is None or block.kind is not BlockKind.PARAGRAPH:
+            return ""
+        found = (x for x in structure.labels if x.kind == "tbl" and x.line == block.line)
+        label = next(found, None)
+        if label is None:
+            return ""
+        target = self.old_numbers().resolve(label.name)
+        number = target.number if target is not None and target.kind == "tbl" else "?"
+        return f"{self.outcome.old.settings.words.table} {number}: {block.text}"
+
     def deleted_block(self, block: Block, chapter_id: str, move: str = "") -> BlockRevision:
         """An older block, all of it deleted."""
         section = next((s for s in self.old[chapter_id].sections if block in s.blocks), None)
@@ -139,10 +152,11 @@ class _Builder:
         if block.kind is BlockKind.GAP:
             values = self.gap_fields(block) or {}
             fields = tuple((n, _deleted(values.get(n, ""))) for n in GAP_FIELDS if n in values)
+        caption = self.table_caption(chapter_id, block)
         return BlockRevision(
             Mark.DELETED,
-            str(block.kind),
-            ops=_deleted(block.text),
+            "caption" if caption else str(block.kind),
+            ops=_deleted(caption or block.text),
             cells=tuple(_deleted(cell) for cell in block.cells),
             fields=fields,
             moved=bool(move),
