@@ -40,6 +40,7 @@ id: method
 | Area | Standard |
 |------|----------|
 | Age assurance | IEEE 2089.1-2024 |
+: Standards in force {#tbl-in-force}
 
 ```gap
 id: G-AA-01
@@ -174,6 +175,9 @@ def test_libreoffice_opens_the_docx(tmp_path: Path, cli: CliInvoke) -> None:
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Introduction" in text and "G-AA-01" in text
+    # the list of tables as shown (a field LibreOffice keeps), its entry field invisible
+    assert "List of tables" in text and text.count("Table 1: Standards in force") == 2
+    assert 'TC "' not in text
 
 
 def convert_with_libreoffice(path: Path, folder: Path) -> Path:

@@ -12,7 +12,7 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from tests.helpers import CliInvoke, ReportRepo, make_report
+from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, make_report
 
 CHAPTERS = {
     "01-intro.md": """---
@@ -294,3 +294,27 @@ def comments_json_of(cli: CliInvoke, repo: ReportRepo, version: str) -> list[dic
     result = cli(repo.path, "comment", "list", version, "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
+
+
+def test_a_french_revision_marks_copy_gives_annex_clauses(tmp_path: Path, cli: CliInvoke) -> None:
+    """The revision-marks DOCX writes an annex's number as text in the report's language
+    ("Annexe A"); a comment under it is placed at clause A."""
+    toml = REPORT_TOML.replace('group = "Test', 'language = "fr"\ngroup = "Test')
+    annex = "---\nid: extra\n---\n# Extra\n\nAn annex paragraph.\n"
+    repo = make_report(tmp_path / "r", chapters={**CHAPTERS, "A1-extra.md": annex}, toml=toml)
+    cut(repo, "v0.1")
+    repo.write("chapters/A1-extra.md", annex.replace("An annex", "A revised annex"))
+    repo.commit("edit")
+    cut(repo, "v0.2")
+    marks = tmp_path / "marks.docx"
+    result = cli(repo.path, "diff", "v0.1", "v0.2", "--format", "docx", "-o", str(marks))
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(marks))
+    assert any(p.text.startswith("Annexe A\t") for p in document.paragraphs)
+    para = next(p for p in document.paragraphs if p.text.endswith("annex paragraph."))
+    document.add_comment(para.runs, text="ed: Fine.", author="DE")
+    copy = tmp_path / "marks-reviewed.docx"
+    document.save(str(copy))
+    done = cli(repo.path, "comment", "import", "v0.2", str(copy))
+    assert done.exit_code == 0, done.output
+    assert [e["clause"] for e in comments_json_of(cli, repo, "v0.2")] == ["A"]

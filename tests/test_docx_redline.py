@@ -166,7 +166,7 @@ A chapter that is added.
 }
 
 
-def words(path: Path, *options: str) -> list[str]:
+def words(path: Path, *options: str, start: str = "Contents") -> list[str]:
     text = subprocess.run(
         ["pandoc", "-f", "docx", *options, "-t", "plain", "--wrap=none", str(path)],
         capture_output=True,
@@ -175,7 +175,7 @@ def words(path: Path, *options: str) -> list[str]:
     ).stdout
     # words only: list bullets and table rules are layout, not words; pandoc prints a link
     # whose text is a tracked run as [text](url), where it prints a plain one as its text
-    text = _LINK.sub(r"\1", text[text.index("Contents") :])
+    text = _LINK.sub(r"\1", text[text.index(start) :])
     return [w for w in text.split() if any(c.isalnum() for c in w)]
 
 
@@ -191,7 +191,11 @@ def write_pair(
     return repo, first, repo.commit("new text")
 
 
-def check_round_trip(cli: CliInvoke, repo: ReportRepo, old: str, new: str, folder: Path) -> Path:
+def check_round_trip(
+    cli: CliInvoke, repo: ReportRepo, old: str, new: str, folder: Path, start: str = "Contents"
+) -> Path:
+    """Accepting every change gives NEW's words from `start` (the contents' title) to the end,
+    rejecting every change OLD's."""
     paths = {}
     for name, args in (
         ("old", ("build", old, "--format", "docx")),
@@ -202,10 +206,10 @@ def check_round_trip(cli: CliInvoke, repo: ReportRepo, old: str, new: str, folde
         result = cli(repo.path, *args, "-o", str(paths[name]))
         assert result.exit_code == 0, result.output
     # the revision marks keep heading numbers as text; the plain DOCX has Word print them
-    new_words = words(numbers_as_text(paths["new"], folder))
-    old_words = words(numbers_as_text(paths["old"], folder))
-    assert words(paths["marks"], "--track-changes=accept") == new_words
-    assert words(paths["marks"], "--track-changes=reject") == old_words
+    new_words = words(numbers_as_text(paths["new"], folder), start=start)
+    old_words = words(numbers_as_text(paths["old"], folder), start=start)
+    assert words(paths["marks"], "--track-changes=accept", start=start) == new_words
+    assert words(paths["marks"], "--track-changes=reject", start=start) == old_words
     return paths["marks"]
 
 

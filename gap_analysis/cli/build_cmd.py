@@ -12,8 +12,7 @@ from gap_analysis.cli.context import AppContext, common_options, pass_app
 from gap_analysis.cli.output_option import force_option
 from gap_analysis.cli.progress import progress_for
 from gap_analysis.errors import UsageError
-from gap_analysis.model.build import BuildExtras
-from gap_analysis.services.build.pdf import VARIANTS, build_html, build_pdf
+from gap_analysis.model.build import VARIANTS, BuildExtras
 from gap_analysis.services.output import prepare_output
 from gap_analysis.services.snapshots import resolve
 
@@ -122,7 +121,7 @@ def build(
       gap-analysis build --jobs 0                chapters laid out on every CPU
     """
     store = app.store()
-    if output_format == "docx":
+    if output_format == "docx":  # before the PDF's modules load: a Word build never needs them
         if variant or html_path is not None or html_only or redline_against is not None:
             raise UsageError(
                 "--format docx does not go with --variant, --html, --html-only or --redline-against"
@@ -131,6 +130,8 @@ def build(
             prepare_output(store, output, force=force)  # -o judged before the work, as for PDFs
         _build_docx(app, rev, output, strict, not no_cache)
         return
+    from gap_analysis.services.build.pdf import build_html, build_pdf
+
     if redline_against is not None:
         if no_watermark:
             raise UsageError("--redline-against does not go with --no-watermark")
@@ -204,13 +205,13 @@ def _build_docx(
     from gap_analysis.services.build.word import build_docx  # python-docx only when asked for
 
     store = app.store()
-    version = resolve(store, rev).version if rev else None
+    info = resolve(store, rev) if rev else None
     extras = None
-    if version:
+    if info is not None and info.version:
         from gap_analysis.services.review.standing import extras_for
 
-        extras = extras_for(store, version)
-    result = build_docx(store, rev, output, extras, strict=strict, use_cache=use_cache)
+        extras = extras_for(store, info.version)
+    result = build_docx(store, rev, output, extras, strict=strict, use_cache=use_cache, info=info)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     app.info(f"DOCX of {result.info.label}" + (" (from cache)" if result.cached else ""))

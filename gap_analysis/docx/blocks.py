@@ -17,6 +17,7 @@ from docx.shared import Emu
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from gap_analysis.docx.captions import entry_field
 from gap_analysis.docx.ooxml import (
     Bookmarks,
     Element,
@@ -209,6 +210,11 @@ class BodyWriter:
     def after_caption(self, caption: DocxParagraph, line: int) -> None:
         """Called after the caption of an image paragraph is written."""
 
+    def caption_entry(self, caption: DocxParagraph, kind: str) -> None:
+        """The caption's entry field for the list of figures (`fig`) or tables (`tbl`)."""
+        for made in entry_field(kind, caption.text):
+            caption._p.append(made)
+
     def fill_row(
         self,
         table: DocxTable,
@@ -300,6 +306,7 @@ class BodyWriter:
             caption = self.paragraph("Caption")
             caption.add_run(captions[0].image_title or captions[0].text)
             if block.id:
+                self.caption_entry(caption, "fig")
                 self.bookmarks.wrap(caption._p, block.id)
             self.after_caption(caption, block.line)
 
@@ -310,6 +317,7 @@ class BodyWriter:
         if block.caption:
             caption = self.paragraph("Caption")
             self.runs(caption, block.caption)
+            self.caption_entry(caption, "tbl")
             self.bookmarks.wrap(caption._p, block.id)
         table = self.add_table(len(block.rows), columns)
         table_style(table)

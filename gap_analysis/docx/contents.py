@@ -34,16 +34,20 @@ _INSTRUCTION = f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u'
 _COLUMNS = ("Gap", "Section", "Area", "Gap", "Lead", "Priority", "Status")
 
 
-def contents_start(document: Any) -> DocxParagraph:
+def contents_start(document: Any, title: str) -> DocxParagraph:
     """The heading and the field's first and last paragraphs; entries go before the one returned."""
-    add_paragraph(document, "TOC Heading", "Contents")
+    add_paragraph(document, "TOC Heading", title)
     begin = add_paragraph(document)
     for made in field_start(_INSTRUCTION):
         begin._p.append(made)
     end: DocxParagraph = add_paragraph(document)
     end._p.append(field_end())
-    document.add_page_break()
     return end
+
+
+def contents_end(document: Any) -> None:
+    """The page break after the contents and the lists of figures and tables."""
+    document.add_page_break()
 
 
 def fill_contents(

@@ -77,19 +77,19 @@ def run(
     font: str = "",
 ) -> Element:
     """A `w:r` with its text (white space kept) and character formatting."""
-    props = element("w:rPr")
-    if style:
-        props.append(element("w:rStyle", {"w:val": style}))
-    if font:
-        props.append(element("w:rFonts", {"w:ascii": font, "w:hAnsi": font, "w:cs": font}))
-    if bold:
-        props.append(element("w:b"))
-    if italic:
-        props.append(element("w:i"))
-    if strike:
-        props.append(element("w:strike"))
     made = element("w:r")
-    if len(props):
+    if style or font or bold or italic or strike:  # most runs are plain: no empty `w:rPr` made
+        props = element("w:rPr")
+        if style:
+            props.append(element("w:rStyle", {"w:val": style}))
+        if font:
+            props.append(element("w:rFonts", {"w:ascii": font, "w:hAnsi": font, "w:cs": font}))
+        if bold:
+            props.append(element("w:b"))
+        if italic:
+            props.append(element("w:i"))
+        if strike:
+            props.append(element("w:strike"))
         made.append(props)
     if text:
         made.append(text_element("w:t", text))

@@ -94,7 +94,7 @@ def add_custom_properties(document: Any, properties: list[tuple[str, str]]) -> N
 
 
 def ensure_styles(document: Any) -> None:
-    """The styles the template lacks: Footnote Text, Footnote Reference, Hyperlink."""
+    """The styles the template lacks: Footnote Text, Footnote Reference, Hyperlink, Table of Figures."""
     styles = document.styles
     names = {style.name for style in styles}
     if "Footnote Text" not in names:
@@ -105,6 +105,10 @@ def ensure_styles(document: Any) -> None:
     if "Footnote Reference" not in names:
         mark = styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
         mark.font.superscript = True
+    if "Table of Figures" not in names:  # Word's style for a `TOC \c` field's entries
+        entry = styles.add_style("Table of Figures", WD_STYLE_TYPE.PARAGRAPH)
+        entry.base_style = styles["Normal"]
+        entry.paragraph_format.space_after = Pt(0)
     if "Hyperlink" not in names:
         link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
         link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)

@@ -43,6 +43,7 @@ _DELETED_STYLES = {
     "quote": "Quote",
     "footnote": "Footnote Text",
     "definition": "List Continue",
+    "caption": "Caption",
 }
 _INSERTED = BlockRevision(Mark.INSERTED, "")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -66,6 +67,9 @@ class RedlineWriter(BodyWriter):
         self.revs = self.revisions.chapters.get(chapter.id, ChapterRevisions())
         self.last_table = None
         super().chapter_blocks(chapter)
+
+    def caption_entry(self, caption: DocxParagraph, kind: str) -> None:
+        """None: the lists are plain entries here, their changes marked (`docx.captions`)."""
 
     def rev(self, line: int) -> BlockRevision | None:
         return _INSERTED if self.revs.inserted else self.revs.at.get(line)
@@ -280,6 +284,7 @@ class RedlineWriter(BodyWriter):
             self.tracker.whole(para._p, DEL, rev.moved)
             self.move_range(para._p, DEL, rev)
             self.last_table = None
+            self.deleted_caption(rev.old)
             return
         runs: list[Element] = [run(f"{rev.label}\t")] if rev.label else []
         text = " ".join(op.text for op in rev.ops)
@@ -289,6 +294,15 @@ class RedlineWriter(BodyWriter):
         self.tracker.mark_paragraph(para._p, DEL, rev.moved)
         self.move_range(para._p, DEL, rev)
         self.last_table = None
+
+    def deleted_caption(self, old: Paragraph) -> None:
+        """An older figure's caption, deleted with it (a plain deletion even for a move: the
+        newer caption is a plain insertion, `after_caption`)."""
+        images = [r for r in old.runs if r.image and (r.image_title or r.text)]
+        if len(images) == 1 and len(old.runs) == 1:
+            caption = self.paragraph("Caption")
+            caption._p.append(run(images[0].image_title or images[0].text))
+            self.tracker.whole(caption._p, DEL)
 
     def older_run(self, item: Run) -> Run:
         """A run of an older paragraph: its footnote reference by label (numbers are NEW's)."""

@@ -18,10 +18,13 @@ from typing import Any
 from docx.oxml import parse_xml
 
 from gap_analysis.docx.numbering import ListCounters
+from gap_analysis.model.languages import WORDS
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
+_ANNEX_WORDS = frozenset(words.annex for words in WORDS.values())
+"""`Annex A`, `Annexe A`, `Anexo A`...: an annex heading's label in any ITU language."""
 _HEADING = re.compile(r"^Heading\s*([1-9])$", re.IGNORECASE)
 _CHANGES = {f"{W}ins": "ins", f"{W}moveTo": "ins", f"{W}del": "del", f"{W}moveFrom": "del"}
 
@@ -80,7 +83,8 @@ def _clause_of(paragraph: Any, current: str, counters: ListCounters) -> str:
     if "\t" not in text:
         return current
     label = text.split("\t", 1)[0].strip()
-    return label[len("Annex ") :] if label.startswith("Annex ") else label
+    word, _space, letter = label.rpartition(" ")
+    return letter if word in _ANNEX_WORDS else label
 
 
 def _change_kind(node: Any) -> tuple[str, Any] | None:

@@ -17,7 +17,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from gap_analysis.docx.blocks import BodyWriter
-from gap_analysis.docx.contents import contents_start, fill_contents, write_register
+from gap_analysis.docx.captions import write_lists
+from gap_analysis.docx.contents import (
+    contents_end,
+    contents_start,
+    fill_contents,
+    write_register,
+)
 from gap_analysis.docx.numbering import HeadingNumbers, unnumber_other_headings
 from gap_analysis.docx.ooxml import (
     Bookmarks,
@@ -69,7 +75,12 @@ def write_docx(
         body = RedlineWriter(*parts, revisions=revisions)
     _cover(document, flow)
     _history(document, flow)
-    contents = contents_start(document)
+    contents = contents_start(document, flow.words.contents)
+    if revisions is None:
+        write_lists(document, flow)
+    else:
+        write_lists(document, flow, body.tracker, revisions.old_lists)  # type: ignore[attr-defined]
+    contents_end(document)
     for chapter in flow.chapters:
         body.chapter_blocks(chapter)
     tracker = None
@@ -88,7 +99,9 @@ def write_docx(
 
 def _annexes(body: BodyWriter, flow: FlowDocument) -> None:
     """The tool's annexes, lettered as in the PDF (after the report's annexes and the register)."""
-    from gap_analysis.docx.annexes import annex_blocks
+    if not flow.annexes:
+        return
+    from gap_analysis.docx.annexes import annex_blocks  # its HTML parser only when there are some
 
     used = sum(1 for chapter in flow.chapters if chapter.is_annex)
     word = words_for(flow.language).annex

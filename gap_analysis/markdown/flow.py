@@ -17,6 +17,7 @@ from markdown_it.token import Token
 
 from gap_analysis.markdown.engine import parse
 from gap_analysis.markdown.html import ChapterRenderer
+from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.flow import (
     FlowBlock,
@@ -31,7 +32,7 @@ from gap_analysis.model.flow import (
     Table,
 )
 from gap_analysis.model.languages import Words
-from gap_analysis.model.numbering import Numbering
+from gap_analysis.model.numbering import Numbering, number_report
 
 
 @dataclass
@@ -145,13 +146,16 @@ def flow_chapter(
     gap_pattern: str,
     numbering: Numbering | None = None,
     words: Words | None = None,
+    tokens: list[Token] | None = None,
 ) -> FlowChapter:
     """The chapter's blocks, footnotes, gaps, images and problems.
 
     `numbering` and `words` as for `render_chapter`: figures, tables and references
-    carry the numbers they have in the whole report.
+    carry the numbers they have in the whole report. `tokens`: the chapter already
+    parsed (`engine.parse` with `gap_pattern`).
     """
-    tokens, _env = parse(chapter.body, chapter.number, gap_pattern)
+    if tokens is None:
+        tokens, _env = parse(chapter.body, chapter.number, gap_pattern)
     resolver = ChapterRenderer(
         chapter, chapter_paths, gap_pattern, numbering=numbering, words=words
     )
@@ -173,6 +177,28 @@ def flow_chapter(
         gaps=tuple(resolver.gaps),
         images=tuple(resolver.images),
         problems=tuple(resolver.problems),
+        figures=tuple(resolver.figures),
+        tables=tuple(resolver.tables),
+    )
+
+
+def flow_report(
+    chapters: Sequence[Chapter], gap_pattern: str, words: Words | None = None
+) -> tuple[FlowChapter, ...]:
+    """Every chapter as `flow_chapter` gives it, numbered across the report.
+
+    Each chapter is parsed once, for both the report's numbering (its structure)
+    and its blocks: the structure walk only reads the tokens the flow walk reads.
+    """
+    parsed = [parse(chapter.body, chapter.number, gap_pattern)[0] for chapter in chapters]
+    numbering = number_report(
+        chapter_structure(chapter, gap_pattern, tokens)
+        for chapter, tokens in zip(chapters, parsed, strict=True)
+    )
+    paths = {chapter.path: chapter.id for chapter in chapters}
+    return tuple(
+        flow_chapter(chapter, paths, gap_pattern, numbering, words, tokens)
+        for chapter, tokens in zip(chapters, parsed, strict=True)
     )
 
 

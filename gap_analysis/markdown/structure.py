@@ -89,13 +89,15 @@ def _links(token: Token, line: int) -> list[Link]:
 
 
 def chapter_structure(
-    chapter: Chapter, gap_pattern: str = DEFAULT_GAP_ID_PATTERN
+    chapter: Chapter, gap_pattern: str = DEFAULT_GAP_ID_PATTERN, tokens: list[Token] | None = None
 ) -> ChapterStructure:
     """The chapter's sections and blocks, links, figure and table labels, and `@` references.
 
-    `gap_pattern` (the report's `gaps.id_pattern`) says which `@name` is a gap reference.
+    `gap_pattern` (the report's `gaps.id_pattern`) says which `@name` is a gap reference;
+    `tokens`: the chapter already parsed with it (`engine.parse`), to parse it once.
     """
-    tokens, _env = parse(chapter.body, chapter.number, gap_pattern)
+    if tokens is None:
+        tokens, _env = parse(chapter.body, chapter.number, gap_pattern)
     offset = chapter.body_line
     body_lines = chapter.body.split("\n")
     sections: list[Section] = []

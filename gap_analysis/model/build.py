@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from gap_analysis.model.finding import Finding
 from gap_analysis.model.gap import Gap
 
+VARIANTS = ("pdf/ua-1", "pdf/a-3u")
+"""PDF variants `build --variant` offers (here, so the command's options need no renderer)."""
+
 
 @dataclass(frozen=True, slots=True)
 class TocEntry:

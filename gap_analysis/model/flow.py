@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from gap_analysis.model.build import ExtraAnnex, HistoryRow, Reference
+from gap_analysis.model.build import ExtraAnnex, HistoryRow, Reference, TocEntry
 from gap_analysis.model.gap import Gap
+from gap_analysis.model.languages import WORDS, Words
 from gap_analysis.model.people import Person
 
 
@@ -121,6 +122,9 @@ class FlowChapter:
     images: tuple[Reference, ...] = ()
     problems: tuple[tuple[str, int, str], ...] = field(default=())
     """(file, line, message) of content that could not be used as written."""
+    figures: tuple[TocEntry, ...] = ()
+    """Numbered figures for the list of figures, as the PDF's (`RenderedChapter.figures`)."""
+    tables: tuple[TocEntry, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,3 +161,5 @@ class FlowDocument:
     history: tuple[HistoryRow, ...] = ()
     annexes: tuple[ExtraAnnex, ...] = ()
     """The tool's annexes after the gap register, as the PDF prints them (change summary, comments)."""
+    words: Words = WORDS["en"]
+    """The words the document prints around the report's text (`ReportSettings.words`)."""

@@ -92,3 +92,5 @@ class Revisions:
     register: tuple[RegisterRevision, ...] = ()
     had_register: bool = True
     """Whether the older snapshot had gap entries (else the whole register is new)."""
+    old_lists: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    """The older document's list of figures and of tables: `Figure 3: caption` entries."""

@@ -9,13 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from gap_analysis.model.build import VARIANTS as VARIANTS  # re-exported: `render.VARIANTS`
 from gap_analysis.model.build import ExtraAnnex, HistoryRow, RenderedChapter
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.languages import WORDS, Words
 from gap_analysis.model.people import Person
-
-VARIANTS = ("pdf/ua-1", "pdf/a-3u")
-"""PDF variants `build --variant` offers."""
 
 
 @dataclass(frozen=True, slots=True)

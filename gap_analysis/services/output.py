@@ -16,11 +16,14 @@ symlink there rather than writing through it.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from gap_analysis.atomic_files import check_target, write_atomic
 from gap_analysis.errors import RefusedError, option
 from gap_analysis.gitstore import GitStore, git_folders, in_index
+from gap_analysis.model.settings import ReportSettings
+from gap_analysis.model.snapshot import SnapshotInfo
 
 
 def _where(path: Path) -> Path:
@@ -62,3 +65,18 @@ def write_output(store: GitStore, path: Path, data: bytes, *, force: bool = Fals
     """Write a user-named output whole or not at all, after judging the path."""
     prepare_output(store, path, force=force)
     write_atomic(path, data)
+
+
+def default_output(
+    root: Path, settings: ReportSettings, info: SnapshotInfo, file_tag: str = ""
+) -> Path:
+    """`dist/<short-title-slug>-<version or short commit>[-<file tag>][-dirty].pdf`.
+
+    A version's `file_tag` (`BuildExtras.file_tag`) names its state and its
+    record's last change, since its PDF changes with them.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", settings.running_title.lower()).strip("-")[:60] or "report"
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", info.version or info.short)
+    tag = "-" + re.sub(r"[^A-Za-z0-9._-]+", "-", file_tag) if file_tag else ""
+    dirty = "-dirty" if info.is_worktree and info.dirty else ""
+    return root / "dist" / f"{slug}-{name}{tag}{dirty}.pdf"

@@ -29,11 +29,14 @@ def open_store(repo: Path | None) -> GitStore:
     return GitStore.discover(repo or Path.cwd())
 
 
-def snapshot(store: GitStore, rev: str | None) -> Snapshot:
-    """The working tree when `rev` is None or empty, else the named revision."""
+def snapshot(store: GitStore, rev: str | None, info: SnapshotInfo | None = None) -> Snapshot:
+    """The working tree when `rev` is None or empty, else the named revision.
+
+    `info`: `rev` as the caller already resolved it (one git process fewer).
+    """
     if not rev:
         return Snapshot(store.worktree_info(), store.worktree_source())
-    info = resolve(store, rev)
+    info = info or resolve(store, rev)
     assert info.commit is not None
     return Snapshot(info, store.tree_source(info.commit))
 

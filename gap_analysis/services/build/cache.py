@@ -23,9 +23,10 @@ from gap_analysis.errors import GapAnalysisError
 from gap_analysis.model.build import BuildExtras
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.snapshot import FileSource, SnapshotInfo
-from gap_analysis.render import engine_version, template_hash
 
 CACHE_FOLDER = Path("dist") / ".cache"
+DOCX_VARIANT = "docx"
+"""The variant of Word builds: keyed on python-docx, not on WeasyPrint and the HTML templates."""
 CACHE_KEEP = 40
 """Cached PDFs kept; older ones (by last use) are removed."""
 
@@ -110,11 +111,19 @@ def _options(variant: str | None, extras: BuildExtras, layout: str) -> dict[str,
 
     `layout` (`services.build.parallel.layout_mode`): a parallel build's bytes are its own.
     """
+    if variant == DOCX_VARIANT:  # a Word build never loads the renderer
+        from gap_analysis.docx import engine_version as docx_version
+
+        engine, templates = f"python-docx {docx_version()}", ""
+    else:
+        from gap_analysis.render import engine_version, template_hash
+
+        engine, templates = engine_version(), template_hash()
     return {
         "layout": layout,
         "tool": __version__,
-        "engine": engine_version(),
-        "templates": template_hash(),
+        "engine": engine,
+        "templates": templates,
         "variant": variant or "",
         "extras": asdict(extras),
     }

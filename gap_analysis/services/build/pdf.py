@@ -14,7 +14,6 @@ history, extra annexes, overrides); everything in it is part of the cache key.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +46,7 @@ from gap_analysis.services.build.cache import (
 )
 from gap_analysis.services.build.glyphs import missing_glyphs
 from gap_analysis.services.build.parallel import PARTS_FOLDER, lay_out, layout_mode, warm_up
-from gap_analysis.services.output import guard_output, prepare_output
+from gap_analysis.services.output import default_output, guard_output, prepare_output
 from gap_analysis.services.snapshots import snapshot, where
 
 __all__ = ["VARIANTS", "BuildExtras", "BuildResult", "build_html", "build_pdf", "default_output"]
@@ -74,21 +73,6 @@ class _Prepared:
     images: dict[str, bytes]
     warnings: list[Finding] = field(default_factory=list)
     key: str = ""
-
-
-def default_output(
-    root: Path, settings: ReportSettings, info: SnapshotInfo, file_tag: str = ""
-) -> Path:
-    """`dist/<short-title-slug>-<version or short commit>[-<file tag>][-dirty].pdf`.
-
-    A version's `file_tag` (`BuildExtras.file_tag`) names its state and its
-    record's last change, since its PDF changes with them.
-    """
-    slug = re.sub(r"[^a-z0-9]+", "-", settings.running_title.lower()).strip("-")[:60] or "report"
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", info.version or info.short)
-    tag = "-" + re.sub(r"[^A-Za-z0-9._-]+", "-", file_tag) if file_tag else ""
-    dirty = "-dirty" if info.is_worktree and info.dirty else ""
-    return root / "dist" / f"{slug}-{name}{tag}{dirty}.pdf"
 
 
 def build_pdf(

@@ -24,7 +24,7 @@ from gap_analysis.model.flow import FlowChapter, FlowDocument
 from gap_analysis.model.gap import Gap, first_of_each_id
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource, SnapshotInfo
-from gap_analysis.services.build.pdf import default_output
+from gap_analysis.services.output import default_output
 from gap_analysis.services.snapshots import snapshot, where
 
 
@@ -41,17 +41,10 @@ def flow_document(
 ) -> tuple[FlowDocument, list[Finding]]:
     """The report at a snapshot as flow blocks with its cover facts, and what could not be used."""
     from gap_analysis.markdown.chapters import read_report
-    from gap_analysis.markdown.flow import flow_chapter
-    from gap_analysis.markdown.numbering import report_numbering
+    from gap_analysis.markdown.flow import flow_report
 
     report = read_report(files, settings)
-    paths = {chapter.path: chapter.id for chapter in report.chapters}
-    pattern = settings.gap_id_pattern
-    numbering = report_numbering(report.chapters, pattern)
-    chapters = tuple(
-        flow_chapter(chapter, paths, pattern, numbering, settings.words)
-        for chapter in report.chapters
-    )
+    chapters = flow_report(report.chapters, settings.gap_id_pattern, settings.words)
     warnings = [
         Finding(path, line, "content", message, Severity.WARNING)
         for chapter in chapters
@@ -76,6 +69,7 @@ def flow_document(
         keywords=settings.keywords,
         editors=settings.editors,
         language=settings.language or "en",
+        words=settings.words,
         subject=f"{info.label}; state: {extras.state or 'draft'}",
         creator=f"gap-analysis {__version__}",
         labels=tuple(sorted(labels.items())),
@@ -140,10 +134,15 @@ def build_docx(
     *,
     strict: bool = False,
     use_cache: bool = True,
+    info: SnapshotInfo | None = None,
 ) -> DocxResult:
-    """Write the DOCX of `rev` (None: the working tree); nothing is written when `strict` fails."""
+    """Write the DOCX of `rev` (None: the working tree); nothing is written when `strict` fails.
+
+    `info`: `rev` already resolved by the caller (`services.snapshots.snapshot`).
+    """
     from gap_analysis.services.build.cache import (
         CACHE_FOLDER,
+        DOCX_VARIANT,
         BuildCache,
         RecordingSource,
         content_key,
@@ -151,9 +150,9 @@ def build_docx(
     )
 
     extras = extras or BuildExtras()
-    snap = snapshot(store, rev)
+    snap = snapshot(store, rev, info)
     cache = BuildCache(store.root / CACHE_FOLDER)
-    context = context_key(snap.info, _VARIANT, extras)
+    context = context_key(snap.info, DOCX_VARIANT, extras)
     traced = cache.traced(context, snap.files, immutable=not snap.info.is_worktree)
     if use_cache and traced is not None and (output is not None or traced[1]):
         hit = cache.get(traced[0], ".docx")
@@ -168,14 +167,10 @@ def build_docx(
     target = output or default_output(store.root, settings, snap.info).with_suffix(".docx")
     _write(target, data, warnings, strict, create=output is None)
     if use_cache:
-        key = content_key("", snap.info, files.read_files, warnings, _VARIANT, extras)
+        key = content_key("", snap.info, files.read_files, warnings, DOCX_VARIANT, extras)
         cache.put(key, data, 0, warnings, ".docx")
         cache.save_trace(context, files, key, target.name if output is None else "")
     return DocxResult(target, snap.info, tuple(warnings))
-
-
-_VARIANT = "docx"
-"""The cache's variant for Word builds (apart from the PDF's variants)."""
 
 
 def _write(target: Path, data: bytes, warnings: list[Finding], strict: bool, create: bool) -> None:

@@ -40,9 +40,9 @@ from gap_analysis.model.revisions import (
     Revisions,
 )
 from gap_analysis.model.structure import Block, BlockKind, ChapterStructure
-from gap_analysis.services.build.pdf import default_output
 from gap_analysis.services.build.word import DocxResult
 from gap_analysis.services.diff import DiffOutcome, diff, gap_fields_for
+from gap_analysis.services.output import default_output
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _PARAGRAPHS = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE, BlockKind.DEFINITION)
@@ -65,8 +65,9 @@ def _old_block(structure: ChapterStructure | None, line: int | None) -> Block | 
     return next((b for s in structure.sections for b in s.blocks if b.line == line), None)
 
 
-def _label(number: str, level: int, is_annex: bool) -> str:
-    return f"Annex {number}" if level == 1 and is_annex else number
+def _label(number: str, level: int, annex_word: str) -> str:
+    """A heading's printed label; `annex_word` ("Annex", "Annexe", ...) when it heads an annex."""
+    return f"{annex_word} {number}" if level == 1 and annex_word else number
 
 
 class _Builder:
@@ -74,7 +75,8 @@ class _Builder:
         self.outcome = outcome
         self.old = {s.chapter_id: s for s in outcome.old_structures}
         self.new = {s.chapter_id: s for s in outcome.new_structures}
-        self.annex_old = {c.id: c.is_annex for c in outcome.old.report.chapters}
+        word = outcome.old.settings.words.annex  # OLD's labels as OLD's own DOCX prints them
+        self.annex_old = {c.id: word if c.is_annex else "" for c in outcome.old.report.chapters}
         self.annex_new = {c.id: c.is_annex for c in outcome.new.report.chapters}
         self.gap_fields = gap_fields_for(outcome.new.settings.gap_id_pattern)
         self.old_flows: dict[str, dict[int, Paragraph]] = {}
@@ -96,31 +98,65 @@ class _Builder:
             chapter = report.chapter(chapter_id)
             paragraphs: dict[int, Paragraph] = {}
             if chapter is not None:
-                from gap_analysis.markdown.numbering import report_numbering
-
                 paths = {c.path: c.id for c in report.chapters}
                 pattern = self.outcome.old.settings.gap_id_pattern
-                if self.old_numbering is None:  # the older report's figure and table numbers
-                    self.old_numbering = report_numbering(report.chapters, pattern)
-                flow = flow_chapter(chapter, paths, pattern, self.old_numbering)
+                old = self.outcome.old.settings  # OLD's words: "paragraphe 2.2" in French
+                flow = flow_chapter(chapter, paths, pattern, self.old_numbers(), old.words)
                 paragraphs = {b.line: b for b in flow.blocks if isinstance(b, Paragraph)}
             self.old_flows[chapter_id] = paragraphs
         return self.old_flows[chapter_id].get(line)
+
+    def old_numbers(self) -> Numbering:
+        """The older report's figure and table numbers (its chapters parsed again, once)."""
+        if self.old_numbering is None:
+            from gap_analysis.markdown.numbering import report_numbering
+
+            old = self.outcome.old
+            self.old_numbering = report_numbering(old.report.chapters, old.settings.gap_id_pattern)
+        return self.old_numbering
+
+    def old_lists(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """OLD's list of figures and of tables as OLD's own DOCX prints them (`docx.captions`)."""
+        labels = [label for s in self.outcome.old_structures for label in s.labels]
+        if not labels:
+            return (), ()
+        words, numbering = self.outcome.old.settings.words, self.old_numbers()
+        lists: dict[str, list[str]] = {"fig": [], "tbl": []}
+        for label in labels:
+            target = numbering.resolve(label.name)
+            number = target.number if target is not None and target.kind == label.kind else "?"
+            word = words.figure if label.kind == "fig" else words.table
+            lists[label.kind].append(f"{word} {number}: {label.caption}")
+        return tuple(lists["fig"]), tuple(lists["tbl"])
+
+    def table_caption(self, chapter_id: str, block: Block) -> str:
+        """An older table's caption as its DOCX prints it (`Table 2: ...`); "" for other blocks."""
+        structure = self.old.get(chapter_id)
+        if structure is None or block.kind is not BlockKind.PARAGRAPH:
+            return ""
+        found = (x for x in structure.labels if x.kind == "tbl" and x.line == block.line)
+        label = next(found, None)
+        if label is None:
+            return ""
+        target = self.old_numbers().resolve(label.name)
+        number = target.number if target is not None and target.kind == "tbl" else "?"
+        return f"{self.outcome.old.settings.words.table} {number}: {block.text}"
 
     def deleted_block(self, block: Block, chapter_id: str, move: str = "") -> BlockRevision:
         """An older block, all of it deleted."""
         section = next((s for s in self.old[chapter_id].sections if block in s.blocks), None)
         label = ""
         if block.kind is BlockKind.HEADING and section is not None:
-            label = _label(section.number, block.level, self.annex_old.get(chapter_id, False))
+            label = _label(section.number, block.level, self.annex_old.get(chapter_id, ""))
         fields: tuple[tuple[str, tuple[WordOp, ...]], ...] = ()
         if block.kind is BlockKind.GAP:
             values = self.gap_fields(block) or {}
             fields = tuple((n, _deleted(values.get(n, ""))) for n in GAP_FIELDS if n in values)
+        caption = self.table_caption(chapter_id, block)
         return BlockRevision(
             Mark.DELETED,
-            str(block.kind),
-            ops=_deleted(block.text),
+            "caption" if caption else str(block.kind),
+            ops=_deleted(caption or block.text),
             cells=tuple(_deleted(cell) for cell in block.cells),
             fields=fields,
             moved=bool(move),
@@ -257,7 +293,7 @@ class _Builder:
             if was is None or heading is None or was == section.number:
                 continue
             level = heading.level
-            labels[heading.line] = _label(was, level, self.annex_old.get(chapter_id, False))
+            labels[heading.line] = _label(was, level, self.annex_old.get(chapter_id, ""))
         return labels
 
     def removed_chapter(self, chapter_id: str) -> tuple[BlockRevision, ...]:
@@ -270,7 +306,7 @@ class _Builder:
             for s in structure.sections
             for b in s.blocks
         ):
-            label = _label(structure.number, 1, self.annex_old.get(chapter_id, False))
+            label = _label(structure.number, 1, self.annex_old.get(chapter_id, ""))
             revisions.insert(
                 0,
                 BlockRevision(
@@ -355,6 +391,7 @@ def revisions_of(outcome: DiffOutcome, author: str) -> Revisions:
         tuple(removed),
         register_revisions(outcome, builder),
         had_register=bool(_gaps(outcome.old_structures, builder)),
+        old_lists=builder.old_lists(),
     )
 
 
