@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,9 +13,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gap_analysis.errors import ContentError
+from gap_analysis.gitstore import GitStore
 from gap_analysis.model.comment import COMMENT_TYPES, DISPOSITIONS, Comment
 from gap_analysis.model.version import Event, Version
-from gap_analysis.records.comments import from_record, to_record
+from gap_analysis.records.comments import (
+    from_record,
+    path_of,
+    read_all,
+    rewrite_batch,
+    to_record,
+    write_new_batch,
+)
 from gap_analysis.records.events import parse_event, write_event
 from gap_analysis.records.files import dumps, read_record
 from gap_analysis.records.versions import parse_version, write_version
@@ -133,6 +142,29 @@ def test_comment_records_read_back_equal(
     )
     text = dumps(to_record(comment), "header")
     assert from_record(read_record(text.encode("utf-8"), "p.toml"), "p.toml") == comment
+
+
+def test_a_batch_rewritten_in_place_reads_back_equal_shorter_and_longer(tmp_path: Path) -> None:
+    """An import's updates overwrite each record in place: a shorter one leaves no tail behind."""
+    (tmp_path / ".git").mkdir()
+    store = GitStore(tmp_path)
+    moment = datetime(2025, 4, 1, 10, tzinfo=UTC)
+    first = Comment(
+        "c-20250401100000-1a2b3c4d", "v0.1", "method", "scope", "1.1", "Scope", type="te",
+        member="UK", comment="Say more.", stage="draft", date=moment,
+        disposition="accepted", reply="A long reply " * 40, path="",
+    )  # fmt: skip
+    assert write_new_batch(store, [first]) == [path_of("v0.1", first.id)]
+    record = tmp_path / path_of("v0.1", first.id)
+    for changed in (
+        replace(first, disposition="noted", reply="Short."),
+        replace(first, disposition="rejected", reply="Longer again " * 60),
+    ):
+        before = record.stat().st_size
+        assert rewrite_batch(store, [changed]) == [path_of("v0.1", first.id)]
+        assert record.stat().st_size != before
+        (back,) = read_all(store, "v0.1")
+        assert back == replace(changed, path=path_of("v0.1", first.id))
 
 
 @given(

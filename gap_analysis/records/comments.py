@@ -287,26 +287,33 @@ def write_new_batch(store: GitStore, comments: list[Comment]) -> list[str]:
     except BaseException:
         remove_new(store, written)
         raise
-    os.sync()
+    if written:
+        os.sync()
     return written
 
 
 def rewrite_batch(store: GitStore, comments: list[Comment]) -> list[str]:
     """Rewrite many records in place (an import's updates), then one `os.sync()`.
 
-    Not atomic per file: the caller keeps each record's previous text in its
-    journal, so an interrupted batch is rolled back from there.
+    Each record is overwritten from its first byte and then cut to the new
+    length, never emptied first: ext4 flushes a file emptied and rewritten
+    (`open(..., "wb")`) or renamed over on close (`auto_da_alloc`), and the
+    freed blocks are discarded, which made 10,000 rewrites take 10 to 30 s of
+    waiting against 0.3 s in place (tools/bench comments). Not atomic per
+    file: the caller keeps each record's previous text in its journal, so an
+    interrupted batch is rolled back from there.
     """
     written: list[str] = []
     folders: dict[str, RecordFolder] = {}
     for comment in comments:
         text = dumps(to_record(comment), HEADER).encode("utf-8")
-        with open(
-            _folder(store, folders, comment.version).path(f"{comment.id}.toml"), "wb"
-        ) as handle:
+        target = _folder(store, folders, comment.version).path(f"{comment.id}.toml")
+        with open(os.open(target, os.O_WRONLY | os.O_CREAT, 0o666), "wb") as handle:
             handle.write(text)
+            handle.truncate()
         written.append(relative_path(comment))
-    os.sync()
+    if written:
+        os.sync()
     return written
 
 
