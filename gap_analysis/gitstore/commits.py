@@ -38,6 +38,15 @@ def unstage(store: GitStore, paths: list[str]) -> None:
         store.repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *paths)
 
 
+_FAST_IMPORT_ENV = (
+    {} if "GLIBC_TUNABLES" in os.environ else {"GLIBC_TUNABLES": "glibc.malloc.top_pad=67108864"}
+)
+"""glibc's allocator, left to itself, grows and trims fast-import's heap for every blob:
+40,000 `brk` calls and 0.7 s of system time for 10,000 records (tools/bench comments).
+Padding each growth by 64 MiB of address space (pages are touched only when used) takes
+that to nothing. Other C libraries ignore the variable; one the user set is left alone."""
+
+
 def commit_new_records(store: GitStore, paths: list[str], message: str) -> str:
     """Add and commit exactly the files `paths` (tool-made names, new or changed); the rest of the index stays.
 
@@ -74,7 +83,7 @@ def commit_new_records(store: GitStore, paths: list[str], message: str) -> str:
     os.unlink(scratch)  # git makes the scratch index itself (an empty file is no index)
     git = store.repo.git
     try:
-        with open(blobs, "rb") as stdin:
+        with open(blobs, "rb") as stdin, git.custom_environment(**_FAST_IMPORT_ENV):
             git.fast_import("--quiet", f"--export-marks={marks}", istream=stdin)
         ids = dict(line.split(" ", 1) for line in Path(marks).read_text().split("\n") if line)
         index_info = temp(

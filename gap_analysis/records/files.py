@@ -39,6 +39,8 @@ _QUOTED = str.maketrans(
     }
 )
 """What `_quote` writes for each character TOML needs escaped (one `str.translate`, not a loop)."""
+_ESCAPED = re.compile(r'[\x00-\x1f\x7f"\\]').search
+"""Whether a text holds a character `_QUOTED` changes (most hold none: `translate` is then skipped)."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _HEADER_FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
 """A control character other than a line break, which a record's header comment cannot hold."""
@@ -73,8 +75,6 @@ def _quote(text: str, what: str) -> str:
 
 
 def _value(value: Value, what: str) -> str:
-    if type(value) is str:  # most values: tried first
-        return _quote(value, what)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -88,15 +88,29 @@ def _value(value: Value, what: str) -> str:
 
 
 def dumps(record: Mapping[str, Value | None], header: str = "") -> str:
-    """A flat TOML table; None values are left out."""
+    """A flat TOML table; None values are left out.
+
+    Text values (most of them) are quoted inline and the record searched for
+    lone surrogates once, not value by value (writing is half of an import's
+    updates); only when one is found are the values judged one by one, so
+    the error names the field.
+    """
     if _HEADER_FORBIDDEN.search(header):
         raise ValueError(f"a record header holds a control character: {header!r}")
     lines = [f"# {line}".rstrip() for line in header.split("\n")]
     for key, value in record.items():
         if value is None:
             continue
-        lines.append(f"{key} = {_value(value, key)}")
-    return "\n".join(lines) + "\n"
+        if type(value) is str:
+            lines.append(f'{key} = "{value.translate(_QUOTED) if _ESCAPED(value) else value}"')
+        else:
+            lines.append(f"{key} = {_value(value, key)}")
+    text = "\n".join(lines) + "\n"
+    if _SURROGATE.search(text):
+        for key, value in record.items():
+            if value is not None:
+                _value(value, key)  # raises, naming the field
+    return text
 
 
 def write_text_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
