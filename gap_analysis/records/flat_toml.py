@@ -73,7 +73,8 @@ def parse(text: str) -> dict[str, Any] | None:
             table[key] = boolean == "true"
         else:
             try:
-                table[key] = datetime(*map(int, found.group(5, 6, 7, 8, 9, 10)), tzinfo=UTC)
+                year, month, day, hour, minute, second = map(int, found.group(5, 6, 7, 8, 9, 10))
+                table[key] = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
             except ValueError:  # 2025-02-30: tomllib's own error names it
                 return None
     return table

@@ -15,6 +15,7 @@ import io
 import itertools
 import zipfile
 from collections.abc import Iterator, Sequence
+from copy import copy
 from datetime import date, datetime, time
 from typing import Any
 
@@ -96,10 +97,19 @@ def write_xlsx(rows: Sequence[Sequence[str]], title: str = "Comments") -> bytes:
         for position, value in enumerate(row):
             longest = max((len(line) for line in value.split("\n")), default=0)
             widths[position] = max(widths[position], longest)
+    # One cell is styled; the others get a copy of its style array, as openpyxl's own
+    # WorksheetCopy copies styles: assigning `alignment` hashes the Alignment anew for
+    # every cell, 2 s of the 6.7 s that 10,000 rows of 16 cells took (tools/bench comments).
+    wrapped = None
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             cell.data_type = "s"
-            cell.alignment = wrap
+            styled: Any = cell  # `_style` is left out of openpyxl's type stubs
+            if wrapped is None:
+                cell.alignment = wrap
+                wrapped = styled._style
+            else:
+                styled._style = copy(wrapped)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for position, width in enumerate(widths, 1):
