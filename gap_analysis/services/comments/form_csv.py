@@ -64,6 +64,10 @@ def _problem(record: Sequence[str]) -> str:
     return ""
 
 
+def _no_problem(record: Sequence[str]) -> str:
+    return ""
+
+
 def read_csv(raw: bytes, name: str) -> Form:
     """The rows of a comment form; file-level problems raise, row problems are collected."""
     text = _decode(raw, name)
@@ -78,8 +82,9 @@ def read_csv(raw: bytes, name: str) -> Form:
     if best is None:
         raise no_header(name)
     separator, header_index, columns = best
+    judged = _problem if _NOT_UTF8.search(text) else _no_problem  # rows judged only when needed
     rows = (
-        (number, record, _problem(record))
+        (number, record, judged(record))
         for number, record in _records(text, separator, name)
         if number > header_index + 1
     )
