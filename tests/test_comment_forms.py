@@ -306,6 +306,26 @@ def test_xlsx_round_trip_read_back_with_openpyxl(
     assert got[-1]["row"] if "row" in got[-1] else got[-1]["order"] == 9
 
 
+def test_a_control_character_a_workbook_cannot_hold_is_named_not_a_crash(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    """XML 1.0 has no ESC: the XLSX export names the comment and writes nothing; CSV keeps it."""
+    text = "Fix\x1bthis"
+    added = cli(
+        versioned.path, "comment", "add", "v0.1", "--type", "te", "--by", "UK", "--text", text
+    )
+    assert added.exit_code == 0, added.output
+    (record,) = (versioned.path / "review/comments/v0.1").glob("*.toml")
+    out = tmp_path / "out.xlsx"
+    result = cli(versioned.path, "comment", "export", "v0.1", "-o", str(out))
+    assert result.exit_code == 1 and "internal error" not in result.stderr
+    assert f"comment {record.stem} holds the control character U+001B" in result.stderr
+    assert "review/comments/v0.1/" in result.stderr and not out.exists()
+    csv_out = tmp_path / "out.csv"
+    assert cli(versioned.path, "comment", "export", "v0.1", "-o", str(csv_out)).exit_code == 0
+    assert text in csv_out.read_bytes().decode("utf-8-sig")
+
+
 def test_an_unknown_workbook_header_and_a_device_are_refused(
     versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
 ) -> None:

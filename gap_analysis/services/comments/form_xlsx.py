@@ -80,11 +80,27 @@ def read_xlsx(raw: bytes, name: str) -> Form:
     raise no_header(name)
 
 
+class UnwritableCellError(ContentError):
+    """A cell holds a control character that a workbook's XML cannot hold (`row`: 1 is the header)."""
+
+    def __init__(self, row: int, character: str) -> None:
+        super().__init__(
+            f"holds the control character U+{ord(character):04X}, which a workbook cannot "
+            "hold; export it as CSV, which keeps it"
+        )
+        self.row = row
+
+
 def write_xlsx(rows: Sequence[Sequence[str]], title: str = "Comments") -> bytes:
-    """One sheet: `rows[0]` is the header (bold, frozen); long texts wrap in wide columns."""
+    """One sheet: `rows[0]` is the header (bold, frozen); long texts wrap in wide columns.
+
+    A cell with a control character XML refuses raises `UnwritableCellError`.
+    """
     import openpyxl  # noqa: PLC0415 - loaded only for workbooks
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415
     from openpyxl.styles import Alignment, Font  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
+    from openpyxl.utils.exceptions import IllegalCharacterError  # noqa: PLC0415
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -92,8 +108,12 @@ def write_xlsx(rows: Sequence[Sequence[str]], title: str = "Comments") -> bytes:
     sheet.title = title[:31]
     wrap = Alignment(wrap_text=True, vertical="top")
     widths = [0] * max((len(r) for r in rows), default=0)
-    for row in rows:
-        sheet.append(list(row))
+    for number, row in enumerate(rows, 1):
+        try:
+            sheet.append(list(row))
+        except IllegalCharacterError:
+            found = next(m for cell in row if (m := ILLEGAL_CHARACTERS_RE.search(cell)))
+            raise UnwritableCellError(number, found.group()) from None
         for position, value in enumerate(row):
             longest = max((len(line) for line in value.split("\n")), default=0)
             widths[position] = max(widths[position], longest)

@@ -19,7 +19,12 @@ from gap_analysis.errors import ContentError, UsageError
 from gap_analysis.model.comment import Comment
 from gap_analysis.services.comments.form_columns import Form, export_cells
 from gap_analysis.services.comments.form_csv import read_csv, write_csv
-from gap_analysis.services.comments.form_xlsx import XLSX_MAGIC, read_xlsx, write_xlsx
+from gap_analysis.services.comments.form_xlsx import (
+    XLSX_MAGIC,
+    UnwritableCellError,
+    read_xlsx,
+    write_xlsx,
+)
 
 FORMATS = ("csv", "xlsx")
 MAX_FORM_BYTES = 64 * 1024 * 1024
@@ -72,5 +77,9 @@ def write_form(comments: Sequence[Comment], fmt: str, *, bom: bool = True) -> by
         raise UsageError(f"unknown form format '{fmt}' (use {' or '.join(FORMATS)})")
     rows = export_cells(comments)
     if fmt == "xlsx":
-        return write_xlsx(rows)
+        try:
+            return write_xlsx(rows)
+        except UnwritableCellError as exc:
+            comment = comments[exc.row - 2]
+            raise ContentError(f"comment {comment.id} {exc.message}", path=comment.path) from None
     return (("\ufeff" if bom else "") + write_csv(rows)).encode("utf-8")
