@@ -259,12 +259,13 @@ def write_new(store: GitStore, comment: Comment) -> str:
     return relative
 
 
-def write_new_batch(store: GitStore, comments: list[Comment]) -> list[str]:
+def write_new_batch(store: GitStore, comments: list[Comment], *, sync: bool = True) -> list[str]:
     """Write many new records (an import), each created exclusively, never overwriting one.
 
     Unlike `write_new`, a record is created in place (one directory operation,
     not three) and not fsynced on its own (10,000 fsyncs took half a minute);
-    one `os.sync()` at the end makes the batch durable. Each version's folder
+    one `os.sync()` at the end makes the batch durable (`sync=False`: the
+    caller syncs after a later batch). Each version's folder
     is judged once (`RecordFolder`); an exclusive create never follows a
     symlink. The caller holds the repository lock. On failure the files
     written so far are removed; a crash in the middle leaves uncommitted files
@@ -287,7 +288,7 @@ def write_new_batch(store: GitStore, comments: list[Comment]) -> list[str]:
     except BaseException:
         remove_new(store, written)
         raise
-    if written:
+    if written and sync:
         os.sync()
     return written
 

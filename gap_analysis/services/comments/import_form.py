@@ -193,9 +193,10 @@ def _write(
     fault("import-journal")
     try:
         half = len(new) // 2
-        written = comment_store.write_new_batch(store, new[:half])
+        # one os.sync() for the whole import (each sync writes back the whole machine's files)
+        written = comment_store.write_new_batch(store, new[:half], sync=False)
         fault("import-half")
-        written += comment_store.write_new_batch(store, new[half:])
+        written += comment_store.write_new_batch(store, new[half:], sync=not changed)
         written += comment_store.rewrite_batch(store, changed)
         journal.state = "written"
         import_journal.save(store, journal)
