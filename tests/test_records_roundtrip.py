@@ -35,7 +35,7 @@ TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 NONEMPTY = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=20)
 NAME = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True)
 MOMENT = st.datetimes(
-    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
 ).map(lambda d: d.replace(microsecond=0))
 ROUND_TRIP = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -81,7 +81,8 @@ def _value(value: Value, what: str) -> str:
         return str(value)
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # isoformat, not strftime("%Y"): glibc writes year 999 as "999", which TOML refuses
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
     if isinstance(value, list):
         return "[" + ", ".join(_quote(str(v), what) for v in value) + "]"
     return _quote(str(value), what)
