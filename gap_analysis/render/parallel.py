@@ -1,22 +1,25 @@
-"""Parallel, incremental layout: parts laid out in worker processes, numbered, joined.
+"""Parallel, incremental layout: parts laid out in worker processes, joined, margins stamped.
 
 The plan (docs/architecture.md, "Parallel layout", says why and where it stops):
 
 1. `render.parts` cuts the serial build's HTML into parts that each start on a
    new page (front matter, each chapter, each annex).
-2. Every part is laid out in a worker (`render.part_worker`) with its margin
-   boxes held back; the worker reports its page count, the anchors of each
-   page, and the anchors its page references (`target-counter`) could not find.
+2. Every part is laid out in a worker (`render.part_worker`) without margin
+   boxes and written to PDF at once (a part with a very long table, in chunks:
+   `render.chunks`); the worker reports its page count, each page's anchors and
+   name, and the anchors its page references (`target-counter`) could not find.
 3. A part that needs page numbers of other parts (the contents, the gap
    register) is laid out again with those numbers written in, until no page
    count changes (a fixed point, as WeasyPrint's own repagination).
-4. Each part's first page number and the total are now known: its holder makes
-   the margin boxes and writes its PDF; `render.join` joins them.
+4. The total is now known: the margin boxes of every page (running header,
+   "Page X of Y") are made on blank pages of the same names, numbered, in slices
+   of `MARGIN_PAGES`; `render.join` joins the parts and stamps the margins.
 
-Incremental: what a layout teaches (`Facts`) is kept under the key of its
-input, and each part's PDF under the key of its input, first page and total
-(`PartStore`, a cache the caller keeps). A rebuild after an edit to one
-chapter lays out that chapter, plus the parts whose page numbers moved.
+Incremental: each part's PDF and what its layout taught are kept under the key
+of its input (`PartStore`, a cache the caller keeps), which holds neither its
+page numbers nor the running header: a rebuild after an edit to one chapter
+lays out that chapter, plus the parts whose page references moved (the
+contents); the margins are made again only when the total or the header changes.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from gap_analysis.render.chunks import CHUNK_ROWS, chunkable
 from gap_analysis.render.document import Document
 from gap_analysis.render.fetcher import Refused
-from gap_analysis.render.parts import Split, split, why_serial, with_numbers
+from gap_analysis.render.parts import Split, margins_html, split, why_serial, with_numbers
 
 if TYPE_CHECKING:
     from gap_analysis.render.pdf import PdfOutput
@@ -36,47 +40,54 @@ if TYPE_CHECKING:
 MAX_ROUNDS = 8
 """Rounds of re-laying out parts with page references before the build goes serial."""
 
+MARGIN_PAGES = 200
+"""Pages whose margin boxes one worker makes at once (a blank page's boxes are small)."""
+
+Link = tuple[int, str, tuple[float, float, float, float]]
+
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """What a part's layout tells the others (kept by the input's key)."""
+    """What a part's layout tells the others."""
 
     pages: int
     anchors: tuple[tuple[str, ...], ...]
+    names: tuple[str, ...]
     missing: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class PartPdf:
-    """A part's PDF with its numbers written in, and what its layout reported."""
+    """A part's PDF(s) without margin boxes, and what its layout reported (kept by the input's key)."""
 
-    pdf: bytes
-    links: tuple[tuple[int, str, tuple[float, float, float, float]], ...]
+    facts: Facts
+    pdfs: tuple[bytes, ...]
+    links: tuple[Link, ...]
     refused: tuple[Refused, ...]
     messages: tuple[str, ...]
     failed_images: tuple[tuple[str, str], ...]
 
 
 class PartStore(Protocol):
-    def facts(self, key: str) -> Facts | None: ...
-    def put_facts(self, key: str, facts: Facts) -> None: ...
     def part(self, key: str) -> PartPdf | None: ...
     def put_part(self, key: str, part: PartPdf) -> None: ...
+    def margins(self, key: str) -> bytes | None: ...
+    def put_margins(self, key: str, pdf: bytes) -> None: ...
 
 
 class NoStore:
     """No cache: every part laid out."""
 
-    def facts(self, key: str) -> Facts | None:
-        return None
-
-    def put_facts(self, key: str, facts: Facts) -> None:
-        return None
-
     def part(self, key: str) -> PartPdf | None:
         return None
 
     def put_part(self, key: str, part: PartPdf) -> None:
+        return None
+
+    def margins(self, key: str) -> bytes | None:
+        return None
+
+    def put_margins(self, key: str, pdf: bytes) -> None:
         return None
 
 
@@ -85,10 +96,8 @@ class _State:
     index: int
     html: str = ""
     key: str = ""
-    facts: Facts | None = None
+    part: PartPdf | None = None
     needs: tuple[str, ...] | None = None
-    report: tuple[tuple[Refused, ...], tuple[str, ...], tuple[tuple[str, str], ...]] = ((), (), ())
-    held: bool = False
     numbers: dict[str, int] = field(default_factory=dict)
 
 
@@ -98,7 +107,7 @@ class Statistics:
     laid_out: int
     """Layouts done (a part laid out twice counts twice)."""
     reused: int
-    """Parts whose PDF came from the store."""
+    """Parts whose last layout came from the store."""
 
 
 def serial_reason(html: str, variant: str | None) -> str | None:
@@ -106,6 +115,14 @@ def serial_reason(html: str, variant: str | None) -> str | None:
     if variant is not None:
         return f"{variant} needs one structure tree of the whole document"
     return why_serial(html)
+
+
+def needs_chunks(html: str, chunk_rows: int = CHUNK_ROWS) -> bool:
+    """Whether a part of this document has a table too long to lay out at once (`render.chunks`),
+    so that the serial layout would hold more pages than a chunk's; False if it must be serial."""
+    if why_serial(html) is not None:
+        return False
+    return any(chunkable(part.body, chunk_rows) for part in split(html).parts)
 
 
 def render_parallel(
@@ -116,6 +133,7 @@ def render_parallel(
     store: PartStore,
     salt: str,
     laid_out_pages: Callable[[int], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> tuple[PdfOutput, Statistics]:
     """The PDF `render_pdf(document, html, ...)` would write (no variant), laid out by `jobs` workers.
 
@@ -130,39 +148,40 @@ def render_parallel(
     states = [_State(i) for i in range(len(cut.parts))]
     pool: PartPool | None = None
     laid = 0
+    stored: set[str] = set()
 
     def key_of(text: str) -> str:
-        return hashlib.sha256((salt + "\0" + text).encode("utf-8")).hexdigest()
+        return hashlib.sha256((salt + "\0" + str(chunk_rows) + "\0" + text).encode()).hexdigest()
 
     def ensure_pool() -> PartPool:
         nonlocal pool
         if pool is None:
-            pool = PartPool(jobs, images)
+            pool = PartPool(jobs, images, chunk_rows)
         return pool
 
-    def learn(state: _State, facts: Facts) -> None:
-        state.facts = facts
+    def learn(state: _State, part: PartPdf) -> None:
+        state.part = part
         if not state.numbers:
-            state.needs = facts.missing
+            state.needs = part.facts.missing
 
-    def lay_out(todo: list[_State], reuse: bool = True) -> None:
+    def lay_out(todo: list[_State]) -> None:
         nonlocal laid
-        for state in todo if reuse else ():
-            known = store.facts(state.key)
-            if known is not None and not state.held:
+        for state in todo:
+            known = store.part(state.key)
+            if known is not None:
+                stored.add(state.key)
                 learn(state, known)
-        missing = [state for state in todo if state.facts is None]
+        missing = [state for state in todo if state.part is None]
         if not missing:
             return
         by_key = {state.key: state for state in missing}
 
         def done(key: str, answer: object) -> None:
-            state = by_key[key]
-            facts = Facts(answer.pages, answer.anchors, answer.missing)  # type: ignore[attr-defined]
-            state.held = True
-            state.report = (answer.refused, answer.messages, answer.failed_images)  # type: ignore[attr-defined]
-            store.put_facts(key, facts)
-            learn(state, facts)
+            a = answer
+            facts = Facts(a.pages, a.anchors, a.names, a.missing)  # type: ignore[attr-defined]
+            part = PartPdf(facts, a.pdfs, a.links, a.refused, a.messages, a.failed_images)  # type: ignore[attr-defined]
+            store.put_part(key, part)
+            learn(by_key[key], part)
 
         requests = sorted(missing, key=lambda s: -len(s.html))
         laid += len(requests)
@@ -173,10 +192,7 @@ def render_parallel(
         key = key_of(text)
         if key == state.key:
             return False
-        if state.held and pool is not None:
-            pool.run("drop", [(state.key, ())], lambda _k, _a: None)
-        state.html, state.key, state.numbers = text, key, numbers
-        state.facts, state.held = None, False
+        state.html, state.key, state.numbers, state.part = text, key, numbers, None
         return True
 
     try:
@@ -196,68 +212,69 @@ def render_parallel(
             lay_out(changed)
         else:
             raise NotSettled
+        parts = [state.part for state in states if state.part is not None]
         firsts, total = _first_pages(states)
         if laid_out_pages is not None:
             laid_out_pages(total)
-        pdfs: dict[int, PartPdf] = {}
-        finals = {
-            state.index: key_of(f"{state.key}\0{firsts[state.index]}\0{total}") for state in states
-        }
-        for state in states:
-            cached = store.part(finals[state.index])
-            if cached is not None:
-                pdfs[state.index] = cached
-        unheld = [s for s in states if s.index not in pdfs and not s.held]
-        expected = {s.index: s.facts for s in unheld}
-        for state in unheld:
-            state.facts = None
-        lay_out(unheld, reuse=False)
-        if any(s.facts != expected[s.index] for s in unheld):
-            raise NotSettled  # a stored layout that this engine no longer gives
-        todo = [s for s in states if s.index not in pdfs]
-        by_key = {state.key: state for state in todo}
-
-        def written(key: str, answer: object) -> None:
-            state = by_key[key]
-            refused, messages, failed = state.report
-            part = PartPdf(
-                answer.pdf,  # type: ignore[attr-defined]
-                answer.links,  # type: ignore[attr-defined]
-                refused,
-                messages + answer.messages,  # type: ignore[attr-defined]
-                failed,
-            )
-            pdfs[state.index] = part
-            state.held = False
-            store.put_part(finals[state.index], part)
-
-        if todo:
-            ensure_pool().run(
-                "finish",
-                [(s.key, (firsts[s.index], total, s.key[:32].encode())) for s in todo],
-                written,
-            )
+        margins = _margins(cut, parts, total, key_of, store, ensure_pool)
     finally:
         if pool is not None:
             pool.close()
     links = [
         (firsts[index] - 1 + page, anchor, rect)
-        for index in sorted(pdfs)
-        for page, anchor, rect in pdfs[index].links
+        for index, part in enumerate(parts)
+        for page, anchor, rect in part.links
     ]
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
-    ordered = [pdfs[index] for index in range(len(states))]
-    pdf = join([part.pdf for part in ordered], links, identifier)
+    pdf = join([pdf for part in parts for pdf in part.pdfs], margins, links, identifier)
     return (
         PdfOutput(
             pdf,
             total,
-            tuple(dict.fromkeys(r for part in ordered for r in part.refused)),
-            tuple(m for part in ordered for m in part.messages),
-            tuple(dict.fromkeys(f for part in ordered for f in part.failed_images)),
+            tuple(dict.fromkeys(r for part in parts for r in part.refused)),
+            tuple(m for part in parts for m in part.messages),
+            tuple(dict.fromkeys(f for part in parts for f in part.failed_images)),
         ),
-        Statistics(len(states), laid, len(states) - len(todo)),
+        Statistics(len(states), laid, sum(1 for s in states if s.key in stored)),
     )
+
+
+def _margins(
+    cut: Split,
+    parts: list[PartPdf],
+    total: int,
+    key_of: Callable[[str], str],
+    store: PartStore,
+    ensure_pool: Callable[[], object],
+) -> list[bytes]:
+    """The margin boxes of every page, one PDF per slice of `MARGIN_PAGES` pages, in order."""
+    names = [name for part in parts for name in part.facts.names]
+    slices: dict[str, tuple[str, int]] = {}
+    found: dict[str, bytes] = {}
+    order = []
+    for first in range(0, total, MARGIN_PAGES):
+        html = margins_html(cut, names[first : first + MARGIN_PAGES])
+        key = key_of(f"margins\0{first + 1}\0{total}\0{html}")
+        order.append(key)
+        cached = store.margins(key)
+        if cached is not None:
+            found[key] = cached
+        else:
+            slices[key] = (html, first + 1)
+
+    def done(key: str, answer: object) -> None:
+        assert isinstance(answer, bytes)
+        found[key] = answer
+        store.put_margins(key, answer)
+
+    if slices:
+        pool = ensure_pool()
+        pool.run(  # type: ignore[attr-defined]
+            "margins",
+            [(key, (html, first, total)) for key, (html, first) in slices.items()],
+            done,
+        )
+    return [found[key] for key in order]
 
 
 class NotSettled(Exception):
@@ -267,9 +284,9 @@ class NotSettled(Exception):
 def _first_pages(states: list[_State]) -> tuple[dict[int, int], int]:
     firsts, page = {}, 1
     for state in states:
-        assert state.facts is not None
+        assert state.part is not None
         firsts[state.index] = page
-        page += state.facts.pages
+        page += state.part.facts.pages
     return firsts, page - 1
 
 
@@ -278,8 +295,8 @@ def _anchor_pages(states: list[_State]) -> dict[str, int]:
     found: dict[str, int] = {}
     firsts, _total = _first_pages(states)
     for state in states:
-        assert state.facts is not None
-        for index, names in enumerate(state.facts.anchors):
+        assert state.part is not None
+        for index, names in enumerate(state.part.facts.anchors):
             for name in names:
                 found.setdefault(name, firsts[state.index] + index)
     return found
@@ -293,6 +310,7 @@ __all__ = [
     "PartStore",
     "Split",
     "Statistics",
+    "needs_chunks",
     "render_parallel",
     "serial_reason",
 ]

@@ -1,10 +1,10 @@
-"""Worker processes for the parallel layout, each holding the parts it laid out.
+"""Worker processes for the parallel layout.
 
-Not `concurrent.futures`: a part laid out by one process can only be finished
-(numbered and written) by that same process, so tasks are sent to a chosen
-worker over its own pipe. Workers start from a forkserver that has imported
-WeasyPrint once (a fork of a process that already runs Pango's threads is not
-safe); each gets the snapshot's images, the only files its fetcher serves.
+Workers start from a forkserver that has imported WeasyPrint once (a fork of
+a process that already runs Pango's threads is not safe); each gets the
+snapshot's images, the only files its fetcher serves, once, and then takes
+one request at a time over its own pipe (a request is a whole part: the
+snapshot's images are not sent again with each, as `concurrent.futures` would).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from gap_analysis.errors import RenderError
 _START = "forkserver"
 
 
-def _serve(conn: Connection, images: dict[str, bytes]) -> None:
+def _serve(conn: Connection, images: dict[str, bytes], chunk_rows: int) -> None:
     """The loop of one worker process: one request in, one answer out."""
     from gap_analysis.render.part_worker import Worker
 
-    worker = Worker(images)
+    worker = Worker(images, chunk_rows)
     while True:
         try:
             request = conn.recv()
@@ -51,9 +51,9 @@ def warm_up() -> None:
 
 
 class PartPool:
-    """`jobs` processes; `run` sends requests, each to a free worker or to the one it names."""
+    """`jobs` processes; `run` sends each request to a free worker."""
 
-    def __init__(self, jobs: int, images: dict[str, bytes]) -> None:
+    def __init__(self, jobs: int, images: dict[str, bytes], chunk_rows: int) -> None:
         context = multiprocessing.get_context(_START)
         if _START == "forkserver":
             context.set_forkserver_preload(["gap_analysis.render.part_worker"])
@@ -62,14 +62,12 @@ class PartPool:
         for _ in range(jobs):
             mine, theirs = context.Pipe()
             proc = context.Process(  # type: ignore[attr-defined]
-                target=_serve, args=(theirs, images), daemon=True
+                target=_serve, args=(theirs, images, chunk_rows), daemon=True
             )
             proc.start()
             theirs.close()
             self._conns.append(mine)
             self._procs.append(proc)
-        self.holder: dict[str, int] = {}
-        """Which worker holds each laid-out part."""
 
     def run(
         self,
@@ -77,25 +75,16 @@ class PartPool:
         requests: Sequence[tuple[str, tuple[Any, ...]]],
         done: Callable[[str, Any], None],
     ) -> None:
-        """Each request (key, args) calls `method` in a worker: the part's holder, else a free one.
+        """Each request (key, args) calls `method(key, *args)` in a free worker.
 
         `done(key, answer)` is called in the order answers arrive.
         """
-        pinned: dict[int, deque[tuple[str, tuple[Any, ...]]]] = {
-            i: deque() for i in range(len(self._conns))
-        }
-        free: deque[tuple[str, tuple[Any, ...]]] = deque()
-        for key, args in requests:
-            if key in self.holder and method != "layout":
-                pinned[self.holder[key]].append((key, args))
-            else:
-                free.append((key, args))
+        todo = deque(requests)
         busy: dict[int, str] = {}
 
         def send(index: int) -> None:
-            queue = pinned[index] or free
-            if queue:
-                key, args = queue.popleft()
+            if todo:
+                key, args = todo.popleft()
                 self._conns[index].send((method, (key, *args)))
                 busy[index] = key
 
@@ -111,10 +100,6 @@ class PartPool:
                     raise RenderError("a layout worker stopped unexpectedly") from None
                 if status != "ok":
                     raise RenderError(f"the PDF could not be laid out: {answer}")
-                if method == "layout":
-                    self.holder[key] = index
-                elif method in ("finish", "drop"):
-                    self.holder.pop(key, None)
                 done(key, answer)
                 send(index)
 

@@ -1,21 +1,25 @@
-"""One worker process of the parallel layout: parts laid out now, numbered and written later.
+"""One worker process of the parallel layout: parts laid out and written at once; margins apart.
 
 WeasyPrint lays out all pages of a document, then makes the margin boxes (the
 running header, "Page X of Y") in a last pass over the pages
-(`weasyprint.layout.layout_document`). Here that last pass is held back:
-`layout` records what `make_margin_boxes` was called with and keeps the laid-out
-document in this process (its pages hold Pango objects, which cannot leave
-it); `finish` makes the margin boxes once the part's first page number and the
-document's page count are known, with WeasyPrint's own function and page
-state, the page counter set to the page's number in the whole document, then
-writes the part's PDF. A part's body never depends on its page numbers (the
-stylesheet is checked for that by `render.parts.why_serial`), so this is the
-page the serial build lays out.
+(`weasyprint.layout.layout_document`). A part is laid out here with that pass
+left out (`make_margin_boxes` replaced by one that only notes each page's
+name, e.g. `cover`) and written to PDF at once, so no laid-out page is kept
+after its part (or its chunk, `render.chunks`) is written: the part's PDF
+does not depend on its page numbers, the running header or the total. The
+margin boxes of all pages are made afterwards (`margins`): blank pages of the
+same names and stylesheet, laid out with the same pass held back and then run
+with WeasyPrint's own function on a page state whose `page` counter is the
+page's number in the whole document and `pages` the total; `render.join`
+stamps them on the parts' pages. A part's body never depends on its page
+numbers (the stylesheet is checked for that by `render.parts.why_serial`), so
+both are what the serial build draws.
 """
 
 from __future__ import annotations
 
 import copy
+import gc
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,103 +29,183 @@ from typing import Any
 import weasyprint
 import weasyprint.layout
 from weasyprint.css.targets import anchor_name_from_token
+from weasyprint.formatting_structure import boxes
 from weasyprint.layout.background import layout_box_backgrounds
 
+from gap_analysis.errors import RenderError
+from gap_analysis.render.chunks import CHUNK_MARK, Chunkable, chunkable
 from gap_analysis.render.fetcher import SNAPSHOT_BASE, Refused, SnapshotFetcher
 from gap_analysis.render.pdf import captured, finish_streams
 
 SCALE = 0.75
 """PDF points per CSS pixel (WeasyPrint's, at zoom 1)."""
 
+Link = tuple[int, str, tuple[float, float, float, float]]
+
 
 @dataclass(frozen=True, slots=True)
 class Laid:
-    """What the coordinator learns from a part's layout."""
+    """A part laid out and written: what the coordinator learns, and the PDF(s)."""
 
     pages: int
     anchors: tuple[tuple[str, ...], ...]
     """The anchors of each page, in the order WeasyPrint resolves them (the first of a name wins)."""
+    names: tuple[str, ...]
+    """Each page's name (`@page cover`), "" for none: the margins are made on pages of that name."""
     missing: tuple[str, ...]
     """Anchors a page reference (`target-counter`) named that the part does not hold."""
+    pdfs: tuple[bytes, ...]
+    """The part's pages without margin boxes: one PDF, or one per chunk."""
+    links: tuple[Link, ...]
+    """(page index in the part, anchor, PDF rectangle) of each link to an anchor outside its PDF."""
     refused: tuple[Refused, ...]
     messages: tuple[str, ...]
     failed_images: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Written:
-    pdf: bytes
-    links: tuple[tuple[int, str, tuple[float, float, float, float]], ...]
-    """(page index, anchor, PDF rectangle) of each link to an anchor outside the part."""
-    messages: tuple[str, ...]
-
-
-@dataclass
-class _Held:
-    document: Any
-    margins: list[tuple[Any, Any, Any]]
-
-
 class Worker:
-    """The laid-out parts this process holds, by the key the coordinator gave them."""
-
-    def __init__(self, images: dict[str, bytes]) -> None:
+    def __init__(self, images: dict[str, bytes], chunk_rows: int) -> None:
         self._read = images.__getitem__
-        self._held: dict[str, _Held] = {}
+        self._chunk_rows = chunk_rows
 
     def layout(self, key: str, html: str) -> Laid:
+        """The part's pages, written now; a part with a long table in chunks (`render.chunks`)."""
+        del key
         fetcher = SnapshotFetcher(self._read)
-        margins: list[tuple[Any, Any, Any]] = []
+        names: list[str] = []
         missing: list[str] = []
-        with captured() as capture, _deferred_margins(margins), _missing_targets(missing):
-            document = weasyprint.HTML(
-                string=html, base_url=SNAPSHOT_BASE, url_fetcher=fetcher
-            ).render()
-        self._held[key] = _Held(document, margins)
+        head, rest = html.split("<body>", 1)
+        body = rest.rsplit("</body>", 1)[0]
+        cut = chunkable(body, self._chunk_rows)
+        with captured() as capture, _margins_left_out(names), _missing_targets(missing):
+            if cut is None:
+                written = [_write(self._render(html, fetcher), None)]
+            else:
+                written = list(self._chunks(head + "<body>", cut, fetcher, names))
+        anchors = tuple(page for one in written for page in one[1])
+        links, offset = [], 0
+        for _pdf, pages, own_links in written:
+            links += [(offset + page, anchor, rect) for page, anchor, rect in own_links]
+            offset += len(pages)
+        messages = tuple(m for m in capture.messages if not m.startswith("No anchor #"))
         return Laid(
-            len(document.pages),
-            tuple(tuple(page.anchors) for page in document.pages),
+            len(anchors),
+            anchors,
+            tuple(names[: len(anchors)]),
             tuple(dict.fromkeys(missing)),
+            tuple(pdf for pdf, _pages, _links in written),
+            tuple(links),
             tuple(fetcher.refused),
-            tuple(capture.messages),
+            messages,
             tuple(dict.fromkeys(capture.failed_images)),
         )
 
-    def finish(self, key: str, first_page: int, total: int, identifier: bytes) -> Written:
-        """Margin boxes numbered from `first_page` of `total`, then the part's PDF."""
-        held = self._held.pop(key)
-        for index, (context, page, state) in enumerate(held.margins):
+    def _render(self, html: str, fetcher: SnapshotFetcher) -> Any:
+        return weasyprint.HTML(string=html, base_url=SNAPSHOT_BASE, url_fetcher=fetcher).render()
+
+    def _chunks(
+        self, head: str, cut: Chunkable, fetcher: SnapshotFetcher, names: list[str]
+    ) -> Iterator[tuple[bytes, tuple[tuple[str, ...], ...], tuple[Link, ...]]]:
+        """Chunk by chunk: lay out, keep the pages before the last page's first row, write, free."""
+        first = 0
+        while True:
+            last = min(len(cut.rows), first + self._chunk_rows)
+            before = len(names)
+            document = self._render(cut.html(head, first, last), fetcher)
+            if last == len(cut.rows):
+                yield _write(document, None)
+                return
+            restart = _restart(document)
+            if restart is None or restart[1] == 0:
+                raise RenderError("a table row is taller than a chunk of pages")
+            page, row = restart
+            del names[before + page :]
+            yield _write(document, page)
+            first += row
+            del document
+            gc.collect()
+
+    def margins(self, key: str, html: str, first_page: int, total: int) -> bytes:
+        """The margin boxes of blank pages `html`, numbered from `first_page` of `total`."""
+        del key
+        held: list[tuple[Any, Any, Any]] = []
+        with captured(), _deferred_margins(held):
+            document = self._render(html, SnapshotFetcher(self._read))
+        for index, (context, page, state) in enumerate(held):
             numbered = copy.deepcopy(state)
             numbered[1]["page"] = [first_page + index]
             numbered[1]["pages"] = [total]
             context.current_page = index + 1
-            boxes = list(_MAKE_MARGIN_BOXES(context, page, numbered))
-            page.children = (*page.children, *boxes)
-            for box in boxes:
+            made = list(_MAKE_MARGIN_BOXES(context, page, numbered))
+            page.children = (*page.children, *made)
+            for box in made:
                 layout_box_backgrounds(page, box, context.get_image_from_uri)
-        document = held.document
-        document.metadata.attachments = []
-        own = {name for page in document.pages for name in page.anchors}
-        links = []
-        for index, page in enumerate(document.pages):
-            page.links[:] = [link for link in page.links if link[0] != "attachment"]
-            height = page.height * SCALE
-            for kind, target, (x1, y1, x2, y2), _box in page.links:
-                if kind == "internal" and target not in own:
-                    rect = (x1 * SCALE, height - y1 * SCALE, x2 * SCALE, height - y2 * SCALE)
-                    links.append((index, str(target), rect))
-        with captured() as capture:
-            pdf = document.write_pdf(
-                pdf_identifier=identifier, custom_metadata=True, finisher=finish_streams
-            )
-        messages = tuple(m for m in capture.messages if not m.startswith("No anchor #"))
-        return Written(bytes(pdf), tuple(links), messages)
+        with captured():
+            pdf = document.write_pdf(finisher=finish_streams)
+        return bytes(pdf)
 
-    def drop(self, key: str) -> None:
-        self._held.pop(key, None)
+
+def _restart(document: Any) -> tuple[int, int] | None:
+    """(page, row): the last page but the first that begins with a whole row of the chunked
+    table (not the rest of a row split over a page break), and that row's index in the chunk."""
+    found = None
+    previous_last = None
+    for index, page in enumerate(document.pages):
+        rows = _chunk_rows_of(page._page_box)  # noqa: SLF001 - the laid-out boxes of the page
+        if rows:
+            if index > 0 and rows[0][0] is not previous_last:
+                found = (index, list(rows[0][1]).index(rows[0][0]))
+            previous_last = rows[-1][0]
+    return found
+
+
+def _chunk_rows_of(page_box: Any) -> list[Any]:
+    """(row element, tbody element) of each row of the marked table on the page, in order."""
+    for box in page_box.descendants():
+        element = box.element if isinstance(box, boxes.TableRowGroupBox) else None
+        if element is not None and element.get(CHUNK_MARK) is not None:
+            return [(row.element, box.element) for row in box.children]
+    return []
+
+
+def _write(
+    document: Any, keep: int | None
+) -> tuple[bytes, tuple[tuple[str, ...], ...], tuple[Link, ...]]:
+    """The PDF of the first `keep` pages (all for None), their anchors, and their links to
+    anchors outside them (WeasyPrint drops those; the join adds them back)."""
+    if keep is not None:
+        document = document.copy(document.pages[:keep])
+    document.metadata.attachments = []
+    own = {name for page in document.pages for name in page.anchors}
+    links = []
+    for index, page in enumerate(document.pages):
+        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+        height = page.height * SCALE
+        for kind, target, (x1, y1, x2, y2), _box in page.links:
+            if kind == "internal" and target not in own:
+                rect = (x1 * SCALE, height - y1 * SCALE, x2 * SCALE, height - y2 * SCALE)
+                links.append((index, str(target), rect))
+    pdf = document.write_pdf(custom_metadata=True, finisher=finish_streams)
+    anchors = tuple(tuple(page.anchors) for page in document.pages)
+    return bytes(pdf), anchors, tuple(links)
 
 
 _MAKE_MARGIN_BOXES: Callable[..., Iterator[Any]] = weasyprint.layout.make_margin_boxes
+
+
+@contextmanager
+def _margins_left_out(names: list[str]) -> Iterator[None]:
+    """During one layout, no margin boxes are made; each page's name is noted, in page order."""
+
+    def note(_context: Any, page: Any, _state: Any) -> list[Any]:
+        names.append(str(page.page_type.name or ""))
+        return []
+
+    weasyprint.layout.make_margin_boxes = note
+    try:
+        yield
+    finally:
+        weasyprint.layout.make_margin_boxes = _MAKE_MARGIN_BOXES
 
 
 @contextmanager

@@ -19,7 +19,7 @@ with the number as a string, in the place of `target-counter`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from gap_analysis.render.assemble import css_string
@@ -120,6 +120,8 @@ def _page_references(html: str) -> tuple[PageReference, ...]:
     return tuple(found)
 
 
+_MARGINS_ONLY = re.compile(r"@page\s*\{\s*(?:@[a-z-]+\s*\{[^{}]*\}\s*)+\}")
+"""An `@page` rule that only fills margin boxes (the running header and "Page X of Y")."""
 _INFO = re.compile(r'<title>.*?</title>\n?|<meta name="[^"]*" content="[^"]*">\n?', re.DOTALL)
 
 
@@ -129,7 +131,9 @@ def with_numbers(split_: Split, part: Part, numbers: Mapping[str, int]) -> str:
     Anchors in `numbers` are those outside the part: the part's own are left to WeasyPrint.
     Only the first part keeps the title and `<meta>` entries: they make the document
     information, which the join takes from the first part, and lay nothing out, so the
-    other parts' cache keys do not change with the commit or the date.
+    other parts' cache keys do not change with the commit or the date. No part has the
+    `@page` rules that fill the margin boxes (the running header names the commit): a part
+    is laid out without margin boxes, which `margins_html` gives.
     """
     rules = []
     for anchor, number in sorted(numbers.items()):
@@ -138,6 +142,17 @@ def with_numbers(split_: Split, part: Part, numbers: Mapping[str, int]) -> str:
             content = ref.content.replace(_PAGE_REF, f'"{number}"')
             rules.append(f"{ref.selector}[href={href}]{ref.pseudo} {{ content: {content}; }}")
     head = split_.head if part is split_.parts[0] else _INFO.sub("", split_.head)
+    head = _MARGINS_ONLY.sub("", head)
     if rules:
         head = head.replace("</head>", "<style>\n" + "\n".join(rules) + "\n</style>\n</head>", 1)
     return head + "\n" + split_.watermark + part.body + "</body>\n</html>\n"
+
+
+def margins_html(split_: Split, names: Sequence[str]) -> str:
+    """Blank pages of these names (`@page cover`, "" for none) with the document's stylesheet:
+    laid out, they have the margin boxes of the document's pages and nothing else."""
+    pages = "".join(
+        '<div style="break-before: page' + (f"; page: {name}" if name else "") + '"></div>'
+        for name in names
+    )
+    return _INFO.sub("", split_.head) + pages + "</body>\n</html>\n"

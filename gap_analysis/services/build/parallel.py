@@ -8,10 +8,17 @@ document, which a join of parts does not make), nor for a stylesheet that
 carries state from part to part (`render.parts.why_serial`): those are laid
 out serially, whatever `--jobs` says. The mode is part of the build cache's
 key, so each `--jobs` choice gives the same bytes on every run.
+
+Memory: a document with a table too long to lay out at once (a disposition
+annex of thousands of comments, `render.chunks`) takes the same path with one
+worker even with `--jobs 1`, so no process holds more than a chunk's pages;
+any other document keeps the serial path and its bytes. `GAP_ANALYSIS_CHUNK_ROWS`
+sets the rows of a chunk (tests use it to cut small tables).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,7 +59,8 @@ def lay_out(
 
     `parts_folder` keeps each part's layout for the next build (None: nothing kept).
     """
-    if layout_mode(jobs, variant) == "parallel":
+    rows = chunk_rows()
+    if layout_mode(jobs, variant) == "parallel" or (variant is None and _too_long(html, rows)):
         from gap_analysis.render.parallel import NoStore, NotSettled, render_parallel, serial_reason
 
         if serial_reason(html, variant) is None:
@@ -61,10 +69,34 @@ def lay_out(
             store = PartFolder(parts_folder) if parts_folder is not None else NoStore()
             try:
                 output, _statistics = render_parallel(
-                    document, html, images, jobs, store, part_salt(images), laid_out_pages
+                    document,
+                    html,
+                    images,
+                    max(jobs, 1),
+                    store,
+                    part_salt(images),
+                    laid_out_pages,
+                    rows,
                 )
             except NotSettled:
                 pass
             else:
                 return output
     return render_pdf(document, html, images.__getitem__, variant, laid_out_pages)
+
+
+def chunk_rows() -> int:
+    """Rows of a long table laid out at once: `render.chunks.CHUNK_ROWS`, or the environment's
+    `GAP_ANALYSIS_CHUNK_ROWS` (a positive number; anything else is ignored)."""
+    from gap_analysis.render.chunks import CHUNK_ROWS
+
+    value = os.environ.get("GAP_ANALYSIS_CHUNK_ROWS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else CHUNK_ROWS
+
+
+def _too_long(html: str, rows: int) -> bool:
+    if "table-layout: fixed" not in html:
+        return False  # the quick answer for nearly every report, without cutting it in parts
+    from gap_analysis.render.parallel import needs_chunks
+
+    return needs_chunks(html, rows)

@@ -2,14 +2,15 @@
 
 Two kinds of entry, each under a key of everything that determines it (the
 part's whole HTML, with the stylesheet, the fonts' `@font-face` rules and
-the page numbers written into its page references; the tool, the engine,
-the templates and the snapshot's images, as `salt`):
+the page numbers written into its page references, but not the running
+header, which parts do not draw; the tool, the engine, the templates and the
+snapshot's images, as `salt`):
 
-* `<key>.facts.json`: what laying the part out taught (page count, the anchors
-  of each page, page references it could not resolve), so a later build knows
-  every part's page numbers before laying anything out;
-* `<key>.pdf` + `<key>.json`: the part's PDF, its first page number and the
-  total page count written in (both in the key), and what its layout reported.
+* `<key>.part.json` + `<key>.<n>.part.pdf`: a part laid out without margin
+  boxes (one PDF, or one per chunk of a long table), what its layout taught
+  (page count, each page's anchors and name, page references it could not
+  resolve) and reported;
+* `<key>.margins.pdf`: the margin boxes of a slice of pages, numbered.
 
 Best effort, as the build cache: an entry that cannot be read is a miss, one
 that cannot be written only makes the next build slower.
@@ -29,7 +30,7 @@ from gap_analysis.render.parallel import Facts, PartPdf
 from gap_analysis.services.build.cache import write_cache_file
 
 PARTS_KEEP = 600
-"""Part PDFs kept (about two builds of a 300-chapter report); older ones by last use go."""
+"""Parts and margin slices kept (about two builds of a 300-chapter report); older ones go."""
 
 
 def part_salt(images: dict[str, bytes]) -> str:
@@ -51,27 +52,21 @@ class PartFolder:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def facts(self, key: str) -> Facts | None:
-        try:
-            data = json.loads((self.folder / f"{key}.facts.json").read_text("utf-8"))
-            return Facts(
-                int(data["pages"]),
-                tuple(tuple(str(a) for a in page) for page in data["anchors"]),
-                tuple(str(a) for a in data["missing"]),
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def put_facts(self, key: str, facts: Facts) -> None:
-        record = {"pages": facts.pages, "anchors": facts.anchors, "missing": facts.missing}
-        self._write(f"{key}.facts.json", json.dumps(record).encode("utf-8"))
-
     def part(self, key: str) -> PartPdf | None:
         try:
-            data = json.loads((self.folder / f"{key}.json").read_text("utf-8"))
-            pdf = (self.folder / f"{key}.pdf").read_bytes()
+            data = json.loads((self.folder / f"{key}.part.json").read_text("utf-8"))
+            facts = Facts(
+                int(data["pages"]),
+                tuple(tuple(str(a) for a in page) for page in data["anchors"]),
+                tuple(str(n) for n in data["names"]),
+                tuple(str(a) for a in data["missing"]),
+            )
+            pdfs = tuple(
+                (self.folder / f"{key}.{n}.part.pdf").read_bytes() for n in range(int(data["pdfs"]))
+            )
             return PartPdf(
-                pdf,
+                facts,
+                pdfs,
                 tuple(
                     (int(p), str(a), (float(r[0]), float(r[1]), float(r[2]), float(r[3])))
                     for p, a, r in data["links"]
@@ -85,26 +80,45 @@ class PartFolder:
 
     def put_part(self, key: str, part: PartPdf) -> None:
         record = {
+            "pages": part.facts.pages,
+            "anchors": part.facts.anchors,
+            "names": part.facts.names,
+            "missing": part.facts.missing,
+            "pdfs": len(part.pdfs),
             "links": part.links,
             "refused": [(r.url, r.path, r.reason) for r in part.refused],
             "messages": part.messages,
             "failed_images": part.failed_images,
         }
-        if self._write(f"{key}.pdf", part.pdf) and self._write(
-            f"{key}.json", json.dumps(record).encode("utf-8")
-        ):
+        written = all(self._write(f"{key}.{n}.part.pdf", pdf) for n, pdf in enumerate(part.pdfs))
+        if written and self._write(f"{key}.part.json", json.dumps(record).encode("utf-8")):
+            self._prune()
+
+    def margins(self, key: str) -> bytes | None:
+        try:
+            return (self.folder / f"{key}.margins.pdf").read_bytes()
+        except OSError:
+            return None
+
+    def put_margins(self, key: str, pdf: bytes) -> None:
+        if self._write(f"{key}.margins.pdf", pdf):
             self._prune()
 
     def _write(self, name: str, data: bytes) -> bool:
         return write_cache_file(self.folder, name, data)
 
     def _prune(self) -> None:
+        """Entries beyond `PARTS_KEEP`, least recently written first (a part's PDFs with it)."""
         try:
             entries = sorted(
-                self.folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True
+                [*self.folder.glob("*.part.json"), *self.folder.glob("*.margins.pdf")],
+                key=lambda p: p.stat().st_mtime,
+                reverse=True,
             )
             for stale in entries[PARTS_KEEP:]:
+                key = stale.name.split(".", 1)[0]
                 stale.unlink(missing_ok=True)
-                stale.with_suffix(".json").unlink(missing_ok=True)
+                for pdf in self.folder.glob(f"{key}.*.part.pdf"):
+                    pdf.unlink(missing_ok=True)
         except OSError:
             return
