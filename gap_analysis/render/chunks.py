@@ -43,7 +43,8 @@ class Chunkable:
     """A part's body around its long table: `start` + rows + `end` is the body."""
 
     section: str
-    """The part's opening `<section ...>` tag, without its id (for continuation chunks)."""
+    """What precedes the part's section (the watermark) and its opening tag without its id,
+    which continuation chunks begin with."""
     start: str
     """The body up to and including the table's `<tbody>` (marked)."""
     table: str
@@ -62,17 +63,16 @@ class Chunkable:
 def chunkable(body: str, rows_over: int) -> Chunkable | None:
     """The part's longest fixed-layout table cut into rows, if it has more than `rows_over` rows
     and stands directly in the part's section (so a continuation can be rebuilt); else None."""
-    section = _SECTION_OPEN.match(body.lstrip())
-    if section is None:
+    section = _SECTION_OPEN.search(body)
+    if section is None or not _balanced(body[: section.start()]):
         return None
-    offset = len(body) - len(body.lstrip())
     best: Chunkable | None = None
     for table in _FIXED_TABLE.finditer(body):
         tbody = body.find("<tbody>", table.end())
         close = body.find("</tbody>", tbody)
         if tbody < 0 or close < 0 or "<table" in body[table.end() : close]:
             continue
-        if not _balanced(body[offset + section.end() : table.start()]):
+        if not _balanced(body[section.end() : table.start()]):
             continue
         inner = body[tbody + len("<tbody>") : close]
         starts = [m.start() for m in _ROW.finditer(inner)]
@@ -84,7 +84,7 @@ def chunkable(body: str, rows_over: int) -> Chunkable | None:
         marked = f"<tbody {CHUNK_MARK}>"
         opening = _with_top_margin_zero(table.group(0))
         best = Chunkable(
-            section=re.sub(r'\s+id="[^"]*"', "", section.group(0)),
+            section=body[: section.start()] + re.sub(r'\s+id="[^"]*"', "", section.group(0)),
             start=body[:tbody] + marked,
             table=opening + body[table.end() : tbody] + marked,
             rows=rows,

@@ -109,7 +109,7 @@ def trace_holds(files: FileSource, trace: dict[str, object]) -> bool:
 def _options(variant: str | None, extras: BuildExtras, layout: str) -> dict[str, object]:
     """What a PDF depends on besides its snapshot: tool, engine, templates, variant, extras, layout.
 
-    `layout` (`services.build.parallel.layout_mode`): a parallel build's bytes are its own.
+    `layout` (`services.build.parallel.layout_key`): a parallel or chunked build's bytes are its own.
     """
     if variant == DOCX_VARIANT:  # a Word build never loads the renderer
         from gap_analysis.docx import engine_version as docx_version

@@ -38,6 +38,12 @@ def layout_mode(jobs: int, variant: str | None) -> str:
     return "parallel" if jobs > 1 and variant is None else "serial"
 
 
+def layout_key(jobs: int, variant: str | None) -> str:
+    """What the build cache keys a PDF's layout by: the mode and the rows of a chunk (which decide
+    whether and where a long table is cut, so whose bytes the PDF has)."""
+    return f"{layout_mode(jobs, variant)} chunks of {chunk_rows()} rows"
+
+
 def warm_up(jobs: int, variant: str | None) -> None:
     """Before a layout that will be parallel: start the workers' forkserver early."""
     if layout_mode(jobs, variant) == "parallel":

@@ -45,7 +45,7 @@ from gap_analysis.services.build.cache import (
     context_key,
 )
 from gap_analysis.services.build.glyphs import missing_glyphs
-from gap_analysis.services.build.parallel import PARTS_FOLDER, lay_out, layout_mode, warm_up
+from gap_analysis.services.build.parallel import PARTS_FOLDER, lay_out, layout_key, warm_up
 from gap_analysis.services.output import default_output, guard_output, prepare_output
 from gap_analysis.services.snapshots import snapshot, where
 
@@ -108,7 +108,7 @@ def build_pdf(
     extras = extras or BuildExtras()
     snap = snapshot(store, rev)
     cache = BuildCache(store.root / CACHE_FOLDER)
-    layout = layout_mode(jobs, variant)
+    layout = layout_key(jobs, variant)
     context = context_key(snap.info, variant, extras, layout)
     if use_cache and html_output is None:
         served = _serve_cached(store.root, cache, context, snap.files, output, strict, snap.info)
