@@ -153,14 +153,24 @@ def test_rebuild_after_an_edit_lays_out_that_chapter_only(tmp_path: Path, cli: C
     text = chapter.read_text("utf-8")
     chapter.write_text(text.replace("# Chapter 3\n", "# Chapter 3\n\nOne word.\n"), "utf-8")
     _working_tree(cli, report.path, "first.pdf", "--jobs", "2")
-    before = set(parts.glob("*.pdf"))
-    assert len(before) == 7  # front matter, five chapters, the gap register
+    before = set(parts.glob("*.part.json"))
+    # front matter, five chapters, the gap register; the front matter and the register also
+    # as first laid out, before the page numbers of other parts were written into them
+    assert len(before) == 9
     chapter.write_text(text.replace("# Chapter 3\n", "# Chapter 3\n\nTwo words.\n"), "utf-8")
     edited = _working_tree(cli, report.path, "edited.pdf", "--jobs", "2")
-    made = set(parts.glob("*.pdf")) - before
+    made = set(parts.glob("*.part.json")) - before
     assert len(made) == 1  # the page numbers did not move: only the edited chapter
     _assert_equal(_working_tree(cli, report.path, "edited-serial.pdf", "--jobs", "1"), edited)
     assert any("Chapter 3" in page and "Two words." in page for page in reading(edited)["text"])
+    # the edit committed: the running header now names the commit, and is not in any part's key,
+    # so only the front matter (its cover names the commit; laid out before and after its page
+    # numbers are written in) is laid out again
+    report.commit("two words")
+    before = set(parts.glob("*.part.json"))
+    committed = _build(cli, report.path, "committed.pdf", "--jobs", "2")
+    assert len(set(parts.glob("*.part.json")) - before) == 2
+    assert any(report.head()[:7] in page for page in reading(committed)["text"][3:])
     # an edit that moves the page numbers of every later part still gives the serial build
     other = report.path / "chapters/02-chapter-2.md"
     other.write_text(
