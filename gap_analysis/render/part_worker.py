@@ -32,7 +32,6 @@ from weasyprint.css.targets import anchor_name_from_token
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.background import layout_box_backgrounds
 
-from gap_analysis.errors import RenderError
 from gap_analysis.render.chunks import CHUNK_MARK, Chunkable, chunkable
 from gap_analysis.render.fetcher import SNAPSHOT_BASE, Refused, SnapshotFetcher
 from gap_analysis.render.pdf import captured, finish_streams
@@ -106,22 +105,28 @@ class Worker:
     def _chunks(
         self, head: str, cut: Chunkable, fetcher: SnapshotFetcher, names: list[str]
     ) -> Iterator[tuple[bytes, tuple[tuple[str, ...], ...], tuple[Link, ...]]]:
-        """Chunk by chunk: lay out, keep the pages before the last page's first row, write, free."""
-        first = 0
+        """Chunk by chunk: lay out, keep the pages before the last page's first row, write, free.
+
+        A chunk with no such page (its rows all on one page, or one row over all its pages) is
+        laid out again with twice the rows.
+        """
+        first, size = 0, self._chunk_rows
         while True:
-            last = min(len(cut.rows), first + self._chunk_rows)
+            last = min(len(cut.rows), first + size)
             before = len(names)
             document = self._render(cut.html(head, first, last), fetcher)
             if last == len(cut.rows):
                 yield _write(document, None)
                 return
             restart = _restart(document)
-            if restart is None or restart[1] == 0:
-                raise RenderError("a table row is taller than a chunk of pages")
+            if restart is None:
+                del names[before:], document
+                size *= 2
+                continue
             page, row = restart
             del names[before + page :]
             yield _write(document, page)
-            first += row
+            first, size = first + row, self._chunk_rows
             del document
             gc.collect()
 
@@ -147,13 +152,14 @@ class Worker:
 
 def _restart(document: Any) -> tuple[int, int] | None:
     """(page, row): the last page but the first that begins with a whole row of the chunked
-    table (not the rest of a row split over a page break), and that row's index in the chunk."""
+    table (not the rest of a row split over a page break, nor the chunk's first row), and that
+    row's index in the chunk."""
     found = None
     previous_last = None
     for index, page in enumerate(document.pages):
         rows = _chunk_rows_of(page._page_box)  # noqa: SLF001 - the laid-out boxes of the page
         if rows:
-            if index > 0 and rows[0][0] is not previous_last:
+            if index > 0 and rows[0][0] is not previous_last and rows[0][0] is not rows[0][1][0]:
                 found = (index, list(rows[0][1]).index(rows[0][0]))
             previous_last = rows[-1][0]
     return found
