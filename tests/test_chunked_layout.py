@@ -77,6 +77,7 @@ def annexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportRepo]:
         yield repo
 
 
+@pytest.mark.slow
 def test_a_long_annex_in_chunks_equals_the_serial_build(annexed: ReportRepo) -> None:
     base = annexed.path.parent
     parts = annexed.path / "dist" / ".cache" / "parts"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
+import pytest
 
 from tests.helpers import MASVS, ROOT, CliInvoke, ReportRepo, make_report, need
 
@@ -74,7 +75,7 @@ def _assert_equal(serial: Path, parallel: Path) -> None:
 
 
 def _generated(path: Path, chapters: int = 5) -> ReportRepo:
-    """Chapters that link to each other, gap entries for the register, a few pages each."""
+    """Chapters that link to each other, gap entries for the register, about a page each."""
     words = [
         "standard",
         "protection",
@@ -91,9 +92,9 @@ def _generated(path: Path, chapters: int = 5) -> ReportRepo:
         for s in range(1, 4):
             parts.append(f"## Section {c}.{s}\n")
             parts += [
-                " ".join(words[(c + s + p + i) % len(words)] for i in range(120)).capitalize()
+                " ".join(words[(c + s + p + i) % len(words)] for i in range(60)).capitalize()
                 + ".\n"
-                for p in range(4)
+                for p in range(2)
             ]
         other = c % chapters + 1
         parts.append(f"See [chapter {other}](0{other}-chapter-{other}.md).\n")
@@ -105,6 +106,7 @@ def _generated(path: Path, chapters: int = 5) -> ReportRepo:
     return make_report(path, files, MINIMAL_TOML)
 
 
+@pytest.mark.slow
 def test_parallel_build_of_the_sample_equals_serial(tmp_path: Path, cli: CliInvoke) -> None:
     """The generated report is compared after its edits, below."""
     repo = tmp_path / "sample"
@@ -114,6 +116,7 @@ def test_parallel_build_of_the_sample_equals_serial(tmp_path: Path, cli: CliInvo
     _assert_equal(serial, parallel)
 
 
+@pytest.mark.slow
 def test_parallel_build_of_masvs_equals_serial(tmp_path: Path, cli: CliInvoke) -> None:
     need((MASVS / "v1.5.0").is_dir(), f"the MASVS corpus is not at {MASVS}")
     chapters = {p.name: p.read_text("utf-8") for p in sorted((MASVS / "v1.5.0").glob("*.md"))}
@@ -128,6 +131,7 @@ def test_parallel_build_of_masvs_equals_serial(tmp_path: Path, cli: CliInvoke) -
     )
 
 
+@pytest.mark.slow
 def test_same_bytes_on_every_run_for_each_jobs_value(tmp_path: Path, cli: CliInvoke) -> None:
     repo = _generated(tmp_path / "report", chapters=3).path
     # --jobs 1 is the serial build, whose bytes test_build holds steady across runs
@@ -145,6 +149,7 @@ def _working_tree(cli: CliInvoke, repo: Path, name: str, *args: str) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_rebuild_after_an_edit_lays_out_that_chapter_only(tmp_path: Path, cli: CliInvoke) -> None:
     """The editor's loop: the working tree (already edited) built, edited again, built again."""
     report = _generated(tmp_path / "report")
