@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,26 @@ GIT_ENV = {
     "GIT_COMMITTER_DATE": "2025-04-01T10:00:00+00:00",
     "GIT_CONFIG_NOSYSTEM": "1",
 }
+
+
+@contextmanager
+def git_identity() -> Iterator[None]:
+    """GIT_ENV for a module-scoped fixture (conftest's autouse `_git_identity` covers one test)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in GIT_ENV.items():
+            patch.setenv(key, value)
+        yield
+
+
+def pandoc_plain(path: Path, *options: str) -> str:
+    """`path` (a DOCX) as pandoc reads it, in plain text without wrapping."""
+    return subprocess.run(
+        ["pandoc", "-f", "docx", *options, "-t", "plain", "--wrap=none", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
 
 REPORT_TOML = """\
 [report]

@@ -20,7 +20,7 @@ from gap_analysis.cli.app import main
 from gap_analysis.gitstore import GitStore
 from gap_analysis.model.build import BuildExtras, ExtraAnnex, HistoryRow
 from gap_analysis.services.build.pdf import build_pdf
-from tests.helpers import CHAPTERS, GIT_ENV, ROOT, CliInvoke, ReportRepo, make_report
+from tests.helpers import CHAPTERS, GIT_ENV, ROOT, CliInvoke, ReportRepo, git_identity, make_report
 
 FOOTNOTE_CHAPTERS = {
     **CHAPTERS,
@@ -60,9 +60,7 @@ class _Ids(HTMLParser):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ReportRepo, Path, Path]]:
     """One committed report with footnotes, links, a figure and a gap; built once (PDF and HTML)."""
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in GIT_ENV.items():
-            patch.setenv(key, value)
+    with git_identity():
         base = tmp_path_factory.mktemp("built")
         repo = make_report(base / "report", FOOTNOTE_CHAPTERS)
         repo.write("chapters/figures/f.png", _png(40, 20, (200, 30, 30)))

@@ -19,12 +19,9 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     from click.testing import CliRunner
 
     from gap_analysis.cli.app import main
-    from tests.helpers import GIT_ENV, make_report
+    from tests.helpers import git_identity, make_report
 
-    mp = pytest.MonkeyPatch()
-    for key, value in GIT_ENV.items():
-        mp.setenv(key, value)
-    try:
+    with git_identity():
         repo = make_report(tmp_path_factory.mktemp("annex") / "report")
         run = CliRunner().invoke
         assert run(main, ["--repo", str(repo.path), "version", "cut", "--no-build"]).exit_code == 0
@@ -44,8 +41,6 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             )
             assert result.exit_code == 0, result.stderr
         return out / "v0.1.pdf", out / "v0.2.pdf"
-    finally:
-        mp.undo()
 
 
 def test_second_version_ends_with_changes_since_the_first(two_versions: tuple[Path, Path]) -> None:

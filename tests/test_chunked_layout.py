@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from gap_analysis.cli.app import main
-from tests.helpers import GIT_ENV, ReportRepo, make_report
+from tests.helpers import ReportRepo, git_identity, make_report
 from tests.test_parallel import reading
 
 WORDS = [
@@ -62,9 +62,7 @@ def _build(repo: Path, out: Path, *args: str, rows: str | None = None) -> Path:
 @pytest.fixture(scope="module")
 def annexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportRepo]:
     """A version with 30 comments on it, each a row of its disposition annex."""
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in GIT_ENV.items():
-            patch.setenv(key, value)
+    with git_identity():
         base = tmp_path_factory.mktemp("chunked")
         repo = make_report(base / "report")
         (base / "form.csv").write_bytes(_form(30))

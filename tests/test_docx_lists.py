@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import docx
 
-from tests.helpers import REPORT_TOML, CliInvoke, need
+from tests.helpers import REPORT_TOML, CliInvoke, need, pandoc_plain
 from tests.test_crossrefs import INTRO, _report
 from tests.test_docx_redline import check_round_trip
 
@@ -20,12 +19,7 @@ FRENCH = REPORT_TOML.replace('group = "Test', 'language = "fr"\ngroup = "Test')
 
 
 def _plain(path: Path, *options: str) -> list[str]:
-    text = subprocess.run(
-        ["pandoc", "-f", "docx", *options, "-t", "plain", "--wrap=none", str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pandoc_plain(path, *options)
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.helpers import MASVS, CliInvoke, ReportRepo, make_report, need
+from tests.helpers import MASVS, CliInvoke, ReportRepo, make_report, need, pandoc_plain
 from tests.test_docx_build import convert_with_libreoffice, numbers_as_text
 from tests.test_site import history, ok  # noqa: F401 - the shared two-version report fixture
 
@@ -167,12 +167,7 @@ A chapter that is added.
 
 
 def words(path: Path, *options: str, start: str = "Contents") -> list[str]:
-    text = subprocess.run(
-        ["pandoc", "-f", "docx", *options, "-t", "plain", "--wrap=none", str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pandoc_plain(path, *options)
     # words only: list bullets and table rules are layout, not words; pandoc prints a link
     # whose text is a tracked run as [text](url), where it prints a plain one as its text
     text = _LINK.sub(r"\1", text[text.index(start) :])

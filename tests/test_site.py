@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from gap_analysis.cli.app import main
 from tests.browser import chromium, console_errors, need_chromium
-from tests.helpers import CHAPTERS, GIT_ENV, ReportRepo, make_report
+from tests.helpers import CHAPTERS, ReportRepo, git_identity, make_report
 
 MANIFEST = ".gap-analysis-site.json"
 
@@ -49,9 +49,7 @@ def ok(repo: Path, *args: str) -> Result:
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportRepo]:
     """v0.1 submitted, commented on and returned by CG-COP; v0.2 (with a figure) submitted again."""
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in GIT_ENV.items():
-            patch.setenv(key, value)
+    with git_identity():
         repo = make_report(tmp_path_factory.mktemp("site") / "report")
         ok(
             repo.path,
