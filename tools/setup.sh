@@ -34,7 +34,9 @@ ga_apt() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-ga_has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# grep reads to the end (no -q): under `set -o pipefail` an early exit made ldconfig die of
+# SIGPIPE, the pipeline fail, and apt-get run on every call although the library was there.
+ga_has_lib() { ldconfig -p 2>/dev/null | grep -F "$1" >/dev/null; }
 
 ga_system_deps() {
   if ! ga_has_lib 'libpango-1.0.so.0' || ! ga_has_lib 'libpangoft2-1.0.so.0'; then
