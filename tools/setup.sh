@@ -77,9 +77,7 @@ ga_venv_ready() {
     "$ga_venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
     local spec="$ga_root"
     [ -n "$extras" ] && spec="$ga_root[$extras]"
-    # --no-compile: pip would compile every installed module (mypy, hypothesis, selenium...) up
-    # front, 15 s of a fresh setup; Python compiles the modules a run imports, once, instead.
-    "$ga_venv/bin/python" -m pip install -q --disable-pip-version-check --no-compile -e "$spec" 2>&1 |
+    "$ga_venv/bin/python" -m pip install -q --disable-pip-version-check -e "$spec" 2>&1 |
       grep -v -e '^WARNING: Location' -e 'is ignored' >&2 || true
     "$ga_venv/bin/python" -c 'import gap_analysis' || return 1
     echo "$want" > "$stamp"
