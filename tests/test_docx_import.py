@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -272,22 +273,34 @@ def test_a_copy_of_the_revision_marks_is_read_as_the_newer_version(
     repo.write("chapters/01-intro.md", text)
     repo.commit("edit")
     cut(repo, "v0.2")
-    marks = tmp_path / "marks.docx"
-    result = cli(repo.path, "diff", "v0.1", "v0.2", "--format", "docx", "-o", str(marks))
-    assert result.exit_code == 0, result.output
-    document = docx.Document(str(marks))
+    document = revision_marks(cli, repo, tmp_path)
     scope = next(p for p in document.paragraphs if p.text.startswith("The scope covers"))
     assert scope._p.findall(qn("w:ins")), "the editor's revision is in the copy"
     document.add_comment(scope.runs, text="ed: Say which labels.", author="DE")
-    copy = tmp_path / "marks-reviewed.docx"
-    document.save(str(copy))
-    done = cli(repo.path, "comment", "import", "v0.2", str(copy))
-    assert done.exit_code == 0, done.output
+    import_reviewed(cli, repo, tmp_path, document)
     listed = comments_json_of(cli, repo, "v0.2")
     assert [(e["member"], e["clause"], e["type"], e["proposal"]) for e in listed] == [
         ("DE", "1.2", "ed", "")
     ]
     assert "The scope covers" in str(listed[0]["paragraph"])
+
+
+def revision_marks(cli: CliInvoke, repo: ReportRepo, tmp_path: Path) -> WordDocument:
+    """The revision-marks DOCX of v0.1 -> v0.2, opened with python-docx for a delegate to mark."""
+    marks = tmp_path / "marks.docx"
+    result = cli(repo.path, "diff", "v0.1", "v0.2", "--format", "docx", "-o", str(marks))
+    assert result.exit_code == 0, result.output
+    return docx.Document(str(marks))
+
+
+def import_reviewed(
+    cli: CliInvoke, repo: ReportRepo, tmp_path: Path, document: WordDocument
+) -> None:
+    """The delegate's copy saved and imported as comments on v0.2."""
+    copy = tmp_path / "marks-reviewed.docx"
+    document.save(str(copy))
+    done = cli(repo.path, "comment", "import", "v0.2", str(copy))
+    assert done.exit_code == 0, done.output
 
 
 def comments_json_of(cli: CliInvoke, repo: ReportRepo, version: str) -> list[dict[str, object]]:
@@ -306,15 +319,9 @@ def test_a_french_revision_marks_copy_gives_annex_clauses(tmp_path: Path, cli: C
     repo.write("chapters/A1-extra.md", annex.replace("An annex", "A revised annex"))
     repo.commit("edit")
     cut(repo, "v0.2")
-    marks = tmp_path / "marks.docx"
-    result = cli(repo.path, "diff", "v0.1", "v0.2", "--format", "docx", "-o", str(marks))
-    assert result.exit_code == 0, result.output
-    document = docx.Document(str(marks))
+    document = revision_marks(cli, repo, tmp_path)
     assert any(p.text.startswith("Annexe A\t") for p in document.paragraphs)
     para = next(p for p in document.paragraphs if p.text.endswith("annex paragraph."))
     document.add_comment(para.runs, text="ed: Fine.", author="DE")
-    copy = tmp_path / "marks-reviewed.docx"
-    document.save(str(copy))
-    done = cli(repo.path, "comment", "import", "v0.2", str(copy))
-    assert done.exit_code == 0, done.output
+    import_reviewed(cli, repo, tmp_path, document)
     assert [e["clause"] for e in comments_json_of(cli, repo, "v0.2")] == ["A"]
