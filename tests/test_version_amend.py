@@ -14,19 +14,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import CliInvoke, ReportRepo, make_report
+from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, make_report
 
-PEOPLE = """\
-[report]
-title = "Test report on standards"
-short_title = "Test report"
-group = "Test Correspondence Group"
-
-[[people]]
-name = "Test Editor"
-email = "editor@example.org"
-roles = ["editor", "cg-cop"]
-"""
+PEOPLE = REPORT_TOML.replace(', "sg17", "cwg-cop"]', "]")
+"""The editor holds CG-COP's role only."""
+assert PEOPLE != REPORT_TOML
 
 
 @pytest.fixture
