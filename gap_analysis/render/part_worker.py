@@ -31,9 +31,11 @@ import weasyprint.layout
 from weasyprint.css.targets import anchor_name_from_token
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.background import layout_box_backgrounds
+from weasyprint.text.fonts import FontConfiguration
 
 from gap_analysis.render.chunks import CHUNK_MARK, Chunkable, chunkable
 from gap_analysis.render.fetcher import SNAPSHOT_BASE, Refused, SnapshotFetcher
+from gap_analysis.render.kept_styles import Kept, kept_styles
 from gap_analysis.render.pdf import captured, finish_streams
 
 SCALE = 0.75
@@ -66,6 +68,10 @@ class Worker:
     def __init__(self, images: dict[str, bytes], chunk_rows: int) -> None:
         self._read = images.__getitem__
         self._chunk_rows = chunk_rows
+        # One font configuration and one parse of the stylesheet for all the worker's parts
+        # (`render.kept_styles` says why and what keeps each part's layout the same).
+        self._fonts = FontConfiguration()
+        self._kept: Kept = {}
 
     def layout(self, key: str, html: str) -> Laid:
         """The part's pages, written now; a part with a long table in chunks (`render.chunks`)."""
@@ -100,7 +106,10 @@ class Worker:
         )
 
     def _render(self, html: str, fetcher: SnapshotFetcher) -> Any:
-        return weasyprint.HTML(string=html, base_url=SNAPSHOT_BASE, url_fetcher=fetcher).render()
+        with kept_styles(self._kept):
+            return weasyprint.HTML(string=html, base_url=SNAPSHOT_BASE, url_fetcher=fetcher).render(
+                font_config=self._fonts
+            )
 
     def _chunks(
         self, head: str, cut: Chunkable, fetcher: SnapshotFetcher, names: list[str]
