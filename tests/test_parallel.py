@@ -224,8 +224,9 @@ def test_page_references_to_other_parts_are_written_as_numbers() -> None:
     )
     cut = split(html)
     assert [part.name for part in cut.parts] == ["front", "a", "b"]
-    front = with_numbers(cut, cut.parts[0], {"b--x": 7})
-    assert '.contents a[href="\\23 b--x"]::after { content: leader(\'. \') "7"; }' in front
+    front = with_numbers(cut, cut.parts[0], {"b--x": 7, "elsewhere": 9})
+    assert ".contents a[data-ga-page]::after { content: leader('. ') attr(data-ga-page); }" in front
+    assert '<a href="#b--x" data-ga-page="7">B</a>' in front and 'data-ga-page="9"' not in front
     assert "<title>T</title>" in front and front.count("DRAFT") == 1
     annex = with_numbers(cut, cut.parts[2], {})
     assert "<title>" not in annex and 'name="author"' not in annex  # only the first part's

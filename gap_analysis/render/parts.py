@@ -12,17 +12,17 @@ nothing in the stylesheet carries state from one part to the next. What does
 across parts, `:first`/`:left`/`:right`/`:blank`/`:nth()` page selectors, breaks to
 a left or right page, and page references in another form than
 `target-counter(attr(href), page)`. Page references of that one form
-are drawn from numbers the caller gives (`with_numbers`): a rule per anchor
-with the number as a string, in the place of `target-counter`.
+are drawn from numbers the caller gives (`with_numbers`): each link gets its
+number in an attribute, which a twin of the rule prints with `attr()` in the
+place of `target-counter`.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-from gap_analysis.render.assemble import css_string
 
 _SECTION = re.compile(r'<section class="chapter[" ]')
 _WATERMARK = re.compile(r'<div class="watermark"[^>]*>.*?</div>\n?', re.DOTALL)
@@ -125,27 +125,49 @@ _MARGINS_ONLY = re.compile(r"@page\s*\{\s*(?:@[a-z-]+\s*\{[^{}]*\}\s*)+\}")
 _INFO = re.compile(r'<title>.*?</title>\n?|<meta name="[^"]*" content="[^"]*">\n?', re.DOTALL)
 
 
+PAGE_ATTRIBUTE = "data-ga-page"
+"""The attribute `with_numbers` writes a page number into, on each link to another part."""
+_HREF = re.compile(r'\bhref="#([^"]*)"')
+
+
 def with_numbers(split_: Split, part: Part, numbers: Mapping[str, int]) -> str:
     """The part as a whole HTML document; page references to `numbers`' anchors printed as given.
 
     Anchors in `numbers` are those outside the part: the part's own are left to WeasyPrint.
-    Only the first part keeps the title and `<meta>` entries: they make the document
+    Each link to one of them gets its page in an attribute, and each page reference rule a
+    twin for such links that prints the attribute (`attr()`) where the rule has
+    `target-counter`: one rule per page reference rule whatever the number of links
+    (a rule per anchor made the contents of a 250-page report cost twice its layout in the
+    cascade). Only the first part keeps the title and `<meta>` entries: they make the document
     information, which the join takes from the first part, and lay nothing out, so the
     other parts' cache keys do not change with the commit or the date. No part has the
     `@page` rules that fill the margin boxes (the running header names the commit): a part
     is laid out without margin boxes, which `margins_html` gives.
     """
-    rules = []
-    for anchor, number in sorted(numbers.items()):
-        href = css_string("#" + anchor)
-        for ref in split_.references:
-            content = ref.content.replace(_PAGE_REF, f'"{number}"')
-            rules.append(f"{ref.selector}[href={href}]{ref.pseudo} {{ content: {content}; }}")
     head = split_.head if part is split_.parts[0] else _INFO.sub("", split_.head)
     head = _MARGINS_ONLY.sub("", head)
-    if rules:
-        head = head.replace("</head>", "<style>\n" + "\n".join(rules) + "\n</style>\n</head>", 1)
-    return head + "\n" + split_.watermark + part.body + "</body>\n</html>\n"
+    body = part.body
+    if numbers:
+
+        def mark(found: re.Match[str]) -> str:
+            number = numbers.get(html.unescape(found.group(1)))
+            return (
+                found.group(0)
+                if number is None
+                else f'{found.group(0)} {PAGE_ATTRIBUTE}="{number}"'
+            )
+
+        body = _HREF.sub(mark, body)
+        rules = [
+            f"{ref.selector}[{PAGE_ATTRIBUTE}]{ref.pseudo} "
+            f"{{ content: {ref.content.replace(_PAGE_REF, f'attr({PAGE_ATTRIBUTE})')}; }}"
+            for ref in split_.references
+        ]
+        if rules:
+            head = head.replace(
+                "</head>", "<style>\n" + "\n".join(rules) + "\n</style>\n</head>", 1
+            )
+    return head + "\n" + split_.watermark + body + "</body>\n</html>\n"
 
 
 def margins_html(split_: Split, names: Sequence[str]) -> str:
