@@ -21,7 +21,7 @@ from gap_analysis.render.document import VARIANTS, Attachment, Cover, Document, 
 from gap_analysis.render.resources import template_hash
 
 if TYPE_CHECKING:
-    from gap_analysis.render.pdf import PdfOutput
+    from gap_analysis.render.document import PdfOutput
 
 __all__ = [
     "VARIANTS",

@@ -16,9 +16,8 @@ from markupsafe import Markup
 from gap_analysis.model.build import ExtraAnnex, TocEntry
 from gap_analysis.model.chapter import annex_letter
 from gap_analysis.render.document import Document
-from gap_analysis.render.fetcher import STATIC_BASE
 from gap_analysis.render.fonts import font_face_css, needs_cjk
-from gap_analysis.render.resources import jinja_environment, static_text
+from gap_analysis.render.resources import STATIC_BASE, jinja_environment, static_text
 
 _SAFE_CSS_CHAR = re.compile(r"[A-Za-z0-9 .,_()-]")
 

@@ -80,3 +80,28 @@ class Document:
     attachments: tuple[Attachment, ...] = field(default=())
     words: Words = WORDS["en"]
     """The words around the text (Contents, Annex, Page X of Y, the cover's labels)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A file the layout asked for and `render.fetcher` refused (named in the build's warnings)."""
+
+    url: str
+    """The URL as WeasyPrint asked for it."""
+    path: str
+    """The repository path it named, or "" when it named none."""
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PdfOutput:
+    """A laid-out PDF and what its layout reported (serial and parallel layout alike)."""
+
+    pdf: bytes
+    pages: int
+    refused: tuple[Refused, ...]
+    messages: tuple[str, ...]
+    """WeasyPrint's own warnings and errors, for -v."""
+    failed_images: tuple[tuple[str, str], ...] = ()
+    """(repository path, WeasyPrint's reason) of each snapshot image it could not load
+    (corrupt, truncated, too many pixels): left out of the PDF, so the build names it."""

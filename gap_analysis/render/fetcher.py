@@ -19,28 +19,17 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from gap_analysis.model.paths import normalize
+from gap_analysis.render.document import Refused
 from gap_analysis.render.fonts import CJK_FONT_BASE, cjk_font_files
+from gap_analysis.render.resources import SNAPSHOT_BASE, STATIC_BASE
 
-SNAPSHOT_BASE = "https://snapshot.invalid/"
-"""Base URL of the snapshot's files. `.invalid` never resolves, and nothing here opens a socket."""
-STATIC_BASE = "https://static.invalid/"
 MAX_RESOURCE_BYTES = 16 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    url: str
-    """The URL as WeasyPrint asked for it."""
-    path: str
-    """The repository path it named, or "" when it named none."""
-    reason: str
 
 
 class SnapshotFetcher(URLFetcher):  # type: ignore[misc]

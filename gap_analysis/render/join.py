@@ -37,9 +37,7 @@ from pypdf.generic import (
 )
 
 from gap_analysis.errors import RenderError
-
-Link = tuple[int, str, tuple[float, float, float, float]]
-
+from gap_analysis.render.part_pdf import Link
 
 _STATE_ONLY = re.compile(rb"cm|[\s0-9.qQ-]")
 """What is left of a content stream that only saves, transforms and restores: nothing."""

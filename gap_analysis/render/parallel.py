@@ -31,41 +31,17 @@ from typing import TYPE_CHECKING, Protocol
 
 from gap_analysis.render.chunks import CHUNK_ROWS, chunkable
 from gap_analysis.render.document import Document
-from gap_analysis.render.fetcher import Refused
+from gap_analysis.render.part_pdf import Facts, PartPdf
 from gap_analysis.render.parts import Split, margins_html, split, why_serial, with_numbers
 
 if TYPE_CHECKING:
-    from gap_analysis.render.pdf import PdfOutput
+    from gap_analysis.render.document import PdfOutput
 
 MAX_ROUNDS = 8
 """Rounds of re-laying out parts with page references before the build goes serial."""
 
 MARGIN_PAGES = 200
 """Pages whose margin boxes one worker makes at once (a blank page's boxes are small)."""
-
-Link = tuple[int, str, tuple[float, float, float, float]]
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What a part's layout tells the others."""
-
-    pages: int
-    anchors: tuple[tuple[str, ...], ...]
-    names: tuple[str, ...]
-    missing: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PartPdf:
-    """A part's PDF(s) without margin boxes, and what its layout reported (kept by the input's key)."""
-
-    facts: Facts
-    pdfs: tuple[bytes, ...]
-    links: tuple[Link, ...]
-    refused: tuple[Refused, ...]
-    messages: tuple[str, ...]
-    failed_images: tuple[tuple[str, str], ...]
 
 
 class PartStore(Protocol):
@@ -139,9 +115,9 @@ def render_parallel(
 
     `salt` is part of every key (the engine, the templates, the images: what the HTML does not say).
     """
+    from gap_analysis.render.document import PdfOutput
     from gap_analysis.render.join import join
     from gap_analysis.render.part_pool import PartPool
-    from gap_analysis.render.pdf import PdfOutput
 
     del document  # the HTML says everything; kept for the same signature as render_pdf
     cut = split(html)
@@ -176,10 +152,8 @@ def render_parallel(
             return
         by_key = {state.key: state for state in missing}
 
-        def done(key: str, answer: object) -> None:
-            a = answer
-            facts = Facts(a.pages, a.anchors, a.names, a.missing)  # type: ignore[attr-defined]
-            part = PartPdf(facts, a.pdfs, a.links, a.refused, a.messages, a.failed_images)  # type: ignore[attr-defined]
+        def done(key: str, part: object) -> None:
+            assert isinstance(part, PartPdf)
             store.put_part(key, part)
             learn(by_key[key], part)
 
@@ -303,10 +277,8 @@ def _anchor_pages(states: list[_State]) -> dict[str, int]:
 
 
 __all__ = [
-    "Facts",
     "NoStore",
     "NotSettled",
-    "PartPdf",
     "PartStore",
     "Split",
     "Statistics",

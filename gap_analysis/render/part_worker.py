@@ -23,7 +23,6 @@ import gc
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import weasyprint
@@ -34,34 +33,14 @@ from weasyprint.layout.background import layout_box_backgrounds
 from weasyprint.text.fonts import FontConfiguration
 
 from gap_analysis.render.chunks import CHUNK_MARK, Chunkable, chunkable
-from gap_analysis.render.fetcher import SNAPSHOT_BASE, Refused, SnapshotFetcher
+from gap_analysis.render.fetcher import SnapshotFetcher
 from gap_analysis.render.kept_styles import Kept, kept_styles
+from gap_analysis.render.part_pdf import Facts, Link, PartPdf
 from gap_analysis.render.pdf import captured, finish_streams
+from gap_analysis.render.resources import SNAPSHOT_BASE
 
 SCALE = 0.75
 """PDF points per CSS pixel (WeasyPrint's, at zoom 1)."""
-
-Link = tuple[int, str, tuple[float, float, float, float]]
-
-
-@dataclass(frozen=True, slots=True)
-class Laid:
-    """A part laid out and written: what the coordinator learns, and the PDF(s)."""
-
-    pages: int
-    anchors: tuple[tuple[str, ...], ...]
-    """The anchors of each page, in the order WeasyPrint resolves them (the first of a name wins)."""
-    names: tuple[str, ...]
-    """Each page's name (`@page cover`), "" for none: the margins are made on pages of that name."""
-    missing: tuple[str, ...]
-    """Anchors a page reference (`target-counter`) named that the part does not hold."""
-    pdfs: tuple[bytes, ...]
-    """The part's pages without margin boxes: one PDF, or one per chunk."""
-    links: tuple[Link, ...]
-    """(page index in the part, anchor, PDF rectangle) of each link to an anchor outside its PDF."""
-    refused: tuple[Refused, ...]
-    messages: tuple[str, ...]
-    failed_images: tuple[tuple[str, str], ...]
 
 
 class Worker:
@@ -73,7 +52,7 @@ class Worker:
         self._fonts = FontConfiguration()
         self._kept: Kept = {}
 
-    def layout(self, key: str, html: str) -> Laid:
+    def layout(self, key: str, html: str) -> PartPdf:
         """The part's pages, written now; a part with a long table in chunks (`render.chunks`)."""
         del key
         fetcher = SnapshotFetcher(self._read)
@@ -93,11 +72,10 @@ class Worker:
             links += [(offset + page, anchor, rect) for page, anchor, rect in own_links]
             offset += len(pages)
         messages = tuple(m for m in capture.messages if not m.startswith("No anchor #"))
-        return Laid(
-            len(anchors),
-            anchors,
-            tuple(names[: len(anchors)]),
-            tuple(dict.fromkeys(missing)),
+        return PartPdf(
+            Facts(
+                len(anchors), anchors, tuple(names[: len(anchors)]), tuple(dict.fromkeys(missing))
+            ),
             tuple(pdf for pdf, _pages, _links in written),
             tuple(links),
             tuple(fetcher.refused),

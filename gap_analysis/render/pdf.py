@@ -14,31 +14,19 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cached_property
 
 import pydyf  # type: ignore[import-untyped]
 import weasyprint
 
 from gap_analysis.errors import RenderError
-from gap_analysis.render.document import VARIANTS, Document
-from gap_analysis.render.fetcher import SNAPSHOT_BASE, Refused, SnapshotFetcher, snapshot_path
+from gap_analysis.render.document import VARIANTS, Document, PdfOutput
+from gap_analysis.render.fetcher import SnapshotFetcher, snapshot_path
 from gap_analysis.render.pdf_tags import element_languages
+from gap_analysis.render.resources import SNAPSHOT_BASE
 
 TAGGED_VARIANTS = ("pdf/ua-1", "pdf/a-3u")
 """Variants written with a structure tree: PDF/UA must be; PDF/A-3u is too, for the same readers."""
-
-
-@dataclass(frozen=True, slots=True)
-class PdfOutput:
-    pdf: bytes
-    pages: int
-    refused: tuple[Refused, ...]
-    messages: tuple[str, ...]
-    """WeasyPrint's own warnings and errors, for -v."""
-    failed_images: tuple[tuple[str, str], ...] = ()
-    """(repository path, WeasyPrint's reason) of each snapshot image it could not load
-    (corrupt, truncated, too many pixels): left out of the PDF, so the build names it."""
 
 
 class _Capture(logging.Handler):

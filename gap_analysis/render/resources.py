@@ -12,6 +12,13 @@ from gap_analysis.model.wording import counted
 if TYPE_CHECKING:
     import jinja2
 
+SNAPSHOT_BASE = "https://snapshot.invalid/"
+"""Base URL of the snapshot's files. `.invalid` never resolves, and nothing here opens a socket.
+Defined here, not in `render.fetcher`, so that making the HTML does not import WeasyPrint (the
+coordinator of a parallel layout never lays anything out)."""
+STATIC_BASE = "https://static.invalid/"
+"""Base URL of the package's static files (`render.fetcher` serves them)."""
+
 
 @cache
 def static_text(name: str) -> str:

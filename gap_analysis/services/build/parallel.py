@@ -27,7 +27,7 @@ from gap_analysis.render import Document, render_pdf
 from gap_analysis.services.build.cache import CACHE_FOLDER
 
 if TYPE_CHECKING:
-    from gap_analysis.render.pdf import PdfOutput
+    from gap_analysis.render.document import PdfOutput
 
 PARTS_FOLDER = CACHE_FOLDER / "parts"
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from gap_analysis import __version__
 from gap_analysis.render import engine_version, template_hash
-from gap_analysis.render.fetcher import Refused
+from gap_analysis.render.document import Refused
 from gap_analysis.render.fonts import cjk_font_files
-from gap_analysis.render.parallel import Facts, PartPdf
+from gap_analysis.render.part_pdf import Facts, PartPdf
 from gap_analysis.services.build.cache import write_cache_file
 
 PARTS_KEEP = 600
