@@ -2,7 +2,7 @@
 
 Equal means what a reader sees and follows: the text of every page, every
 link's target page, the outline (titles, levels, pages), the document
-information and language. Compared on the sample report, MASVS v1.5.0 and a
+information and language, and every page's pixels (rendered by poppler). Compared on the sample report, MASVS v1.5.0 and a
 generated report whose chapters link to each other.
 """
 
@@ -72,6 +72,16 @@ def _assert_equal(serial: Path, parallel: Path) -> None:
         assert one[key] == two[key], key
     assert any("Page 2 of" in text for text in one["text"])
     assert sum(len(links) for links in one["links"]) > 3
+    assert _pixels(serial) == _pixels(parallel)
+
+
+def _pixels(pdf: Path) -> list[bytes]:
+    """Every page rendered by poppler at 20 dpi (the margins' rules and text show at that size)."""
+    need(shutil.which("pdftoppm") is not None, "pdftoppm (poppler-utils)")
+    folder = pdf.parent / f"{pdf.stem}-pixels"
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "20", str(pdf), str(folder / "page")], check=True)
+    return [page.read_bytes() for page in sorted(folder.glob("page-*.ppm"))]
 
 
 def _generated(path: Path, chapters: int = 5) -> ReportRepo:
@@ -169,12 +179,12 @@ def test_rebuild_after_an_edit_lays_out_that_chapter_only(tmp_path: Path, cli: C
     _assert_equal(_working_tree(cli, report.path, "edited-serial.pdf", "--jobs", "1"), edited)
     assert any("Chapter 3" in page and "Two words." in page for page in reading(edited)["text"])
     # the edit committed: the running header now names the commit, and is not in any part's key,
-    # so only the front matter (its cover names the commit; laid out before and after its page
-    # numbers are written in) is laid out again
+    # so only the front matter (its cover names the commit) is laid out again, once: its first
+    # layout takes the page numbers the last build settled on, which still hold
     report.commit("two words")
     before = set(parts.glob("*.part.json"))
     committed = _build(cli, report.path, "committed.pdf", "--jobs", "2")
-    assert len(set(parts.glob("*.part.json")) - before) == 2
+    assert len(set(parts.glob("*.part.json")) - before) == 1
     assert any(report.head()[:7] in page for page in reading(committed)["text"][3:])
     # an edit that moves the page numbers of every later part still gives the serial build
     other = report.path / "chapters/02-chapter-2.md"
@@ -231,3 +241,29 @@ def test_page_references_to_other_parts_are_written_as_numbers() -> None:
     annex = with_numbers(cut, cut.parts[2], {})
     assert "<title>" not in annex and 'name="author"' not in annex  # only the first part's
     assert 'id="b--x"' in annex and "DRAFT" in annex and 'id="a"' not in annex
+
+
+def test_margins_in_two_layers_only_when_that_draws_what_weasyprint_draws() -> None:
+    """The running header is made once per page name and the page numbers per page only when
+    the page-number boxes are drawn after the others and every box has its own width."""
+    from gap_analysis.render.parts import margin_heads, split
+
+    base = "@page { @top-left { width: 50%; } @bottom-left { width: 50%; } @bottom-right { width: 50%; } }"
+    running = '@page { @top-left { content: "Title"; } @bottom-right { content: counter(page); } }'
+    page = '<html><head><style>{}</style></head><body><section class="chapter">A</section></body></html>'
+    heads = margin_heads(split(page.format(base + running)))
+    assert (
+        heads.fixed is not None and '"Title"' in heads.fixed and "counter(page)" not in heads.fixed
+    )
+    assert "counter(page)" in heads.numbered and '"Title"' not in heads.numbered
+    for css in (
+        # a page number drawn before the header: the two layers would swap their order
+        base + '@page { @top-left { content: counter(page); } @bottom-right { content: "x"; } }',
+        # a box without its own width: its place depends on the others of its side
+        base.replace("@bottom-right { width: 50%; }", "")
+        + '@page { @bottom-left { content: "x"; } @bottom-right { content: counter(page); } }',
+        # a page counter outside the margins-only rules
+        base + running + " h1::after { content: counter(page); }",
+    ):
+        heads = margin_heads(split(page.format(css)))
+        assert heads.fixed is None and "counter(page)" in heads.numbered, css

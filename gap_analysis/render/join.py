@@ -10,11 +10,13 @@ the serial one), and the document information (every part carries the same,
 from the same `<head>`; the first part's is kept). The identifier is the one
 the serial build would write, so the same HTML gives the same bytes.
 
-The parts have no margin boxes; each page of the margins' PDFs (the running
-header and "Page X of Y" of the page with that number, `render.part_worker`)
-is stamped on its page as a form XObject drawn after the page's own content,
+The parts have no margin boxes; the margins' PDFs hold them (`render.part_worker`,
+`render.parallel`): each page of the document gets its stamps, pages of those
+PDFs, drawn after the page's own content in its content stream, in order,
 where WeasyPrint draws margin boxes, with the page's graphics state restored
-first (WeasyPrint leaves its flip of the y axis in place at the end of a page).
+first (WeasyPrint leaves its flip of the y axis in place at the end of a page)
+and the stamps' resources renamed apart. The resources of a stamp that several
+pages share (the running header of every page of a name) are one copy.
 """
 
 from __future__ import annotations
@@ -22,17 +24,20 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import cast
 
 import pypdf
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
+    ContentStream,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
     NumberObject,
+    PdfObject,
     TextStringObject,
 )
 
@@ -43,11 +48,19 @@ _STATE_ONLY = re.compile(rb"cm|[\s0-9.qQ-]")
 """What is left of a content stream that only saves, transforms and restores: nothing."""
 
 
+Stamp = tuple[int, int]
+"""(index of a margins PDF, page index in it)."""
+
+
 def join(
-    parts: Sequence[bytes], margins: Sequence[bytes], links: Sequence[Link], identifier: bytes
+    parts: Sequence[bytes],
+    margins: Sequence[bytes],
+    stamps: Sequence[Sequence[Stamp]],
+    links: Sequence[Link],
+    identifier: bytes,
 ) -> bytes:
-    """One PDF of `parts` in order, `margins`' pages stamped on its pages in order;
-    `links` are (page index in the whole, anchor, rectangle)."""
+    """One PDF of `parts` in order; `stamps[i]` are the pages of `margins` drawn on page i, in
+    order; `links` are (page index in the whole, anchor, rectangle)."""
     writer = pypdf.PdfWriter()
     first = None
     for data in parts:
@@ -56,7 +69,7 @@ def join(
             first = reader
         writer.append(reader, import_outline=True)
     assert first is not None
-    _stamp(writer, margins)
+    _stamp(writer, margins, stamps)
     if first.metadata is not None:
         writer.add_metadata(dict(first.metadata))
     root = cast(DictionaryObject, first.trailer["/Root"])
@@ -84,37 +97,76 @@ def join(
     return out.getvalue()
 
 
-def _stamp(writer: pypdf.PdfWriter, margins: Sequence[bytes]) -> None:
-    index = 0
-    for data in margins:
-        for margin in pypdf.PdfReader(io.BytesIO(data)).pages:
-            page = writer.pages[index]
-            index += 1
-            content = margin.get_contents()
-            drawn = content.get_data() if content is not None else b""
-            if not _STATE_ONLY.sub(b"", drawn):
-                continue
-            form = DecodedStreamObject()
-            form.set_data(drawn)
-            form[NameObject("/Type")] = NameObject("/XObject")
-            form[NameObject("/Subtype")] = NameObject("/Form")
-            form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in margin.mediabox)
-            form[NameObject("/Resources")] = margin["/Resources"].clone(writer)
-            resources = DictionaryObject(cast(DictionaryObject, page["/Resources"].get_object()))
-            forms = resources.get("/XObject")
-            forms = DictionaryObject(forms.get_object() if forms is not None else {})
-            forms[NameObject("/GAMargins")] = writer._add_object(form)  # noqa: SLF001
-            resources[NameObject("/XObject")] = forms
-            page[NameObject("/Resources")] = resources
-            before, after = DecodedStreamObject(), DecodedStreamObject()
-            before.set_data(b"q\n")
-            after.set_data(b"\nQ\nq /GAMargins Do Q\n")
-            contents = page["/Contents"].get_object()
-            own = (
-                list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
-            )
-            page[NameObject("/Contents")] = ArrayObject(
-                [writer._add_object(before), *own, writer._add_object(after)]  # noqa: SLF001
-            )
-    if index != len(writer.pages):
-        raise RenderError(f"the margins have {index} pages for {len(writer.pages)} pages")
+def _stamp(
+    writer: pypdf.PdfWriter, margins: Sequence[bytes], stamps: Sequence[Sequence[Stamp]]
+) -> None:
+    if len(stamps) != len(writer.pages):
+        raise RenderError(f"the margins have {len(stamps)} pages for {len(writer.pages)} pages")
+    readers = [pypdf.PdfReader(io.BytesIO(data)) for data in margins]
+    made: dict[Stamp, _Drawn | None] = {}
+    for page, own_stamps in zip(writer.pages, stamps, strict=True):
+        drawn = []
+        for stamp in own_stamps:
+            if stamp not in made:
+                made[stamp] = _drawn(writer, readers, stamp, len(made))
+            if made[stamp] is not None:
+                drawn.append(made[stamp])
+        if not drawn:
+            continue
+        resources = DictionaryObject(cast(DictionaryObject, page["/Resources"].get_object()))
+        for one in drawn:
+            assert one is not None
+            for category, entries in one.resources.items():
+                found = resources.get(category)
+                merged = DictionaryObject(found.get_object() if found is not None else {})
+                merged.update(entries)
+                resources[NameObject(category)] = merged
+        page[NameObject("/Resources")] = resources
+        before, after = DecodedStreamObject(), DecodedStreamObject()
+        before.set_data(b"q\n")
+        after.set_data(b"\nQ\n" + b"".join(b"q\n" + one.content + b"\nQ\n" for one in drawn if one))
+        contents = page["/Contents"].get_object()
+        own = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
+        page[NameObject("/Contents")] = ArrayObject(
+            [writer._add_object(before), *own, writer._add_object(after)]  # noqa: SLF001
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """A margins page ready to be drawn on a page: its content, its resources renamed apart."""
+
+    content: bytes
+    resources: dict[str, dict[NameObject, PdfObject]]
+
+
+def _drawn(
+    writer: pypdf.PdfWriter, readers: Sequence[pypdf.PdfReader], stamp: Stamp, number: int
+) -> _Drawn | None:
+    """The margins page `stamp`, its resources named `/GA<number>-<name>` (so that they do not
+    meet the page's own or another stamp's); None if it draws nothing.
+
+    Drawn in the page's own content stream, as WeasyPrint draws margin boxes, not as a form
+    XObject: text extraction reads one stream as one (a form is read as a block apart).
+    """
+    margin = readers[stamp[0]].pages[stamp[1]]
+    content = margin.get_contents()
+    data = content.get_data() if content is not None else b""
+    if not _STATE_ONLY.sub(b"", data):
+        return None
+    own = cast(DictionaryObject, margin["/Resources"].clone(writer).get_object())
+    renamed: dict[str, NameObject] = {}
+    resources: dict[str, dict[NameObject, PdfObject]] = {}
+    for category, entries in own.items():
+        entries = cast(DictionaryObject, entries.get_object())
+        resources[category] = {}
+        for name, value in entries.items():
+            new = NameObject(f"/GA{number}-{name[1:]}")
+            renamed[name] = new
+            resources[category][new] = value
+    stream = ContentStream(content, readers[stamp[0]])
+    for operands, _operator in stream.operations:
+        for index, operand in enumerate(operands):
+            if isinstance(operand, NameObject) and operand in renamed:
+                operands[index] = renamed[operand]
+    return _Drawn(stream.get_data(), resources)

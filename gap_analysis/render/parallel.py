@@ -11,15 +11,19 @@ The plan (docs/architecture.md, "Parallel layout", says why and where it stops):
 3. A part that needs page numbers of other parts (the contents, the gap
    register) is laid out again with those numbers written in, until no page
    count changes (a fixed point, as WeasyPrint's own repagination).
-4. The total is now known: the margin boxes of every page (running header,
-   "Page X of Y") are made on blank pages of the same names, numbered, in slices
-   of `MARGIN_PAGES`; `render.join` joins the parts and stamps the margins.
+4. The margin boxes of every page are made on blank pages of the same names
+   (`render.parts.margin_heads`): the running header once per page name, "Page
+   X of Y" numbered, in slices of `MARGIN_PAGES` (while step 3 runs, for the
+   pages as they stand: checked after); `render.join` joins the parts and
+   stamps the margins.
 
 Incremental: each part's PDF and what its layout taught are kept under the key
 of its input (`PartStore`, a cache the caller keeps), which holds neither its
-page numbers nor the running header: a rebuild after an edit to one chapter
-lays out that chapter, plus the parts whose page references moved (the
-contents); the margins are made again only when the total or the header changes.
+page numbers nor the running header; the numbers each part settled on are kept
+too, and its next first layout takes them. A rebuild after an edit to one
+chapter lays out that chapter, plus the parts whose page references moved (the
+contents), once each; the page numbers in the margins are made again only when
+the total changes, the running header (it names the commit) once per page name.
 """
 
 from __future__ import annotations
@@ -32,16 +36,30 @@ from typing import TYPE_CHECKING, Protocol
 from gap_analysis.render.chunks import CHUNK_ROWS, chunkable
 from gap_analysis.render.document import Document
 from gap_analysis.render.part_pdf import Facts, PartPdf
-from gap_analysis.render.parts import Split, margins_html, split, why_serial, with_numbers
+from gap_analysis.render.parts import (
+    Part,
+    Split,
+    margin_heads,
+    margins_html,
+    split,
+    why_serial,
+    with_numbers,
+)
 
 if TYPE_CHECKING:
     from gap_analysis.render.document import PdfOutput
+    from gap_analysis.render.part_pool import PartPool
 
 MAX_ROUNDS = 8
 """Rounds of re-laying out parts with page references before the build goes serial."""
 
-MARGIN_PAGES = 200
-"""Pages whose margin boxes one worker makes at once (a blank page's boxes are small)."""
+MARGIN_PAGES = 32
+"""Pages whose page numbers one worker makes at once: small enough that the slices of a long
+report keep every worker busy, large enough that each slice's own cost (a document, its fonts)
+is small beside its pages'."""
+
+Numbers = dict[str, int]
+"""Page numbers written into a part, by anchor."""
 
 
 class PartStore(Protocol):
@@ -49,6 +67,11 @@ class PartStore(Protocol):
     def put_part(self, key: str, part: PartPdf) -> None: ...
     def margins(self, key: str) -> bytes | None: ...
     def put_margins(self, key: str, pdf: bytes) -> None: ...
+    def numbers(self) -> dict[str, Numbers]:
+        """The numbers each part (by name) settled on in the last build: a guess, checked."""
+        ...
+
+    def put_numbers(self, numbers: dict[str, Numbers]) -> None: ...
 
 
 class NoStore:
@@ -66,6 +89,15 @@ class NoStore:
     def put_margins(self, key: str, pdf: bytes) -> None:
         return None
 
+    def numbers(self) -> dict[str, Numbers]:
+        return {}
+
+    def put_numbers(self, numbers: dict[str, Numbers]) -> None:
+        return None
+
+
+_NO_FACTS = Facts(0, (), (), ())
+
 
 @dataclass
 class _State:
@@ -73,8 +105,15 @@ class _State:
     html: str = ""
     key: str = ""
     part: PartPdf | None = None
+    previous: PartPdf | None = None
+    """The part's last layout, while it waits to be laid out again."""
     needs: tuple[str, ...] | None = None
-    numbers: dict[str, int] = field(default_factory=dict)
+    numbers: Numbers = field(default_factory=dict)
+
+    def laid_out(self) -> Facts:
+        """What the part's layout, or its last while it waits for another, taught."""
+        found = self.part or self.previous
+        return found.facts if found is not None else _NO_FACTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,90 +156,33 @@ def render_parallel(
     """
     from gap_analysis.render.document import PdfOutput
     from gap_analysis.render.join import join
-    from gap_analysis.render.part_pool import PartPool
 
     del document  # the HTML says everything; kept for the same signature as render_pdf
-    cut = split(html)
-    states = [_State(i) for i in range(len(cut.parts))]
-    pool: PartPool | None = None
-    laid = 0
-    stored: set[str] = set()
-
-    def key_of(text: str) -> str:
-        return hashlib.sha256((salt + "\0" + str(chunk_rows) + "\0" + text).encode()).hexdigest()
-
-    def ensure_pool() -> PartPool:
-        nonlocal pool
-        if pool is None:
-            pool = PartPool(jobs, images, chunk_rows)
-        return pool
-
-    def learn(state: _State, part: PartPdf) -> None:
-        state.part = part
-        if not state.numbers:
-            state.needs = part.facts.missing
-
-    def lay_out(todo: list[_State]) -> None:
-        nonlocal laid
-        for state in todo:
-            known = store.part(state.key)
-            if known is not None:
-                stored.add(state.key)
-                learn(state, known)
-        missing = [state for state in todo if state.part is None]
-        if not missing:
-            return
-        by_key = {state.key: state for state in missing}
-
-        def done(key: str, part: object) -> None:
-            assert isinstance(part, PartPdf)
-            store.put_part(key, part)
-            learn(by_key[key], part)
-
-        requests = sorted(missing, key=lambda s: -len(s.html))
-        laid += len(requests)
-        ensure_pool().run("layout", [(s.key, (s.html,)) for s in requests], done)
-
-    def set_input(state: _State, numbers: dict[str, int]) -> bool:
-        text = with_numbers(cut, cut.parts[state.index], numbers)
-        key = key_of(text)
-        if key == state.key:
-            return False
-        state.html, state.key, state.numbers, state.part = text, key, numbers, None
-        return True
-
+    run = _Run(split(html), images, jobs, store, salt, chunk_rows)
     try:
-        for state in states:
-            set_input(state, {})
-        lay_out(states)
-        for _ in range(MAX_ROUNDS):
-            anchors = _anchor_pages(states)
-            changed = [
-                state
-                for state in states
-                if state.needs
-                and set_input(state, {a: anchors[a] for a in state.needs if a in anchors})
-            ]
-            if not changed:
-                break
-            lay_out(changed)
-        else:
-            raise NotSettled
-        parts = [state.part for state in states if state.part is not None]
-        firsts, total = _first_pages(states)
+        run.settle()
+        parts = [state.part for state in run.states if state.part is not None]
+        total = sum(part.facts.pages for part in parts)
         if laid_out_pages is not None:
             laid_out_pages(total)
-        margins = _margins(cut, parts, total, key_of, store, ensure_pool)
+        requests, stamps = run.margins()
+        run.batch([], requests)
     finally:
-        if pool is not None:
-            pool.close()
-    links = [
-        (firsts[index] - 1 + page, anchor, rect)
-        for index, part in enumerate(parts)
-        for page, anchor, rect in part.links
-    ]
+        run.close()
+    links, first = [], 0
+    for part in parts:
+        links += [(first + page, anchor, rect) for page, anchor, rect in part.links]
+        first += part.facts.pages
+    keys = list(dict.fromkeys(key for page in stamps for key, _index in page))
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
-    pdf = join([pdf for part in parts for pdf in part.pdfs], margins, links, identifier)
+    pdf = join(
+        [pdf for part in parts for pdf in part.pdfs],
+        [run.made[key] for key in keys],
+        [[(keys.index(key), index) for key, index in page] for page in stamps],
+        links,
+        identifier,
+    )
+    store.put_numbers({part.name: state.numbers for part, state in run.named() if state.numbers})
     return (
         PdfOutput(
             pdf,
@@ -209,70 +191,166 @@ def render_parallel(
             tuple(m for part in parts for m in part.messages),
             tuple(dict.fromkeys(f for part in parts for f in part.failed_images)),
         ),
-        Statistics(len(states), laid, sum(1 for s in states if s.key in stored)),
+        Statistics(len(run.states), run.laid, sum(1 for s in run.states if s.key in run.stored)),
     )
 
 
-def _margins(
-    cut: Split,
-    parts: list[PartPdf],
-    total: int,
-    key_of: Callable[[str], str],
-    store: PartStore,
-    ensure_pool: Callable[[], object],
-) -> list[bytes]:
-    """The margin boxes of every page, one PDF per slice of `MARGIN_PAGES` pages, in order."""
-    names = [name for part in parts for name in part.facts.names]
-    slices: dict[str, tuple[str, int]] = {}
-    found: dict[str, bytes] = {}
-    order = []
-    for first in range(0, total, MARGIN_PAGES):
-        html = margins_html(cut, names[first : first + MARGIN_PAGES])
-        key = key_of(f"margins\0{first + 1}\0{total}\0{html}")
-        order.append(key)
-        cached = store.margins(key)
-        if cached is not None:
-            found[key] = cached
-        else:
-            slices[key] = (html, first + 1)
+MarginRequests = dict[str, tuple[str, int, int]]
+"""Margins to make, by key: (blank pages' HTML, number of the first page, total)."""
 
-    def done(key: str, answer: object) -> None:
-        assert isinstance(answer, bytes)
-        found[key] = answer
-        store.put_margins(key, answer)
 
-    if slices:
-        pool = ensure_pool()
-        pool.run(  # type: ignore[attr-defined]
-            "margins",
-            [(key, (html, first, total)) for key, (html, first) in slices.items()],
-            done,
-        )
-    return [found[key] for key in order]
+class _Run:
+    """One parallel layout: the parts' states, the workers, the store."""
+
+    def __init__(
+        self,
+        cut: Split,
+        images: dict[str, bytes],
+        jobs: int,
+        store: PartStore,
+        salt: str,
+        chunk_rows: int,
+    ) -> None:
+        self.cut, self.images, self.jobs, self.store = cut, images, jobs, store
+        self.salt, self.chunk_rows = salt, chunk_rows
+        self.states = [_State(i) for i in range(len(cut.parts))]
+        self.heads = margin_heads(cut)
+        self.made: dict[str, bytes] = {}
+        """Margins PDFs by key."""
+        self.laid = 0
+        self.stored: set[str] = set()
+        self._pool: PartPool | None = None
+
+    def named(self) -> list[tuple[Part, _State]]:
+        return list(zip(self.cut.parts, self.states, strict=True))
+
+    def settle(self) -> None:
+        """Lay every part out, and again with the page numbers of other parts' anchors written
+        in, until no page count changes.
+
+        A part's first layout takes the numbers its last build settled on (`PartStore.numbers`),
+        so that after an edit the contents are usually laid out once; they are checked like any
+        others. While parts are laid out again with their numbers, the margins are made for the
+        pages as they stand (a part laid out again with its numbers nearly always keeps its
+        pages), so that both keep the workers busy.
+        """
+        hints = self.store.numbers()
+        for part, state in self.named():
+            self._set_input(state, hints.get(part.name, {}))
+        self.batch(self.states, {})
+        for _ in range(MAX_ROUNDS):
+            anchors = _anchor_pages(self.states)
+            changed = [
+                state
+                for state in self.states
+                if state.needs
+                and self._set_input(state, {a: anchors[a] for a in state.needs if a in anchors})
+            ]
+            if not changed:
+                return
+            self.batch(changed, self.margins()[0])
+        raise NotSettled
+
+    def batch(self, todo: list[_State], margins: MarginRequests) -> None:
+        """Lay out `todo` and make `margins`, taking what the store has; the largest first."""
+        for state in todo:
+            known = self.store.part(state.key)
+            if known is not None:
+                self.stored.add(state.key)
+                self._learn(state, known)
+        for key in margins:
+            cached = self.store.margins(key)
+            if cached is not None:
+                self.made[key] = cached
+        layouts = {state.key: state for state in todo if state.part is None}
+        wanted = {key: request for key, request in margins.items() if key not in self.made}
+        if not layouts and not wanted:
+            return
+        self.laid += len(layouts)
+
+        def done(key: str, answer: object) -> None:
+            if key in layouts:
+                assert isinstance(answer, PartPdf)
+                self.store.put_part(key, answer)
+                self._learn(layouts[key], answer)
+            else:
+                assert isinstance(answer, bytes)
+                self.made[key] = answer
+                self.store.put_margins(key, answer)
+
+        requests: list[tuple[str, str, tuple[object, ...]]] = [
+            (s.key, "layout", (s.html,))
+            for s in sorted(layouts.values(), key=lambda s: -len(s.html))
+        ]
+        requests += [(key, "margins", request) for key, request in wanted.items()]
+        self._workers().run(requests, done)
+
+    def margins(self) -> tuple[MarginRequests, list[list[tuple[str, int]]]]:
+        """The margins of the pages as laid out so far (a part waiting to be laid out again counts
+        as it was): what to make, and each page's stamps (margins key, page in that PDF)."""
+        names = [name for state in self.states for name in state.laid_out().names]
+        total = len(names)
+        requests: MarginRequests = {}
+        stamps: list[list[tuple[str, int]]] = [[] for _ in names]
+        if self.heads.fixed is not None:
+            distinct = sorted(set(names))
+            html = margins_html(self.heads.fixed, distinct)
+            key = self._key(f"margins\0fixed\0{html}")
+            requests[key] = (html, 1, 1)
+            for page, name in zip(stamps, names, strict=True):
+                page.append((key, distinct.index(name)))
+        for first in range(0, total, MARGIN_PAGES):
+            html = margins_html(self.heads.numbered, names[first : first + MARGIN_PAGES])
+            key = self._key(f"margins\0{first + 1}\0{total}\0{html}")
+            requests[key] = (html, first + 1, total)
+            for index in range(first, min(total, first + MARGIN_PAGES)):
+                stamps[index].append((key, index - first))
+        return requests, stamps
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(
+            (self.salt + "\0" + str(self.chunk_rows) + "\0" + text).encode()
+        ).hexdigest()
+
+    def _workers(self) -> PartPool:
+        from gap_analysis.render.part_pool import PartPool
+
+        if self._pool is None:
+            self._pool = PartPool(self.jobs, self.images, self.chunk_rows)
+        return self._pool
+
+    def _learn(self, state: _State, part: PartPdf) -> None:
+        state.part = part
+        state.needs = tuple(dict.fromkeys([*state.numbers, *part.facts.missing]))
+
+    def _set_input(self, state: _State, numbers: Numbers) -> bool:
+        text = with_numbers(self.cut, self.cut.parts[state.index], numbers)
+        key = self._key(text)
+        if key == state.key:
+            return False
+        state.previous = state.part or state.previous
+        state.html, state.key, state.numbers, state.part = text, key, numbers, None
+        return True
 
 
 class NotSettled(Exception):
     """Page references did not settle within MAX_ROUNDS: the caller lays the document out serially."""
 
 
-def _first_pages(states: list[_State]) -> tuple[dict[int, int], int]:
-    firsts, page = {}, 1
-    for state in states:
-        assert state.part is not None
-        firsts[state.index] = page
-        page += state.part.facts.pages
-    return firsts, page - 1
-
-
 def _anchor_pages(states: list[_State]) -> dict[str, int]:
     """Each anchor's page in the whole document; the first of a name wins, as in WeasyPrint."""
     found: dict[str, int] = {}
-    firsts, _total = _first_pages(states)
+    first = 1
     for state in states:
         assert state.part is not None
         for index, names in enumerate(state.part.facts.anchors):
             for name in names:
-                found.setdefault(name, firsts[state.index] + index)
+                found.setdefault(name, first + index)
+        first += state.part.facts.pages
     return found
 
 

@@ -71,20 +71,17 @@ class PartPool:
 
     def run(
         self,
-        method: str,
-        requests: Sequence[tuple[str, tuple[Any, ...]]],
+        requests: Sequence[tuple[str, str, tuple[Any, ...]]],
         done: Callable[[str, Any], None],
     ) -> None:
-        """Each request (key, args) calls `method(key, *args)` in a free worker.
-
-        `done(key, answer)` is called in the order answers arrive.
-        """
+        """Each request (key, method, args) calls `method(key, *args)` in a free worker, in the
+        order given. `done(key, answer)` is called in the order answers arrive."""
         todo = deque(requests)
         busy: dict[int, str] = {}
 
         def send(index: int) -> None:
             if todo:
-                key, args = todo.popleft()
+                key, method, args = todo.popleft()
                 self._conns[index].send((method, (key, *args)))
                 busy[index] = key
 

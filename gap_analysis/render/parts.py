@@ -170,11 +170,95 @@ def with_numbers(split_: Split, part: Part, numbers: Mapping[str, int]) -> str:
     return head + "\n" + split_.watermark + body + "</body>\n</html>\n"
 
 
-def margins_html(split_: Split, names: Sequence[str]) -> str:
-    """Blank pages of these names (`@page cover`, "" for none) with the document's stylesheet:
-    laid out, they have the margin boxes of the document's pages and nothing else."""
+_BOX = re.compile(r"@([a-z-]+)\s*\{([^{}]*)\}")
+_DRAW_ORDER = tuple(
+    f"{side}-{place}"
+    for side, places in (
+        ("top", ("left", "center", "right")),
+        ("bottom", ("left", "center", "right")),
+        ("left", ("top", "middle", "bottom")),
+        ("right", ("top", "middle", "bottom")),
+    )
+    for place in places
+) + ("top-left-corner", "top-right-corner", "bottom-left-corner", "bottom-right-corner")
+"""The order in which WeasyPrint makes (and draws) a page's margin boxes."""
+_PAGE_COUNTER = "counter(page"
+"""In `counter(page)` and `counter(pages)`: a margin box that says it differs from page to page."""
+
+
+@dataclass(frozen=True, slots=True)
+class MarginHeads:
+    """The document's head for making margin boxes on blank pages, in two layers.
+
+    `fixed`: only the boxes that draw the same on every page of a name (the running header),
+    made once per page name; `numbered`: only the boxes that print the page's number or the
+    total, made for each page. Drawn fixed first, then numbered, they draw what WeasyPrint
+    draws, in its order. `fixed` is None when they cannot be told apart that way; `numbered`
+    then has every box.
+    """
+
+    fixed: str | None
+    numbered: str
+
+
+def margin_heads(split_: Split) -> MarginHeads:
+    """The heads of the two layers of margin boxes (see `MarginHeads`).
+
+    Boxes are told apart in the `@page` rules that only fill margin boxes (`_MARGINS_ONLY`,
+    the running header and "Page X of Y"); they are apart only when every page counter of
+    the stylesheet is in such a rule, every box printing one is drawn after every box that
+    does not, and each box has its own width (or height, on the left and right sides), so
+    that a box's place does not depend on the others of its side being there.
+    """
+    head = _INFO.sub("", split_.head)
+    rules = _MARGINS_ONLY.findall(head)
+    boxes = [box for rule in rules for box in _BOX.findall(rule)]
+    numbered = {name for name, body in boxes if _PAGE_COUNTER in body}
+    fixed = {name for name, body in boxes} - numbered
+    in_rules = sum(body.count(_PAGE_COUNTER) for _name, body in boxes)
+    sized = all(_own_size(name, head) for name in fixed | numbered)
+    order = [_DRAW_ORDER.index(name) if name in _DRAW_ORDER else -1 for name in fixed | numbered]
+    apart = (
+        head.count(_PAGE_COUNTER) == in_rules
+        and -1 not in order
+        and sized
+        and max((_DRAW_ORDER.index(n) for n in fixed), default=-1)
+        < min((_DRAW_ORDER.index(n) for n in numbered), default=len(_DRAW_ORDER))
+    )
+    if not apart:
+        return MarginHeads(None, head)
+    return MarginHeads(_keep_boxes(head, fixed), _keep_boxes(head, numbered))
+
+
+def _own_size(box: str, head: str) -> bool:
+    """Whether some `@page` rule gives the box a width (height on the left and right sides)."""
+    size = "height" if box.split("-")[0] in ("left", "right") and "corner" not in box else "width"
+    return (
+        any(
+            re.search(rf"(?:^|;)\s*{size}\s*:", body)
+            for name, body in _BOX.findall(head)
+            if name == box
+        )
+        or "corner" in box
+    )
+
+
+def _keep_boxes(head: str, kept: set[str]) -> str:
+    """The head with only the `kept` boxes in its margins-only `@page` rules."""
+
+    def keep(rule: re.Match[str]) -> str:
+        boxes = [f"@{n} {{{b}}}" for n, b in _BOX.findall(rule.group(0)) if n in kept]
+        return "@page { " + " ".join(boxes) + " }" if boxes else ""
+
+    return _MARGINS_ONLY.sub(keep, head)
+
+
+def margins_html(head: str, names: Sequence[str]) -> str:
+    """Blank pages of these names (`@page cover`, "" for none) under `head` (a `MarginHeads`
+    layer): laid out, they have that layer's margin boxes of the document's pages and nothing
+    else."""
     pages = "".join(
         '<div style="break-before: page' + (f"; page: {name}" if name else "") + '"></div>'
         for name in names
     )
-    return _INFO.sub("", split_.head) + pages + "</body>\n</html>\n"
+    return head + pages + "</body>\n</html>\n"

@@ -10,7 +10,10 @@ snapshot's images, as `salt`):
   boxes (one PDF, or one per chunk of a long table), what its layout taught
   (page count, each page's anchors and name, page references it could not
   resolve) and reported;
-* `<key>.margins.pdf`: the margin boxes of a slice of pages, numbered.
+* `<key>.margins.pdf`: margin boxes on blank pages (the running header of each
+  page name, or the page numbers of a slice of pages);
+* `numbers.json`: the page numbers each part (by name) settled on in the last
+  build, which the next takes as its first guess (and checks).
 
 Best effort, as the build cache: an entry that cannot be read is a miss, one
 that cannot be written only makes the next build slower.
@@ -21,14 +24,19 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gap_analysis import __version__
 from gap_analysis.render import engine_version, template_hash
 from gap_analysis.render.document import Refused
 from gap_analysis.render.fonts import cjk_font_files
 from gap_analysis.render.part_pdf import Facts, PartPdf
+
+if TYPE_CHECKING:
+    from gap_analysis.render.parallel import Numbers
 from gap_analysis.services.build.cache import write_cache_file
 
+NUMBERS_FILE = "numbers.json"
 PARTS_KEEP = 600
 """Parts and margin slices kept (about two builds of a 300-chapter report); older ones go."""
 
@@ -103,6 +111,20 @@ class PartFolder:
     def put_margins(self, key: str, pdf: bytes) -> None:
         if self._write(f"{key}.margins.pdf", pdf):
             self._prune()
+
+    def numbers(self) -> dict[str, Numbers]:
+        try:
+            data = json.loads((self.folder / NUMBERS_FILE).read_text("utf-8"))
+            return {
+                str(name): {str(a): int(n) for a, n in numbers.items()}
+                for name, numbers in data.items()
+            }
+        except (OSError, ValueError, AttributeError, TypeError):
+            return {}
+
+    def put_numbers(self, numbers: dict[str, Numbers]) -> None:
+        if numbers != self.numbers():
+            self._write(NUMBERS_FILE, json.dumps(numbers, sort_keys=True).encode("utf-8"))
 
     def _write(self, name: str, data: bytes) -> bool:
         return write_cache_file(self.folder, name, data)
