@@ -345,6 +345,7 @@ def render_chapter(
     *,
     numbering: Numbering | None = None,
     words: Words | None = None,
+    parsed: tuple[list[Token], dict[str, object]] | None = None,
 ) -> RenderedChapter:
     """HTML of one chapter.
 
@@ -354,9 +355,10 @@ def render_chapter(
     references carry the numbers they have in the whole report; `words` the
     report's words ("Figure", "Annex"...). With `source_lines`, each top-level
     block carries `data-line` (its first file line), so the live preview can put
-    a finding next to the block it concerns.
+    a finding next to the block it concerns. `parsed`: the chapter's tokens and env
+    (`engine.parse` with `gap_pattern`), when the caller has parsed it already.
     """
-    tokens, env = parse(chapter.body, chapter.number, gap_pattern)
+    tokens, env = parsed or parse(chapter.body, chapter.number, gap_pattern)
     if source_lines:
         for token in tokens:
             if token.map and token.nesting == 1 and token.level == 0:

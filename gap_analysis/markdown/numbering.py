@@ -7,12 +7,24 @@ DOCX, redline) takes the numbering made here once, so they print the same number
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from gap_analysis.markdown.structure import chapter_structure
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.numbering import Numbering, number_report
 
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
-def report_numbering(chapters: Iterable[Chapter], gap_pattern: str) -> Numbering:
-    return number_report(chapter_structure(chapter, gap_pattern) for chapter in chapters)
+
+def report_numbering(
+    chapters: Sequence[Chapter], gap_pattern: str, parsed: Sequence[list[Token]] | None = None
+) -> Numbering:
+    """`parsed`: each chapter's tokens (`engine.parse` with `gap_pattern`), to parse it once."""
+    if parsed is None:
+        return number_report(chapter_structure(chapter, gap_pattern) for chapter in chapters)
+    return number_report(
+        chapter_structure(chapter, gap_pattern, tokens)
+        for chapter, tokens in zip(chapters, parsed, strict=True)
+    )

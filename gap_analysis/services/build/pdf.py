@@ -219,6 +219,7 @@ def _prepare(
 ) -> _Prepared:
     # Markdown and YAML are loaded only when a cache miss needs them.
     from gap_analysis.markdown.chapters import read_report
+    from gap_analysis.markdown.engine import parse
     from gap_analysis.markdown.html import render_chapter
     from gap_analysis.markdown.numbering import report_numbering
 
@@ -229,10 +230,12 @@ def _prepare(
         path for path in files.refused(settings.chapter_folder.strip("/")) if path.endswith(".md")
     ]
     words = settings.words
-    numbering = report_numbering(report.chapters, settings.gap_id_pattern)
+    pattern = settings.gap_id_pattern
+    parsed = [parse(chapter.body, chapter.number, pattern) for chapter in report.chapters]
+    numbering = report_numbering(report.chapters, pattern, [tokens for tokens, _env in parsed])
     rendered = [
-        render_chapter(chapter, paths, settings.gap_id_pattern, numbering=numbering, words=words)
-        for chapter in report.chapters
+        render_chapter(chapter, paths, pattern, numbering=numbering, words=words, parsed=one)
+        for chapter, one in zip(report.chapters, parsed, strict=True)
     ]
     if extras.chapter_html or extras.only_chapters is not None:
         rendered = _redlined(rendered, extras)
