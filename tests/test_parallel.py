@@ -169,9 +169,9 @@ def test_rebuild_after_an_edit_lays_out_that_chapter_only(tmp_path: Path, cli: C
     chapter.write_text(text.replace("# Chapter 3\n", "# Chapter 3\n\nOne word.\n"), "utf-8")
     _working_tree(cli, report.path, "first.pdf", "--jobs", "2")
     before = set(parts.glob("*.part.json"))
-    # front matter, five chapters, the gap register; the front matter and the register also
-    # as first laid out, before the page numbers of other parts were written into them
-    assert len(before) == 9
+    # the cover, the contents, five chapters, the gap register; the contents and the register
+    # also as first laid out, before the page numbers of other parts were written into them
+    assert len(before) == 10
     chapter.write_text(text.replace("# Chapter 3\n", "# Chapter 3\n\nTwo words.\n"), "utf-8")
     edited = _working_tree(cli, report.path, "edited.pdf", "--jobs", "2")
     made = set(parts.glob("*.part.json")) - before
@@ -179,8 +179,7 @@ def test_rebuild_after_an_edit_lays_out_that_chapter_only(tmp_path: Path, cli: C
     _assert_equal(_working_tree(cli, report.path, "edited-serial.pdf", "--jobs", "1"), edited)
     assert any("Chapter 3" in page and "Two words." in page for page in reading(edited)["text"])
     # the edit committed: the running header now names the commit, and is not in any part's key,
-    # so only the front matter (its cover names the commit) is laid out again, once: its first
-    # layout takes the page numbers the last build settled on, which still hold
+    # so only the cover (it names the commit) is laid out again
     report.commit("two words")
     before = set(parts.glob("*.part.json"))
     committed = _build(cli, report.path, "committed.pdf", "--jobs", "2")
@@ -267,3 +266,20 @@ def test_margins_in_two_layers_only_when_that_draws_what_weasyprint_draws() -> N
     ):
         heads = margin_heads(split(page.format(css)))
         assert heads.fixed is None and "counter(page)" in heads.numbered, css
+
+
+def test_the_front_matter_is_cut_where_the_stylesheet_starts_a_page() -> None:
+    from gap_analysis.render.parts import split
+
+    body = (
+        '<section class="cover">C</section><section class="history">H</section>'
+        '<nav class="contents">T</nav><nav class="contents list-of-tables">L</nav>'
+        '<section class="chapter" id="a">A</section>'
+    )
+    page = "<html><head><style>{}</style></head><body>" + body + "</body></html>"
+    css = ".history { break-before: page; } .contents { break-before: page; }"
+    cut = split(page.format(css))
+    assert [part.name for part in cut.parts] == ["front", "history", "contents", "a"]
+    assert "list-of-tables" in cut.parts[2].body and "history" not in cut.parts[0].body
+    alone = split(page.format(".contents { break-before: page; }"))
+    assert [part.name for part in alone.parts] == ["front", "contents", "a"]

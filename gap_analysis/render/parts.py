@@ -90,12 +90,28 @@ def split(html: str) -> Split:
     if found:
         body = body[: found.start()] + body[found.end() :]
     starts = [match.start() for match in _SECTION.finditer(body)]
-    parts = [Part("front", body[: starts[0]])]
+    parts = _front_parts(body[: starts[0]], "\n".join(_STYLE.findall(head)))
     for start, end in zip(starts, [*starts[1:], len(body)], strict=True):
         section = body[start:end]
         named = re.search(r'\bid="([^"]*)"', section[: section.index(">")])
         parts.append(Part(named.group(1) if named else f"part-{len(parts)}", section))
     return Split(head + "<body>", watermark, tuple(parts), _page_references(html))
+
+
+_FRONT_PAGES = (("history", '<section class="history">'), ("contents", '<nav class="contents">'))
+"""Where the front matter starts a new page (when the stylesheet says so): the cover, the
+document history, the contents and lists, laid out apart, so that a new commit (which the
+cover names) lays the cover out again, not the contents."""
+
+
+def _front_parts(front: str, css: str) -> list[Part]:
+    cuts = [(0, "front")]
+    for name, tag in _FRONT_PAGES:
+        at = front.find(tag)
+        if at > cuts[-1][0] and re.search(rf"\.{name}\s*\{{[^}}]*break-before:\s*page", css):
+            cuts.append((at, name))
+    ends = [at for at, _name in cuts[1:]] + [len(front)]
+    return [Part(name, front[at:end]) for (at, name), end in zip(cuts, ends, strict=True)]
 
 
 def _page_references(html: str) -> tuple[PageReference, ...]:
