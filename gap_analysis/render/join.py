@@ -31,7 +31,6 @@ import pypdf
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
-    ContentStream,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
@@ -148,6 +147,8 @@ def _drawn(
 
     Drawn in the page's own content stream, as WeasyPrint draws margin boxes, not as a form
     XObject: text extraction reads one stream as one (a form is read as a block apart).
+    The names are replaced in the content's bytes: WeasyPrint writes text as hex strings, so a
+    resource's name there is an operand, never text.
     """
     margin = readers[stamp[0]].pages[stamp[1]]
     content = margin.get_contents()
@@ -155,18 +156,19 @@ def _drawn(
     if not _STATE_ONLY.sub(b"", data):
         return None
     own = cast(DictionaryObject, margin["/Resources"].clone(writer).get_object())
-    renamed: dict[str, NameObject] = {}
+    renamed: dict[bytes, bytes] = {}
     resources: dict[str, dict[NameObject, PdfObject]] = {}
     for category, entries in own.items():
         entries = cast(DictionaryObject, entries.get_object())
         resources[category] = {}
         for name, value in entries.items():
-            new = NameObject(f"/GA{number}-{name[1:]}")
-            renamed[name] = new
-            resources[category][new] = value
-    stream = ContentStream(content, readers[stamp[0]])
-    for operands, _operator in stream.operations:
-        for index, operand in enumerate(operands):
-            if isinstance(operand, NameObject) and operand in renamed:
-                operands[index] = renamed[operand]
-    return _Drawn(stream.get_data(), resources)
+            new = f"/GA{number}-{name[1:]}"
+            renamed[name.encode()] = new.encode()
+            resources[category][NameObject(new)] = value
+    if renamed:
+        names = re.compile(
+            b"(" + b"|".join(re.escape(n) for n in sorted(renamed, key=len, reverse=True)) + b")"
+            rb"(?=[\s\[\]<>()/{}%]|$)"
+        )
+        data = names.sub(lambda found: renamed[found.group(1)], data)
+    return _Drawn(data, resources)
