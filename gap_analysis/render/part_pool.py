@@ -1,7 +1,8 @@
 """Worker processes for the parallel layout.
 
 Workers start from a forkserver that has imported WeasyPrint once (a fork of
-a process that already runs Pango's threads is not safe); each gets the
+a process that already runs Pango's threads is not safe) and frozen what it
+imported out of the garbage collector's reach (`render.worker_preload`); each gets the
 snapshot's images, the only files its fetcher serves, once, and then takes
 one request at a time over its own pipe (a request is a whole part: the
 snapshot's images are not sent again with each, as `concurrent.futures` would).
@@ -19,6 +20,7 @@ from typing import Any
 from gap_analysis.errors import RenderError
 
 _START = "forkserver"
+PRELOAD = "gap_analysis.render.worker_preload"
 
 
 def _serve(conn: Connection, images: dict[str, bytes], chunk_rows: int) -> None:
@@ -44,7 +46,7 @@ def warm_up() -> None:
     """Start the forkserver now (it imports WeasyPrint in its own process while the caller
     reads the snapshot and renders Markdown), so the workers start at once later."""
     context = multiprocessing.get_context(_START)
-    context.set_forkserver_preload(["gap_analysis.render.part_worker"])
+    context.set_forkserver_preload([PRELOAD])
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
@@ -56,7 +58,7 @@ class PartPool:
     def __init__(self, jobs: int, images: dict[str, bytes], chunk_rows: int) -> None:
         context = multiprocessing.get_context(_START)
         if _START == "forkserver":
-            context.set_forkserver_preload(["gap_analysis.render.part_worker"])
+            context.set_forkserver_preload([PRELOAD])
         self._conns: list[Connection] = []
         self._procs: list[Any] = []
         for _ in range(jobs):
