@@ -3,7 +3,8 @@
 Workers start from a forkserver that has imported WeasyPrint once (a fork of
 a process that already runs Pango's threads is not safe) and frozen what it
 imported out of the garbage collector's reach (`render.worker_preload`); each gets the
-snapshot's images, the only files its fetcher serves, once, and then takes
+snapshot's images, the only files its fetcher serves, once (workers may start
+before the images are known, `warm_up`), and then takes
 one request at a time over its own pipe (a request is a whole part: the
 snapshot's images are not sent again with each, as `concurrent.futures` would).
 """
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -23,11 +26,18 @@ _START = "forkserver"
 PRELOAD = "gap_analysis.render.worker_preload"
 
 
-def _serve(conn: Connection, images: dict[str, bytes], chunk_rows: int) -> None:
-    """The loop of one worker process: one request in, one answer out."""
+def _serve(conn: Connection) -> None:
+    """The loop of one worker process: its setup (the snapshot's images, the rows of a chunk)
+    first, then one request in, one answer out."""
     from gap_analysis.render.part_worker import Worker
 
-    worker = Worker(images, chunk_rows)
+    try:
+        setup = conn.recv()
+    except EOFError:
+        return
+    if setup is None:
+        return
+    worker = Worker(*setup)
     while True:
         try:
             request = conn.recv()
@@ -42,34 +52,79 @@ def _serve(conn: Connection, images: dict[str, bytes], chunk_rows: int) -> None:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
-def warm_up() -> None:
-    """Start the forkserver now (it imports WeasyPrint in its own process while the caller
-    reads the snapshot and renders Markdown), so the workers start at once later."""
-    context = multiprocessing.get_context(_START)
-    context.set_forkserver_preload([PRELOAD])
-    from multiprocessing import forkserver
+Started = list[tuple[Connection, Any]]
 
-    forkserver.ensure_running()
+
+@dataclass
+class _Warm:
+    jobs: int
+    thread: threading.Thread
+    started: Started
+
+
+_WARM: list[_Warm] = []
+"""The workers `warm_up` is starting, not yet taken by a `PartPool` (one set at most)."""
+
+
+def warm_up(jobs: int) -> None:
+    """Start `jobs` workers now, in a thread: their forkserver imports WeasyPrint while the
+    caller reads the snapshot and renders Markdown, and the first `PartPool` of `jobs` takes
+    them ready. Workers not taken wait for the next pool of this process, or end with it."""
+    if _WARM and _WARM[0].jobs == jobs:
+        return
+    _close(_take_warm())
+    started: Started = []
+    thread = threading.Thread(target=_start, args=(jobs, started), daemon=True)
+    thread.start()
+    _WARM.append(_Warm(jobs, thread, started))
+
+
+def _take_warm() -> Started:
+    if not _WARM:
+        return []
+    warm = _WARM.pop()
+    warm.thread.join()
+    return warm.started
+
+
+def _start(jobs: int, into: Started) -> None:
+    context = multiprocessing.get_context(_START)
+    if _START == "forkserver":
+        context.set_forkserver_preload([PRELOAD])
+    for _ in range(jobs):
+        mine, theirs = context.Pipe()
+        proc = context.Process(target=_serve, args=(theirs,), daemon=True)  # type: ignore[attr-defined]
+        proc.start()
+        theirs.close()
+        into.append((mine, proc))
+
+
+def _close(started: Started) -> None:
+    for conn, _proc in started:
+        with contextlib.suppress(OSError):
+            conn.send(None)
+        conn.close()
+    for _conn, proc in started:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
 
 
 class PartPool:
-    """`jobs` processes; `run` sends each request to a free worker."""
+    """`jobs` processes (those `warm_up` started, when it did); `run` sends each request to a
+    free worker."""
 
     def __init__(self, jobs: int, images: dict[str, bytes], chunk_rows: int) -> None:
-        context = multiprocessing.get_context(_START)
-        if _START == "forkserver":
-            context.set_forkserver_preload([PRELOAD])
-        self._conns: list[Connection] = []
-        self._procs: list[Any] = []
-        for _ in range(jobs):
-            mine, theirs = context.Pipe()
-            proc = context.Process(  # type: ignore[attr-defined]
-                target=_serve, args=(theirs, images, chunk_rows), daemon=True
-            )
-            proc.start()
-            theirs.close()
-            self._conns.append(mine)
-            self._procs.append(proc)
+        started = _take_warm()
+        if len(started) != jobs:
+            _close(started)
+            started = []
+            _start(jobs, started)
+        self._started = started
+        self._conns = [conn for conn, _proc in started]
+        for conn in self._conns:
+            conn.send((images, chunk_rows))
 
     def run(
         self,
@@ -103,12 +158,4 @@ class PartPool:
                 send(index)
 
     def close(self) -> None:
-        for conn in self._conns:
-            with contextlib.suppress(OSError):
-                conn.send(None)
-            conn.close()
-        for proc in self._procs:
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
+        _close(self._started)

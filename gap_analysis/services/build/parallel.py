@@ -45,11 +45,12 @@ def layout_key(jobs: int, variant: str | None) -> str:
 
 
 def warm_up(jobs: int, variant: str | None) -> None:
-    """Before a layout that will be parallel: start the workers' forkserver early."""
+    """Before a layout that will be parallel: start its workers now (they import WeasyPrint
+    while the snapshot is read and its Markdown rendered)."""
     if layout_mode(jobs, variant) == "parallel":
         from gap_analysis.render.part_pool import warm_up as start
 
-        start()
+        start(jobs)
 
 
 def lay_out(
