@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -283,3 +284,27 @@ def test_the_front_matter_is_cut_where_the_stylesheet_starts_a_page() -> None:
     assert "list-of-tables" in cut.parts[2].body and "history" not in cut.parts[0].body
     alone = split(page.format(".contents { break-before: page; }"))
     assert [part.name for part in alone.parts] == ["front", "contents", "a"]
+
+
+def test_workers_never_import_from_the_report_folder(tmp_path: Path) -> None:
+    """`build --jobs 2` run in a report repository (the user's current folder) whose files are
+    named like modules the workers import: nothing of theirs runs (the workers' forkserver is
+    started with `-c`, which would put the current folder first on its `sys.path`)."""
+    report = make_report(tmp_path / "report")
+    marker = tmp_path / "ran"
+    planted = f"open({str(marker)!r}, 'w').close()\n"
+    (report.path / "gap_analysis").mkdir()
+    (report.path / "gap_analysis" / "__init__.py").write_text(planted, "utf-8")
+    (report.path / "weasyprint.py").write_text(planted, "utf-8")
+    script = Path(sys.executable).with_name("gap-analysis")
+    need(script.exists(), "the gap-analysis console script beside the interpreter")
+    done = subprocess.run(
+        [str(script), "-q", "build", "HEAD", "-o", str(tmp_path / "out.pdf"), "--jobs", "2"],
+        cwd=report.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
+    assert len(pypdf.PdfReader(tmp_path / "out.pdf").pages) > 1

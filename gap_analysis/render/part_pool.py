@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -73,6 +74,7 @@ def warm_up(jobs: int) -> None:
     if _WARM and _WARM[0].jobs == jobs:
         return
     _close(_take_warm())
+    _forkserver_running()
     started: Started = []
     thread = threading.Thread(target=_start, args=(jobs, started), daemon=True)
     thread.start()
@@ -87,10 +89,32 @@ def _take_warm() -> Started:
     return warm.started
 
 
+def _forkserver_running() -> None:
+    """Start the forkserver (and multiprocessing's resource tracker) with `PYTHONSAFEPATH` set.
+
+    Python starts them with `-c`, which puts the current folder first on `sys.path`, and the
+    forkserver ignores the `sys.path` it is handed (Python 3.11): run in a report repository,
+    a folder or file there named like a module they import (`gap_analysis`, `weasyprint`,
+    `multiprocessing`) would be imported, and run, in its place. `PYTHONSAFEPATH` leaves the
+    current folder out. Called in the main thread (it sets the variable for the moment).
+    """
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context(_START).set_forkserver_preload([PRELOAD])
+    saved = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if saved is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved
+
+
 def _start(jobs: int, into: Started) -> None:
+    """Start `jobs` workers from the forkserver `_forkserver_running` started."""
     context = multiprocessing.get_context(_START)
-    if _START == "forkserver":
-        context.set_forkserver_preload([PRELOAD])
     for _ in range(jobs):
         mine, theirs = context.Pipe()
         proc = context.Process(target=_serve, args=(theirs,), daemon=True)  # type: ignore[attr-defined]
@@ -120,6 +144,7 @@ class PartPool:
         if len(started) != jobs:
             _close(started)
             started = []
+            _forkserver_running()
             _start(jobs, started)
         self._started = started
         self._conns = [conn for conn, _proc in started]
