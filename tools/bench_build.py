@@ -118,37 +118,45 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], log: Path | None = Non
     return Run(seconds, usage.ru_maxrss / 1024, git, usage.ru_utime + usage.ru_stime)
 
 
-def _tree_memory_kb(pid: int) -> tuple[int, int]:
-    """Memory of `pid` and all its descendants (the layout workers), in KiB: the sum of their
-    resident sets (RSS, which counts a page shared by several processes in each of them) and
-    the sum of their proportional sets (PSS, which counts such a page once across them: the
-    memory the machine gives the whole tree)."""
-    rss, pss, todo = 0, 0, [pid]
-    while todo:
-        current = todo.pop()
+def _session_memory_kb(session: int) -> tuple[int, int]:
+    """Memory of every process in `session` (the build, its workers, their forkserver: a worker
+    whose forkserver has ended is no longer the build's descendant, but stays in its session),
+    in KiB: the sum of their resident sets (RSS, which counts a page shared by several
+    processes in each of them) and of their proportional sets (PSS, which counts such a page
+    once across them: the memory the machine gives them all)."""
+    rss, pss = 0, 0
+    for folder in Path("/proc").iterdir():
+        if not folder.name.isdigit():
+            continue
         try:
-            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+            fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) != session:  # the fields after the name: state, ppid, pgrp, session
+                continue
+            for line in (folder / "smaps_rollup").read_text().splitlines():
                 if line.startswith("Rss:"):
                     rss += int(line.split()[1])
                 elif line.startswith("Pss:"):
                     pss += int(line.split()[1])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):
+        except (OSError, ValueError, IndexError):
             continue
     return rss, pss
 
 
 def _run_tree(args: list[str], cwd: Path, env: dict[str, str]) -> Run:
-    """Like `_run`, with the peaks of the summed RSS and PSS of the process and every
-    descendant (sampled every 20 ms: the build's workers live in a forkserver's children)."""
+    """Like `_run`, with the peaks of the summed RSS and PSS of the process and every process
+    it starts (its own session; sampled every 20 ms)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        args,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     peak, peak_pss = 0, 0
     while proc.poll() is None:
-        rss, pss = _tree_memory_kb(proc.pid)
+        rss, pss = _session_memory_kb(proc.pid)
         peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(0.02)
     seconds = time.perf_counter() - start

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -113,7 +114,15 @@ def _forkserver_running() -> None:
 
 
 def _start(jobs: int, into: Started) -> None:
-    """Start `jobs` workers from the forkserver `_forkserver_running` started."""
+    """Start `jobs` workers from the forkserver `_forkserver_running` started, then end it.
+
+    Once the workers are forked the forkserver only holds memory (what it imported, which the
+    workers have since copied where they wrote: 17 MB of a MASVS build's peak); a later pool
+    in the same process starts another. Its children then report their end through their
+    pipes only (`_close` asks each to end and waits for that, not for an exit code).
+    """
+    from multiprocessing import forkserver
+
     context = multiprocessing.get_context(_START)
     for _ in range(jobs):
         mine, theirs = context.Pipe()
@@ -121,18 +130,29 @@ def _start(jobs: int, into: Started) -> None:
         proc.start()
         theirs.close()
         into.append((mine, proc))
+    # Ended by a signal: it would wait for its children to end first (they hold its "alive"
+    # pipe). `ensure_running` reaps it and starts another when a later pool needs one.
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)  # noqa: SLF001
+    if isinstance(pid, int):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
 
 
 def _close(started: Started) -> None:
+    """Ask each worker to end and wait until its pipe closes (it has ended); one that has not
+    within 5 s is killed. Not `Process.join`: the forkserver that would report the exit is gone."""
     for conn, _proc in started:
         with contextlib.suppress(OSError):
             conn.send(None)
+    for conn, proc in started:
+        try:
+            ended = bool(wait([conn], timeout=5))
+        except OSError:
+            ended = True
+        if not ended:
+            with contextlib.suppress(OSError):
+                os.kill(proc.pid, signal.SIGKILL)
         conn.close()
-    for _conn, proc in started:
-        proc.join(timeout=5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
 
 
 class PartPool:
