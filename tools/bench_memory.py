@@ -9,7 +9,7 @@ between the two is what the tool itself holds; what plain WeasyPrint needs is
 the floor of this layout engine. Budget (issue 10.15): both shapes under 1 GB
 at 10,000 comments and 1,000 chapters, if the engine allows it.
 
-The build's peak is that of its whole process tree (the build, and the
+The build's peak is the summed RSS of its whole session (the build, and the
 forkserver and layout workers of a chunked or parallel layout), sampled every
 20 ms. The build runs in a child of this script (`--phases-of ARGS`) that samples its
 own RSS and marks WeasyPrint's steps, so the table also shows what the process
