@@ -62,12 +62,16 @@ def cut(
     """
     from gap_analysis.services.review import versions
     from gap_analysis.services.review.cut_journal import CutRequest
-    from gap_analysis.services.review.standing import build_version
 
+    builder: versions.Builder | None = None
+    if not no_build:  # the PDF's annexes (changes, comments, review path) only when building
+        from gap_analysis.services.review.standing import build_version
+
+        builder = build_version
     result = versions.cut(
         app.store(),
         CutRequest(name, meeting, document, purpose, sign, not no_build),
-        builder=None if no_build else build_version,
+        builder=builder,
         progress=app.info,
     )
     verb = "completed the cut of" if result.resumed else "cut"
