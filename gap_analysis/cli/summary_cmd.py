@@ -10,8 +10,6 @@ import click
 from gap_analysis.cli.context import AppContext, common_options, pass_app
 from gap_analysis.cli.output_option import stdout_or_file
 from gap_analysis.diff import summary as summary_formats
-from gap_analysis.services.output import prepare_output, write_output
-from gap_analysis.services.summary import summary
 
 
 @click.command("summary")
@@ -51,6 +49,9 @@ def summary_command(
       gap-analysis summary @sg17 --format json
       gap-analysis summary v0.2 -o changes-since-v0.2.md
     """
+    from gap_analysis.services.output import prepare_output, write_output
+    from gap_analysis.services.summary import summary
+
     if output is not None:
         prepare_output(app.store(), output, force=force)
     result = summary(app.store(), old, new)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import click
 
 from gap_analysis.cli.context import AppContext, common_options, pass_app, print_json
-from gap_analysis.services.review import versions
-from gap_analysis.services.review.cut_journal import CutRequest
-from gap_analysis.services.review.standing import build_version
 
 
 @click.group("version")
@@ -63,10 +60,18 @@ def cut(
       gap-analysis version cut --meeting "CG-COP e-meeting" --document "CG-COP draft"
       gap-analysis version cut v1.0 --purpose "For publication" --sign
     """
+    from gap_analysis.services.review import versions
+    from gap_analysis.services.review.cut_journal import CutRequest
+
+    builder: versions.Builder | None = None
+    if not no_build:  # the PDF's annexes (changes, comments, review path) only when building
+        from gap_analysis.services.review.standing import build_version
+
+        builder = build_version
     result = versions.cut(
         app.store(),
         CutRequest(name, meeting, document, purpose, sign, not no_build),
-        builder=None if no_build else build_version,
+        builder=builder,
         progress=app.info,
     )
     verb = "completed the cut of" if result.resumed else "cut"
@@ -90,6 +95,8 @@ def list_(app: AppContext, as_json: bool) -> None:
       gap-analysis version list
       gap-analysis version list --json
     """
+    from gap_analysis.services.review import versions
+
     rows = versions.rows(app.store())
     if as_json:
         print_json([r.as_json() for r in rows])
@@ -180,6 +187,8 @@ def tag(app: AppContext, names: tuple[str, ...], repair: bool, sign: bool) -> No
       gap-analysis version tag
       gap-analysis version tag --repair v0.2
     """
+    from gap_analysis.services.review import versions
+
     store = app.store()
     if repair:
         done = versions.repair_tags(store, list(names), sign)

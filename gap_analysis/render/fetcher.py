@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
-from importlib import resources
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -27,7 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from gap_analysis.model.paths import normalize
 from gap_analysis.render.document import Refused
 from gap_analysis.render.fonts import CJK_FONT_BASE, cjk_font_files
-from gap_analysis.render.resources import SNAPSHOT_BASE, STATIC_BASE
+from gap_analysis.render.resources import SNAPSHOT_BASE, STATIC_BASE, static_file
 
 MAX_RESOURCE_BYTES = 16 * 1024 * 1024
 
@@ -115,14 +114,3 @@ class _Refusal(Exception):
         super().__init__(reason)
         self.path = path
         self.reason = reason
-
-
-def static_file(path: str) -> bytes | None:
-    """A file of `render/static/`, or None (no folders, nothing outside it)."""
-    folder = resources.files("gap_analysis.render").joinpath("static")
-    node = folder
-    for part in path.split("/"):
-        node = node.joinpath(part)
-    if not node.is_file():
-        return None
-    return node.read_bytes()

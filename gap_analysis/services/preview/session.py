@@ -39,9 +39,8 @@ from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.paths import normalize
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import Snapshot, SnapshotInfo
-from gap_analysis.render.fetcher import static_file
 from gap_analysis.render.fonts import CJK_FONT_BASE, cjk_font_files
-from gap_analysis.render.resources import SNAPSHOT_BASE, STATIC_BASE
+from gap_analysis.render.resources import SNAPSHOT_BASE, STATIC_BASE, static_file
 from gap_analysis.services.build.pdf import document_of, unique_gaps
 from gap_analysis.services.check.chapters import ChapterFile
 from gap_analysis.services.check.runner import Parsing, check_context, context

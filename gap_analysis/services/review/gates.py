@@ -14,7 +14,6 @@ from gap_analysis.gitstore import GitStore
 from gap_analysis.model.finding import Severity
 from gap_analysis.model.version import Version
 from gap_analysis.model.workflow import Action
-from gap_analysis.services.check.runner import run_check
 
 OpenComments = Callable[[GitStore, str, str], int]
 """(store, version, stage) -> the number of open comments made at that stage."""
@@ -35,6 +34,8 @@ def gate_results(
     results: dict[str, str | None] = {}
     for gate in action.gates:
         if gate == "check":
+            from gap_analysis.services.check.runner import run_check  # Markdown: for this gate
+
             errors = [f for f in run_check(store, version.commit) if f.severity is Severity.ERROR]
             results[gate] = (
                 f"check finds {len(errors)} error(s) at {version.name}, first: {errors[0]}"

@@ -41,7 +41,6 @@ from gap_analysis.model.finding import Severity
 from gap_analysis.model.version import VERSIONS_DIR, Amendment, Version
 from gap_analysis.model.wording import counted
 from gap_analysis.records.versions import write_version
-from gap_analysis.services.check.runner import run_check
 from gap_analysis.services.faults import fault
 from gap_analysis.services.review.cut_journal import (
     CutRequest,
@@ -283,6 +282,8 @@ def _write_record(
     if dirty:
         raise _dirty_refusal(dirty)
     progress("running check")
+    from gap_analysis.services.check.runner import run_check  # Markdown: only for a cut
+
     errors = [f for f in run_check(store, "HEAD") if f.severity is Severity.ERROR]
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
