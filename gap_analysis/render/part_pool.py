@@ -1,12 +1,13 @@
 """Worker processes for the parallel layout.
 
-Workers start from a forkserver that has imported WeasyPrint once (a fork of
-a process that already runs Pango's threads is not safe) and frozen what it
-imported out of the garbage collector's reach (`render.worker_preload`); each gets the
-snapshot's images, the only files its fetcher serves, once (workers may start
-before the images are known, `warm_up`), and then takes
-one request at a time over its own pipe (a request is a whole part: the
-snapshot's images are not sent again with each, as `concurrent.futures` would).
+Workers are forked from a forkserver that has imported WeasyPrint once (a fork
+of a process that already runs Pango's threads is not safe) and frozen what it
+imported out of the garbage collector's reach (`render.worker_preload`); the
+forkserver is ended once they are forked. Each worker gets the snapshot's
+images, the only files its fetcher serves, once (workers may start before the
+images are known: `warm_up`), and then takes one request at a time over its
+own pipe (a request is a whole part: the images are not sent again with each,
+as `concurrent.futures` would).
 """
 
 from __future__ import annotations

@@ -231,15 +231,12 @@ def margin_heads(split_: Split) -> MarginHeads:
     boxes = [box for rule in rules for box in _BOX.findall(rule)]
     numbered = {name for name, body in boxes if _PAGE_COUNTER in body}
     fixed = {name for name, body in boxes} - numbered
-    in_rules = sum(body.count(_PAGE_COUNTER) for _name, body in boxes)
-    sized = all(_own_size(name, head) for name in fixed | numbered)
-    order = [_DRAW_ORDER.index(name) if name in _DRAW_ORDER else -1 for name in fixed | numbered]
+    drawn = _DRAW_ORDER.index
     apart = (
-        head.count(_PAGE_COUNTER) == in_rules
-        and -1 not in order
-        and sized
-        and max((_DRAW_ORDER.index(n) for n in fixed), default=-1)
-        < min((_DRAW_ORDER.index(n) for n in numbered), default=len(_DRAW_ORDER))
+        head.count(_PAGE_COUNTER) == sum(body.count(_PAGE_COUNTER) for _name, body in boxes)
+        and fixed | numbered <= set(_DRAW_ORDER)
+        and all(_own_size(name, head) for name in fixed | numbered)
+        and max(map(drawn, fixed), default=-1) < min(map(drawn, numbered), default=len(_DRAW_ORDER))
     )
     if not apart:
         return MarginHeads(None, head)
