@@ -173,12 +173,12 @@ def render_parallel(
     for part in parts:
         links += [(first + page, anchor, rect) for page, anchor, rect in part.links]
         first += part.facts.pages
-    keys = list(dict.fromkeys(key for page in stamps for key, _index in page))
+    keys = {key: n for n, key in enumerate(dict.fromkeys(k for page in stamps for k, _i in page))}
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
     pdf = join(
         [pdf for part in parts for pdf in part.pdfs],
         [run.made[key] for key in keys],
-        [[(keys.index(key), index) for key, index in page] for page in stamps],
+        [[(keys[key], index) for key, index in page] for page in stamps],
         links,
         identifier,
     )
