@@ -31,19 +31,23 @@ def test_help_lists_every_command(cli: CliInvoke) -> None:
         assert f"  {name} " in result.stdout
 
 
-def test_check_does_not_load_the_pdf_engine(report_repo: ReportRepo) -> None:
+def _cli_loading(
+    cwd: Path, argv: list[str], families: tuple[str, ...]
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI with `argv` in a new Python in `cwd`; it prints the modules of `families` it
+    loaded and its exit code (the last line ends "[] 0" when it loaded none and succeeded)."""
     code = (
-        "import sys; from gap_analysis.cli.app import main; sys.argv=['gap-analysis','check'];"
-        "\ntry:\n    main()\nexcept SystemExit as e:\n    print(sorted(m for m in sys.modules if m.split('.')[0] "
-        "in ('weasyprint', 'jinja2')), e.code)"
+        f"import sys; from gap_analysis.cli.app import main; sys.argv={['gap-analysis', *argv]!r}"
+        "\ntry:\n    main()\nexcept SystemExit as e:\n    print(sorted(m for m in sys.modules if "
+        f"m.split('.')[0] in {families!r}), e.code)"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=report_repo.path,
-        capture_output=True,
-        text=True,
-        check=True,
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True
     )
+
+
+def test_check_does_not_load_the_pdf_engine(report_repo: ReportRepo) -> None:
+    done = _cli_loading(report_repo.path, ["check"], ("weasyprint", "jinja2"))
     assert done.stdout.strip().endswith("[] 0"), done.stdout + done.stderr
 
 
@@ -51,18 +55,8 @@ def test_check_does_not_load_the_pdf_engine(report_repo: ReportRepo) -> None:
 def test_record_commands_load_no_markdown(report_repo: ReportRepo, argv: list[str]) -> None:
     """Commands that read only records and report.toml load no Markdown, YAML or PDF code:
     each command's services are imported when it runs, and a cut's check only for a cut."""
-    code = (
-        f"import sys; from gap_analysis.cli.app import main; sys.argv={['gap-analysis', *argv]!r}"
-        "\ntry:\n    main()\nexcept SystemExit as e:\n    print(sorted(m for m in sys.modules if "
-        "m.split('.')[0] in ('markdown_it', 'yaml', 'weasyprint', 'jinja2')), e.code)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=report_repo.path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    families = ("markdown_it", "yaml", "weasyprint", "jinja2")
+    done = _cli_loading(report_repo.path, argv, families)
     assert done.stdout.strip().endswith("[] 0"), done.stdout + done.stderr
 
 
@@ -106,29 +100,13 @@ def test_cached_rebuild_loads_no_engine(
 ) -> None:
     """An unchanged rebuild copies the cached PDF without GitPython, Markdown, YAML or WeasyPrint."""
     out = tmp_path / "r.pdf"
-    argv = ["gap-analysis", "build", *revision, "-o", str(out)]
-    code = (
-        f"import sys; from gap_analysis.cli.app import main; sys.argv={argv!r}\ntry:\n    main()\n"
-        "except SystemExit as e:\n    print(sorted(m for m in sys.modules"
-        " if m.split('.')[0] in ('git', 'weasyprint', 'markdown_it', 'yaml', 'jinja2')), e.code)"
-    )
-    first = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=report_repo.path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    argv = ["build", *revision, "-o", str(out)]
+    families = ("git", "weasyprint", "markdown_it", "yaml", "jinja2")
+    first = _cli_loading(report_repo.path, argv, families)
     assert "'weasyprint'" in first.stdout and first.stdout.strip().endswith(" 0"), (
         first.stdout + first.stderr
     )
-    again = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=report_repo.path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    again = _cli_loading(report_repo.path, argv, families)
     assert again.stdout.strip().endswith("[] 0"), again.stdout + again.stderr
     assert "(from cache)" in again.stderr
     assert out.read_bytes().startswith(b"%PDF")
