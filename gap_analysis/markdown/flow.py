@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 from gap_analysis.markdown.engine import parse
 from gap_analysis.markdown.html import ChapterRenderer
-from gap_analysis.markdown.structure import chapter_structure
+from gap_analysis.markdown.numbering import report_numbering
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.flow import (
     FlowBlock,
@@ -32,7 +32,7 @@ from gap_analysis.model.flow import (
     Table,
 )
 from gap_analysis.model.languages import Words
-from gap_analysis.model.numbering import Numbering, number_report
+from gap_analysis.model.numbering import Numbering
 
 
 @dataclass
@@ -191,10 +191,7 @@ def flow_report(
     and its blocks: the structure walk only reads the tokens the flow walk reads.
     """
     parsed = [parse(chapter.body, chapter.number, gap_pattern)[0] for chapter in chapters]
-    numbering = number_report(
-        chapter_structure(chapter, gap_pattern, tokens)
-        for chapter, tokens in zip(chapters, parsed, strict=True)
-    )
+    numbering = report_numbering(chapters, gap_pattern, parsed)
     paths = {chapter.path: chapter.id for chapter in chapters}
     return tuple(
         flow_chapter(chapter, paths, gap_pattern, numbering, words, tokens)

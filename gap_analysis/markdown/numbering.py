@@ -22,9 +22,8 @@ def report_numbering(
     chapters: Sequence[Chapter], gap_pattern: str, parsed: Sequence[list[Token]] | None = None
 ) -> Numbering:
     """`parsed`: each chapter's tokens (`engine.parse` with `gap_pattern`), to parse it once."""
-    if parsed is None:
-        return number_report(chapter_structure(chapter, gap_pattern) for chapter in chapters)
+    tokens: Sequence[list[Token] | None] = parsed if parsed is not None else [None] * len(chapters)
     return number_report(
-        chapter_structure(chapter, gap_pattern, tokens)
-        for chapter, tokens in zip(chapters, parsed, strict=True)
+        chapter_structure(chapter, gap_pattern, own)
+        for chapter, own in zip(chapters, tokens, strict=True)
     )

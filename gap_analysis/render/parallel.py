@@ -116,15 +116,6 @@ class _State:
         return found.facts if found is not None else _NO_FACTS
 
 
-@dataclass(frozen=True, slots=True)
-class Statistics:
-    parts: int
-    laid_out: int
-    """Layouts done (a part laid out twice counts twice)."""
-    reused: int
-    """Parts whose last layout came from the store."""
-
-
 def serial_reason(html: str, variant: str | None) -> str | None:
     """Why this document must be laid out serially, or None."""
     if variant is not None:
@@ -149,7 +140,7 @@ def render_parallel(
     salt: str,
     laid_out_pages: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
-) -> tuple[PdfOutput, Statistics]:
+) -> PdfOutput:
     """The PDF `render_pdf(document, html, ...)` would write (no variant), laid out by `jobs` workers.
 
     `salt` is part of every key (the engine, the templates, the images: what the HTML does not say).
@@ -183,15 +174,12 @@ def render_parallel(
         identifier,
     )
     store.put_numbers({part.name: state.numbers for part, state in run.named() if state.numbers})
-    return (
-        PdfOutput(
-            pdf,
-            total,
-            tuple(dict.fromkeys(r for part in parts for r in part.refused)),
-            tuple(m for part in parts for m in part.messages),
-            tuple(dict.fromkeys(f for part in parts for f in part.failed_images)),
-        ),
-        Statistics(len(run.states), run.laid, sum(1 for s in run.states if s.key in run.stored)),
+    return PdfOutput(
+        pdf,
+        total,
+        tuple(dict.fromkeys(r for part in parts for r in part.refused)),
+        tuple(m for part in parts for m in part.messages),
+        tuple(dict.fromkeys(f for part in parts for f in part.failed_images)),
     )
 
 
@@ -217,8 +205,6 @@ class _Run:
         self.heads = margin_heads(cut)
         self.made: dict[str, bytes] = {}
         """Margins PDFs by key."""
-        self.laid = 0
-        self.stored: set[str] = set()
         self._pool: PartPool | None = None
 
     def named(self) -> list[tuple[Part, _State]]:
@@ -256,7 +242,6 @@ class _Run:
         for state in todo:
             known = self.store.part(state.key)
             if known is not None:
-                self.stored.add(state.key)
                 self._learn(state, known)
         for key in margins:
             cached = self.store.margins(key)
@@ -266,7 +251,6 @@ class _Run:
         wanted = {key: request for key, request in margins.items() if key not in self.made}
         if not layouts and not wanted:
             return
-        self.laid += len(layouts)
 
         def done(key: str, answer: object) -> None:
             if key in layouts:
@@ -359,7 +343,6 @@ __all__ = [
     "NotSettled",
     "PartStore",
     "Split",
-    "Statistics",
     "needs_chunks",
     "render_parallel",
     "serial_reason",

@@ -61,7 +61,11 @@ class Worker:
         head, rest = html.split("<body>", 1)
         body = rest.rsplit("</body>", 1)[0]
         cut = chunkable(body, self._chunk_rows)
-        with captured() as capture, _margins_left_out(names), _missing_targets(missing):
+
+        def note_name(_context: Any, page: Any, _state: Any) -> None:
+            names.append(str(page.page_type.name or ""))  # the margins are made on its name
+
+        with captured() as capture, _no_margin_boxes(note_name), _missing_targets(missing):
             if cut is None:
                 written = [_write(self._render(html, fetcher), None)]
             else:
@@ -121,7 +125,7 @@ class Worker:
         """The margin boxes of blank pages `html`, numbered from `first_page` of `total`."""
         del key
         held: list[tuple[Any, Any, Any]] = []
-        with captured(), _deferred_margins(held):
+        with captured(), _no_margin_boxes(lambda *state: held.append(state)):
             document = self._render(html, SnapshotFetcher(self._read))
         for index, (context, page, state) in enumerate(held):
             numbered = copy.deepcopy(state)
@@ -187,29 +191,15 @@ _MAKE_MARGIN_BOXES: Callable[..., Iterator[Any]] = weasyprint.layout.make_margin
 
 
 @contextmanager
-def _margins_left_out(names: list[str]) -> Iterator[None]:
-    """During one layout, no margin boxes are made; each page's name is noted, in page order."""
+def _no_margin_boxes(instead: Callable[[Any, Any, Any], object]) -> Iterator[None]:
+    """During one layout, no margin boxes are made; `instead(context, page, state)` is called
+    for each page, in page order."""
 
-    def note(_context: Any, page: Any, _state: Any) -> list[Any]:
-        names.append(str(page.page_type.name or ""))
+    def call(context: Any, page: Any, state: Any) -> list[Any]:
+        instead(context, page, state)
         return []
 
-    weasyprint.layout.make_margin_boxes = note
-    try:
-        yield
-    finally:
-        weasyprint.layout.make_margin_boxes = _MAKE_MARGIN_BOXES
-
-
-@contextmanager
-def _deferred_margins(into: list[tuple[Any, Any, Any]]) -> Iterator[None]:
-    """During one layout, margin boxes are not made; their arguments are kept, in page order."""
-
-    def record(context: Any, page: Any, state: Any) -> list[Any]:
-        into.append((context, page, state))
-        return []
-
-    weasyprint.layout.make_margin_boxes = record
+    weasyprint.layout.make_margin_boxes = call
     try:
         yield
     finally:

@@ -75,7 +75,7 @@ def lay_out(
 
             store = PartFolder(parts_folder) if parts_folder is not None else NoStore()
             try:
-                output, _statistics = render_parallel(
+                output = render_parallel(
                     document,
                     html,
                     images,
