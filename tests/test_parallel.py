@@ -3,7 +3,9 @@
 Equal means what a reader sees and follows: the text of every page, every
 link's target page, the outline (titles, levels, pages), the document
 information and language, and every page's pixels (rendered by poppler). Compared on the sample report, MASVS v1.5.0 and a
-generated report whose chapters link to each other.
+generated report whose chapters link to each other. And the fonts embedded as
+the serial build embeds them: one file for each font (the parts' subsets merged
+at the join, `render.joined_fonts`), not one for each part.
 """
 
 from __future__ import annotations
@@ -50,8 +52,17 @@ def reading(pdf: Path) -> dict[str, Any]:
                 out.append((depth, item.title, reader.get_destination_page_number(item)))
         return out
 
+    fonts: dict[str, set[int]] = {}
+    for page in reader.pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            font = ref.get_object()
+            for descendant in font.get("/DescendantFonts", []):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                file = descriptor.raw_get("/FontFile2")
+                fonts.setdefault(str(font["/BaseFont"]), set()).add(file.idnum)
     return {
         "text": [page.extract_text() for page in reader.pages],
+        "font files": {name: len(files) for name, files in fonts.items()},
         "links": links,
         "outline": outline(reader.outline),
         "metadata": dict(reader.metadata or {}),
@@ -69,8 +80,9 @@ def _build(cli: CliInvoke, repo: Path, name: str, *args: str) -> Path:
 def _assert_equal(serial: Path, parallel: Path) -> None:
     one, two = reading(serial), reading(parallel)
     assert len(one["text"]) == len(two["text"]) > 1
-    for key in ("text", "links", "outline", "metadata", "lang"):
+    for key in ("text", "links", "outline", "metadata", "lang", "font files"):
         assert one[key] == two[key], key
+    assert set(two["font files"].values()) == {1}
     assert any("Page 2 of" in text for text in one["text"])
     assert sum(len(links) for links in one["links"]) > 3
     assert _pixels(serial) == _pixels(parallel)

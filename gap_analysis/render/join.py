@@ -42,6 +42,7 @@ from pypdf.generic import (
 )
 
 from gap_analysis.errors import RenderError
+from gap_analysis.render.joined_fonts import merge_fonts
 from gap_analysis.render.part_pdf import Link
 
 _STATE_ONLY = re.compile(rb"cm|[\s0-9.qQ-]")
@@ -70,6 +71,7 @@ def join(
         writer.append(reader, import_outline=True)
     assert first is not None
     _stamp(writer, margins, stamps)
+    merge_fonts(writer)
     if first.metadata is not None:
         writer.add_metadata(dict(first.metadata))
     root = cast(DictionaryObject, first.trailer["/Root"])
