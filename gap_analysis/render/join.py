@@ -42,6 +42,7 @@ from pypdf.generic import (
 )
 
 from gap_analysis.errors import RenderError
+from gap_analysis.render.compact_pdf import write_compact
 from gap_analysis.render.joined_fonts import merge_fonts
 from gap_analysis.render.part_pdf import Link
 
@@ -94,10 +95,8 @@ def join(
         annotations = cast(ArrayObject, page["/Annots"])
         annotations.append(writer._add_object(annotation))  # noqa: SLF001 - pypdf's way to add one
     writer._ID = ArrayObject([ByteStringObject(identifier), ByteStringObject(identifier)])  # noqa: SLF001
-    out = io.BytesIO()
     with _names_written_once():
-        writer.write(out)
-    return out.getvalue()
+        return write_compact(writer)
 
 
 @contextmanager
@@ -152,7 +151,7 @@ def _stamp(
         contents = page["/Contents"].get_object()
         own = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
         page[NameObject("/Contents")] = ArrayObject(
-            [writer._add_object(before), *own, writer._add_object(after)]  # noqa: SLF001
+            [writer._add_object(before), *own, writer._add_object(after.flate_encode())]  # noqa: SLF001
         )
 
 
