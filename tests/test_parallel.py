@@ -322,3 +322,23 @@ def test_workers_never_import_from_the_report_folder(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert not marker.exists()
     assert len(pypdf.PdfReader(tmp_path / "out.pdf").pages) > 1
+
+
+def test_array_types_are_the_ones_cffi_parses() -> None:
+    """The workers' shortcut for `T[N]` (`render.cffi_arrays`) makes
+    the type cffi's parser makes, and WeasyPrint's calls work with it."""
+    from weasyprint.text.ffi import ffi
+
+    from gap_analysis.render.cffi_arrays import arrays_parsed_once
+
+    parse = ffi._parser.parse_type_and_quals
+    cdecls = ["hb_codepoint_t[57]", "unsigned int[3]", "char[4]", "hb_tag_t[100]"]
+    expected = [parse(cdecl) for cdecl in cdecls]
+    arrays_parsed_once()
+    try:
+        assert ffi._parser.parse_type_and_quals is not parse
+        assert [ffi._parser.parse_type_and_quals(cdecl) for cdecl in cdecls] == expected
+        assert ffi._parser.parse_type_and_quals("PangoRectangle *") == parse("PangoRectangle *")
+        assert list(ffi.new("hb_codepoint_t[3]", [7, 8, 9])) == [7, 8, 9]
+    finally:
+        ffi._parser.parse_type_and_quals = parse

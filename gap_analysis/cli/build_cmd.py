@@ -67,8 +67,8 @@ from gap_analysis.services.snapshots import resolve
     type=click.IntRange(min=0),
     default=1,
     help="Processes that lay out chapters side by side (default 1: one process; 0: the "
-    "number of CPUs). The PDF has the same pages, text, links and outline either way, "
-    "but is larger (each part carries its own font subsets); --variant builds are "
+    "number of CPUs). The PDF has the same pages, text, links, outline and fonts either "
+    "way, and bytes of its own (the same for every N above 1); --variant builds are "
     "always laid out in one process.",
 )
 @force_option

@@ -6,6 +6,9 @@ worker forked afterwards shares those pages with the forkserver and its sibling
 instead of copying each page the collector would touch. Measured on MASVS v1.5.0
 with two workers: the peak memory of all processes summed (PSS) 192 MB without,
 164 MB with.
+
+And it teaches WeasyPrint's cffi interface to read an array type of a new length
+without its C parser (`render.cffi_arrays`).
 """
 
 from __future__ import annotations
@@ -13,5 +16,7 @@ from __future__ import annotations
 import gc
 
 import gap_analysis.render.part_worker  # noqa: F401 - loaded for the workers to inherit
+from gap_analysis.render.cffi_arrays import arrays_parsed_once
 
+arrays_parsed_once()
 gc.freeze()
