@@ -10,6 +10,7 @@ at the join, `render.joined_fonts`), not one for each part.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
@@ -185,8 +186,9 @@ def test_rebuild_after_an_edit_lays_out_that_chapter_only(tmp_path: Path, cli: C
     _working_tree(cli, report.path, "first.pdf", "--jobs", "2")
     before = set(parts.glob("*.part.json"))
     # the cover, the contents, five chapters, the gap register; the contents and the register
-    # also as first laid out, before the page numbers of other parts were written into them
-    assert len(before) == 10
+    # as first laid out, before the page numbers of other parts were written into them, are
+    # drafts: neither written nor kept
+    assert len(before) == 8
     chapter.write_text(text.replace("# Chapter 3\n", "# Chapter 3\n\nTwo words.\n"), "utf-8")
     edited = _working_tree(cli, report.path, "edited.pdf", "--jobs", "2")
     made = set(parts.glob("*.part.json")) - before
@@ -342,3 +344,41 @@ def test_array_types_are_the_ones_cffi_parses() -> None:
         assert list(ffi.new("hb_codepoint_t[3]", [7, 8, 9])) == [7, 8, 9]
     finally:
         ffi._parser.parse_type_and_quals = parse
+
+
+def test_a_reference_no_part_can_answer_is_written_after_the_drafts() -> None:
+    """The contents' first layout, without the other parts' page numbers, is a draft (not
+    written, not kept); a reference to an anchor that no part holds leaves the part a draft
+    once all is settled, and it is then written as it stands: the serial build's pages."""
+    from gap_analysis.render.parallel import NoStore, render_parallel
+    from gap_analysis.render.part_pdf import PartPdf
+
+    html = (
+        "<html><head><title>T</title><style>@page { size: A6 } .chapter { break-before: page }"
+        " .contents a::after { content: leader('. ') target-counter(attr(href), page); }"
+        '</style></head><body><nav class="contents"><a href="#b--x">To B</a>'
+        '<a href="#nowhere">To nowhere</a></nav>'
+        '<section class="chapter" id="a"><h1>A</h1><p>One.</p></section>'
+        '<section class="chapter" id="b"><h1 id="b--x">B</h1><p>Two.</p></section></body></html>'
+    )
+
+    class Kept(NoStore):
+        def __init__(self) -> None:
+            self.kept: list[PartPdf] = []
+
+        def put_part(self, key: str, part: PartPdf) -> None:
+            self.kept.append(part)
+
+    store = Kept()
+    parallel = render_parallel(None, html, {}, 2, store, "salt")  # type: ignore[arg-type]
+    serial = render_pdf_of(html)
+    assert all(part.pdfs for part in store.kept) and len(store.kept) == 3
+    texts = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(parallel.pdf)).pages]
+    assert texts == [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(serial)).pages]
+    assert "To B" in texts[0] and "To nowhere" in texts[0] and "3" in texts[0]
+
+
+def render_pdf_of(html: str) -> bytes:
+    from gap_analysis.render.pdf import render_pdf
+
+    return render_pdf(None, html, {}.__getitem__).pdf  # type: ignore[arg-type]

@@ -233,12 +233,23 @@ class _Run:
                 and self._set_input(state, {a: anchors[a] for a in state.needs if a in anchors})
             ]
             if not changed:
-                return
+                break
             self.batch(changed, self.margins()[0])
-        raise NotSettled
+        else:
+            raise NotSettled
+        # A part whose references name an anchor no part holds settles unwritten (a draft).
+        drafts = [state for state in self.states if state.part is not None and not state.part.pdfs]
+        for state in drafts:
+            state.part = None
+        self.batch(drafts, {}, drafts=False)
 
-    def batch(self, todo: list[_State], margins: MarginRequests) -> None:
-        """Lay out `todo` and make `margins`, taking what the store has; the largest first."""
+    def batch(self, todo: list[_State], margins: MarginRequests, drafts: bool = True) -> None:
+        """Lay out `todo` and make `margins`, taking what the store has; the largest first.
+
+        With `drafts`, a part whose page references name anchors it was not given numbers for
+        is not written (`Worker.layout`): it will be laid out again with them. Drafts are
+        not kept in the store.
+        """
         for state in todo:
             known = self.store.part(state.key)
             if known is not None:
@@ -255,7 +266,8 @@ class _Run:
         def done(key: str, answer: object) -> None:
             if key in layouts:
                 assert isinstance(answer, PartPdf)
-                self.store.put_part(key, answer)
+                if answer.pdfs:
+                    self.store.put_part(key, answer)
                 self._learn(layouts[key], answer)
             else:
                 assert isinstance(answer, bytes)
@@ -263,7 +275,7 @@ class _Run:
                 self.store.put_margins(key, answer)
 
         requests: list[tuple[str, str, tuple[object, ...]]] = [
-            (s.key, "layout", (s.html,))
+            (s.key, "layout", (s.html, drafts))
             for s in sorted(layouts.values(), key=lambda s: -len(s.html))
         ]
         requests += [(key, "margins", request) for key, request in wanted.items()]

@@ -52,8 +52,13 @@ class Worker:
         self._fonts = FontConfiguration()
         self._kept: Kept = {}
 
-    def layout(self, key: str, html: str) -> PartPdf:
-        """The part's pages, written now; a part with a long table in chunks (`render.chunks`)."""
+    def layout(self, key: str, html: str, draft: bool = False) -> PartPdf:
+        """The part's pages, written now; a part with a long table in chunks (`render.chunks`).
+
+        A `draft` whose page references name anchors the part does not hold is not written
+        (`PartPdf.pdfs` empty): it is laid out again with their numbers, and only what its
+        layout taught (pages, anchors, names) is read.
+        """
         del key
         fetcher = SnapshotFetcher(self._read)
         names: list[str] = []
@@ -67,7 +72,8 @@ class Worker:
 
         with captured() as capture, _no_margin_boxes(note_name), _missing_targets(missing):
             if cut is None:
-                written = [_write(self._render(html, fetcher), None)]
+                document = self._render(html, fetcher)
+                written = [_write(document, None, write=not (draft and missing))]
             else:
                 written = list(self._chunks(head + "<body>", cut, fetcher, names))
         anchors = tuple(page for one in written for page in one[1])
@@ -80,7 +86,7 @@ class Worker:
             Facts(
                 len(anchors), anchors, tuple(names[: len(anchors)]), tuple(dict.fromkeys(missing))
             ),
-            tuple(pdf for pdf, _pages, _links in written),
+            tuple(pdf for pdf, _pages, _links in written if pdf),
             tuple(links),
             tuple(fetcher.refused),
             messages,
@@ -166,10 +172,11 @@ def _chunk_rows_of(page_box: Any) -> list[Any]:
 
 
 def _write(
-    document: Any, keep: int | None
+    document: Any, keep: int | None, write: bool = True
 ) -> tuple[bytes, tuple[tuple[str, ...], ...], tuple[Link, ...]]:
     """The PDF of the first `keep` pages (all for None), their anchors, and their links to
-    anchors outside them (WeasyPrint drops those; the join adds them back)."""
+    anchors outside them (WeasyPrint drops those; the join adds them back); no PDF (empty
+    bytes) unless `write`."""
     if keep is not None:
         document = document.copy(document.pages[:keep])
     document.metadata.attachments = []
@@ -182,7 +189,7 @@ def _write(
             if kind == "internal" and target not in own:
                 rect = (x1 * SCALE, height - y1 * SCALE, x2 * SCALE, height - y2 * SCALE)
                 links.append((index, str(target), rect))
-    pdf = document.write_pdf(custom_metadata=True, finisher=finish_streams)
+    pdf = document.write_pdf(custom_metadata=True, finisher=finish_streams) if write else b""
     anchors = tuple(tuple(page.anchors) for page in document.pages)
     return bytes(pdf), anchors, tuple(links)
 
