@@ -398,3 +398,52 @@ def test_a_versions_docx_ends_with_the_pdfs_annexes(
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Changes since v0.1" in shown and "Comments and their disposition" in shown
+
+
+def _figure_pair(tmp_path: Path, old: str, new: str) -> tuple[ReportRepo, str, str]:
+    """Two commits of one chapter beside a picture (`chapters/flow.png`)."""
+    from tests.test_images import png
+
+    head = "---\nid: intro\n---\n# Introduction\n\n## Scope\n\nThe scope is set.\n\n"
+    repo = make_report(tmp_path / "r", chapters={"01-intro.md": head + old})
+    (repo.path / "chapters" / "flow.png").write_bytes(png(4, 3))
+    first = repo.commit("a picture")
+    repo.write("chapters/01-intro.md", head + new)
+    return repo, first, repo.commit("new text")
+
+
+def test_changed_paragraphs_keep_their_links_and_pictures(tmp_path: Path, cli: CliInvoke) -> None:
+    """Bug fix: a changed paragraph was written from the diff's words alone, so a link with
+    no text (printed as its target's number or URL) lost its words, a cross-reference showed
+    as `@fig-flow`, and a picture became its alt text as words. Now each run stays what it
+    is: accepting every change gives NEW's words, rejecting OLD's (alt text included, which
+    pandoc reads from the picture), and a picture whose alt text changed is the older picture
+    deleted and the newer inserted, its caption replaced; no alt text is written as text."""
+    old = (
+        "See [](#scope) and [](https://example.org/guide) for more detail on @fig-flow.\n\n"
+        "Text with ![An old chart](flow.png) inline here.\n\n"
+        "![Old diagram of the flow](flow.png){#fig-flow}\n"
+    )
+    new = (
+        "See [](#scope) and [](https://example.org/guide) for much more detail on @fig-flow.\n\n"
+        "Text with ![A new chart](flow.png) inline here.\n\n"
+        "![New diagram of the flow](flow.png){#fig-flow}\n"
+    )
+    repo, first, second = _figure_pair(tmp_path, old, new)
+    marks = check_round_trip(cli, repo, first, second, tmp_path)
+    accepted = _LINK.sub(r"\1", pandoc_plain(marks, "--track-changes=accept"))
+    assert (
+        "See clause 1.1 and https://example.org/guide for much more detail on Figure 1." in accepted
+    )
+    assert "[A new chart]" in accepted and "[An old chart]" not in accepted
+    rejected = pandoc_plain(marks, "--track-changes=reject")
+    assert "[An old chart]" in rejected and "Old diagram of the flow" in rejected
+    with zipfile.ZipFile(marks) as package:
+        body = package.read("word/document.xml").decode()
+    for mark in ("del", "ins"):
+        pictures = re.findall(rf"<w:{mark} [^>]*>(?:(?!</w:{mark}>).)*<w:drawing>", body, re.S)
+        assert len(pictures) == 2, mark  # the inline picture and the figure
+    words = re.findall(r"<w:(?:t|delText)(?: [^>]*)?>([^<]*)<", body)
+    assert not [w for w in words if "chart" in w], words  # alt text only as the pictures' descr
+    assert 'descr="An old chart"' in body and 'descr="A new chart"' in body
+    assert "@fig-flow" not in body

@@ -23,6 +23,7 @@ from gap_analysis.docx.ooxml import (
     Element,
     add_paragraph,
     add_table,
+    append_linked,
     element,
     hyperlink,
     line_break,
@@ -114,26 +115,10 @@ class BodyWriter:
 
     def runs(self, paragraph: DocxParagraph, runs: tuple[Run, ...], part: Any = None) -> None:
         """Runs into `paragraph` (a python-docx paragraph); links grouped into hyperlinks."""
-        target = paragraph._p
-        part = part or self.document.part
-        pending: list[Element] = []
-        pending_link = ""
-        for item in runs:
-            if pending and item.link != pending_link:
-                target.append(hyperlink(part, pending_link, pending))
-                pending = []
-            made = self.run_element(paragraph, item)
-            if made is None:
-                continue
-            if item.link:
-                pending.append(made)
-                pending_link = item.link
-            else:
-                target.append(made)
-        if pending:
-            target.append(hyperlink(part, pending_link, pending))
+        made = ((item.link, self.run_element(paragraph, item)) for item in runs)
+        append_linked(paragraph._p, part or self.document.part, made)
 
-    def run_element(self, paragraph: DocxParagraph, item: Run) -> Element | None:
+    def run_element(self, paragraph: DocxParagraph, item: Run) -> Element:
         if item.line_break:
             return line_break()
         if item.footnote:
@@ -165,6 +150,8 @@ class BodyWriter:
         if shape.width and shape.width > self.text_width:
             shape.height = Emu(int(shape.height * self.text_width / shape.width))
             shape.width = Emu(self.text_width)
+        if item.text:  # the alt text, as the HTML's `alt` (Word's "Alt Text"; pandoc reads it)
+            shape._inline.docPr.set("descr", item.text)
         element_ = made._r
         element_.getparent().remove(element_)
         return element_

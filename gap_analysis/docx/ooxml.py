@@ -22,6 +22,7 @@ Element = Any
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
 _SECTION = qn("w:sectPr")
 _CELL = qn("w:tc")
+_RUN = qn("w:r")
 
 
 def element(tag: str, attrs: dict[str, str] | None = None, *children: Element) -> Element:
@@ -115,13 +116,40 @@ def hyperlink(part: Any, target: str, runs: Iterable[Element]) -> Element:
         rel = part.relate_to(target, RT.HYPERLINK, is_external=True)
         link = element("w:hyperlink", {"r:id": rel, "w:history": "1"})
     for made in runs:
-        props = made.find(qn("w:rPr"))
+        link.append(link_styled(made))
+    return link
+
+
+def append_linked(parent: Element, part: Any, items: Iterable[tuple[str, Element]]) -> None:
+    """Runs (or revisions of runs) into `parent`, those of one link grouped into a hyperlink.
+
+    Each item is in the document before the next is made (the hyperlink
+    first, its runs then), so a picture made next counts the one before it
+    when python-docx picks a fresh shape id.
+    """
+    link: Element | None = None
+    target = ""
+    for wanted, made in items:
+        if link is not None and wanted != target:
+            link = None
+        if wanted and link is None:
+            link, target = hyperlink(part, wanted, []), wanted
+            parent.append(link)
+        if link is None:
+            parent.append(made)
+        else:
+            link.append(link_styled(made))
+
+
+def link_styled(made: Element) -> Element:
+    """A run, or each run of a revision (`w:ins`, `w:del`), in the Hyperlink character style."""
+    for item in [made] if made.tag == _RUN else made.iter(_RUN):
+        props = item.find(qn("w:rPr"))
         if props is None:
             props = element("w:rPr")
-            made.insert(0, props)
+            item.insert(0, props)
         props.insert(0, element("w:rStyle", {"w:val": "Hyperlink"}))
-        link.append(made)
-    return link
+    return made
 
 
 class Bookmarks:

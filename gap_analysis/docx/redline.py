@@ -2,9 +2,10 @@
 
 It only follows `model.revisions` (filled by the build service from the diff
 engine's changes); it compares nothing itself. Changed paragraphs, cells and
-gap fields are written from their word runs (plain text, as a redline is
-read for its words); added and removed paragraphs, rows and gap entries are
-whole revisions (their paragraph marks and rows too), moved blocks are moves.
+footnotes are NEW's runs with the diff's word runs laid onto them
+(`docx.word_marks`), gap fields their word runs; added and removed
+paragraphs, rows and gap entries are whole revisions (their paragraph marks
+and rows too), moved blocks are moves.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from gap_analysis.docx.blocks import BodyWriter, TocLine
 from gap_analysis.docx.ooxml import (
     Element,
     add_row,
+    append_linked,
     element,
     paragraph_style,
     row_cells,
@@ -27,6 +29,7 @@ from gap_analysis.docx.ooxml import (
 )
 from gap_analysis.docx.parts import reference_run
 from gap_analysis.docx.tracked import DEL, INS, Tracker
+from gap_analysis.docx.word_marks import KEPT, Piece, plan_runs
 from gap_analysis.model.diff import EQUAL, WordOp
 from gap_analysis.model.flow import FlowBlock, FlowChapter, Heading, Paragraph, Run, Table
 from gap_analysis.model.revisions import (
@@ -62,6 +65,8 @@ class RedlineWriter(BodyWriter):
         self.revs = ChapterRevisions()
         self.last_table: DocxTable | None = None
         self.gap_keys: set[str] = set()
+        self.replaced: list[tuple[Run, str]] = []
+        """The pictures of the last changed paragraph shown replaced, with their older alt text."""
 
     def chapter_blocks(self, chapter: FlowChapter) -> None:
         self.revs = self.revisions.chapters.get(chapter.id, ChapterRevisions())
@@ -96,8 +101,8 @@ class RedlineWriter(BodyWriter):
         holder = element("w:p")
         paragraph_style(holder, "FootnoteText")
         if rev.mark is Mark.CHANGED:
-            for made in self.tracker.ops(rev.ops, self.footnote_reference):
-                holder.append(made)
+            note = DocxParagraph(holder, self.footnotes)  # type: ignore[arg-type]
+            self.marked(note, para.runs, rev.ops, self.footnotes.part)
             return holder
         self.runs(DocxParagraph(holder, self.footnotes), para.runs, self.footnotes.part)  # type: ignore[arg-type]
         self.tracker.whole(holder, INS, rev.moved)
@@ -105,11 +110,36 @@ class RedlineWriter(BodyWriter):
 
     def paragraph_content(self, para: DocxParagraph, runs: tuple[Run, ...], line: int) -> None:
         rev = self.rev(line)
+        self.replaced = []
         if rev is not None and rev.mark is Mark.CHANGED and rev.ops:
-            for made in self.tracker.ops(rev.ops, self.footnote_reference):
-                para._p.append(made)
+            self.marked(para, runs, rev.ops)
             return
         super().paragraph_content(para, runs, line)
+
+    def marked(
+        self, para: DocxParagraph, runs: tuple[Run, ...], ops: tuple[WordOp, ...], part: Any = None
+    ) -> None:
+        """A changed block's runs as written, its words marked (`docx.word_marks`); where the
+        runs do not hold the diff's words (they should), the diff's words as plain runs."""
+        pieces = plan_runs(runs, ops)
+        if pieces is None:
+            for made in self.tracker.ops(ops, self.footnote_reference):
+                para._p.append(made)
+            return
+        made = ((p.link, self.piece_element(para, runs, p)) for p in pieces)
+        append_linked(para._p, part or self.document.part, made)
+        self.replaced = [(runs[p.run], p.alt) for p in pieces if p.alt is not None]
+
+    def piece_element(self, para: DocxParagraph, runs: tuple[Run, ...], piece: Piece) -> Element:
+        if piece.run < 0:
+            return self.tracker.wrap(DEL, [run(piece.text or "")])
+        item = runs[piece.run]
+        if piece.alt is not None:
+            item = replace(item, text=piece.alt)
+        elif piece.text is not None:
+            item = replace(item, text=piece.text)
+        made = self.run_element(para, item)
+        return made if piece.status == KEPT else self.tracker.wrap(piece.status, [made])
 
     def after_paragraph(self, para: DocxParagraph, line: int) -> None:
         self.last_table = None
@@ -126,9 +156,24 @@ class RedlineWriter(BodyWriter):
         return replace(line, old_label=self.revs.labels.get(at, ""), ops=ops)
 
     def after_caption(self, caption: DocxParagraph, line: int) -> None:
-        """A caption is made from the image, so it is new wherever its paragraph is new or changed."""
-        if self.rev(line) is not None:
+        """A caption is made from the image: new where its paragraph is new, replaced where the
+        picture's alt text changed (`marked`), else as it stands."""
+        rev = self.rev(line)
+        if rev is None:
+            return
+        if rev.mark is not Mark.CHANGED:
             self.tracker.whole(caption._p, INS)
+            return
+        if len(self.replaced) == 1:
+            picture, alt = self.replaced[0]
+            new = picture.image_title or picture.text
+            old = alt
+            if picture.image_title:
+                kept = picture.text and picture.image_title.endswith(picture.text)
+                stem = picture.image_title[: len(picture.image_title) - len(picture.text)]
+                old = stem + alt if kept else picture.image_title
+            if old != new:
+                self.tracker.replaced(caption._p, old)
 
     def heading_label(self, para: DocxParagraph, block: Heading) -> None:
         old = self.revs.labels.get(block.line)
@@ -153,8 +198,8 @@ class RedlineWriter(BodyWriter):
             for column, cell in enumerate(row_cells(table, table._tbl.tr_lst[index])):
                 ops = rev.cells[column] if column < len(rev.cells) else ()
                 if changes(ops):
-                    for made in self.tracker.ops(ops):
-                        cell.paragraphs[0]._p.append(made)
+                    written = cells[column] if column < len(cells) else ()
+                    self.marked(cell.paragraphs[0], written, ops)
                 elif column < len(cells):
                     self.runs(cell.paragraphs[0], cells[column])
         else:

@@ -93,6 +93,13 @@ class Tracker:
             self._wrap_runs(link, kind, moved)
         self.mark_paragraph(paragraph, kind, moved)
 
+    def replaced(self, paragraph: Element, older: str) -> None:
+        """A paragraph's runs (already written) inserted, `older` deleted before them."""
+        self._wrap_runs(paragraph, INS, False)
+        first = paragraph.find(qn("w:ins"))
+        if first is not None:
+            first.addprevious(self.wrap(DEL, [run(older + " ")]))
+
     def _wrap_runs(self, parent: Element, kind: str, moved: bool) -> None:
         group: list[Element] = []
         for child in [*parent, None]:

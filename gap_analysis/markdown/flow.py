@@ -116,13 +116,14 @@ def runs_of(inline: Token, resolver: ChapterRenderer) -> tuple[Run, ...]:
             if index + 1 < len(children) and children[index + 1].type == "link_close":
                 number = resolver.link_number(href)
                 printed = number.printed(resolver.words) if number is not None else href
-                runs.append(styled(printed, link=links[-1]))
+                runs.append(styled(printed, link=links[-1], diff_text=""))
         elif kind == "crossref":
             target = resolver.numbering.resolve(str(child.meta.get("name", "")))
             if target is None:
-                runs.append(styled(f"?{child.content}"))
+                runs.append(styled(f"?{child.content}", diff_text=child.content))
             else:
-                runs.append(styled(target.printed(resolver.words), link=target.href))
+                printed = target.printed(resolver.words)
+                runs.append(styled(printed, link=target.href, diff_text=child.content))
         elif kind == "link_close" and links:
             links.pop()
         elif kind == "image":
@@ -130,10 +131,11 @@ def runs_of(inline: Token, resolver: ChapterRenderer) -> tuple[Run, ...]:
             alt = "".join(c.content for c in child.children or [])
             path = resolver.image_source(src)
             if path is None:
-                runs.append(styled(f"[image omitted: {alt or src}]"))
+                runs.append(styled(f"[image omitted: {alt or src}]", diff_text=alt))
             else:
                 title = str(child.attrGet("title") or "")
-                runs.append(styled(alt, image=path, image_title=title))
+                counted = None if child.content == alt else child.content  # `An *old* chart`
+                runs.append(styled(alt, image=path, image_title=title, diff_text=counted))
         elif kind == "footnote_ref":
             label = str(child.meta.get("label", ""))
             runs.append(styled(footnote=int(child.meta["id"]) + 1, footnote_label=label))

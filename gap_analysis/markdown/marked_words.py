@@ -14,45 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from html import escape
 
 from markdown_it.token import Token
 
 from gap_analysis.model.diff import DELETE, EQUAL, INSERT, WordOp
+from gap_analysis.model.word_plan import WordPlan
 
 _FOOTNOTE_WORD = re.compile(r"\[\^([^\]\s]+)\]")
-
-
-@dataclass
-class WordPlan:
-    """Which words of the newer text are inserted, and which old runs go before which word."""
-
-    inserted: list[bool] = field(default_factory=list)
-    deleted_before: dict[int, list[str]] = field(default_factory=dict)
-    deleted_from: dict[int, int] = field(default_factory=dict)
-    """For each deleted run (by the newer word it stands before): its first word's index
-    among the older block's words, to draw the run as the older block showed it."""
-    old_count: int = 0
-    """How many words the older block has."""
-
-    @classmethod
-    def of(cls, ops: tuple[WordOp, ...]) -> WordPlan:
-        plan = cls()
-        for op in ops:
-            words = op.text.split()
-            if op.op == DELETE:
-                plan.deleted_from.setdefault(len(plan.inserted), plan.old_count)
-                plan.deleted_before.setdefault(len(plan.inserted), []).extend(words)
-            else:
-                plan.inserted.extend([op.op == INSERT] * len(words))
-            if op.op != INSERT:
-                plan.old_count += len(words)
-        return plan
-
-    @property
-    def changed(self) -> bool:
-        return any(self.inserted) or bool(self.deleted_before)
 
 
 def old_words(ops: tuple[WordOp, ...]) -> str:

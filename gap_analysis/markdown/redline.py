@@ -32,7 +32,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from gap_analysis.markdown.engine import parse, parser
 from gap_analysis.markdown.gaps import parse_gap
 from gap_analysis.markdown.html import ChapterRenderer, finish_chapter, gap_box
-from gap_analysis.markdown.marked_words import WordPlan, WordWalker, deleted_html, old_words
+from gap_analysis.markdown.marked_words import WordWalker, deleted_html, old_words
 from gap_analysis.markdown.redline_old import (
     CLOSERS,
     CONTAINERS,
@@ -48,6 +48,7 @@ from gap_analysis.model.numbering import Numbering
 from gap_analysis.model.paths import normalize
 from gap_analysis.model.redline import ChapterMarks, OldPlace
 from gap_analysis.model.structure import BlockKind
+from gap_analysis.model.word_plan import WordPlan
 
 _WRAP = {
     "ul": ("<ul>", "</ul>"),

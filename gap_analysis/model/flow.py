@@ -37,6 +37,12 @@ class Run:
     line_break: bool = False
     footnote_label: str = ""
     """The footnote's label as written (`[^src]`), so a redline can find it in diff text."""
+    diff_text: str | None = None
+    """The words the diff engine counts for this run (`markdown.structure.inline_text`) where
+    they are not `text`: "" for a link with no text, printed as its target's number or URL;
+    `@fig-x` for a cross-reference printed as `Figure 2`; an image's alt text as written
+    (`An *old* chart`) where it has emphasis or code. A redline lays the diff's words
+    onto the runs by them."""
 
 
 class ParaStyle(StrEnum):
