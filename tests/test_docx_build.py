@@ -12,7 +12,8 @@ from pathlib import Path
 
 import docx
 
-from tests.helpers import ROOT, CliInvoke, ReportRepo, make_report, need
+from gap_analysis.model.languages import WORDS
+from tests.helpers import REPORT_TOML, ROOT, CliInvoke, ReportRepo, make_report, need
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -157,11 +158,40 @@ def test_pandoc_reads_the_sample_report(tmp_path: Path, cli: CliInvoke) -> None:
         check=True,
     ).stdout
     words = " ".join(text.split())
-    assert "Study Period 2025-2028" in words
+    assert f"{WORDS['en'].study_period} 2025-2028" in words  # the PDF cover's words
     assert "Original: English" in words
     for source in (ROOT / "chapters").glob("*.md"):
         title = next(line[2:] for line in source.read_text().split("\n") if line.startswith("# "))
         assert title.split("{#")[0].strip() in words
+
+
+def test_a_french_reports_cover_and_history_are_in_french(tmp_path: Path, cli: CliInvoke) -> None:
+    """Bug fix: the DOCX cover's labels and its "Document history" were English whatever the
+    report's language; they are now the PDF cover's words for that language (one table,
+    `model/languages`). The new test fails on the old code ("Meeting:" on a French cover)."""
+    toml = REPORT_TOML.replace(
+        'group = "Test',
+        'language = "fr"\nstudy_period = "2025-2028"\n'
+        'keywords = ["protection"]\nabstract = "Un résumé."\ngroup = "Test',
+    )
+    repo = make_report(tmp_path / "r", toml=toml)
+    result = cli(repo.path, "version", "cut", "v0.1", "--meeting", "Genève", "--no-build")
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(build(cli, repo.path, tmp_path / "fr.docx", "v0.1")))
+    french, english = WORDS["fr"], WORDS["en"]
+    cover = document.tables[0]
+    labels = [row.cells[0].text for row in cover.rows]
+    assert labels[0] == f"{french.study_period} 2025-2028"
+    for word in ("meeting", "source", "contact", "keywords", "abstract"):
+        assert f"{getattr(french, word)}:" in labels, word
+        if getattr(english, word) != getattr(french, word):  # "Source" is both
+            assert f"{getattr(english, word)}:" not in labels, word
+    contact = next(
+        row.cells[1].text for row in cover.rows if row.cells[0].text == f"{french.contact}:"
+    )
+    assert f"{french.email}: editor@example.org" in contact
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert french.document_history in headings and english.document_history not in headings
 
 
 def test_libreoffice_opens_the_docx(tmp_path: Path, cli: CliInvoke) -> None:

@@ -133,16 +133,21 @@ def _page_setup(document: Any, flow: FlowDocument) -> None:
 
 
 def _cover(document: Any, flow: FlowDocument) -> None:
-    """The ITU TD cover as a table: study period, document number, Question, meeting, Source, Title, ..."""
+    """The ITU TD cover as a table: study period, document number, Question, meeting, Source, Title, ...
+
+    Its labels are the PDF cover's, in the report's language (`flow.words`); those the
+    PDF cover has no word for (Title, Purpose, Status, Original) stay as ITU writes them.
+    """
+    words = flow.words
     rows: list[tuple[str, str]] = [
         (
-            f"Study Period {flow.study_period}".strip() if flow.study_period else flow.group,
+            f"{words.study_period} {flow.study_period}" if flow.study_period else flow.group,
             flow.document or flow.label,
         ),
         ("", f"Original: {_LANGUAGES.get(flow.language, flow.language)}"),
-        ("Question(s):", flow.questions),
-        ("Meeting:", flow.meeting),
-        ("Source:", flow.group),
+        (f"{words.questions}:", flow.questions),
+        (f"{words.meeting}:", flow.meeting),
+        (f"{words.source}:", flow.group),
         ("Title:", f"{flow.title} ({flow.label}, {flow.date.day} {flow.date:%B %Y})"),
         ("Purpose:", flow.purpose),
     ]
@@ -152,12 +157,15 @@ def _cover(document: Any, flow: FlowDocument) -> None:
     for editor in flow.editors:
         where = ", ".join(x for x in (editor.organization, editor.country) if x)
         rows.append(
-            ("Contact:", f"{editor.name}{', ' + where if where else ''}\nE-mail: {editor.email}")
+            (
+                f"{words.contact}:",
+                f"{editor.name}{', ' + where if where else ''}\n{words.email}: {editor.email}",
+            )
         )
     if flow.keywords:
-        rows.append(("Keywords:", "; ".join(flow.keywords)))
+        rows.append((f"{words.keywords}:", "; ".join(flow.keywords)))
     if flow.abstract:
-        rows.append(("Abstract:", flow.abstract))
+        rows.append((f"{words.abstract}:", flow.abstract))
     rows = [(name, value) for name, value in rows if value]
     table = document.add_table(rows=len(rows), cols=2)
     table_style(table)
@@ -175,7 +183,7 @@ def _cover(document: Any, flow: FlowDocument) -> None:
 def _history(document: Any, flow: FlowDocument) -> None:
     if not flow.history:
         return
-    add_paragraph(document, "Heading 1", "Document history")
+    add_paragraph(document, "Heading 1", flow.words.document_history)
     table = document.add_table(rows=len(flow.history) + 1, cols=4)
     table_style(table)
     for cell, name in zip(table.rows[0].cells, ("Version", "Date", "Event", "Note"), strict=True):

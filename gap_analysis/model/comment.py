@@ -29,7 +29,8 @@ REPORT_PARTS = {
     "comments-disposition": "Comments and their disposition",
     "changes": "Changes since the previous version",
 }
-"""Parts of a version's document that are not chapters, which a reviewer may still name."""
+"""Parts of a version's document that are not chapters, which a reviewer may still name; the
+gap register's title as the PDF and the DOCX print it (no language has a word for it yet)."""
 
 
 @dataclass(frozen=True, slots=True)
