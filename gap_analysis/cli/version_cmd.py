@@ -55,6 +55,11 @@ def cut(
     into dist/. If a cut is interrupted (a crash, a kill), running
     'version cut' again completes it; it never makes two versions of one name.
 
+    NAME: letters, digits, '.', '_' and '-' (capitals too: FINAL), not a name
+    git keeps for itself (HEAD, FETCH_HEAD, any name ending in _HEAD), not a
+    branch's, and not one that differs from an existing version only by case
+    (Final beside FINAL: one file on macOS and Windows).
+
     \b
     Examples:
       gap-analysis version cut --meeting "CG-COP e-meeting" --document "CG-COP draft"

@@ -7,6 +7,7 @@ Every user-supplied name is checked against a strict pattern and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from gap_analysis.errors import GapAnalysisError, InvalidNameError, RefusedError
 from gap_analysis.gitstore.store import GitStore, command_error
@@ -41,23 +42,54 @@ def check_name(store: GitStore, name: str, kind: str = "version name") -> None:
         ) from None
 
 
-_GIT_OWN_NAME = re.compile(r"[A-Z_-]+")
-"""git reads a name of capitals, '-' and '_' alone as one of its own refs (HEAD, FETCH_HEAD, ...)."""
+_ROOT_REF_SYNTAX = re.compile(r"[A-Z_-]+")
+"""Names git may read as a file at the top of its own folder before `refs/tags/` (HEAD, ...)."""
+_GIT_ROOT_REFS = frozenset(
+    (
+        "HEAD",
+        "AUTO_MERGE",
+        "BISECT_EXPECTED_REV",
+        "NOTES_MERGE_PARTIAL",
+        "NOTES_MERGE_REF",
+        "MERGE_AUTOSTASH",
+    )
+)
+"""git's own refs of that shape, with every name ending in `_HEAD` (git's `is_root_ref`)."""
 
 
-def check_version_name(store: GitStore, name: str) -> None:
-    """Refuse a new version's name that would shadow a name git gives meaning to.
+def _git_own(store: GitStore, name: str) -> bool:
+    """Whether git reads `name` as one of its own refs rather than our tag.
 
-    A tag `HEAD` (or `FETCH_HEAD`, `ORIG_HEAD`, `MERGE_HEAD`, `CHERRY_PICK_HEAD`,
-    `REVERT_HEAD`, `BISECT_HEAD`, `AUTO_MERGE`, any name git keeps in its folder)
-    or a tag named like a branch makes git's revisions ambiguous: `git checkout
-    -b x HEAD` then names the tag.
+    Only a name of capitals, '-' and '_' can be: git looks for it at the top of
+    its folder first. Those git writes there (HEAD, FETCH_HEAD, ORIG_HEAD,
+    MERGE_HEAD, AUTO_MERGE, ...) are refused, and so is any other such file git
+    keeps there now (MERGE_MSG, COMMIT_EDITMSG); `FINAL` or `TD-345` are plain tags.
+    """
+    if not _ROOT_REF_SYNTAX.fullmatch(name):
+        return False
+    if name in _GIT_ROOT_REFS or name.endswith("_HEAD"):
+        return True
+    done = store.run("rev-parse", "--git-dir")
+    folder = (store.root / done.stdout.strip()) if done.returncode == 0 else store.root / ".git"
+    return (folder / name).exists()
+
+
+def check_version_name(store: GitStore, name: str, versions: Iterable[str] = ()) -> None:
+    """Refuse a new version's name that would shadow a name git gives meaning to, or that
+    differs only by case from an existing version (`versions`) or tag.
+
+    A tag `HEAD` (or `FETCH_HEAD`, any name ending in `_HEAD`, `AUTO_MERGE`, any
+    name of capitals git keeps in its folder) or a tag named like a branch makes
+    git's revisions ambiguous: `git checkout -b x HEAD` then names the tag.
+    Capitals are otherwise fine (`FINAL`). On a case-insensitive file system
+    (macOS, Windows) `v1.0` and `V1.0` are one tag file and one record file.
     """
     check_name(store, name)
-    if _GIT_OWN_NAME.fullmatch(name):
+    if _git_own(store, name):
         raise InvalidNameError(
-            f"'{name}' is not a valid version name: git reserves names of capitals, '-' and "
-            "'_' alone for its own refs (HEAD, FETCH_HEAD, ORIG_HEAD, MERGE_HEAD, ...)"
+            f"'{name}' is not a valid version name: git reserves it for its own refs "
+            "(HEAD, FETCH_HEAD, ORIG_HEAD, MERGE_HEAD, AUTO_MERGE, any name of capitals "
+            "ending in _HEAD, ...)"
         )
     done = store.run("show-ref", "--verify", "--quiet", f"refs/heads/{name}")
     if done.returncode == 0:
@@ -65,6 +97,15 @@ def check_version_name(store: GitStore, name: str) -> None:
             f"'{name}' is not a valid version name: it is the name of a branch, and a tag "
             "of the same name would make revisions ambiguous"
         )
+    tags = store.run("for-each-ref", "--format=%(refname:strip=2)", "refs/tags/").stdout.split()
+    folded = name.casefold()
+    for other in (*versions, *tags):
+        if other != name and other.casefold() == folded:
+            raise InvalidNameError(
+                f"'{name}' is not a valid version name: it differs from '{other}' only by "
+                "case, and on a case-insensitive file system (macOS, Windows) the two "
+                "would be one tag and one record"
+            )
 
 
 def tag_target(store: GitStore, name: str) -> str | None:

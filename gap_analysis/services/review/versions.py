@@ -213,7 +213,7 @@ def _cut_steps(
             )
         raise RefusedError(f"{path} exists but is not committed; remove it or commit it")
     if existing is None:
-        check_version_name(store, name)
+        check_version_name(store, name, [v.name for v in ledger.versions])
         if tag_target(store, name) is not None:
             raise RefusedError(
                 f"a tag '{name}' already exists but no version record does; pick another name"
