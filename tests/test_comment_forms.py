@@ -375,6 +375,54 @@ def test_formula_cells_are_neutralised_and_read_back_exactly(
     assert ",'=cmd|" in gaps and ",=cmd" not in gaps
 
 
+def test_xlsx_keeps_exactly_what_was_typed(
+    versioned: ReportRepo, cli: CliInvoke, tmp_path: Path
+) -> None:
+    """Bug fix: the XLSX export put the CSV's quote into the cell's text (`'=x` for `=x`) and
+    import took a leading quote off any formula-like cell, so an answer an editor typed in
+    Excel as `''=kept` (the text `'=kept`: Excel keeps the first apostrophe as its mark,
+    `quotePrefix`) lost its quote. Now a workbook holds each text exactly, formula-like ones
+    marked as Excel marks them, and a marked cell is read as exactly its text; a workbook of
+    the earlier export (quote in the text, no mark) still reads back. The new test fails on
+    the old code."""
+    texts = ["=x", "'=x", "''=y", "+1"]
+    for text in texts:
+        added = cli(
+            versioned.path, "comment", "add", "v0.1", "--type", "te", "--by", "UK", "--text", text
+        )
+        assert added.exit_code == 0, added.output
+    out = tmp_path / "out.xlsx"
+    assert cli(versioned.path, "comment", "export", "v0.1", "-o", str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    sheet = book.active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    rows = list(sheet.iter_rows(min_row=2))
+    cells = [row[header.index("Comments")] for row in rows]
+    assert sorted(str(c.value) for c in cells) == sorted(texts)
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    assert "left 4 unchanged" in imported(cli, versioned, out)
+    # an editor answers in Excel: `'=ok` is the text `=ok`, `''=kept` the text `'=kept`
+    answers = {}
+    for row, typed in zip(rows, ("=ok", "'=kept"), strict=False):
+        reply = row[header.index("Reply")]
+        reply.value, reply.data_type, reply.quotePrefix = typed, "s", True
+        row[header.index("Disposition")].value = "noted"
+        answers[row[header.index("Comments")].value] = typed
+    book.save(out)
+    assert "updated 2 comments" in imported(cli, versioned, out)
+    replies = {r["comment"]: r.get("reply") for r in records(versioned)}
+    assert {c: replies[c] for c in answers} == answers
+    # a workbook of the earlier export: the CSV's quote in the text, no mark
+    legacy = openpyxl.Workbook()
+    assert legacy.active is not None
+    legacy.active.append(HEADER)
+    legacy.active.append(["UK", "", "2.1", "", "te", "'=SUM(A1)", ""])
+    legacy.save(tmp_path / "legacy.xlsx")
+    imported(cli, versioned, tmp_path / "legacy.xlsx")
+    assert records(versioned)[-1]["comment"] == "=SUM(A1)"
+
+
 @given(st.text())
 def test_neutralise_is_undone_exactly(text: str) -> None:
     safe = neutralise(text)

@@ -270,7 +270,9 @@ def export(
     The form can be filled in (dispositions, replies) and imported again: its
     `Comment id` and `Base` columns tell its rows and what changed since.
     Cells that a spreadsheet could take for a formula (starting with = + - @)
-    get a leading quote, which import takes off again. An -o path inside .git/
+    get a leading quote in a CSV, which import takes off again; an .xlsx keeps
+    them exactly, as text cells marked as Excel marks text typed after an
+    apostrophe ('=x in Excel is the text =x, ''=x the text '=x). An -o path inside .git/
     is refused; over a file git tracks, only with --force.
 
     \b

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from gap_analysis.errors import ContentError
 from gap_analysis.model.comment import DISPOSITIONS, Comment
 from gap_analysis.model.wording import plural
-from gap_analysis.services.spreadsheet_cells import neutralise, restore
+from gap_analysis.services.spreadsheet_cells import restore
 
 REQUIRED = ("member", "type", "comment")
 """Columns a form of new comments cannot do without; a clause or a chapter column is needed too."""
@@ -259,7 +259,8 @@ def updatable(comment: Comment) -> tuple[str, str, str, str]:
 
 
 def export_cells(comments: Sequence[Comment]) -> list[list[str]]:
-    """The header and one row per comment, every cell neutralised against formulas."""
+    """The header and one row per comment, each cell the text as recorded (a writer guards
+    formula-like text: `spreadsheet_cells`)."""
     rows = [list(EXPORT_COLUMNS)]
     for c in comments:
         clause = c.where if c.chapter or c.part else "general"
@@ -268,5 +269,5 @@ def export_cells(comments: Sequence[Comment]) -> list[list[str]]:
             *(c.comment, c.proposal, c.observations, c.disposition, c.reply, c.resolved_in),
             *(c.chapter, c.stage, c.id, base_of(updatable(c))),
         ]
-        rows.append([neutralise(cell) for cell in row])
+        rows.append(row)
     return rows

@@ -6,7 +6,10 @@ a zip bomb, too many members, a DOCTYPE or entity are refused). Reading takes th
 sheet whose first rows hold a recognised header (the active sheet first),
 values only: a formula gives the value Excel saved with it and is never
 evaluated. Writing makes one sheet with the header row frozen, long cells
-wrapped, and every text cell neutralised against formulas like the CSV.
+wrapped, every cell a string (never a formula) and formula-like text marked
+as Excel marks text typed after an apostrophe (`quotePrefix`), the text kept
+exactly; reading takes a cell so marked as exactly its text
+(`spreadsheet_cells`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from gap_analysis.services.comments.form_columns import (
     header_of,
     no_header,
 )
+from gap_analysis.services.spreadsheet_cells import formula_like, neutralise
 
 XLSX_MAGIC = b"PK\x03\x04"
 _HEADER_SEARCH_ROWS = 25
@@ -46,9 +50,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _rows(sheet: Any) -> Iterator[tuple[int, list[str]]]:
-    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-        yield number, [_text(v) for v in values]
+def _rows(sheet: Any, quoted: frozenset[int]) -> Iterator[tuple[int, list[str]]]:
+    """Numbered rows of cell texts. A cell whose style is in `quoted` (Excel's `'=x`: the text
+    `=x`) is exactly its text; it goes on as the CSV would write it (`neutralise`), so the
+    form's reading of a CSV's quote (`form_columns.cell_text`) gives that text back, where a
+    cell without the mark that starts with a quote is read as a CSV's (earlier exports)."""
+    for number, cells in enumerate(sheet.iter_rows(), 1):
+        yield (
+            number,
+            [
+                neutralise(_text(c.value))
+                if getattr(c, "_style_id", 0) in quoted
+                else _text(c.value)
+                for c in cells
+            ],
+        )
+
+
+def _quoted_styles(book: Any) -> frozenset[int]:
+    """The ids of the workbook's cell styles that carry Excel's quote prefix."""
+    return frozenset(n for n, style in enumerate(book._cell_styles) if style.quotePrefix)
 
 
 def read_xlsx(raw: bytes, name: str) -> Form:
@@ -63,16 +84,21 @@ def read_xlsx(raw: bytes, name: str) -> Form:
         raise ContentError(f"not a readable .xlsx workbook: {exc}", path=name) from None
     try:
         sheets = [book.active, *(s for s in book.worksheets if s is not book.active)]
+        quoted = _quoted_styles(book)
         for sheet in sheets:
             if sheet is None:
                 continue
-            head = [cells for _, cells in itertools.islice(_rows(sheet), _HEADER_SEARCH_ROWS)]
+            head = [
+                cells for _, cells in itertools.islice(_rows(sheet, quoted), _HEADER_SEARCH_ROWS)
+            ]
             found = header_of(head)
             if found is None:
                 continue
             header_index, columns = found
             rows = (
-                (number, cells, "") for number, cells in _rows(sheet) if number > header_index + 1
+                (number, cells, "")
+                for number, cells in _rows(sheet, quoted)
+                if number > header_index + 1
             )
             return form_from_cells(rows, header_index + 1, columns, f"{name} [{sheet.title}]")
     finally:
@@ -94,7 +120,8 @@ class UnwritableCellError(ContentError):
 def write_xlsx(rows: Sequence[Sequence[str]], title: str = "Comments") -> bytes:
     """One sheet: `rows[0]` is the header (bold, frozen); long texts wrap in wide columns.
 
-    A cell with a control character XML refuses raises `UnwritableCellError`.
+    Every cell is a string; formula-like text carries Excel's quote prefix. A cell
+    with a control character XML refuses raises `UnwritableCellError`.
     """
     import openpyxl  # noqa: PLC0415 - loaded only for workbooks
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415
@@ -127,9 +154,11 @@ def write_xlsx(rows: Sequence[Sequence[str]], title: str = "Comments") -> bytes:
             styled: Any = cell  # `_style` is left out of openpyxl's type stubs
             if wrapped is None:
                 cell.alignment = wrap
-                wrapped = styled._style
+                wrapped = copy(styled._style)
             else:
                 styled._style = copy(wrapped)
+            if formula_like(str(cell.value or "")):
+                cell.quotePrefix = True
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for position, width in enumerate(widths, 1):

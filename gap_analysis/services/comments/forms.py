@@ -25,6 +25,7 @@ from gap_analysis.services.comments.form_xlsx import (
     read_xlsx,
     write_xlsx,
 )
+from gap_analysis.services.spreadsheet_cells import neutralise
 
 FORMATS = ("csv", "xlsx")
 MAX_FORM_BYTES = 64 * 1024 * 1024
@@ -82,4 +83,5 @@ def write_form(comments: Sequence[Comment], fmt: str, *, bom: bool = True) -> by
         except UnwritableCellError as exc:
             comment = comments[exc.row - 2]
             raise ContentError(f"comment {comment.id} {exc.message}", path=comment.path) from None
-    return (("\ufeff" if bom else "") + write_csv(rows)).encode("utf-8")
+    safe = [[neutralise(cell) for cell in row] for row in rows]
+    return (("\ufeff" if bom else "") + write_csv(safe)).encode("utf-8")
