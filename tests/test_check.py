@@ -289,6 +289,41 @@ def test_duplicate_chapter_ids(tmp_path: Path, cli: CliInvoke) -> None:
     assert "also used by chapters/02-method.md" in result.stdout
 
 
+def test_a_duplicate_chapter_id_is_one_message_with_its_line_everywhere(
+    tmp_path: Path, cli: CliInvoke
+) -> None:
+    """Bug fix: three readers checked ids apart, with three messages: `check` and `build` put
+    every duplicate on line 2, the chapter commands gave no line and a message of their own.
+    Now one helper (`markdown.chapters.duplicate_ids`) gives the file, the line of its `id`
+    (the first line for an id that is the file's name) and one message to all of them. The
+    new test fails on the old code (line 2 for an `id` on line 3; `chapter move` lineless)."""
+    repo = repo_with(
+        tmp_path,
+        **{
+            "03-again.md": "---\ntitle: Again\nid: method\n---\n# Again\n",
+            "04-method.md": "# Same\n",
+        },
+    )
+    message = "chapter id 'method' is also used by chapters/02-method.md"
+    checked = cli(repo.path, "check")
+    assert checked.exit_code == 1
+    assert codes(checked.stdout) == [
+        ("chapters/03-again.md", 3, "duplicate-id"),
+        ("chapters/04-method.md", 1, "duplicate-id"),
+    ]
+    assert f"chapters/03-again.md:3: duplicate-id: {message}" in checked.stdout
+    for args in (
+        ("build", "HEAD", "-o", str(tmp_path / "x.pdf")),
+        ("chapter", "move", "intro", "--to", "2"),
+    ):
+        result = cli(repo.path, *args)
+        assert result.exit_code == 1, args
+        assert result.stderr.strip().splitlines() == [
+            f"error: chapters/03-again.md:3: {message}"
+        ], args
+    assert repo.git("status", "--porcelain") == ""
+
+
 def test_external_links_are_fine_and_other_schemes_are_warned(
     tmp_path: Path, cli: CliInvoke
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gap_analysis.errors import ContentError
@@ -79,12 +79,13 @@ def _string(data: dict[str, Any], key: str, path: str) -> str | None:
         return None
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise ContentError(
-            f"front matter '{key}' must be text", path=path, line=_line_of(key, data)
+            f"front matter '{key}' must be text", path=path, line=front_line(key, data)
         )
     return str(value)
 
 
-def _line_of(key: str, data: dict[str, Any]) -> int:
+def front_line(key: str, data: dict[str, Any]) -> int:
+    """The file line of a front matter key (one key a line after the opening `---`)."""
     return 2 + list(data).index(key) if key in data else 2
 
 
@@ -97,7 +98,7 @@ def read_chapter(path: str, raw: bytes, number: str, is_annex: bool) -> Chapter:
         raise ContentError(
             f"chapter id '{chapter_id}' must be lowercase letters, digits and hyphens",
             path=path,
-            line=_line_of("id", front),
+            line=front_line("id", front),
         )
     owners = front.get("owners", [])
     if isinstance(owners, str):
@@ -106,7 +107,7 @@ def read_chapter(path: str, raw: bytes, number: str, is_annex: bool) -> Chapter:
         raise ContentError(
             "front matter 'owners' must be a list of names",
             path=path,
-            line=_line_of("owners", front),
+            line=front_line("owners", front),
         )
     title = _string(front, "title", path) or _first_heading(body) or chapter_id
     return Chapter(
@@ -121,6 +122,7 @@ def read_chapter(path: str, raw: bytes, number: str, is_annex: bool) -> Chapter:
         status=_string(front, "status", path),
         lang=_language(front, path),
         former_ids=_former_ids(front, path),
+        id_line=front_line("id", front) if "id" in front else 0,
     )
 
 
@@ -135,7 +137,7 @@ def _former_ids(front: dict[str, Any], path: str) -> tuple[str, ...]:
         raise ContentError(
             "front matter 'former_ids' must be a list of chapter ids",
             path=path,
-            line=_line_of("former_ids", front),
+            line=front_line("former_ids", front),
         )
     return tuple(value)
 
@@ -158,16 +160,25 @@ def read_report(files: FileSource, settings: ReportSettings) -> Report:
         read_chapter(path, files.read(path), number, annex)
         for path, number, annex in numbered(chapter_files(files, settings))
     ]
-    by_id: dict[str, Chapter] = {}
-    for chapter in chapters:
-        if chapter.id in by_id:
-            raise ContentError(
-                f"chapter id '{chapter.id}' is also used by {by_id[chapter.id].path}",
-                path=chapter.path,
-                line=2,
-            )
-        by_id[chapter.id] = chapter
+    for duplicate in duplicate_ids(chapters):
+        raise duplicate
+    by_id = {chapter.id: chapter for chapter in chapters}
     return Report(tuple(chapters), by_id)
+
+
+def duplicate_ids(chapters: Iterable[Chapter]) -> Iterator[ContentError]:
+    """Each chapter whose id an earlier chapter has, as the one error every reader of chapters
+    gives (`read_report`, the chapter commands, `check`): its file and the line of its id (the
+    first line when the id is its file name's), naming the file that has it first."""
+    first: dict[str, Chapter] = {}
+    for chapter in chapters:
+        other = first.setdefault(chapter.id, chapter)
+        if other is not chapter:
+            yield ContentError(
+                f"chapter id '{chapter.id}' is also used by {other.path}",
+                path=chapter.path,
+                line=chapter.id_line or 1,
+            )
 
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
@@ -181,6 +192,6 @@ def _language(front: dict[str, Any], path: str) -> str | None:
             f"front matter 'lang' must be a language tag such as 'ar', 'zh' or 'fr-CH', "
             f"not {value!r}",
             path=path,
-            line=_line_of("lang", front),
+            line=front_line("lang", front),
         )
     return value

@@ -36,6 +36,8 @@ class Chapter:
     former_ids: tuple[str, ...] = ()
     """Ids the chapter had before `chapter rename` (front matter `former_ids`): comments made
     on an older version name the chapter by the id it had then, and still find it."""
+    id_line: int = 0
+    """The file line of front matter's `id`; 0 when the id is the file name's."""
 
     @property
     def file_name(self) -> str:

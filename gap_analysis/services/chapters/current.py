@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from gap_analysis.config import REPORT_FILE, chapter_folder, settings_of
 from gap_analysis.errors import ContentError, RefusedError, UsageError
 from gap_analysis.gitstore import GitStore
-from gap_analysis.markdown.chapters import CHAPTER_ID
+from gap_analysis.markdown.chapters import CHAPTER_ID, duplicate_ids
 from gap_analysis.markdown.frontmatter import decode_text
 from gap_analysis.model.chapter import Chapter
 from gap_analysis.model.finding import Severity
@@ -60,14 +60,8 @@ def read_chapters(store: GitStore) -> Chapters:
                 line=errors[0].line if errors else None,
             )
     chapters = tuple(item.chapter for item in items if item.chapter is not None)
-    seen: dict[str, str] = {}
-    for chapter in chapters:
-        if chapter.id in seen:
-            raise ContentError(
-                f"chapter id '{chapter.id}' is also used by {seen[chapter.id]}; fix it first",
-                path=chapter.path,
-            )
-        seen[chapter.id] = chapter.path
+    for duplicate in duplicate_ids(chapters):
+        raise duplicate
     texts = {c.path: decode_text(files.read(c.path), c.path) for c in chapters}
     settings_text = decode_text(files.read(REPORT_FILE), REPORT_FILE)
     return Chapters(settings, folder, chapters, texts, settings_text)

@@ -19,6 +19,7 @@ from gap_analysis.markdown.chapters import (
     by_file_name,
     chapter_files,
     derived_id,
+    front_line,
     numbered,
     read_chapter,
 )
@@ -131,8 +132,9 @@ def _fallback(
     """A chapter with safe values where the front matter's were invalid."""
     file_name = path.rsplit("/", 1)[-1]
     chapter_id = front.get("id")
+    id_line = front_line("id", front)
     if not isinstance(chapter_id, str) or not CHAPTER_ID.fullmatch(chapter_id):
-        chapter_id = derived_id(file_name)
+        chapter_id, id_line = derived_id(file_name), 0
     title = front.get("title")
     owners = front.get("owners")
     return Chapter(
@@ -145,6 +147,7 @@ def _fallback(
         is_annex=annex,
         owners=tuple(o for o in owners if isinstance(o, str)) if isinstance(owners, list) else (),
         status=front.get("status") if isinstance(front.get("status"), str) else None,
+        id_line=id_line,
     )
 
 

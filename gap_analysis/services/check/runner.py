@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from gap_analysis.config import REPORT_FILE, config_findings, parse_settings
 from gap_analysis.errors import ConfigError, NotAReportError
 from gap_analysis.gitstore import GitStore
+from gap_analysis.markdown.chapters import duplicate_ids
 from gap_analysis.markdown.gaps import GapParse, chapter_gaps, report_gaps
 from gap_analysis.markdown.notes import markup_problems
 from gap_analysis.markdown.structure import chapter_structure
@@ -116,20 +117,9 @@ def check_reading(ctx: CheckContext) -> Iterable[Finding]:
 
 
 def check_chapter_ids(ctx: CheckContext) -> Iterable[Finding]:
-    seen: dict[str, str] = {}
-    for item in ctx.chapters:
-        if item.chapter is None:
-            continue
-        chapter_id = item.chapter.id
-        if chapter_id in seen:
-            yield Finding(
-                item.path,
-                2,
-                "duplicate-id",
-                f"chapter id '{chapter_id}' is also used by {seen[chapter_id]}",
-            )
-        else:
-            seen[chapter_id] = item.path
+    chapters = (item.chapter for item in ctx.chapters if item.chapter is not None)
+    for duplicate in duplicate_ids(chapters):
+        yield Finding(duplicate.path or "", duplicate.line or 1, "duplicate-id", duplicate.message)
 
 
 def check_anchors(ctx: CheckContext) -> Iterable[Finding]:
