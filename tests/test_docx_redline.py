@@ -418,16 +418,22 @@ def test_changed_paragraphs_keep_their_links_and_pictures(tmp_path: Path, cli: C
     as `@fig-flow`, and a picture became its alt text as words. Now each run stays what it
     is: accepting every change gives NEW's words, rejecting OLD's (alt text included, which
     pandoc reads from the picture), and a picture whose alt text changed is the older picture
-    deleted and the newer inserted, its caption replaced; no alt text is written as text."""
+    deleted and the newer inserted, its caption replaced; no alt text is written as text.
+    A link whose target alone changed (a diff of the Markdown source) was written as that
+    source, `[guide](https://example.org/new)`; now its word shows replaced."""
     old = (
         "See [](#scope) and [](https://example.org/guide) for more detail on @fig-flow.\n\n"
         "Text with ![An old chart](flow.png) inline here.\n\n"
-        "![Old diagram of the flow](flow.png){#fig-flow}\n"
+        "![Old diagram of the flow](flow.png){#fig-flow}\n\n"
+        "Read the [guide](https://example.org/old) now.\n\n"
+        "Read the *short* [note](https://example.org/a) first.\n"
     )
     new = (
         "See [](#scope) and [](https://example.org/guide) for much more detail on @fig-flow.\n\n"
         "Text with ![A new chart](flow.png) inline here.\n\n"
-        "![New diagram of the flow](flow.png){#fig-flow}\n"
+        "![New diagram of the flow](flow.png){#fig-flow}\n\n"
+        "Read the [guide](https://example.org/new) now.\n\n"
+        "Read the *short* [note](https://example.org/b) soon.\n"
     )
     repo, first, second = _figure_pair(tmp_path, old, new)
     marks = check_round_trip(cli, repo, first, second, tmp_path)
@@ -447,3 +453,5 @@ def test_changed_paragraphs_keep_their_links_and_pictures(tmp_path: Path, cli: C
     assert not [w for w in words if "chart" in w], words  # alt text only as the pictures' descr
     assert 'descr="An old chart"' in body and 'descr="A new chart"' in body
     assert "@fig-flow" not in body
+    # a link's new target alone (diffed as Markdown source): its word replaced, never `](`
+    assert not [w for w in words if "](" in w or "*" in w], words

@@ -11,6 +11,12 @@ text changed is the older picture deleted and the newer one inserted, as a
 replaced picture is elsewhere in the redline, never its words as text. The
 HTML redline does the same over tokens (`markdown/marked_words`).
 
+A change of emphasis or of a link's target alone comes as a diff of the
+Markdown source (`[guide](https://a)`); its runs are read as words first
+(`_plain`), so the link's word shows replaced. Where the runs still do not
+hold the diff's words, nothing is planned and `docx.redline` writes the
+diff's words plain.
+
 This module only plans (which stretch of which run, kept, inserted or
 deleted); `docx.redline` makes the elements.
 """
@@ -103,12 +109,13 @@ def _pieces(runs: tuple[Run, ...]) -> tuple[list[_Raw], list[str]]:
 
 def plan_runs(runs: tuple[Run, ...], ops: tuple[WordOp, ...]) -> list[Piece] | None:
     """The pieces to write for `runs` marked with `ops`; None when the runs do not hold the
-    newer words of `ops` (a change of emphasis or of a link's target alone is a diff of the
-    Markdown source, `[text](url)`, not of the words)."""
-    plan = WordPlan.of(ops)
+    newer words of `ops`, nor once `ops` are read as words (`_plain`)."""
     raw, counted = _pieces(runs)
-    if counted != [w for op in ops if op.op != DELETE for w in op.text.split()]:
-        return None
+    if counted != _newer(ops):
+        ops = _plain(ops)
+        if counted != _newer(ops):
+            return None
+    plan = WordPlan.of(ops)
     count = len(counted)
     inserted = plan.inserted
     deleted = dict(plan.deleted_before)
@@ -133,6 +140,28 @@ def plan_runs(runs: tuple[Run, ...], ops: tuple[WordOp, ...]) -> list[Piece] | N
         else:
             statuses.append(INSERTED if any(inserted[i] for i in indices) else KEPT)
     return _written(runs, raw, statuses, replaced, deleted, count)
+
+
+def _newer(ops: tuple[WordOp, ...]) -> list[str]:
+    return [w for op in ops if op.op != DELETE for w in op.text.split()]
+
+
+_TARGET = re.compile(r"\]\([^)\s]*\)")
+_OPENING = re.compile(r"!?\[(?!\^)")
+_EDGES = "*_~`"
+
+
+def _plain(ops: tuple[WordOp, ...]) -> tuple[WordOp, ...]:
+    """Word runs of the Markdown source as words: a change of emphasis or of a link's
+    target alone is diffed on the source (`[Wiki](https://a)`), so its runs are read
+    without link targets, brackets and emphasis marks (`Wiki`), keeping `[^label]`."""
+    plain = []
+    for op in ops:
+        words = (_OPENING.sub("", _TARGET.sub("", w)).strip(_EDGES) for w in op.text.split())
+        text = " ".join(w for w in words if w)
+        if text:
+            plain.append(WordOp(op.op, text))
+    return tuple(plain)
 
 
 def _wordless(after: int, inserted: list[bool]) -> str:
