@@ -54,7 +54,12 @@ def _rows(sheet: Any, quoted: frozenset[int]) -> Iterator[tuple[int, list[str]]]
     """Numbered rows of cell texts. A cell whose style is in `quoted` (Excel's `'=x`: the text
     `=x`) is exactly its text; it goes on as the CSV would write it (`neutralise`), so the
     form's reading of a CSV's quote (`form_columns.cell_text`) gives that text back, where a
-    cell without the mark that starts with a quote is read as a CSV's (earlier exports)."""
+    cell without the mark that starts with a quote is read as a CSV's (earlier exports).
+    A workbook without the mark is read by values alone (cells cost a tenth more)."""
+    if not quoted:
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            yield number, [_text(v) for v in values]
+        return
     for number, cells in enumerate(sheet.iter_rows(), 1):
         yield (
             number,
