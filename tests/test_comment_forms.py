@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gap_analysis.services.spreadsheet_cells import neutralise, restore
-from tests.helpers import CHAPTERS, CliInvoke, ReportRepo
+from tests.helpers import CHAPTERS, REPORT_TOML, CliInvoke, ReportRepo, make_report
 
 HEADER = ["MB/NC", "Line number", "Clause/Subclause", "Paragraph/Figure/Table", "Type of comment"]
 HEADER += ["Comments", "Proposed change"]
@@ -106,6 +106,24 @@ def test_a_form_with_every_kind_of_clause_keeps_lines_refs_and_order(
     assert [r["Ref"] for r in rows][:2] == ["UK-3", "UK-4"]
     assert rows[5]["Comments"] == MULTI  # a multi-line cell goes back as one
     assert rows[2]["Clause/Subclause"] == "Annex B"
+
+
+def test_the_gap_register_is_named_in_the_reports_language(tmp_path: Path, cli: CliInvoke) -> None:
+    """A French report prints its gap register as "Registre des lacunes" (PDF and DOCX): a
+    reviewer who names it so, or in English, comments on that part."""
+    toml = REPORT_TOML.replace('group = "Test', 'language = "fr"\ngroup = "Test')
+    repo = make_report(tmp_path / "fr", toml=toml)
+    cut(repo)
+    rows = [
+        HEADER,
+        *(
+            ["FR", "", name, "", "ed", "Trier.", ""]
+            for name in ("Registre des lacunes", "Gap register")
+        ),
+    ]
+    (tmp_path / "form.csv").write_bytes(csv_bytes(rows))
+    imported(cli, repo, tmp_path / "form.csv")
+    assert [r["part"] for r in records(repo)] == ["gap-register", "gap-register"]
 
 
 def test_the_filled_in_export_as_excel_saves_it_reads_back_without_duplicates(

@@ -166,9 +166,10 @@ def test_pandoc_reads_the_sample_report(tmp_path: Path, cli: CliInvoke) -> None:
 
 
 def test_a_french_reports_cover_and_history_are_in_french(tmp_path: Path, cli: CliInvoke) -> None:
-    """Bug fix: the DOCX cover's labels and its "Document history" were English whatever the
-    report's language; they are now the PDF cover's words for that language (one table,
-    `model/languages`). The new test fails on the old code ("Meeting:" on a French cover)."""
+    """Bug fix: the DOCX cover's labels, its "Document history" and "Gap register" were English
+    whatever the report's language; they are now the PDF's words for that language (one
+    table, `model/languages`, which now has the gap register's title too). The new test
+    fails on the old code ("Meeting:" on a French cover)."""
     toml = REPORT_TOML.replace(
         'group = "Test',
         'language = "fr"\nstudy_period = "2025-2028"\n'
@@ -192,6 +193,7 @@ def test_a_french_reports_cover_and_history_are_in_french(tmp_path: Path, cli: C
     assert f"{french.email}: editor@example.org" in contact
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert french.document_history in headings and english.document_history not in headings
+    assert french.gap_register in headings and english.gap_register not in headings
 
 
 def test_libreoffice_opens_the_docx(tmp_path: Path, cli: CliInvoke) -> None:

@@ -183,6 +183,7 @@ def test_the_report_language_sets_the_words_around_the_text(tmp_path: Path, cli:
     pages = len(PdfReader(pdf).pages)
     assert f"Page 2 sur {pages}" in text and "Page 2 of" not in text
     assert "Source" in text and "Version" in text
+    assert "Registre des lacunes" in text and "Gap register" not in text
 
 
 def test_an_arabic_chapter_runs_right_to_left_and_a_foreign_paragraph_gets_its_own_direction(

@@ -20,7 +20,6 @@ from gap_analysis.docx.ooxml import (
     run,
     table_style,
 )
-from gap_analysis.model.comment import REPORT_PARTS
 from gap_analysis.model.flow import FlowDocument
 from gap_analysis.model.revisions import Mark, RegisterRevision, Revisions, changes
 
@@ -94,7 +93,7 @@ def write_register(
     gone = [r for r in revisions.register if r.mark is Mark.DELETED] if revisions else []
     if not flow.gaps and not gone:
         return
-    title = add_paragraph(document, "Heading 1", REPORT_PARTS["gap-register"])
+    title = add_paragraph(document, "Heading 1", flow.words.gap_register)
     bookmarks.wrap(title._p, "gap-register")
     table = document.add_table(rows=1, cols=len(_COLUMNS))
     table_style(table)

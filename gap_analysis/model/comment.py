@@ -29,8 +29,7 @@ REPORT_PARTS = {
     "comments-disposition": "Comments and their disposition",
     "changes": "Changes since the previous version",
 }
-"""Parts of a version's document that are not chapters, which a reviewer may still name; the
-gap register's title as the PDF and the DOCX print it (no language has a word for it yet)."""
+"""Parts of a version's document that are not chapters, which a reviewer may still name."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,8 @@ class Words:
     contacts: str
     email: str
     document_history: str
+    gap_register: str
+    """The title of the gap register annex, which reviewers also name as a clause."""
 
 
 WORDS: dict[str, Words] = {
@@ -64,6 +66,7 @@ WORDS: dict[str, Words] = {
         contacts="Contacts",
         email="E-mail",
         document_history="Document history",
+        gap_register="Gap register",
     ),
     "fr": Words(
         contents="Table des matières",
@@ -87,6 +90,7 @@ WORDS: dict[str, Words] = {
         contacts="Contacts",
         email="Courriel",
         document_history="Historique du document",
+        gap_register="Registre des lacunes",
     ),
     "es": Words(
         contents="Índice",
@@ -110,6 +114,7 @@ WORDS: dict[str, Words] = {
         contacts="Contactos",
         email="Correo-e",
         document_history="Historial del documento",
+        gap_register="Registro de brechas",
     ),
     "ru": Words(
         contents="Содержание",
@@ -133,6 +138,7 @@ WORDS: dict[str, Words] = {
         contacts="Контактные лица",
         email="Эл. почта",
         document_history="История документа",
+        gap_register="Реестр пробелов",
     ),
     "ar": Words(
         contents="المحتويات",
@@ -156,6 +162,7 @@ WORDS: dict[str, Words] = {
         contacts="جهات الاتصال",
         email="البريد الإلكتروني",
         document_history="تاريخ الوثيقة",
+        gap_register="سجل الثغرات",
     ),
     "zh": Words(
         contents="目录",
@@ -179,6 +186,7 @@ WORDS: dict[str, Words] = {
         contacts="联系人",
         email="电子邮件",
         document_history="文件历史",
+        gap_register="差距登记册",
     ),
 }
 

@@ -15,7 +15,6 @@ from markupsafe import Markup
 
 from gap_analysis.model.build import ExtraAnnex, TocEntry
 from gap_analysis.model.chapter import annex_letter
-from gap_analysis.model.comment import REPORT_PARTS
 from gap_analysis.render.document import Document
 from gap_analysis.render.fonts import font_face_css, needs_cjk
 from gap_analysis.render.resources import STATIC_BASE, jinja_environment, static_text
@@ -50,7 +49,7 @@ def stylesheet(text: str = "") -> str:
 def annexes(document: Document) -> list[tuple[str, ExtraAnnex]]:
     """The annexes after the report's own, with their letters: the gap register first."""
     used = sum(1 for chapter in document.chapters if chapter.is_annex)
-    tail = [ExtraAnnex(REPORT_PARTS["gap-register"], "", "gap-register"), *document.annexes]
+    tail = [ExtraAnnex(document.words.gap_register, "", "gap-register"), *document.annexes]
     return [(annex_letter(used + index), annex) for index, annex in enumerate(tail)]
 
 

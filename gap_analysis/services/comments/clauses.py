@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from gap_analysis.model.chapter import annex_letter
+from gap_analysis.model.languages import WORDS
 from gap_analysis.model.numbering import number_report
 from gap_analysis.model.structure import BlockKind, ChapterStructure, Section
 from gap_analysis.services.comments.anchors import GENERAL_CLAUSES, Index
@@ -32,7 +33,7 @@ _PARTS = {
     "executivesummary": "summary",
 }
 _GENERATED_TITLES = {
-    "gapregister": "gap-register",
+    **{fold(w.gap_register): "gap-register" for w in WORDS.values() if fold(w.gap_register)},
     "commentsandtheirdisposition": "comments-disposition",
     "commentdisposition": "comments-disposition",
     "dispositionofcomments": "comments-disposition",
