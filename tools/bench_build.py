@@ -214,7 +214,7 @@ def _paragraph(seed: int, words: int = 110) -> str:
     )
 
 
-def generated_repo(work: Path, chapters: int = 24) -> Path:
+def generated_repo(work: Path, chapters: int = 29) -> Path:
     """About 300 pages: chapters of sections with paragraphs, a table and a gap entry each."""
     repo = _new_repo(
         work / "generated", "A generated report of about three hundred pages", "Generated"
