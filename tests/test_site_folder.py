@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from tests.helpers import GIT_ENV, CliInvoke, ReportRepo, git
+from gap_analysis.cli.app import main
+from tests.helpers import GIT_ENV, CliInvoke, ReportRepo, git, git_identity, make_report
 
 OWN_WORK = (".gap-analysis-site.new", ".gap-analysis-site.commit")
 
@@ -68,33 +71,59 @@ def strays(folder: Path) -> list[str]:
     )
 
 
+@pytest.fixture(scope="module")
+def _published_once(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[ReportRepo, Path, dict[str, bytes]]:
+    """v0.1 cut and its site published in `public`; then v0.2 cut, so a rerun changes the site.
+    Also what an uninterrupted run into an empty folder writes for v0.2 (`clean_run`).
+
+    Made once for the module; each test works on a copy (`published`).
+    """
+    base = tmp_path_factory.mktemp("published")
+    with git_identity():
+        repo = make_report(base / "report")
+        cut = CliRunner().invoke(
+            main, ["--repo", str(repo.path), "version", "cut", "v0.1", "--no-build"]
+        )
+        assert cut.exit_code == 0, cut.output
+        out = base / "public"
+        done = site(repo, out)
+        assert done.returncode == 0, done.stderr
+        repo.write(
+            "chapters/01-intro.md", (repo.path / "chapters/01-intro.md").read_text() + "\nMore.\n"
+        )
+        repo.commit("edit")
+        cut = CliRunner().invoke(
+            main, ["--repo", str(repo.path), "version", "cut", "v0.2", "--no-build"]
+        )
+        assert cut.exit_code == 0, cut.output
+        fresh = base / "fresh"
+        done = site(repo, fresh)
+        assert done.returncode == 0, done.stderr
+    return repo, out, tree(fresh)
+
+
 @pytest.fixture
-def published(report_repo: ReportRepo, cli: CliInvoke, tmp_path: Path) -> tuple[ReportRepo, Path]:
-    """v0.1 cut and its site published in tmp/public; then v0.2 cut, so a rerun changes the site."""
-    assert cli(report_repo.path, "version", "cut", "v0.1", "--no-build").exit_code == 0
-    out = tmp_path / "public"
-    done = site(report_repo, out)
-    assert done.returncode == 0, done.stderr
-    report_repo.write(
-        "chapters/01-intro.md",
-        (report_repo.path / "chapters/01-intro.md").read_text() + "\nMore.\n",
-    )
-    report_repo.commit("edit")
-    assert cli(report_repo.path, "version", "cut", "v0.2", "--no-build").exit_code == 0
-    return report_repo, out
+def published(
+    _published_once: tuple[ReportRepo, Path, dict[str, bytes]], tmp_path: Path
+) -> tuple[ReportRepo, Path]:
+    """A copy of `_published_once`'s repository and site folder, for one test to break."""
+    repo, out, _ = _published_once
+    shutil.copytree(repo.path, tmp_path / "report", symlinks=True)
+    shutil.copytree(out, tmp_path / "public", symlinks=True)
+    return ReportRepo(tmp_path / "report"), tmp_path / "public"
 
 
-def clean_run(repo: ReportRepo, tmp_path: Path) -> dict[str, bytes]:
-    """What an uninterrupted run into an empty folder writes."""
-    fresh = tmp_path / "fresh"
-    done = site(repo, fresh)
-    assert done.returncode == 0, done.stderr
-    return tree(fresh)
+@pytest.fixture
+def clean_run(_published_once: tuple[ReportRepo, Path, dict[str, bytes]]) -> dict[str, bytes]:
+    """What an uninterrupted run into an empty folder writes, for the repository `published` copies."""
+    return _published_once[2]
 
 
 @pytest.mark.parametrize("fault", ["site-staging", "enospc:site-staging"])
 def test_a_killed_or_full_write_leaves_the_previous_site(
-    published: tuple[ReportRepo, Path], tmp_path: Path, fault: str
+    published: tuple[ReportRepo, Path], clean_run: dict[str, bytes], fault: str
 ) -> None:
     repo, out = published
     before = tree(out)
@@ -112,19 +141,19 @@ def test_a_killed_or_full_write_leaves_the_previous_site(
     done = site(repo, out)
     assert done.returncode == 0, done.stderr
     assert strays(out) == []
-    assert tree(out) == clean_run(repo, tmp_path)
+    assert tree(out) == clean_run
 
 
 @pytest.mark.parametrize("fault", ["site-committed", "site-moving"])
 def test_a_run_killed_after_the_commit_point_is_finished_by_the_next(
-    published: tuple[ReportRepo, Path], tmp_path: Path, fault: str
+    published: tuple[ReportRepo, Path], clean_run: dict[str, bytes], fault: str
 ) -> None:
     repo, out = published
     assert site(repo, out, fault=fault).returncode == 75
     done = site(repo, out)
     assert done.returncode == 0, done.stderr
     assert strays(out) == []
-    assert tree(out) == clean_run(repo, tmp_path)
+    assert tree(out) == clean_run
 
 
 def test_never_writes_through_a_symlink(published: tuple[ReportRepo, Path]) -> None:
