@@ -10,6 +10,7 @@ at the join, `render.joined_fonts`), not one for each part.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import subprocess
@@ -25,9 +26,24 @@ from tests.helpers import MASVS, ROOT, CliInvoke, ReportRepo, make_report, need
 MINIMAL_TOML = '[report]\ntitle = "Parallel"\ngroup = "Test group"\n'
 
 
+_READINGS: dict[bytes, dict[str, Any]] = {}
+
+
 def reading(pdf: Path) -> dict[str, Any]:
-    """What a reader of `pdf` sees and follows, for comparing two builds."""
-    reader = pypdf.PdfReader(pdf)
+    """What a reader of `pdf` sees and follows, for comparing two builds.
+
+    Read once per content (pypdf's text of a page costs a tenth of a second): a test that
+    looks at one PDF twice gets the first reading again.
+    """
+    data = pdf.read_bytes()
+    key = hashlib.sha256(data).digest()
+    if key not in _READINGS:
+        _READINGS[key] = _read(data)
+    return _READINGS[key]
+
+
+def _read(data: bytes) -> dict[str, Any]:
+    reader = pypdf.PdfReader(io.BytesIO(data))
     dests = {
         name: reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()
     }
