@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from hypothesis import settings
 
-from gap_analysis.cli.app import main
-from tests.helpers import GIT_ENV, CliInvoke, ReportRepo, make_report
+from tests.helpers import GIT_ENV, CliInvoke, ReportRepo, invoke, make_report
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 """Under CI the property tests draw the same examples every run: a red CI then means a change
@@ -75,12 +72,6 @@ def report_repo(tmp_path: Path) -> ReportRepo:
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[CliInvoke]:
+def cli() -> CliInvoke:
     """Run the real CLI in-process: `cli(repo_path, "build", "-o", "x.pdf")`."""
-
-    def invoke(repo: Path | None, *args: str, input: str | None = None) -> Result:
-        runner = CliRunner()
-        prefix = ["--repo", str(repo)] if repo is not None else []
-        return runner.invoke(main, [*prefix, *args], input=input, catch_exceptions=False)
-
-    yield invoke
+    return invoke

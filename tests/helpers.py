@@ -6,6 +6,7 @@ Imported by tests as `from tests.helpers import ...`; `conftest.py` holds only f
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
+
+from gap_analysis.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
 MASVS = ROOT.parent / "shared" / "corpus" / "masvs"
@@ -173,6 +176,22 @@ def make_report(
         repo.write(f"chapters/{name}", text)
     repo.commit("initial report")
     return repo
+
+
+def copy_report(template: ReportRepo, path: Path) -> ReportRepo:
+    """A copy of `template` at `path`, for one test to change.
+
+    A module-scoped fixture makes the repository once (git commands, cuts, builds); each test
+    gets its own copy, the same commits and files, for a fraction of the cost.
+    """
+    shutil.copytree(template.path, path, symlinks=True)
+    return ReportRepo(path)
+
+
+def invoke(repo: Path | None, *args: str, input: str | None = None) -> Result:
+    """Run the real CLI in-process: `invoke(repo_path, "build", "-o", "x.pdf")` (the `cli` fixture)."""
+    prefix = ["--repo", str(repo)] if repo is not None else []
+    return CliRunner().invoke(main, [*prefix, *args], input=input, catch_exceptions=False)
 
 
 CliInvoke = Callable[..., Result]

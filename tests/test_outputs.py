@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import CliInvoke, ReportRepo
+from tests.helpers import CliInvoke, ReportRepo, copy_report, git_identity, invoke, make_report
 
 # every command that writes a file named by -o; {out} is the path
 WRITERS: dict[str, tuple[str, ...]] = {
@@ -36,33 +36,41 @@ def umask() -> Iterator[None]:
     os.umask(saved)
 
 
-@pytest.fixture
-def versioned(report_repo: ReportRepo, cli: CliInvoke) -> ReportRepo:
+@pytest.fixture(scope="module")
+def _versioned_once(tmp_path_factory: pytest.TempPathFactory) -> ReportRepo:
     """The sample report with v0.1 cut (no PDF), a comment on it, a later edit and a tracked note."""
-    done = cli(report_repo.path, "version", "cut", "v0.1", "--no-build")
-    assert done.exit_code == 0, done.output
-    done = cli(
-        report_repo.path,
-        "comment",
-        "add",
-        "v0.1",
-        "--by",
-        "Reviewer",
-        "--chapter",
-        "intro",
-        "--type",
-        "ed",
-        "--text",
-        "Say more.",
-    )
-    assert done.exit_code == 0, done.output
-    report_repo.write("notes.txt", "kept by hand\n")
-    report_repo.write(
-        "chapters/01-intro.md",
-        report_repo.path.joinpath("chapters/01-intro.md").read_text() + "\nMore.\n",
-    )
-    report_repo.commit("later edit and a note")
-    return report_repo
+    with git_identity():
+        repo = make_report(tmp_path_factory.mktemp("versioned") / "report")
+        done = invoke(repo.path, "version", "cut", "v0.1", "--no-build")
+        assert done.exit_code == 0, done.output
+        done = invoke(
+            repo.path,
+            "comment",
+            "add",
+            "v0.1",
+            "--by",
+            "Reviewer",
+            "--chapter",
+            "intro",
+            "--type",
+            "ed",
+            "--text",
+            "Say more.",
+        )
+        assert done.exit_code == 0, done.output
+        repo.write("notes.txt", "kept by hand\n")
+        repo.write(
+            "chapters/01-intro.md",
+            repo.path.joinpath("chapters/01-intro.md").read_text() + "\nMore.\n",
+        )
+        repo.commit("later edit and a note")
+    return repo
+
+
+@pytest.fixture
+def versioned(_versioned_once: ReportRepo, tmp_path: Path) -> ReportRepo:
+    """A copy of `_versioned_once` for one test."""
+    return copy_report(_versioned_once, tmp_path / "report")
 
 
 def _args(name: str, out: Path) -> list[str]:

@@ -14,10 +14,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from gap_analysis.cli.app import main
-from tests.helpers import GIT_ENV, CliInvoke, ReportRepo, git, git_identity, make_report
+from tests.helpers import (
+    GIT_ENV,
+    CliInvoke,
+    ReportRepo,
+    copy_report,
+    git,
+    git_identity,
+    invoke,
+    make_report,
+)
 
 OWN_WORK = (".gap-analysis-site.new", ".gap-analysis-site.commit")
 
@@ -83,9 +90,7 @@ def _published_once(
     base = tmp_path_factory.mktemp("published")
     with git_identity():
         repo = make_report(base / "report")
-        cut = CliRunner().invoke(
-            main, ["--repo", str(repo.path), "version", "cut", "v0.1", "--no-build"]
-        )
+        cut = invoke(repo.path, "version", "cut", "v0.1", "--no-build")
         assert cut.exit_code == 0, cut.output
         out = base / "public"
         done = site(repo, out)
@@ -94,9 +99,7 @@ def _published_once(
             "chapters/01-intro.md", (repo.path / "chapters/01-intro.md").read_text() + "\nMore.\n"
         )
         repo.commit("edit")
-        cut = CliRunner().invoke(
-            main, ["--repo", str(repo.path), "version", "cut", "v0.2", "--no-build"]
-        )
+        cut = invoke(repo.path, "version", "cut", "v0.2", "--no-build")
         assert cut.exit_code == 0, cut.output
         fresh = base / "fresh"
         done = site(repo, fresh)
@@ -110,9 +113,8 @@ def published(
 ) -> tuple[ReportRepo, Path]:
     """A copy of `_published_once`'s repository and site folder, for one test to break."""
     repo, out, _ = _published_once
-    shutil.copytree(repo.path, tmp_path / "report", symlinks=True)
     shutil.copytree(out, tmp_path / "public", symlinks=True)
-    return ReportRepo(tmp_path / "report"), tmp_path / "public"
+    return copy_report(repo, tmp_path / "report"), tmp_path / "public"
 
 
 @pytest.fixture
