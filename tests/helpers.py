@@ -5,9 +5,12 @@ Imported by tests as `from tests.helpers import ...`; `conftest.py` holds only f
 
 from __future__ import annotations
 
+import atexit
 import os
+import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -165,6 +168,47 @@ class ReportRepo:
 def make_report(
     path: Path, chapters: dict[str, str] | None = None, toml: str = REPORT_TOML
 ) -> ReportRepo:
+    """A git repository at `path` with `toml`, `chapters` and one commit ("initial report").
+
+    Made once per process for each content and git set-up, and copied from there: the copy
+    has the same commit (the identity and dates are fixed) for a third of the cost. A `path`
+    that already holds files is made in place, since its files go into the commit.
+    """
+    files = CHAPTERS if chapters is None else chapters
+    if path.exists() and any(path.iterdir()):
+        return _init_report(path, files, toml)
+    key = repr((toml, sorted(files.items()), _git_setup()))
+    template = _TEMPLATES.get(key)
+    if template is None:
+        folder = Path(tempfile.mkdtemp(prefix="gap-analysis-test-report-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = _TEMPLATES[key] = _init_report(folder / "report", files, toml).path
+    if path.exists():
+        path.rmdir()
+    return copy_report(ReportRepo(template), path)
+
+
+_TEMPLATES: dict[str, Path] = {}
+
+
+def _git_setup() -> tuple[object, ...]:
+    """What else decides the repository `make_report` makes: git's environment, its global
+    configuration (tests point it elsewhere) and the umask (the files' modes)."""
+    env = tuple(
+        sorted((k, v) for k, v in os.environ.items() if k.startswith(("GIT_", "XDG_", "HOME")))
+    )
+    config = os.environ.get("GIT_CONFIG_GLOBAL") or os.path.expanduser("~/.gitconfig")
+    try:
+        text = Path(config).read_bytes()
+    except OSError:
+        text = b""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    mask = re.search(r"^Umask:\s*(\d+)", status, re.M)
+    assert mask is not None, "Linux gives a process's umask in /proc/self/status"
+    return env, text, mask.group(1)
+
+
+def _init_report(path: Path, files: dict[str, str], toml: str) -> ReportRepo:
     path.mkdir(parents=True, exist_ok=True)
     git(path, "init", "-q", "-b", "main")
     git(path, "config", "user.name", GIT_ENV["GIT_AUTHOR_NAME"])
@@ -172,7 +216,7 @@ def make_report(
     repo = ReportRepo(path)
     repo.write("report.toml", toml)
     repo.write(".gitignore", "/dist/\n")
-    for name, text in (CHAPTERS if chapters is None else chapters).items():
+    for name, text in files.items():
         repo.write(f"chapters/{name}", text)
     repo.commit("initial report")
     return repo
