@@ -22,7 +22,15 @@ from gap_analysis.services.review.standing import (
     state_text,
     version_extras,
 )
-from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, make_report
+from tests.helpers import (
+    REPORT_TOML,
+    CliInvoke,
+    ReportRepo,
+    copy_report,
+    git_identity,
+    invoke,
+    make_report,
+)
 
 PEOPLE = """\
 [report]
@@ -49,13 +57,20 @@ SG17 = ("--by", "sg17@example.org")
 SG17_MEETING = "Geneva, 8-17 April 2025"
 
 
-@pytest.fixture
-def repo(tmp_path: Path, cli: CliInvoke) -> ReportRepo:
+@pytest.fixture(scope="module")
+def _repo_once(tmp_path_factory: pytest.TempPathFactory) -> ReportRepo:
     """A report with three people and v0.1 cut."""
-    made = make_report(tmp_path / "report", toml=PEOPLE)
-    result = cli(made.path, "version", "cut", "--meeting", "CG-COP e-meeting", "--no-build")
-    assert result.exit_code == 0, result.output
+    with git_identity():
+        made = make_report(tmp_path_factory.mktemp("review") / "report", toml=PEOPLE)
+        result = invoke(made.path, "version", "cut", "--meeting", "CG-COP e-meeting", "--no-build")
+        assert result.exit_code == 0, result.output
     return made
+
+
+@pytest.fixture
+def repo(_repo_once: ReportRepo, tmp_path: Path) -> ReportRepo:
+    """A copy of `_repo_once` for one test."""
+    return copy_report(_repo_once, tmp_path / "report")
 
 
 def events(repo: ReportRepo) -> list[Path]:

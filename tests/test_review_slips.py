@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import CliInvoke, ReportRepo, make_report
+from tests.helpers import CliInvoke, ReportRepo, copy_report, git_identity, invoke, make_report
 
 MANY_ROLES = """\
 [report]
@@ -33,13 +33,20 @@ roles = ["editor"]
 """
 
 
-@pytest.fixture
-def repo(tmp_path: Path, cli: CliInvoke) -> ReportRepo:
+@pytest.fixture(scope="module")
+def _repo_once(tmp_path_factory: pytest.TempPathFactory) -> ReportRepo:
     """v0.1 cut and submitted by a person who holds every role."""
-    made = make_report(tmp_path / "report", toml=MANY_ROLES)
-    assert cli(made.path, "version", "cut", "--no-build").exit_code == 0
-    assert cli(made.path, "review", "submit", "v0.1").exit_code == 0
+    with git_identity():
+        made = make_report(tmp_path_factory.mktemp("slips") / "report", toml=MANY_ROLES)
+        assert invoke(made.path, "version", "cut", "--no-build").exit_code == 0
+        assert invoke(made.path, "review", "submit", "v0.1").exit_code == 0
     return made
+
+
+@pytest.fixture
+def repo(_repo_once: ReportRepo, tmp_path: Path) -> ReportRepo:
+    """A copy of `_repo_once` for one test."""
+    return copy_report(_repo_once, tmp_path / "report")
 
 
 def _state(cli: CliInvoke, repo: ReportRepo) -> str:

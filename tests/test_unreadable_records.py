@@ -6,17 +6,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import CliInvoke, ReportRepo
+from tests.helpers import CliInvoke, ReportRepo, copy_report, git_identity, invoke, make_report
 
 BAD = b'name = "v0.1"\ndate = 2025-04-02T09:00:00Z\nmeeting = "SG17\x7f"\n'  # DEL raw: invalid
 
 
+@pytest.fixture(scope="module")
+def _two_versions_once(tmp_path_factory: pytest.TempPathFactory) -> ReportRepo:
+    with git_identity():
+        repo = make_report(tmp_path_factory.mktemp("two-versions") / "report")
+        for _ in range(2):
+            result = invoke(repo.path, "version", "cut", "--no-build")
+            assert result.exit_code == 0, result.output
+    return repo
+
+
 @pytest.fixture
-def two_versions(report_repo: ReportRepo, cli: CliInvoke) -> ReportRepo:
-    for _ in range(2):
-        result = cli(report_repo.path, "version", "cut", "--no-build")
-        assert result.exit_code == 0, result.output
-    return report_repo
+def two_versions(_two_versions_once: ReportRepo, tmp_path: Path) -> ReportRepo:
+    """A copy of `_two_versions_once` for one test."""
+    return copy_report(_two_versions_once, tmp_path / "report")
 
 
 def break_record(repo: ReportRepo, relative: str) -> None:

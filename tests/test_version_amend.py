@@ -14,22 +14,37 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, make_report
+from tests.helpers import (
+    REPORT_TOML,
+    CliInvoke,
+    ReportRepo,
+    copy_report,
+    git_identity,
+    invoke,
+    make_report,
+)
 
 PEOPLE = REPORT_TOML.replace(', "sg17", "cwg-cop"]', "]")
 """The editor holds CG-COP's role only."""
 assert PEOPLE != REPORT_TOML
 
 
-@pytest.fixture
-def cut(tmp_path: Path, cli: CliInvoke) -> ReportRepo:
-    repo = make_report(tmp_path / "report", toml=PEOPLE)
-    result = cli(
-        repo.path, "version", "cut", "--meeting", "CG-COP e-meeting", "--document", "CG-COP draft",
-        "--no-build",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
+@pytest.fixture(scope="module")
+def _cut_once(tmp_path_factory: pytest.TempPathFactory) -> ReportRepo:
+    with git_identity():
+        repo = make_report(tmp_path_factory.mktemp("amend") / "report", toml=PEOPLE)
+        result = invoke(
+            repo.path, "version", "cut", "--meeting", "CG-COP e-meeting", "--document", "CG-COP draft",
+            "--no-build",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
     return repo
+
+
+@pytest.fixture
+def cut(_cut_once: ReportRepo, tmp_path: Path) -> ReportRepo:
+    """A copy of `_cut_once` for one test."""
+    return copy_report(_cut_once, tmp_path / "report")
 
 
 def _amend(cli: CliInvoke, repo: ReportRepo, *args: str) -> str:
