@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -13,7 +14,15 @@ from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from tests.helpers import REPORT_TOML, CliInvoke, ReportRepo, make_report
+from tests.helpers import (
+    REPORT_TOML,
+    CliInvoke,
+    ReportRepo,
+    copy_report,
+    git_identity,
+    invoke,
+    make_report,
+)
 
 CHAPTERS = {
     "01-intro.md": """---
@@ -50,14 +59,25 @@ def cut(repo: ReportRepo, name: str) -> None:
     repo.commit(f"version {name}")
 
 
-@pytest.fixture
-def versioned(tmp_path: Path, cli: CliInvoke) -> tuple[ReportRepo, Path]:
-    repo = make_report(tmp_path / "r", chapters=CHAPTERS)
-    cut(repo, "v0.1")
-    out = tmp_path / "v0.1.docx"
-    result = cli(repo.path, "build", "v0.1", "--format", "docx", "-o", str(out))
-    assert result.exit_code == 0, result.output
+@pytest.fixture(scope="module")
+def _versioned_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[ReportRepo, Path]:
+    base = tmp_path_factory.mktemp("docx-import")
+    with git_identity():
+        repo = make_report(base / "r", chapters=CHAPTERS)
+        cut(repo, "v0.1")
+        out = base / "v0.1.docx"
+        result = invoke(repo.path, "build", "v0.1", "--format", "docx", "-o", str(out))
+        assert result.exit_code == 0, result.output
     return repo, out
+
+
+@pytest.fixture
+def versioned(_versioned_once: tuple[ReportRepo, Path], tmp_path: Path) -> tuple[ReportRepo, Path]:
+    """A copy of `_versioned_once`'s repository and Word file for one test."""
+    repo, built = _versioned_once
+    out = tmp_path / built.name
+    shutil.copyfile(built, out)
+    return copy_report(repo, tmp_path / "r"), out
 
 
 def paragraph(document: docx.document.Document, text: str) -> docx.text.paragraph.Paragraph:
