@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tests.helpers import GIT_ENV, CliInvoke, ReportRepo, invoke, make_report
+from tests.helpers import GIT_ENV, CliInvoke, ReportRepo, git_global_config, invoke, make_report
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 """Under CI the property tests draw the same examples every run: a red CI then means a change
@@ -44,17 +44,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def _git_global_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A global git configuration of the tests' own: the test identity, nothing else.
-
-    A developer's `commit.gpgsign`, hooks path or aliases can then change no result.
-    """
-    path = tmp_path_factory.mktemp("git-home") / "gitconfig"
-    path.write_text(
-        f"[user]\n\tname = {GIT_ENV['GIT_AUTHOR_NAME']}\n\temail = {GIT_ENV['GIT_AUTHOR_EMAIL']}\n",
-        encoding="utf-8",
-    )
-    return path
+def _git_global_config() -> Path:
+    """The tests' own global git configuration (`helpers.git_global_config`)."""
+    return git_global_config()
 
 
 @pytest.fixture(autouse=True)

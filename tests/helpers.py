@@ -6,6 +6,7 @@ Imported by tests as `from tests.helpers import ...`; `conftest.py` holds only f
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import re
 import shutil
@@ -48,12 +49,30 @@ GIT_ENV = {
 }
 
 
+@functools.cache
+def git_global_config() -> Path:
+    """A global git configuration of the tests' own (one per process): the test identity, nothing else.
+
+    A developer's `commit.gpgsign`, hooks path or aliases can then change no result.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="gap-analysis-test-git-home-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "gitconfig"
+    path.write_text(
+        f"[user]\n\tname = {GIT_ENV['GIT_AUTHOR_NAME']}\n\temail = {GIT_ENV['GIT_AUTHOR_EMAIL']}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 @contextmanager
 def git_identity() -> Iterator[None]:
-    """GIT_ENV for a module-scoped fixture (conftest's autouse `_git_identity` covers one test)."""
+    """GIT_ENV and `git_global_config` for a module-scoped fixture (conftest's autouse
+    `_git_identity` covers one test)."""
     with pytest.MonkeyPatch.context() as patch:
         for key, value in GIT_ENV.items():
             patch.setenv(key, value)
+        patch.setenv("GIT_CONFIG_GLOBAL", str(git_global_config()))
         yield
 
 
