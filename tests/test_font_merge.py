@@ -66,3 +66,41 @@ def test_what_is_not_a_truetype_subset_is_refused() -> None:
         merge_subsets([b"OTTO" + bytes(60)])
     with pytest.raises(NotMergeable):
         merge_subsets([b"\0\1\0\0\0\1" + bytes(10)])
+
+
+def test_fonts_of_another_shape_are_left_as_they_are() -> None:
+    """A font embedded otherwise (here: its file as `/FontFile3`, as a CFF font would be, or no
+    `ToUnicode`) is not merged and does not stop the join."""
+    from pypdf.generic import NameObject
+
+    from gap_analysis.render.joined_fonts import merge_fonts
+
+    for change in ("/FontFile2", "/ToUnicode"):
+        writer = pypdf.PdfWriter()
+        for text in ("Quick brown fox", "jumps over"):
+            pdf = weasyprint.HTML(string=f"{STYLE}<p>{text}</p>").write_pdf()
+            writer.append(pypdf.PdfReader(io.BytesIO(pdf)))
+        files = set()
+        for page in writer.pages:
+            (font,) = page["/Resources"]["/Font"].values()
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            if change == "/ToUnicode":
+                del font["/ToUnicode"]
+            else:
+                descriptor[NameObject("/FontFile3")] = descriptor.raw_get("/FontFile2")
+                del descriptor["/FontFile2"]
+            files.add(id(descriptor))
+        merge_fonts(writer)
+        descendants = {
+            next(iter(page["/Resources"]["/Font"].values()))
+            .get_object()["/DescendantFonts"][0]
+            .idnum
+            for page in writer.pages
+        }
+        assert len(files) == 2 and len(descendants) == 2, change  # each its own, as written
+        out = io.BytesIO()
+        writer.write(out)
+        if change != "/ToUnicode":
+            texts = [page.extract_text() for page in pypdf.PdfReader(out).pages]
+            assert texts == ["Quick brown fox", "jumps over"], change

@@ -98,15 +98,15 @@ def _copies(fonts: list[DictionaryObject]) -> list[_Copy] | None:
             cid = _dictionary(cid_ref)
             if cid.get("/Subtype") != "/CIDFontType2" or cid.get("/CIDToGIDMap") != "/Identity":
                 return None
-            descriptor_ref = _ref(cid.raw_get("/FontDescriptor"))
+            descriptor_ref = _ref(_entry(cid, "/FontDescriptor"))
             descriptor = _dictionary(descriptor_ref)
             if "/CIDSet" in descriptor:
                 return None
             copy = _Copy(
                 cid_ref,
                 descriptor_ref,
-                _ref(descriptor.raw_get("/FontFile2")),
-                _ref(font.raw_get("/ToUnicode")),
+                _ref(_entry(descriptor, "/FontFile2")),
+                _ref(_entry(font, "/ToUnicode")),
             )
             found.setdefault(copy.file.idnum, copy)
     except NotMergeable:
@@ -115,15 +115,15 @@ def _copies(fonts: list[DictionaryObject]) -> list[_Copy] | None:
 
 
 def _merge(writer: pypdf.PdfWriter, fonts: list[DictionaryObject], copies: list[_Copy]) -> None:
+    texts: dict[int, bytes] = {}
     try:
         merged = merge_subsets([_data(copy.file) for copy in copies])
         widths = _widths([_dictionary(copy.cid).get("/W") for copy in copies])
+        for copy in copies:
+            for glyph, text in _BFCHAR.findall(_data(copy.to_unicode)):
+                texts.setdefault(int(glyph, 16), text)
     except NotMergeable:
         return
-    texts: dict[int, bytes] = {}
-    for copy in copies:
-        for glyph, text in _BFCHAR.findall(_data(copy.to_unicode)):
-            texts.setdefault(int(glyph, 16), text)
 
     file = _stream(merged)
     file[NameObject("/Length1")] = NumberObject(len(merged))
@@ -147,6 +147,11 @@ def _merge(writer: pypdf.PdfWriter, fonts: list[DictionaryObject], copies: list[
     for copy in copies:  # referenced by nothing else: dropped from the file
         for ref in (copy.cid, copy.descriptor, copy.file, copy.to_unicode):
             writer._objects[ref.idnum - 1] = None  # noqa: SLF001
+
+
+def _entry(dictionary: DictionaryObject, key: str) -> PdfObject | None:
+    """The entry as written (a reference stays one), None if there is none."""
+    return dictionary.raw_get(key) if key in dictionary else None
 
 
 def _ref(value: PdfObject | None) -> IndirectObject:
