@@ -22,15 +22,28 @@ from tests.helpers import CHAPTERS, ReportRepo, make_report
 
 @contextmanager
 def preview(repo: ReportRepo, *args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """`gap-analysis preview --port 0` in its own process; yields it and its address."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gap_analysis", "preview", "--port", "0", *args],
-        cwd=repo.path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    """`gap-analysis preview --port 0` in its own process; yields it and its address.
+
+    Started with SIGINT as at a terminal: a shell starts a background job with SIGINT
+    ignored, a child inherits that, and Python (rightly, as any program) then leaves it
+    ignored, so a suite run in the background would find the server deaf to it.
+    """
+    try:
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread: nothing to restore
+        previous = None
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gap_analysis", "preview", "--port", "0", *args],
+            cwd=repo.path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
