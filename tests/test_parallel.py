@@ -342,6 +342,33 @@ def test_workers_never_import_from_the_report_folder(tmp_path: Path) -> None:
     assert len(pypdf.PdfReader(tmp_path / "out.pdf").pages) > 1
 
 
+def test_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
+    """multiprocessing tells each new process to import the caller's main script (as
+    `__mp_main__`): for the console script, the whole CLI in every worker. The workers are
+    started without it; here a main script that notes each time it is run shows it."""
+    report = make_report(tmp_path / "report")
+    runs = tmp_path / "runs"
+    script = tmp_path / "main_script.py"
+    script.write_text(
+        f"with open({str(runs)!r}, 'a') as runs:\n    runs.write(__name__ + '\\n')\n"
+        "if __name__ == '__main__':\n"
+        "    from gap_analysis.cli.app import main\n"
+        "    main()\n",
+        "utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), "-q", "build", "HEAD", "-o", str(tmp_path / "out.pdf")]
+        + ["--jobs", "2"],
+        cwd=report.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert runs.read_text("utf-8").split() == ["__main__"]
+    assert len(pypdf.PdfReader(tmp_path / "out.pdf").pages) > 1
+
+
 def test_array_types_are_the_ones_cffi_parses() -> None:
     """The workers' shortcut for `T[N]` (`render.cffi_arrays`) makes
     the type cffi's parser makes, and WeasyPrint's calls work with it."""

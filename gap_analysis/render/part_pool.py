@@ -18,7 +18,7 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -125,18 +125,41 @@ def _start(jobs: int, into: Started) -> None:
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context(_START)
-    for _ in range(jobs):
-        mine, theirs = context.Pipe()
-        proc = context.Process(target=_serve, args=(theirs,), daemon=True)  # type: ignore[attr-defined]
-        proc.start()
-        theirs.close()
-        into.append((mine, proc))
+    with _main_left_out():
+        for _ in range(jobs):
+            mine, theirs = context.Pipe()
+            proc = context.Process(target=_serve, args=(theirs,), daemon=True)  # type: ignore[attr-defined]
+            proc.start()
+            theirs.close()
+            into.append((mine, proc))
     # Ended by a signal: it would wait for its children to end first (they hold its "alive"
     # pipe). `ensure_running` reaps it and starts another when a later pool needs one.
     pid = getattr(forkserver._forkserver, "_forkserver_pid", None)  # noqa: SLF001
     if isinstance(pid, int):
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _main_left_out() -> Iterator[None]:
+    """While workers start, multiprocessing does not tell them to import the caller's main
+    module: each would import the console script again as `__mp_main__` (the whole CLI, click
+    with it: about 0.1 s and its memory in every worker), and `_serve` needs none of it."""
+    from multiprocessing import spawn
+
+    original = spawn.get_preparation_data
+
+    def without_main(name: str) -> dict[str, Any]:
+        data: dict[str, Any] = original(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    spawn.get_preparation_data = without_main
+    try:
+        yield
+    finally:
+        spawn.get_preparation_data = original
 
 
 def _close(started: Started) -> None:
