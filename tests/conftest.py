@@ -57,6 +57,18 @@ def _git_identity(monkeypatch: pytest.MonkeyPatch, _git_global_config: Path) -> 
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(_git_global_config))
 
 
+@pytest.fixture(autouse=True)
+def _one_layout_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds lay the PDF out in one process unless a test asks otherwise.
+
+    `build`'s default starts one layout worker per CPU, each importing WeasyPrint anew, where
+    the serial layout uses the copy this test process imported once: some hundred builds of
+    small reports would each pay a second or so of CPU for it. What the default layout gives is
+    tested where it is the subject (tests/test_parallel.py: equal to the serial PDF on three
+    reports, and the default's bytes are those of `--jobs 2` and `--jobs 3`)."""
+    monkeypatch.setenv("GAP_ANALYSIS_JOBS", "1")
+
+
 @pytest.fixture
 def report_repo(tmp_path: Path) -> ReportRepo:
     """A committed three-chapter report (two chapters, one annex, one gap entry)."""

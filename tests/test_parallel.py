@@ -174,14 +174,23 @@ def test_parallel_build_of_masvs_equals_serial(tmp_path: Path, cli: CliInvoke) -
 
 
 @pytest.mark.slow
-def test_same_bytes_on_every_run_for_each_jobs_value(tmp_path: Path, cli: CliInvoke) -> None:
+def test_same_bytes_on_every_run_for_each_jobs_value(
+    tmp_path: Path, cli: CliInvoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = _generated(tmp_path / "report", chapters=3).path
     # --jobs 1 is the serial build, whose bytes test_build holds steady across runs
     first = _build(cli, repo, "a2.pdf", "--jobs", "2", "--no-cache").read_bytes()
     again = _build(cli, repo, "b2.pdf", "--jobs", "2", "--no-cache").read_bytes()
     assert first == again
     three = _build(cli, repo, "c3.pdf", "--jobs", "3", "--no-cache").read_bytes()
-    assert three == (repo.parent / "a2.pdf").read_bytes()  # the number of workers does not show
+    assert three == first  # the number of workers does not show
+    monkeypatch.delenv("GAP_ANALYSIS_JOBS")
+    default = _build(cli, repo, "default.pdf", "--no-cache").read_bytes()
+    assert default == first  # the default is the parallel layout, on every machine
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert _build(cli, repo, "one-cpu.pdf", "--no-cache").read_bytes() == first
+    monkeypatch.setenv("GAP_ANALYSIS_JOBS", "1")
+    assert _build(cli, repo, "serial.pdf", "--no-cache").read_bytes() != first
 
 
 def _working_tree(cli: CliInvoke, repo: Path, name: str, *args: str) -> Path:

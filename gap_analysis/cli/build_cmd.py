@@ -16,6 +16,10 @@ from gap_analysis.model.build import VARIANTS, BuildExtras
 from gap_analysis.services.output import prepare_output
 from gap_analysis.services.snapshots import resolve
 
+MAX_AUTO_JOBS = 8
+"""The most workers `--jobs 0` starts: each holds its own fonts and pages (20-40 MB), and a
+report's parts are too few and too uneven for more to help much."""
+
 
 @click.command("build")
 @click.argument("rev", required=False)
@@ -65,11 +69,14 @@ from gap_analysis.services.snapshots import resolve
     "-j",
     "--jobs",
     type=click.IntRange(min=0),
-    default=1,
-    help="Processes that lay out chapters side by side (default 1: one process; 0: the "
-    "number of CPUs). The PDF has the same pages, text, links, outline and fonts either "
-    "way, and bytes of its own (the same for every N above 1); --variant builds are "
-    "always laid out in one process.",
+    default=0,
+    envvar="GAP_ANALYSIS_JOBS",
+    show_envvar=True,
+    help="Processes that lay out chapters side by side (default 0: one per CPU, at least "
+    f"2 and at most {MAX_AUTO_JOBS}; 1: the whole report in one process). The PDF has the "
+    "same pages, text, links, outline and fonts either way; its bytes are the same for "
+    "every N but 1, so the default gives the same PDF on every machine. --variant builds "
+    "are always laid out in one process.",
 )
 @force_option
 @click.option(
@@ -118,7 +125,7 @@ def build(
       gap-analysis build HEAD~1 --strict         fail on any refused reference
       gap-analysis build v0.3 --redline-against v0.2
       gap-analysis build v0.3 --format docx -o TD-v0.3.docx
-      gap-analysis build --jobs 0                chapters laid out on every CPU
+      gap-analysis build --jobs 1                one process (a 1-CPU machine)
     """
     store = app.store()
     if output_format == "docx":  # before the PDF's modules load: a Word build never needs them
@@ -189,7 +196,7 @@ def build(
             html_output=html_path,
             progress=progress,
             force=force,
-            jobs=jobs or os.cpu_count() or 1,
+            jobs=jobs or auto_jobs(),
         )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -219,3 +226,9 @@ def _build_docx(
 
 
 COMMANDS: list[click.Command] = [build]
+
+
+def auto_jobs() -> int:
+    """`--jobs 0`: one worker per CPU, at least 2 (so that a one-CPU machine makes the bytes
+    every other machine makes) and at most `MAX_AUTO_JOBS`."""
+    return min(max(os.cpu_count() or 1, 2), MAX_AUTO_JOBS)
