@@ -35,6 +35,7 @@ from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
+    IndirectObject,
     NameObject,
     NumberObject,
     PdfObject,
@@ -54,23 +55,35 @@ Stamp = tuple[int, int]
 """(index of a margins PDF, page index in it)."""
 
 
+def read_part(data: bytes) -> pypdf.PdfReader:
+    """A part's (or margins') PDF read with every object parsed, ready for `join`.
+
+    Parsing is most of a join's work (pypdf reads objects lazily, when `append` copies
+    them): `render.parallel` reads each part as it arrives, while the workers lay out
+    the others, so the join after the last part mostly copies.
+    """
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    for generation, numbers in reader.xref.items():
+        for number in numbers:
+            reader.get_object(IndirectObject(number, generation, reader))
+    for number in reader.xref_objStm:
+        reader.get_object(IndirectObject(number, 0, reader))
+    return reader
+
+
 def join(
-    parts: Sequence[bytes],
-    margins: Sequence[bytes],
+    parts: Sequence[pypdf.PdfReader],
+    margins: Sequence[pypdf.PdfReader],
     stamps: Sequence[Sequence[Stamp]],
     links: Sequence[Link],
     identifier: bytes,
 ) -> bytes:
-    """One PDF of `parts` in order; `stamps[i]` are the pages of `margins` drawn on page i, in
-    order; `links` are (page index in the whole, anchor, rectangle)."""
+    """One PDF of `parts` (`read_part`) in order; `stamps[i]` are the pages of `margins` drawn
+    on page i, in order; `links` are (page index in the whole, anchor, rectangle)."""
     writer = pypdf.PdfWriter()
-    first = None
-    for data in parts:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if first is None:
-            first = reader
+    for reader in parts:
         writer.append(reader, import_outline=True)
-    assert first is not None
+    first = parts[0]
     _stamp(writer, margins, stamps)
     merge_fonts(writer)
     if first.metadata is not None:
@@ -121,11 +134,12 @@ def _names_written_once() -> Iterator[None]:
 
 
 def _stamp(
-    writer: pypdf.PdfWriter, margins: Sequence[bytes], stamps: Sequence[Sequence[Stamp]]
+    writer: pypdf.PdfWriter,
+    readers: Sequence[pypdf.PdfReader],
+    stamps: Sequence[Sequence[Stamp]],
 ) -> None:
     if len(stamps) != len(writer.pages):
         raise RenderError(f"the margins have {len(stamps)} pages for {len(writer.pages)} pages")
-    readers = [pypdf.PdfReader(io.BytesIO(data)) for data in margins]
     made: dict[Stamp, _Drawn | None] = {}
     for page, own_stamps in zip(writer.pages, stamps, strict=True):
         drawn = []
