@@ -6,7 +6,7 @@ for the snapshot's files, which the URL fetcher is the only user of.
 
 WeasyPrint and Jinja2 are imported only when they are used: importing
 WeasyPrint costs about half a second, far more than serving a cached build.
-When it is imported, it opens its libraries by file name (`render.library_search`).
+Its import is made cheaper first (`render.engine_start`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gap_analysis.render.document import VARIANTS, Attachment, Cover, Document, Metadata
-from gap_analysis.render.library_search import libraries_opened_by_name
+from gap_analysis.render.engine_start import prepare_engine_import
 from gap_analysis.render.resources import template_hash
 
 if TYPE_CHECKING:
     from gap_analysis.render.document import PdfOutput
 
-libraries_opened_by_name()
+prepare_engine_import()
 
 __all__ = [
     "VARIANTS",
