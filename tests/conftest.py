@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,16 +58,19 @@ def _git_identity(monkeypatch: pytest.MonkeyPatch, _git_global_config: Path) -> 
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(_git_global_config))
 
 
-@pytest.fixture(autouse=True)
-def _one_layout_process(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(scope="session", autouse=True)
+def _one_layout_process() -> Iterator[None]:
     """Builds lay the PDF out in one process unless a test asks otherwise.
 
     `build`'s default starts one layout worker per CPU, each importing WeasyPrint anew, where
     the serial layout uses the copy this test process imported once: some hundred builds of
     small reports would each pay a second or so of CPU for it. What the default layout gives is
     tested where it is the subject (tests/test_parallel.py: equal to the serial PDF on three
-    reports, and the default's bytes are those of `--jobs 2` and `--jobs 3`)."""
-    monkeypatch.setenv("GAP_ANALYSIS_JOBS", "1")
+    reports, and the default's bytes are those of `--jobs 2` and `--jobs 3`). Session-wide,
+    so that module-scoped fixtures' builds see it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GAP_ANALYSIS_JOBS", "1")
+        yield
 
 
 @pytest.fixture

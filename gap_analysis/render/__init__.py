@@ -11,19 +11,44 @@ Its import is made cheaper first (`render.engine_start`).
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from gap_analysis.render.document import VARIANTS, Attachment, Cover, Document, Metadata
 from gap_analysis.render.engine_start import prepare_engine_import
-from gap_analysis.render.resources import template_hash
 
 if TYPE_CHECKING:
-    from gap_analysis.render.document import PdfOutput
+    from gap_analysis.render.document import (
+        VARIANTS,
+        Attachment,
+        Cover,
+        Document,
+        Metadata,
+        PdfOutput,
+    )
+    from gap_analysis.render.resources import template_hash
+else:
+    _HOMES = {
+        "VARIANTS": "document",
+        "Attachment": "document",
+        "Cover": "document",
+        "Document": "document",
+        "Metadata": "document",
+        "template_hash": "resources",
+    }
+
+    def __getattr__(name: str) -> Any:
+        """The document model and the templates' hash, imported when first asked for: a
+        cached build imports `render.chunks` (the size of a chunk is in the cache key) and
+        nothing else of `render/`, and pays for nothing else."""
+        if name not in _HOMES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+
 
 prepare_engine_import()
 

@@ -20,14 +20,15 @@ pays before it lays out a page. Two costs, each measured on this machine:
 
 from __future__ import annotations
 
-import ctypes.util
 import importlib
-import importlib.abc
-import importlib.machinery
 import sys
 import types
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import importlib.abc
+    import importlib.machinery
 
 BINDINGS = "weasyprint.text.ffi"
 """The module that opens WeasyPrint's shared libraries."""
@@ -89,14 +90,20 @@ def _not_searched(name: str) -> None:
     del name
 
 
-class _QuickLoader(importlib.abc.Loader):
-    def __init__(self, loader: importlib.abc.Loader) -> None:
+class _QuickLoader:
+    """Runs the bindings' module with the search answering at once; again with it if need be.
+    (Plain classes, not `importlib.abc`'s: importing that costs every command's start.)"""
+
+    def __init__(self, loader: Any) -> None:
         self._loader = loader
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
-        return self._loader.create_module(spec)
+        created: types.ModuleType | None = self._loader.create_module(spec)
+        return created
 
     def exec_module(self, module: types.ModuleType) -> None:
+        import ctypes.util
+
         search = ctypes.util.find_library
         ctypes.util.find_library = _not_searched
         try:
@@ -109,7 +116,7 @@ class _QuickLoader(importlib.abc.Loader):
         self._loader.exec_module(module)
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:
     """Finds `weasyprint.text.ffi` as the next finder does, and has `_QuickLoader` run it."""
 
     def find_spec(
@@ -126,6 +133,6 @@ class _Finder(importlib.abc.MetaPathFinder):
             spec: importlib.machinery.ModuleSpec | None = finder.find_spec(fullname, path, target)
             if spec is not None:
                 if spec.loader is not None:
-                    spec.loader = _QuickLoader(spec.loader)
+                    spec.loader = cast("importlib.abc.Loader", _QuickLoader(spec.loader))
                 return spec
         return None

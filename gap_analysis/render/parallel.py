@@ -301,11 +301,12 @@ class _Run:
         total = len(names)
         requests: MarginRequests = {}
         stamps: list[list[tuple[str, int]]] = [[] for _ in names]
+        fixed: MarginRequests = {}
         if self.heads.fixed is not None:
             distinct = sorted(set(names))
             html = margins_html(self.heads.fixed, distinct)
             key = self._key(f"margins\0fixed\0{html}")
-            requests[key] = (html, 1, 1)
+            fixed[key] = (html, 1, 1)
             for page, name in zip(stamps, names, strict=True):
                 page.append((key, distinct.index(name)))
         for first in range(0, total, MARGIN_PAGES):
@@ -314,7 +315,9 @@ class _Run:
             requests[key] = (html, first + 1, total)
             for index in range(first, min(total, first + MARGIN_PAGES)):
                 stamps[index].append((key, index - first))
-        return requests, stamps
+        # The running header, a page per page name, goes out after the slices of page numbers
+        # (up to 32 pages each): a worker free early takes a long request first.
+        return requests | fixed, stamps
 
     def close(self) -> None:
         self.read.close()

@@ -23,10 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gap_analysis.render import Document, render_pdf
 from gap_analysis.services.build.cache import CACHE_FOLDER
 
 if TYPE_CHECKING:
+    from gap_analysis.render import Document
     from gap_analysis.render.document import PdfOutput
 
 PARTS_FOLDER = CACHE_FOLDER / "parts"
@@ -89,6 +89,8 @@ def lay_out(
                 pass
             else:
                 return output
+    from gap_analysis.render import render_pdf
+
     return render_pdf(document, html, images.__getitem__, variant, laid_out_pages)
 
 

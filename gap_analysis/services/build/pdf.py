@@ -16,27 +16,20 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gap_analysis import __version__
 from gap_analysis.atomic_files import check_target, copy_atomic, write_atomic
 from gap_analysis.config import REPORT_FILE, settings_of
 from gap_analysis.errors import GapAnalysisError, RenderError, option
 from gap_analysis.gitstore import GitStore
-from gap_analysis.model.build import BuildExtras, RenderedChapter
+from gap_analysis.model.build import VARIANTS, BuildExtras, RenderedChapter
 from gap_analysis.model.finding import Finding, Severity
 from gap_analysis.model.gap import Gap, first_of_each_id
 from gap_analysis.model.images import image_problem
 from gap_analysis.model.progress import NO_PROGRESS, Progress
 from gap_analysis.model.settings import ReportSettings
 from gap_analysis.model.snapshot import FileSource, SnapshotInfo
-from gap_analysis.render import (
-    VARIANTS,
-    Attachment,
-    Cover,
-    Document,
-    Metadata,
-    to_html,
-)
 from gap_analysis.services.build.cache import (
     CACHE_FOLDER,
     BuildCache,
@@ -44,10 +37,12 @@ from gap_analysis.services.build.cache import (
     content_key,
     context_key,
 )
-from gap_analysis.services.build.glyphs import missing_glyphs
 from gap_analysis.services.build.parallel import PARTS_FOLDER, lay_out, layout_key, warm_up
 from gap_analysis.services.output import default_output, guard_output, prepare_output
 from gap_analysis.services.snapshots import snapshot, where
+
+if TYPE_CHECKING:
+    from gap_analysis.render import Document
 
 __all__ = ["VARIANTS", "BuildExtras", "BuildResult", "build_html", "build_pdf", "default_output"]
 
@@ -255,12 +250,16 @@ def _prepare(
         for chapter in rendered
         for path, line, message in chapter.problems
     ]
+    from gap_analysis.services.build.glyphs import missing_glyphs  # a cached build needs none
+
     warnings += missing_glyphs(report.chapters)
     warnings += extras.warnings
     gaps = unique_gaps(rendered, warnings)
     images = _read_images(files, rendered, warnings)
     images.update(extras.files)
     document = document_of(settings, info, tuple(rendered), gaps, extras, variant, files.read_files)
+    from gap_analysis.render import to_html
+
     html = to_html(document)
     prepared = _Prepared(info, settings, document, html, images, warnings)
     prepared.key = content_key(
@@ -352,6 +351,8 @@ def document_of(
     variant: str | None,
     read_files: dict[str, bytes],
 ) -> Document:
+    from gap_analysis.render import Attachment, Cover, Document, Metadata
+
     document_number = extras.document or settings.document
     meeting = extras.meeting or settings.meeting
     editors = settings.editors
