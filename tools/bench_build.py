@@ -5,7 +5,9 @@ committed HEAD), the MASVS v1.5.0 chapters, and a generated report of about
 300 pages. For each: seconds and pages per second of `gap-analysis build`
 (cold cache), of plain WeasyPrint on the HTML that build produced, of
 `pandoc --pdf-engine=weasyprint` on the same chapters (when pandoc is
-installed), of an unchanged rebuild; peak memory; git processes spawned
+installed), of an unchanged rebuild; the build process's own peak memory (the
+default build lays out in worker processes: the memory of all of them is in the
+"parallel layout" table); git processes spawned
 (counted with GIT_TRACE, which costs far less than a wrapper script).
 
 Budgets: build <= 1.15 x plain WeasyPrint; unchanged rebuild <= 5% of a full
@@ -638,7 +640,7 @@ def main() -> int:
     header = (
         f"{'report':<10} {'pages':>5} | {'gap-analysis build':>20} | {'plain WeasyPrint':>20} | "
         f"{'pandoc+weasyprint':>20} | {'rebuild':>8} | {'build/plain':>11} | {'rebuild/build':>13} | "
-        f"{'peak MB':>7} | {'git (build/rebuild)':>19} | {'bundled/system fonts':>20}"
+        f"{'own MB':>7} | {'git (build/rebuild)':>19} | {'bundled/system fonts':>20}"
     )
     print(header)
     print("-" * len(header))
