@@ -284,8 +284,9 @@ class _Run:
             else:
                 assert isinstance(answer, bytes)
                 self.made[key] = answer
-                self.read.start(answer)
+                self.read.queue(answer)
                 self.store.put_margins(key, answer)
+            self.read.start()
 
         requests: list[tuple[str, str, tuple[object, ...]]] = [
             (s.key, "layout", (s.html, drafts))
@@ -339,7 +340,7 @@ class _Run:
     def _learn(self, state: _State, part: PartPdf) -> None:
         state.part = part
         for pdf in part.pdfs:
-            self.read.start(pdf)
+            self.read.queue(pdf)
         state.needs = tuple(dict.fromkeys([*state.numbers, *part.facts.missing]))
 
     def _set_input(self, state: _State, numbers: Numbers) -> bool:
@@ -363,10 +364,20 @@ class _Reading:
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(1, initializer=_lowest_priority)
         self._started: dict[bytes, Future[PdfReader]] = {}
+        self._queued: list[bytes] = []
 
-    def start(self, pdf: bytes) -> None:
-        if pdf not in self._started:
-            self._started[pdf] = self._pool.submit(_read_part, pdf)
+    def queue(self, pdf: bytes) -> None:
+        """To be read once `start` is called: not at once, since the thread holds the GIL while
+        it reads, and the coordinator's own work (looking parts up in the store, sending them
+        out) would wait for it: 32 lookups took 0.35 s instead of 0.01 s."""
+        self._queued.append(pdf)
+
+    def start(self) -> None:
+        """Read what is queued; called while the coordinator waits for the workers."""
+        for pdf in self._queued:
+            if pdf not in self._started:
+                self._started[pdf] = self._pool.submit(_read_part, pdf)
+        self._queued.clear()
 
     def take(self, pdfs: list[bytes]) -> list[PdfReader]:
         """The PDFs read: by the thread if it has, else now; each reader taken once (a reader

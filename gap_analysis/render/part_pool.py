@@ -223,8 +223,8 @@ class PartPool:
                     raise RenderError("a layout worker stopped unexpectedly") from None
                 if status != "ok":
                     raise RenderError(f"the PDF could not be laid out: {answer}")
+                send(index)  # the worker's next request first: `done` may take a while
                 done(key, answer)
-                send(index)
 
     def close(self) -> None:
         _close(self._started)
