@@ -270,6 +270,7 @@ class _Run:
             cached = self.store.margins(key)
             if cached is not None:
                 self.made[key] = cached
+                self.read.queue(cached)
         layouts = {state.key: state for state in todo if state.part is None}
         wanted = {key: request for key, request in margins.items() if key not in self.made}
         if not layouts and not wanted:
@@ -293,7 +294,7 @@ class _Run:
             for s in sorted(layouts.values(), key=lambda s: -len(s.html))
         ]
         requests += [(key, "margins", request) for key, request in wanted.items()]
-        self._workers().run(requests, done)
+        self._workers().run(requests, done, self.read.start)
 
     def margins(self) -> tuple[MarginRequests, list[list[tuple[str, int]]]]:
         """The margins of the pages as laid out so far (a part waiting to be laid out again counts

@@ -199,9 +199,11 @@ class PartPool:
         self,
         requests: Sequence[tuple[str, str, tuple[Any, ...]]],
         done: Callable[[str, Any], None],
+        waiting: Callable[[], None] = lambda: None,
     ) -> None:
         """Each request (key, method, args) calls `method(key, *args)` in a free worker, in the
-        order given. `done(key, answer)` is called in the order answers arrive."""
+        order given. `done(key, answer)` is called in the order answers arrive; `waiting()`
+        once every worker has a request, before the first answer."""
         todo = deque(requests)
         busy: dict[int, str] = {}
 
@@ -213,6 +215,7 @@ class PartPool:
 
         for index in range(len(self._conns)):
             send(index)
+        waiting()
         while busy:
             for conn in wait([self._conns[i] for i in busy]):
                 index = self._conns.index(conn)  # type: ignore[arg-type]
