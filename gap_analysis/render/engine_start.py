@@ -43,12 +43,21 @@ DEFERRED: dict[str, tuple[str, ...]] = {
 
 def prepare_engine_import() -> None:
     """Before WeasyPrint is first imported: its libraries opened by name, fontTools' rarely
-    used modules loaded at first use. Nothing changes once WeasyPrint is imported."""
+    used modules loaded at first use. Nothing changes once WeasyPrint is imported.
+
+    The stand-ins go straight into `sys.modules`, not through a finder: a module found there
+    is imported without its parent packages, and `fontTools.varLib`, the instancer's, costs as
+    much as the two modules. So a stand-in is its package's attribute only if the package was
+    imported first: WeasyPrint's `from m import name` needs no more (a test holds it to that).
+    """
     if "weasyprint" in sys.modules:
         return
     for name, imported_names in DEFERRED.items():
         if name not in sys.modules:
             sys.modules[name] = _Deferred(name, imported_names)
+            package, _, child = name.rpartition(".")
+            if package in sys.modules:
+                setattr(sys.modules[package], child, sys.modules[name])
     if sys.platform == "linux" and not any(isinstance(f, _Finder) for f in sys.meta_path):
         sys.meta_path.insert(0, _Finder())
 
@@ -72,10 +81,10 @@ class _Deferred(types.ModuleType):
 def real_module(name: str) -> types.ModuleType:
     """The module `name`, imported now if a stand-in holds its place."""
     module = sys.modules.get(name)
-    if isinstance(module, _Deferred):
-        del sys.modules[name]
+    if module is None or isinstance(module, _Deferred):
+        sys.modules.pop(name, None)
         module = importlib.import_module(name)
-    return module if module is not None else importlib.import_module(name)
+    return module
 
 
 def _forward(module: str, name: str) -> Callable[..., Any]:
