@@ -212,11 +212,13 @@ def _prepare(
     extras: BuildExtras,
     layout: str = "serial",
 ) -> _Prepared:
-    # Markdown and YAML are loaded only when a cache miss needs them.
+    # Markdown, YAML and the document model are loaded only when a cache miss needs them.
     from gap_analysis.markdown.chapters import read_report
     from gap_analysis.markdown.engine import parse
     from gap_analysis.markdown.html import render_chapter
     from gap_analysis.markdown.numbering import report_numbering
+    from gap_analysis.render import to_html
+    from gap_analysis.services.build.glyphs import missing_glyphs
 
     settings = settings_of(files, where(root, info))
     report = read_report(files, settings)
@@ -250,16 +252,12 @@ def _prepare(
         for chapter in rendered
         for path, line, message in chapter.problems
     ]
-    from gap_analysis.services.build.glyphs import missing_glyphs  # a cached build needs none
-
     warnings += missing_glyphs(report.chapters)
     warnings += extras.warnings
     gaps = unique_gaps(rendered, warnings)
     images = _read_images(files, rendered, warnings)
     images.update(extras.files)
     document = document_of(settings, info, tuple(rendered), gaps, extras, variant, files.read_files)
-    from gap_analysis.render import to_html
-
     html = to_html(document)
     prepared = _Prepared(info, settings, document, html, images, warnings)
     prepared.key = content_key(
