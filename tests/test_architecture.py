@@ -76,6 +76,7 @@ ENGINES: dict[str, str] = {
     "markupsafe": "render",  # Jinja2's escaping
     "pydyf": "render",  # WeasyPrint's PDF writer (PDF/A attachments)
     "fontTools": "render",  # WeasyPrint's font library: what the bundled fonts draw
+    "pyphen": "render",  # WeasyPrint's hyphenation: its parsed patterns kept (render/hyphenation.py)
     "pypdf": "render",  # the parallel layout's join of part PDFs and their fonts (render/join*.py)
 }
 """Third-party packages and the one component allowed to import each (or any single module).
