@@ -49,9 +49,9 @@ class _KeptHyphDict(pyphen.HyphDict):  # type: ignore[misc]
 def _kept_path(path: Path) -> Path | None:
     try:
         stat = path.stat()
-    except OSError:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except (OSError, RuntimeError, KeyError):  # no home folder to be found: nothing kept
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     key = hashlib.sha256(
         f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{pyphen.__version__}".encode()
     ).hexdigest()
