@@ -21,6 +21,12 @@ MAX_AUTO_JOBS = 8
 report's parts are too few and too uneven for more to help much."""
 
 
+def auto_jobs() -> int:
+    """`--jobs 0`: one worker per CPU, at least 2 (so that a one-CPU machine makes the bytes
+    every other machine makes) and at most `MAX_AUTO_JOBS`."""
+    return min(max(os.cpu_count() or 1, 2), MAX_AUTO_JOBS)
+
+
 @click.command("build")
 @click.argument("rev", required=False)
 @click.option(
@@ -226,9 +232,3 @@ def _build_docx(
 
 
 COMMANDS: list[click.Command] = [build]
-
-
-def auto_jobs() -> int:
-    """`--jobs 0`: one worker per CPU, at least 2 (so that a one-CPU machine makes the bytes
-    every other machine makes) and at most `MAX_AUTO_JOBS`."""
-    return min(max(os.cpu_count() or 1, 2), MAX_AUTO_JOBS)

@@ -75,10 +75,10 @@ class _Deferred(types.ModuleType):
             # The import system asks a module for `__path__` (is it a package?) on every
             # `from m import name`: that question must not load it.
             raise AttributeError(attribute)
-        return getattr(real_module(self.__name__), attribute)
+        return getattr(_real_module(self.__name__), attribute)
 
 
-def real_module(name: str) -> types.ModuleType:
+def _real_module(name: str) -> types.ModuleType:
     """The module `name`, imported now if a stand-in holds its place."""
     module = sys.modules.get(name)
     if module is None or isinstance(module, _Deferred):
@@ -89,7 +89,7 @@ def real_module(name: str) -> types.ModuleType:
 
 def _forward(module: str, name: str) -> Callable[..., Any]:
     def forward(*args: Any, **named: Any) -> Any:
-        return getattr(real_module(module), name)(*args, **named)
+        return getattr(_real_module(module), name)(*args, **named)
 
     forward.__name__ = forward.__qualname__ = name
     return forward
