@@ -23,10 +23,12 @@ from gap_analysis.errors import RenderError
 from gap_analysis.render.document import VARIANTS, Document, PdfOutput
 from gap_analysis.render.fetcher import SnapshotFetcher, snapshot_path
 from gap_analysis.render.hyphenation import patterns_kept
+from gap_analysis.render.leaders import leaders_in_one_run
 from gap_analysis.render.pdf_tags import element_languages
 from gap_analysis.render.resources import SNAPSHOT_BASE
 
 patterns_kept()  # each process parses a language's hyphenation patterns once per machine
+leaders_in_one_run()  # a contents line's dots drawn as one text run, not fifteen
 
 TAGGED_VARIANTS = ("pdf/ua-1", "pdf/a-3u")
 """Variants written with a structure tree: PDF/UA must be; PDF/A-3u is too, for the same readers."""
