@@ -193,6 +193,34 @@ def test_same_bytes_on_every_run_for_each_jobs_value(
     assert _build(cli, repo, "serial.pdf", "--no-cache").read_bytes() != first
 
 
+def test_the_running_header_is_made_with_the_first_layouts(
+    tmp_path: Path, cli: CliInvoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It depends on page names only, which the stylesheet declares: it need not wait, as the
+    page numbers must, for every part's page count (and the workers are busiest then)."""
+    from gap_analysis.render.part_pool import PartPool
+
+    batches: list[list[tuple[str, tuple[Any, ...]]]] = []
+    run = PartPool.run
+
+    def recorded(self: PartPool, requests: Any, *args: Any) -> None:
+        batches.append([(method, arguments) for _key, method, arguments in requests])
+        run(self, requests, *args)
+
+    monkeypatch.setattr(PartPool, "run", recorded)
+    repo = _generated(tmp_path / "report", chapters=3).path
+    pdf = _build(cli, repo, "parallel.pdf", "--jobs", "2", "--no-cache")
+    header = [
+        [a for method, a in batch if method == "margins" and a[1:] == (1, 1)] for batch in batches
+    ]
+    assert [len(found) for found in header] == [1] + [0] * (len(batches) - 1)
+    # a blank page for the unnamed pages and one for the cover's, each with the header's boxes
+    blank = header[0][0][0].split("<body>", 1)[1]
+    assert blank.count("<div") == 2 and "page: cover" in blank
+    assert len(batches) >= 2  # the contents and the register laid out again, with page numbers
+    assert "Test group" in reading(pdf)["text"][1]  # the running header, stamped
+
+
 def _working_tree(cli: CliInvoke, repo: Path, name: str, *args: str) -> Path:
     out = repo.parent / name
     result = cli(repo, "build", "-o", str(out), *args)

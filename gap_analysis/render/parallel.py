@@ -32,7 +32,7 @@ import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -43,6 +43,7 @@ from gap_analysis.render.part_pdf import Facts, PartPdf
 from gap_analysis.render.parts import (
     Part,
     Split,
+    declared_page_names,
     margin_heads,
     margins_html,
     split,
@@ -214,6 +215,7 @@ class _Run:
         self.salt, self.chunk_rows = salt, chunk_rows
         self.states = [_State(i) for i in range(len(cut.parts))]
         self.heads = margin_heads(cut)
+        self.declared = declared_page_names(cut)
         self.made: dict[str, bytes] = {}
         """Margins PDFs by key."""
         self.read = _Reading()
@@ -235,7 +237,9 @@ class _Run:
         hints = self.store.numbers()
         for part, state in self.named():
             self._set_input(state, hints.get(part.name, {}))
-        self.batch(self.states, {})
+        # The running header depends on page names only: made with the first layouts, for the
+        # names the stylesheet declares (the pages' own, unless a part names one it does not).
+        self.batch(self.states, self._fixed_margins(())[0])
         for _ in range(MAX_ROUNDS):
             anchors = _anchor_pages(self.states)
             changed = [
@@ -303,12 +307,8 @@ class _Run:
         total = len(names)
         requests: MarginRequests = {}
         stamps: list[list[tuple[str, int]]] = [[] for _ in names]
-        fixed: MarginRequests = {}
-        if self.heads.fixed is not None:
-            distinct = sorted(set(names))
-            html = margins_html(self.heads.fixed, distinct)
-            key = self._key(f"margins\0fixed\0{html}")
-            fixed[key] = (html, 1, 1)
+        fixed, distinct = self._fixed_margins(names)
+        for key in fixed:
             for page, name in zip(stamps, names, strict=True):
                 page.append((key, distinct.index(name)))
         for first in range(0, total, MARGIN_PAGES):
@@ -320,6 +320,15 @@ class _Run:
         # The running header, a page per page name, goes out after the slices of page numbers
         # (up to 32 pages each): a worker free early takes a long request first.
         return requests | fixed, stamps
+
+    def _fixed_margins(self, names: Sequence[str]) -> tuple[MarginRequests, list[str]]:
+        """The running header's request (none if it cannot be made apart: `MarginHeads`), a
+        page for each of `names` and of the declared page names, and those names in order."""
+        distinct = sorted(self.declared.union(names))
+        if self.heads.fixed is None:
+            return {}, distinct
+        html = margins_html(self.heads.fixed, distinct)
+        return {self._key(f"margins\0fixed\0{html}"): (html, 1, 1)}, distinct
 
     def close(self) -> None:
         self.read.close()

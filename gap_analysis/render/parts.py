@@ -266,6 +266,15 @@ def _keep_boxes(head: str, kept: set[str]) -> str:
     return _MARGINS_ONLY.sub(keep, head)
 
 
+_NAMED_PAGE = re.compile(r"@page\s+([A-Za-z_][\w-]*)")
+
+
+def declared_page_names(split_: Split) -> frozenset[str]:
+    """The page names the stylesheet has `@page` rules for (`@page cover`), and "" (no name):
+    the names a document's pages usually have, known before any is laid out."""
+    return frozenset({"", *_NAMED_PAGE.findall(split_.head)})
+
+
 def margins_html(head: str, names: Sequence[str]) -> str:
     """Blank pages of these names (`@page cover`, "" for none) under `head` (a `MarginHeads`
     layer): laid out, they have that layer's margin boxes of the document's pages and nothing
