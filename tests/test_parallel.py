@@ -211,7 +211,7 @@ def test_the_running_header_is_made_with_the_first_layouts(
     repo = _generated(tmp_path / "report", chapters=3).path
     pdf = _build(cli, repo, "parallel.pdf", "--jobs", "2", "--no-cache")
     header = [
-        [a for method, a in batch if method == "margins" and a[1:] == (1, 1)] for batch in batches
+        [a for method, a in batch if method == "margins" and a[1:3] == (1, 1)] for batch in batches
     ]
     assert [len(found) for found in header] == [1] + [0] * (len(batches) - 1)
     # a blank page for the unnamed pages and one for the cover's, each with the header's boxes

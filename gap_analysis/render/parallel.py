@@ -195,8 +195,9 @@ def render_parallel(
     )
 
 
-MarginRequests = dict[str, tuple[str, int, int]]
-"""Margins to make, by key: (blank pages' HTML, number of the first page, total)."""
+MarginRequests = dict[str, tuple[str, int, int, tuple[int, ...]]]
+"""Margins to make, by key: (a blank page of each page name in HTML, number of the first page,
+total, the blank page each page is)."""
 
 
 class _Run:
@@ -312,9 +313,12 @@ class _Run:
             for page, name in zip(stamps, names, strict=True):
                 page.append((key, distinct.index(name)))
         for first in range(0, total, MARGIN_PAGES):
-            html = margins_html(self.heads.numbered, names[first : first + MARGIN_PAGES])
-            key = self._key(f"margins\0{first + 1}\0{total}\0{html}")
-            requests[key] = (html, first + 1, total)
+            kinds = names[first : first + MARGIN_PAGES]
+            blank = sorted(set(kinds))
+            html = margins_html(self.heads.numbered, blank)
+            order = tuple(blank.index(name) for name in kinds)
+            key = self._key(f"margins\0{first + 1}\0{total}\0{order}\0{html}")
+            requests[key] = (html, first + 1, total, order)
             for index in range(first, min(total, first + MARGIN_PAGES)):
                 stamps[index].append((key, index - first))
         # The running header, a page per page name, goes out after the slices of page numbers
@@ -328,7 +332,8 @@ class _Run:
         if self.heads.fixed is None:
             return {}, distinct
         html = margins_html(self.heads.fixed, distinct)
-        return {self._key(f"margins\0fixed\0{html}"): (html, 1, 1)}, distinct
+        order = tuple(range(len(distinct)))
+        return {self._key(f"margins\0fixed\0{html}"): (html, 1, 1, order)}, distinct
 
     def close(self) -> None:
         self.read.close()

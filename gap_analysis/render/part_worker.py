@@ -28,6 +28,7 @@ from typing import Any
 import weasyprint
 import weasyprint.layout
 from weasyprint.css.targets import anchor_name_from_token
+from weasyprint.document import Page
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.background import layout_box_backgrounds
 from weasyprint.text.fonts import FontConfiguration
@@ -127,23 +128,31 @@ class Worker:
             del document
             gc.collect()
 
-    def margins(self, key: str, html: str, first_page: int, total: int) -> bytes:
-        """The margin boxes of blank pages `html`, numbered from `first_page` of `total`."""
+    def margins(
+        self, key: str, html: str, first_page: int, total: int, order: tuple[int, ...]
+    ) -> bytes:
+        """The margin boxes of pages numbered from `first_page` of `total`, the page of each
+        being a copy of the blank page `order` names in `html` (one per page name: the blank
+        pages of a name are laid out alike, so one is laid out and copied)."""
         del key
         held: list[tuple[Any, Any, Any]] = []
         with captured(), _no_margin_boxes(lambda *state: held.append(state)):
             document = self._render(html, SnapshotFetcher(self._read))
-        for index, (context, page, state) in enumerate(held):
+        pages = []
+        for index, blank in enumerate(order):
+            context, laid_out, state = held[blank]
+            page = laid_out.copy()
             numbered = copy.deepcopy(state)
             numbered[1]["page"] = [first_page + index]
             numbered[1]["pages"] = [total]
             context.current_page = index + 1
             made = list(_MAKE_MARGIN_BOXES(context, page, numbered))
-            page.children = (*page.children, *made)
+            page.children = (*laid_out.children, *made)
             for box in made:
                 layout_box_backgrounds(page, box, context.get_image_from_uri)
+            pages.append(Page(page))
         with captured():
-            pdf = document.write_pdf(finisher=finish_streams)
+            pdf = document.copy(pages).write_pdf(finisher=finish_streams)
         return bytes(pdf)
 
 
