@@ -1,5 +1,5 @@
 """`python -m gap_analysis` runs the command line."""
 
-from gap_analysis.cli.app import main
+from gap_analysis.cli.app import run
 
-main()
+run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import importlib
 import sys
 import traceback
@@ -119,5 +120,22 @@ def main(ctx: click.Context) -> None:
     ctx.ensure_object(AppContext)
 
 
+def run() -> None:
+    """The console script (and `python -m gap_analysis`): `main`, then an exit that skips the
+    interpreter's last garbage collection.
+
+    At exit Python collects every object left in a reference cycle, which after a build is most
+    of what the command made (pypdf's objects, parsed Markdown): 0.07 s of a MASVS build's
+    0.095 s from its last line to its end. `gc.freeze` puts every object out of the collector's
+    reach first; the system takes the memory back as it does after `os._exit`, while `atexit`
+    handlers and module clean-up still run. Not in `main`: tests call it in their own process,
+    which must go on collecting.
+    """
+    try:
+        main()
+    finally:
+        gc.freeze()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -153,7 +153,6 @@ def render_parallel(
     `salt` is part of every key (the engine, the templates, the images: what the HTML does not say).
     """
     from gap_analysis.render.document import PdfOutput
-    from gap_analysis.render.join import join
 
     del document  # the HTML says everything; kept for the same signature as render_pdf
     run = _Run(split(html), images, jobs, store, salt, chunk_rows)
@@ -176,6 +175,10 @@ def render_parallel(
             [pdf for part in parts for pdf in part.pdfs] + [run.made[key] for key in keys]
         )
         count = sum(len(part.pdfs) for part in parts)
+        # Imported here, not before the workers have their first parts: pypdf's import (0.1 s)
+        # would delay them (the reading thread has usually imported it by now).
+        from gap_analysis.render.join import join
+
         pdf = join(
             readers[:count],
             readers[count:],
