@@ -379,6 +379,21 @@ def test_workers_never_import_from_the_report_folder(tmp_path: Path) -> None:
     assert len(pypdf.PdfReader(tmp_path / "out.pdf").pages) > 1
 
 
+def test_workers_load_the_engine_not_the_report_model() -> None:
+    """What the forkserver imports is on a cold build's critical path (the workers are ready
+    after the coordinator's HTML): no document model, no report model, no pypdf."""
+    code = (
+        "import sys, gap_analysis.render.worker_preload\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('gap_analysis.model', 'pypdf'))"
+        " or m == 'gap_analysis.render.document'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "weasyprint" not in done.stdout
+    loaded = done.stdout.strip()
+    assert "gap_analysis.render.document" not in loaded and "pypdf" not in loaded, loaded
+    assert "gap_analysis.model.build" not in loaded, loaded
+
+
 def test_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
     """multiprocessing tells each new process to import the caller's main script (as
     `__mp_main__`): for the console script, the whole CLI in every worker. The workers are

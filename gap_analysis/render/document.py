@@ -14,6 +14,7 @@ from gap_analysis.model.build import ExtraAnnex, HistoryRow, RenderedChapter
 from gap_analysis.model.gap import Gap
 from gap_analysis.model.languages import WORDS, Words
 from gap_analysis.model.people import Person
+from gap_analysis.render.part_pdf import Refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,17 +81,6 @@ class Document:
     attachments: tuple[Attachment, ...] = field(default=())
     words: Words = WORDS["en"]
     """The words around the text (Contents, Annex, Page X of Y, the cover's labels)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """A file the layout asked for and `render.fetcher` refused (named in the build's warnings)."""
-
-    url: str
-    """The URL as WeasyPrint asked for it."""
-    path: str
-    """The repository path it named, or "" when it named none."""
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,8 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from gap_analysis.model.paths import normalize
-from gap_analysis.render.document import Refused
 from gap_analysis.render.fonts import CJK_FONT_BASE, cjk_font_files
+from gap_analysis.render.part_pdf import Refused
 from gap_analysis.render.resources import SNAPSHOT_BASE, STATIC_BASE, static_file
 
 MAX_RESOURCE_BYTES = 16 * 1024 * 1024

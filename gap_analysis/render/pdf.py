@@ -15,17 +15,20 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import pydyf  # type: ignore[import-untyped]
 import weasyprint
 
 from gap_analysis.errors import RenderError
-from gap_analysis.render.document import VARIANTS, Document, PdfOutput
 from gap_analysis.render.fetcher import SnapshotFetcher, snapshot_path
 from gap_analysis.render.hyphenation import patterns_kept
 from gap_analysis.render.leaders import leaders_in_one_run
 from gap_analysis.render.pdf_tags import element_languages
 from gap_analysis.render.resources import SNAPSHOT_BASE
+
+if TYPE_CHECKING:
+    from gap_analysis.render.document import Document, PdfOutput
 
 patterns_kept()  # each process parses a language's hyphenation patterns once per machine
 leaders_in_one_run()  # a contents line's dots drawn as one text run, not fifteen
@@ -115,6 +118,9 @@ def render_pdf(
 
     `laid_out_pages` is told the page count between layout and writing (for progress).
     """
+    # Here, not at the top: the layout workers import this module, not the document model.
+    from gap_analysis.render.document import VARIANTS, PdfOutput
+
     if variant is not None and variant not in VARIANTS:
         raise RenderError(f"unknown PDF variant '{variant}' (known: {', '.join(VARIANTS)})")
     fetcher = SnapshotFetcher(read)

@@ -28,9 +28,8 @@ from typing import TYPE_CHECKING
 
 from gap_analysis import __version__
 from gap_analysis.render import engine_version, template_hash
-from gap_analysis.render.document import Refused
 from gap_analysis.render.fonts import cjk_font_files
-from gap_analysis.render.part_pdf import Facts, PartPdf
+from gap_analysis.render.part_pdf import Facts, PartPdf, Refused
 
 if TYPE_CHECKING:
     from gap_analysis.render.parallel import Numbers
