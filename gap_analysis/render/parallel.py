@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -383,6 +384,9 @@ class _Reading:
         self._pool = ThreadPoolExecutor(1, initializer=_lowest_priority)
         self._started: dict[bytes, Future[PdfReader]] = {}
         self._queued: list[bytes] = []
+        # pypdf's import (0.1 s), done while the coordinator waits for the workers to start,
+        # when a CPU is free, rather than at the first read, while they lay out.
+        self._pool.submit(importlib.import_module, "gap_analysis.render.join")
 
     def queue(self, pdf: bytes) -> None:
         """To be read once `start` is called: not at once, since the thread holds the GIL while
