@@ -12,10 +12,10 @@ The plan (docs/architecture.md, "Parallel layout", says why and where it stops):
    register) is laid out again with those numbers written in, until no page
    count changes (a fixed point, as WeasyPrint's own repagination).
 4. The margin boxes of every page are made on blank pages of the same names
-   (`render.parts.margin_heads`): the running header once per page name, "Page
-   X of Y" numbered, in slices of `MARGIN_PAGES` (while step 3 runs, for the
-   pages as they stand: checked after); `render.join` joins the parts and
-   stamps the margins.
+   (`render.parts.margin_heads`): the running header once per page name (with
+   step 2, for the names the stylesheet declares), "Page X of Y" numbered, in
+   slices of `MARGIN_PAGES` (while step 3 runs, for the pages as they stand:
+   checked after); `render.join` joins the parts and stamps the margins.
 
 Incremental: each part's PDF and what its layout taught are kept under the key
 of its input (`PartStore`, a cache the caller keeps), which holds neither its
@@ -317,10 +317,10 @@ class _Run:
             for page, name in zip(stamps, names, strict=True):
                 page.append((key, distinct.index(name)))
         for first in range(0, total, MARGIN_PAGES):
-            kinds = names[first : first + MARGIN_PAGES]
-            blank = sorted(set(kinds))
-            html = margins_html(self.heads.numbered, blank)
-            order = tuple(blank.index(name) for name in kinds)
+            page_names = names[first : first + MARGIN_PAGES]
+            blank_names = sorted(set(page_names))  # a blank page of each, copied for each page
+            html = margins_html(self.heads.numbered, blank_names)
+            order = tuple(blank_names.index(name) for name in page_names)
             key = self._key(f"margins\0{first + 1}\0{total}\0{order}\0{html}")
             requests[key] = (html, first + 1, total, order)
             for index in range(first, min(total, first + MARGIN_PAGES)):
