@@ -27,11 +27,11 @@ FONT = Path(__file__).parents[1] / "gap_analysis/render/static/fonts/NotoSans-Re
 LINES = 5
 
 
-def _html(leader: str, direction: str = "ltr") -> str:
+def _html(leader: str, direction: str = "ltr", own: str = "") -> str:
     return (
         f"<style>@font-face {{ font-family: Bundled; src: url({FONT.as_uri()}) }}"
         f" body {{ font-family: Bundled; direction: {direction} }}"
-        f" p::after {{ content: leader('{leader}') '12' }}</style>"
+        f" p::after {{ content: leader('{leader}') '12'; {own} }}</style>"
         + "".join(f"<p>Entry {n}</p>" for n in range(LINES))
     )
 
@@ -89,6 +89,10 @@ def test_a_leader_kerned_across_repetitions_keeps_weasyprints_copies(leader: str
     assert _runs(ours) == _runs(theirs) > 10 * LINES
 
 
-def test_a_right_to_left_leader_keeps_weasyprints_copies() -> None:
-    ours, theirs = _both(_html(". . . . ", "rtl"))
+@pytest.mark.parametrize(
+    ("direction", "own"), [("rtl", ""), ("ltr", "direction: rtl; unicode-bidi: embed")]
+)
+def test_a_right_to_left_leader_keeps_weasyprints_copies(direction: str, own: str) -> None:
+    """Right to left, one run of ". . . . " would start with the space its copies end with."""
+    ours, theirs = _both(_html(". . . . ", direction, own))
     assert _runs(ours) == _runs(theirs) > 10 * LINES

@@ -56,6 +56,8 @@ def _merged(context: Any, copies: tuple[Any, ...]) -> Any:
     if not all(isinstance(box, boxes.TextBox) for box in copies):
         return None
     leftmost, width = copies[-1], copies[-1].width
+    if leftmost.style["direction"] != "ltr":  # a right-to-left run would start with its end
+        return None
     for right, left in zip(copies, copies[1:], strict=False):
         if right.text != left.text or abs(right.position_x - left.position_x - width) > _EPSILON:
             return None
