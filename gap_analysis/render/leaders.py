@@ -13,7 +13,7 @@ After WeasyPrint has placed the copies, `leaders_in_one_run` puts in their place
 one text box holding the text repeated as often, at the leftmost copy, laid out
 by Pango as one run. It is kept only if its width is exactly the copies' (the
 same glyphs and advances: no kerning nor shaping across a repetition), the
-copies touch end to end, and the line runs left to right; otherwise the copies
+copies touch end to end, and the line and the leader run left to right; otherwise the copies
 stay. The glyphs are where they were (positions summed by Pango instead of
 placed copy by copy: a rasterised page differs in anti-aliasing only), and a
 text extractor reads the same dots.
