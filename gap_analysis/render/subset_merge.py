@@ -25,6 +25,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 _MAXP_FIELDS = 13
 """The 16-bit maxima of a version 1.0 `maxp` table after `numGlyphs` (maxPoints ...
@@ -94,10 +95,13 @@ def _read(data: bytes) -> _Subset:
         else:
             offsets = [2 * o for o in struct.unpack_from(f">{count + 1}H", loca)]
         glyf = tables[b"glyf"]
-        glyphs = [glyf[offsets[g] : offsets[g + 1]] for g in range(count)]
+        glyphs = [glyf[start:end] for start, end in pairwise(offsets)]
         long_metrics = struct.unpack_from(">H", hhea, 34)[0]
         hmtx = tables[b"hmtx"]
-        metrics = [struct.unpack_from(">Hh", hmtx, 4 * g) for g in range(long_metrics)]
+        if len(hmtx) < 4 * long_metrics:
+            raise NotMergeable("a table too short")
+        # One pass in C, not one call per glyph: the subsets keep every glyph id of the font.
+        metrics = list(struct.iter_unpack(">Hh", hmtx[: 4 * long_metrics]))
         last = metrics[-1][0] if metrics else 0
         bearings = struct.unpack_from(f">{count - long_metrics}h", hmtx, 4 * long_metrics)
         metrics += [(last, bearing) for bearing in bearings]
