@@ -420,24 +420,59 @@ def test_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
     assert len(pypdf.PdfReader(tmp_path / "out.pdf").pages) > 1
 
 
-def test_array_types_are_the_ones_cffi_parses() -> None:
-    """The workers' shortcut for `T[N]` (`render.cffi_arrays`) makes
-    the type cffi's parser makes, and WeasyPrint's calls work with it."""
+def test_types_are_the_ones_cffi_parses() -> None:
+    """The types parsed together and the shortcut for `T[N]` (`render.cffi_types`) are the
+    types cffi's parser makes, and WeasyPrint's calls work with them."""
     from weasyprint.text.ffi import ffi
 
-    from gap_analysis.render.cffi_arrays import arrays_parsed_once
+    from gap_analysis.render.cffi_types import KNOWN_TYPES, types_parsed_once
 
-    parse = ffi._parser.parse_type_and_quals
-    cdecls = ["hb_codepoint_t[57]", "unsigned int[3]", "char[4]", "hb_tag_t[100]"]
+    parser = ffi._parser
+
+    def parse(cdecl: str) -> object:  # the parser's own method (the shortcut is the instance's)
+        return type(parser).parse_type_and_quals(parser, cdecl)
+
+    cdecls = [*KNOWN_TYPES, "hb_codepoint_t[57]", "unsigned int[3]", "char[4]", "hb_tag_t[100]"]
     expected = [parse(cdecl) for cdecl in cdecls]
-    arrays_parsed_once()
+    installed = parser.__dict__.pop("parse_type_and_quals", None)  # as if nothing had it yet
+    types_parsed_once()
     try:
-        assert ffi._parser.parse_type_and_quals is not parse
-        assert [ffi._parser.parse_type_and_quals(cdecl) for cdecl in cdecls] == expected
-        assert ffi._parser.parse_type_and_quals("PangoRectangle *") == parse("PangoRectangle *")
+        assert "parse_type_and_quals" in parser.__dict__
+        assert [parser.parse_type_and_quals(cdecl) for cdecl in cdecls] == expected
+        assert parser.parse_type_and_quals("PangoLayout *") == parse("PangoLayout *")
         assert list(ffi.new("hb_codepoint_t[3]", [7, 8, 9])) == [7, 8, 9]
     finally:
-        ffi._parser.parse_type_and_quals = parse
+        parser.__dict__.pop("parse_type_and_quals", None)
+        if installed is not None:
+            parser.parse_type_and_quals = installed
+
+
+def test_a_worker_runs_no_c_parser_for_its_parts(tmp_path: Path, cli: CliInvoke) -> None:
+    """Every type WeasyPrint asks for while a worker lays out and writes the sample's first
+    parts (cover, contents, chapters with tables, lists, links) was parsed in the forkserver,
+    in one run (`render.cffi_types.KNOWN_TYPES`): should WeasyPrint ask for another, this
+    names it."""
+    html = tmp_path / "sample.html"
+    cli(ROOT, "build", "--html", str(html), "--html-only")
+    code = (
+        "import sys\n"
+        "import gap_analysis.render.worker_preload\n"
+        "from weasyprint.text.ffi import ffi\n"
+        "from gap_analysis.render.part_worker import Worker\n"
+        "from gap_analysis.render.parts import split, with_numbers\n"
+        "asked = []\n"
+        "run = ffi._parser._parse\n"
+        "ffi._parser._parse = lambda source: asked.append(source.splitlines()[1]) or run(source)\n"
+        "cut = split(open(sys.argv[1], encoding='utf-8').read())\n"
+        "worker = Worker({}, 600)\n"
+        "for part in cut.parts[:5]:\n"
+        "    assert worker.layout('', with_numbers(cut, part, {})).pdfs\n"
+        "print(asked)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(html)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout
 
 
 def test_a_reference_no_part_can_answer_is_written_after_the_drafts() -> None:

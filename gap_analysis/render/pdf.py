@@ -21,6 +21,7 @@ import pydyf  # type: ignore[import-untyped]
 import weasyprint
 
 from gap_analysis.errors import RenderError
+from gap_analysis.render.cffi_types import types_parsed_once
 from gap_analysis.render.fetcher import SnapshotFetcher, snapshot_path
 from gap_analysis.render.hyphenation import patterns_kept
 from gap_analysis.render.leaders import leaders_in_one_run
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 patterns_kept()  # each process parses a language's hyphenation patterns once per machine
 leaders_in_one_run()  # a contents line's dots drawn as one text run, not fifteen
+types_parsed_once()  # the C types WeasyPrint asks for, parsed in one run of cffi's parser
 
 TAGGED_VARIANTS = ("pdf/ua-1", "pdf/a-3u")
 """Variants written with a structure tree: PDF/UA must be; PDF/A-3u is too, for the same readers."""

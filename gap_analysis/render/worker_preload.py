@@ -7,8 +7,9 @@ instead of copying each page the collector would touch. Measured on MASVS v1.5.0
 with two workers: the peak memory of all processes summed (PSS) 192 MB without,
 164 MB with.
 
-And it teaches WeasyPrint's cffi interface to read an array type of a new length
-without its C parser (`render.cffi_arrays`).
+Importing the worker also parses the C types WeasyPrint asks for, in one run of
+cffi's parser (`render.cffi_types`, by way of `render.pdf`): done here, once,
+not in each worker's first part.
 """
 
 from __future__ import annotations
@@ -16,7 +17,5 @@ from __future__ import annotations
 import gc
 
 import gap_analysis.render.part_worker  # noqa: F401 - loaded for the workers to inherit
-from gap_analysis.render.cffi_arrays import arrays_parsed_once
 
-arrays_parsed_once()
 gc.freeze()
