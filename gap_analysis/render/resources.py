@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from functools import cache
 from importlib import resources
@@ -66,5 +67,34 @@ def jinja_environment(folder: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.bytecode_cache = _compiled_templates(env)
     env.filters["counted"] = counted  # `{{ n | counted("comment") }}`: plurals spelled once
     return env
+
+
+def _compiled_templates(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
+    """Templates compiled once per machine, not on every run: the report's template took
+    0.05 s of every build's start to compile (loaded compiled: 0.1 ms).
+
+    Jinja's own cache, in its own folder for this user (`_jinja2-cache-<uid>` in the temporary
+    folder, mode 0700: Jinja refuses one that another user could write), each template under
+    its path and the hash of its source, and of the settings of `env` that change what it
+    compiles to; written whole or not at all. None where that folder cannot be had; a template that
+    cannot be written there is compiled again the next time.
+    """
+    import jinja2
+
+    settings = repr(
+        (env.autoescape, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline)
+        + (env.newline_sequence, env.optimized, sorted(env.extensions))
+    )
+
+    class Kept(jinja2.FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    try:
+        return Kept(pattern=f"gap-analysis-{hashlib.sha256(settings.encode()).hexdigest()[:16]}-%s")
+    except (OSError, RuntimeError):  # no temporary folder, or one another user holds
+        return None
