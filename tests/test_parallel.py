@@ -507,6 +507,93 @@ def test_a_reference_no_part_can_answer_is_written_after_the_drafts() -> None:
     assert "To B" in texts[0] and "To nowhere" in texts[0] and "3" in texts[0]
 
 
+_TWO_CHAPTERS = (
+    "<html><head><title>T</title><style>@page { size: A6 } .chapter { break-before: page }"
+    " .contents a::after { content: leader('. ') target-counter(attr(href), page); }"
+    " h1 { bookmark-level: 1 } h2 { bookmark-level: 2 }"
+    '</style></head><body><nav class="contents"><h1 id="{front_id}">Contents</h1>'
+    '<a href="#b--x">To B</a><a href="#a--y">To A</a></nav>'
+    '<section class="chapter" id="a"><h1 id="a--y">A</h1><h2>A.1</h2><p>One.</p>'
+    '<p><a href="#{front_id}">Back</a></p></section>'
+    '<section class="chapter" id="b"><h1 id="{b_id}">B</h1><h2>B.1</h2><p>Two.</p></section>'
+    "</body></html>"
+)
+
+
+def _join_of(html: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What a parallel build of `html` gives its join: each PDF's bytes, the rest as is."""
+    import gap_analysis.render.join as joining
+    from gap_analysis.render.parallel import NoStore, render_parallel
+
+    seen: dict[str, Any] = {}
+    original = joining.join
+
+    def join(parts: Any, margins: Any, *rest: Any) -> bytes:
+        seen.update(
+            parts=[reader.stream.getvalue() for reader in parts],
+            margins=[reader.stream.getvalue() for reader in margins],
+            rest=rest,
+        )
+        return original(parts, margins, *rest)
+
+    monkeypatch.setattr(joining, "join", join)
+    seen["pdf"] = render_parallel(None, html, {}, 2, NoStore(), "salt").pdf  # type: ignore[arg-type]
+    return seen
+
+
+def test_parts_joined_late_are_where_their_place_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contents, laid out again with the others' page numbers, are joined after the
+    chapters (`render.join.join`'s late parts) and land in their place: pages, outline,
+    destinations and links as when every part is joined in order; and a join begun before
+    the late parts are ready (`started`) gives the bytes of one made at once."""
+    from gap_analysis.render.join import join, read_part, started
+
+    html = _TWO_CHAPTERS.replace("{front_id}", "contents").replace("{b_id}", "b--x")
+    seen = _join_of(html, monkeypatch)
+    stamps, links, identifier, late, _writer = seen["rest"]
+    assert late == {0}  # the front matter, with the contents
+
+    def joined(late: frozenset[int], early_first: bool = False) -> bytes:
+        parts = [read_part(pdf) for pdf in seen["parts"]]
+        early = [part for index, part in enumerate(parts) if index not in late]
+        writer = started(early) if early_first else None
+        margins = [read_part(pdf) for pdf in seen["margins"]]
+        return join(parts, margins, stamps, links, identifier, late, writer)
+
+    in_order = joined(frozenset())
+    assert joined(late) == joined(late, early_first=True) == seen["pdf"]
+    assert seen["pdf"] != in_order  # its objects are numbered in another order
+    assert _read(seen["pdf"]) == _read(in_order) == _read(render_pdf_of(html))
+    assert [title for _depth, title, _page in _read(seen["pdf"])["outline"]] == [
+        "Contents",
+        "A",
+        "A.1",
+        "B",
+        "B.1",
+    ]
+
+
+def test_a_name_two_parts_hold_leads_where_the_serial_build_leads() -> None:
+    """WeasyPrint keeps the first anchor of a name; a late part joined after the parts that
+    follow it would lose its own to theirs, so then every part is joined in order."""
+    from gap_analysis.render.parallel import NoStore, render_parallel
+
+    html = _TWO_CHAPTERS.replace("{front_id}", "dup").replace("{b_id}", "dup")
+    html = html.replace('href="#b--x"', 'href="#dup"')
+    parallel = render_parallel(None, html, {}, 2, NoStore(), "salt").pdf  # type: ignore[arg-type]
+    serial = render_pdf_of(html)
+
+    def destinations(data: bytes) -> dict[str, int]:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        return {
+            str(name): reader.get_destination_page_number(found)
+            for name, found in reader.named_destinations.items()
+        }
+
+    assert destinations(parallel)["dup"] == destinations(serial)["dup"] == 0
+    assert _read(parallel) == _read(serial)
+
+
 def render_pdf_of(html: str) -> bytes:
     from gap_analysis.render.pdf import render_pdf
 

@@ -21,6 +21,7 @@ pages share (the running header of every page of a name) are one copy.
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 from collections.abc import Iterator, Sequence
@@ -71,18 +72,42 @@ def read_part(data: bytes) -> pypdf.PdfReader:
     return reader
 
 
+def started(early: Sequence[pypdf.PdfReader]) -> pypdf.PdfWriter:
+    """The join's first step: the parts that are not late (see `join`) appended in order, with
+    their outlines, named destinations and own links; `render.parallel` has it made while
+    the late ones are laid out again."""
+    writer = pypdf.PdfWriter()
+    for reader in early:
+        writer.append(reader, import_outline=True)
+    return writer
+
+
 def join(
     parts: Sequence[pypdf.PdfReader],
     margins: Sequence[pypdf.PdfReader],
     stamps: Sequence[Sequence[Stamp]],
     links: Sequence[Link],
     identifier: bytes,
+    late: frozenset[int] = frozenset(),
+    writer: pypdf.PdfWriter | None = None,
 ) -> bytes:
     """One PDF of `parts` (`read_part`) in order; `stamps[i]` are the pages of `margins` drawn
-    on page i, in order; `links` are (page index in the whole, anchor, rectangle)."""
-    writer = pypdf.PdfWriter()
-    for reader in parts:
-        writer.append(reader, import_outline=True)
+    on page i, in order; `links` are (page index in the whole, anchor, rectangle).
+
+    The parts not in `late` are appended first (`started`: `writer`, if given, holds them),
+    then each of `late` is inserted at its place, and the outline put in the parts' order:
+    the same document as all appended in order, and, since which parts are late depends on
+    the HTML only, the same bytes on every run. Should a late part name a destination that
+    another part names too (the first in the document wins), all are appended in order.
+    """
+    if writer is None:
+        writer = started([part for index, part in enumerate(parts) if index not in late])
+    if late:
+        taken = _names(writer)
+        if any(taken.intersection(parts[index].named_destinations) for index in late):
+            writer = started(parts)
+        else:
+            _insert_late(writer, parts, late)
     first = parts[0]
     _stamp(writer, margins, stamps)
     merge_fonts(writer)
@@ -167,6 +192,52 @@ def _stamp(
         page[NameObject("/Contents")] = ArrayObject(
             [writer._add_object(before), *own, writer._add_object(after.flate_encode())]  # noqa: SLF001
         )
+
+
+def _names(writer: pypdf.PdfWriter) -> set[str]:
+    """The named destinations `writer` holds (read, not made: pypdf's getter adds the tree)."""
+    names = writer.root_object.get("/Names")
+    dests = names.get_object().get("/Dests") if names is not None else None
+    array = dests.get_object().get("/Names") if dests is not None else None
+    return {str(name) for name in array[::2]} if isinstance(array, ArrayObject) else set()
+
+
+def _insert_late(
+    writer: pypdf.PdfWriter, parts: Sequence[pypdf.PdfReader], late: frozenset[int]
+) -> None:
+    """Each late part's pages inserted where its place in the document is (after the parts
+    before it), then the outline's top items ordered by the part their page is in (each part
+    starts with a level-1 heading: its items are top items, in order, with their children)."""
+    starts = [0]
+    for part in parts:
+        starts.append(starts[-1] + len(part.pages))
+    for index in sorted(late):
+        writer.merge(starts[index], parts[index], import_outline=True)
+    outline = writer.root_object.get("/Outlines")
+    if outline is None:
+        return
+    root = cast(pypdf.generic.TreeObject, outline.get_object())
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(writer.pages)}  # type: ignore[union-attr]
+    items = list(root.children())
+
+    def part_of(item: DictionaryObject) -> int:
+        destination = item.get("/Dest")
+        page = destination[0] if isinstance(destination, ArrayObject) and destination else None
+        number = pages.get(page.idnum, 0) if isinstance(page, IndirectObject) else 0
+        return bisect.bisect_right(starts, number) - 1
+
+    ordered = sorted(items, key=part_of)
+    if ordered == items:
+        return
+    references = [cast(IndirectObject, item.indirect_reference) for item in ordered]
+    root[NameObject("/First")], root[NameObject("/Last")] = references[0], references[-1]
+    for index, item in enumerate(ordered):
+        item.pop(NameObject("/Prev"), None)
+        item.pop(NameObject("/Next"), None)
+        if index:
+            item[NameObject("/Prev")] = references[index - 1]
+        if index + 1 < len(ordered):
+            item[NameObject("/Next")] = references[index + 1]
 
 
 @dataclass(frozen=True, slots=True)

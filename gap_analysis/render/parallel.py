@@ -15,7 +15,8 @@ The plan (docs/architecture.md, "Parallel layout", says why and where it stops):
    (`render.parts.margin_heads`): the running header once per page name (with
    step 2, for the names the stylesheet declares), "Page X of Y" numbered, in
    slices of `MARGIN_PAGES` (while step 3 runs, for the pages as they stand:
-   checked after); `render.join` joins the parts and stamps the margins.
+   checked after); `render.join` joins the parts and stamps the margins (the parts
+   with no page references are joined while the others are laid out again).
 
 Incremental: each part's PDF and what its layout taught are kept under the key
 of its input (`PartStore`, a cache the caller keeps), which holds neither its
@@ -53,7 +54,7 @@ from gap_analysis.render.parts import (
 )
 
 if TYPE_CHECKING:
-    from pypdf import PdfReader
+    from pypdf import PdfReader, PdfWriter
 
     from gap_analysis.render.document import PdfOutput
     from gap_analysis.render.part_pool import PartPool
@@ -172,20 +173,21 @@ def render_parallel(
         keys = dict.fromkeys(k for page in stamps for k, _i in page)
         numbered = {key: n for n, key in enumerate(keys)}
         identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
-        readers = run.read.take(
-            [pdf for part in parts for pdf in part.pdfs] + [run.made[key] for key in keys]
-        )
-        count = sum(len(part.pdfs) for part in parts)
+        pdfs = [(pdf, bool(state.needs)) for state in run.states for pdf in _pdfs(state)]
+        writer = run.read.joined(run.early())
+        readers = run.read.take([pdf for pdf, _late in pdfs] + [run.made[key] for key in keys])
         # Imported here, not before the workers have their first parts: pypdf's import (0.1 s)
         # would delay them (the reading thread has usually imported it by now).
         from gap_analysis.render.join import join
 
         pdf = join(
-            readers[:count],
-            readers[count:],
+            readers[: len(pdfs)],
+            readers[len(pdfs) :],
             [[(numbered[key], index) for key, index in page] for page in stamps],
             links,
             identifier,
+            frozenset(index for index, (_pdf, late) in enumerate(pdfs) if late),
+            writer,
         )
     finally:
         run.close()
@@ -255,6 +257,10 @@ class _Run:
             ]
             if not changed:
                 break
+            if not self.read.joining():
+                # The parts with no page references are final: joined while the others are
+                # laid out again (`render.join.join`'s late parts), on the CPU they leave.
+                self.read.start_join(self.early())
             self.batch(changed, self.margins()[0])
         else:
             raise NotSettled
@@ -339,6 +345,11 @@ class _Run:
         order = tuple(range(len(distinct)))
         return {self._key(f"margins\0fixed\0{html}"): (html, 1, 1, order)}, distinct
 
+    def early(self) -> list[bytes]:
+        """The PDFs of the parts with no page references to other parts, in order: final once
+        laid out, and joined first (`render.join.join`)."""
+        return [pdf for state in self.states if not state.needs for pdf in _pdfs(state)]
+
     def close(self) -> None:
         self.read.close()
         if self._pool is not None:
@@ -378,12 +389,15 @@ class _Reading:
     waiting for the last part of a batch, the margins), so that the join after the last part
     mostly copies. MASVS: parsing is 0.2 s of the join's 0.47 s of CPU. The join never waits
     for the thread (on a busy machine it may get no CPU at all): what it has not read by
-    then is read by the join itself."""
+    then is read by the join itself. Once the parts with no page references are final, it
+    also begins the join with them (`start_join`), which the join waits for only if the
+    thread is at it."""
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(1, initializer=_lowest_priority)
         self._started: dict[bytes, Future[PdfReader]] = {}
         self._queued: list[bytes] = []
+        self._joining: tuple[list[bytes], Future[PdfWriter]] | None = None
         # pypdf's import (0.1 s), done while the coordinator waits for the workers to start,
         # when a CPU is free, rather than at the first read, while they lay out.
         self._pool.submit(importlib.import_module, "gap_analysis.render.join")
@@ -401,6 +415,31 @@ class _Reading:
                 self._started[pdf] = self._pool.submit(_read_part, pdf)
         self._queued.clear()
 
+    def start_join(self, early: list[bytes]) -> None:
+        """Have the thread append `early` to a new join (`render.join.started`) once it has
+        read them."""
+        self.start()
+        futures = [self._started.get(pdf) for pdf in early]
+        self._joining = (early, self._pool.submit(_started, early, futures))
+
+    def joining(self) -> bool:
+        return self._joining is not None
+
+    def joined(self, early: list[bytes]) -> PdfWriter | None:
+        """The join `start_join` had made of these same PDFs (waited for if it is being made);
+        None if it was of others or has not begun (the join then makes it)."""
+        if self._joining is None:
+            return None
+        made, future = self._joining
+        self._joining = None
+        if (
+            future.cancel()
+            or len(made) != len(early)
+            or any(a is not b for a, b in zip(made, early, strict=True))
+        ):
+            return None
+        return future.result()
+
     def take(self, pdfs: list[bytes]) -> list[PdfReader]:
         """The PDFs read: by the thread if it has, else now; each reader taken once (a reader
         is joined once: two parts of equal bytes get two)."""
@@ -417,6 +456,24 @@ class _Reading:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _pdfs(state: _State) -> tuple[bytes, ...]:
+    assert state.part is not None
+    return state.part.pdfs
+
+
+def _started(early: list[bytes], read: list[Future[PdfReader] | None]) -> PdfWriter:
+    """The join's first step, of the PDFs as this thread has read them (a read cancelled by
+    `take` before it began is made here)."""
+    from gap_analysis.render.join import started
+
+    return started(
+        [
+            future.result() if future is not None and not future.cancelled() else _read_part(pdf)
+            for pdf, future in zip(early, read, strict=True)
+        ]
+    )
 
 
 def _read_part(pdf: bytes) -> PdfReader:
