@@ -74,11 +74,13 @@ def read_part(data: bytes) -> pypdf.PdfReader:
 
 def started(early: Sequence[pypdf.PdfReader]) -> pypdf.PdfWriter:
     """The join's first step: the parts that are not late (see `join`) appended in order, with
-    their outlines, named destinations and own links; `render.parallel` has it made while
-    the late ones are laid out again."""
+    their outlines, named destinations and own links, and their fonts merged (the join merges
+    these with the late parts' and the margins'); `render.parallel` has it made while the
+    late ones are laid out again."""
     writer = pypdf.PdfWriter()
     for reader in early:
         writer.append(reader, import_outline=True)
+    merge_fonts(writer)
     return writer
 
 
