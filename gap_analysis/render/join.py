@@ -98,9 +98,10 @@ def join(
 
     The parts not in `late` are appended first (`started`: `writer`, if given, holds them),
     then each of `late` is inserted at its place, and the outline put in the parts' order:
-    the same document as all appended in order, and, since which parts are late depends on
-    the HTML only, the same bytes on every run. Should a late part name a destination that
-    another part names too (the first in the document wins), all are appended in order.
+    the same document as all appended in order, and, since which parts are late is decided
+    by their page references (`render.parallel`), not by when they were laid out, the same
+    bytes on every run. Should a late part name a destination that another part names too
+    (the first in the document wins), all are appended in order.
     """
     if writer is None:
         writer = started([part for index, part in enumerate(parts) if index not in late])

@@ -347,7 +347,13 @@ class _Run:
 
     def early(self) -> list[bytes]:
         """The PDFs of the parts with no page references to other parts, in order: final once
-        laid out, and joined first (`render.join.join`)."""
+        laid out, and joined first (`render.join.join`).
+
+        A part given numbers from the store's last build (`PartStore.numbers`) counts as
+        referring until they are dropped, which happens once their anchors are gone; in a
+        report the parts that refer (the contents, the lists) name every heading, so which
+        parts refer does not depend on the store.
+        """
         return [pdf for state in self.states if not state.needs for pdf in _pdfs(state)]
 
     def close(self) -> None:
