@@ -79,8 +79,8 @@ def _compiled_templates(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
     Jinja's own cache, in its own folder for this user (`_jinja2-cache-<uid>` in the temporary
     folder, mode 0700: Jinja refuses one that another user could write), each template under
     its path and the hash of its source, and of the settings of `env` that change what it
-    compiles to; written whole or not at all. None where that folder cannot be had; a template that
-    cannot be written there is compiled again the next time.
+    compiles to; written whole or not at all. None where that folder cannot be had; a
+    template that cannot be written there is compiled again the next time.
     """
     import jinja2
 
