@@ -383,14 +383,16 @@ def test_workers_load_the_engine_not_the_report_model() -> None:
     """What the forkserver imports is on a cold build's critical path (the workers are ready
     after the coordinator's HTML): no document model, no report model, no pypdf."""
     code = (
-        "import sys, gap_analysis.render.worker_preload\n"
+        "import gc, sys, gap_analysis.render.worker_preload\n"
         "print(sorted(m for m in sys.modules if m.startswith(('gap_analysis.model', 'pypdf'))"
-        " or m == 'gap_analysis.render.document'))"
+        " or m == 'gap_analysis.render.document'))\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 0)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    loaded = done.stdout.strip()
+    loaded, collector = done.stdout.strip().splitlines()
     assert "gap_analysis.render.document" not in loaded and "pypdf" not in loaded, loaded
     assert "gap_analysis.model.build" not in loaded, loaded
+    assert collector == "True True"  # off while importing, on again for the workers' layouts
 
 
 def test_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
