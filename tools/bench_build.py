@@ -279,7 +279,7 @@ def _plain_html(html: Path) -> tuple[Path, Path]:
         ('"GA CJK Sans", ', ""),
     ):
         system = system.replace(ours, theirs)
-    paths = html.with_suffix(".bundled.html"), html.with_suffix(".system.html")
+    paths = _bundled(html), html.with_suffix(".system.html")
     paths[0].write_text(bundled, encoding="utf-8")
     paths[1].write_text(system, encoding="utf-8")
     return paths
@@ -311,9 +311,14 @@ def _compile_bytecode(repo: Path, work: Path, env: dict[str, str]) -> None:
         )
 
 
+def _bundled(html: Path) -> Path:
+    """Where `_plain_html` writes the build's HTML with the bundled fonts as files."""
+    return html.with_suffix(".bundled.html")
+
+
 def _plain_argv(name: str, repo: Path, work: Path) -> list[str]:
-    """Plain WeasyPrint on the build's HTML with the bundled fonts (`_plain_html` made it)."""
-    html = (work / f"{name}.html").with_suffix(".bundled.html")
+    """Plain WeasyPrint on the build's HTML (`work/<name>.html`) with the bundled fonts."""
+    html = _bundled(work / f"{name}.html")
     return [sys.executable, "-c", PLAIN, str(html), f"{repo}/", str(work / f"{name}-plain.pdf")]
 
 
@@ -340,7 +345,7 @@ def bench(
         repo,
         env,
     )
-    bundled_html, system_html = _plain_html(html)
+    _bundled_html, system_html = _plain_html(html)
     pandoc = shutil.which("pandoc")
     chapters = sorted(str(p) for p in (repo / "chapters").glob("*.md"))
     builds, plains, systems, pandocs, rebuilds = [], [], [], [], []
