@@ -285,30 +285,19 @@ def _plain_html(html: Path) -> tuple[Path, Path]:
     return paths
 
 
+def _build_argv(repo: Path, *args: str) -> list[str]:
+    """`gap-analysis build HEAD` of `repo`, quiet, with `args`."""
+    return [str(VENV_BIN / "gap-analysis"), "--repo", str(repo), "-q", "build", "HEAD", *args]
+
+
 def _compile_bytecode(repo: Path, work: Path, env: dict[str, str]) -> None:
     """One PDF and one DOCX built, untimed, before anything is timed: each module's bytecode is
     then compiled into the bench's cache folder, as an installed tool has it. (The first timed
     build of the first report paid for compiling WeasyPrint, pypdf and the workers' modules,
     which `--html-only` does not load: 5.2 s against 4.2 s for the sample.)"""
-    tool = str(VENV_BIN / "gap-analysis")
     for extra in ((), ("--format", "docx")):
         out = work / ("bytecode.docx" if extra else "bytecode.pdf")
-        _run(
-            [
-                tool,
-                "--repo",
-                str(repo),
-                "-q",
-                "build",
-                "HEAD",
-                "--no-cache",
-                "-o",
-                str(out),
-                *extra,
-            ],
-            repo,
-            env,
-        )
+        _run(_build_argv(repo, "--no-cache", "-o", str(out), *extra), repo, env)
 
 
 def _bundled(html: Path) -> Path:
@@ -338,10 +327,9 @@ def bench(
     name: str, repo: Path, work: Path, env: dict[str, str], log: Path, repeat: int
 ) -> dict[str, object]:
     """Full builds (cold cache), plain WeasyPrint and pandoc interleaved `repeat` times; then rebuilds."""
-    tool = str(VENV_BIN / "gap-analysis")
     out, html = work / f"{name}.pdf", work / f"{name}.html"
     _run(
-        [tool, "--repo", str(repo), "-q", "build", "HEAD", "--html", str(html), "--html-only"],
+        _build_argv(repo, "--html", str(html), "--html-only"),
         repo,
         env,
     )
@@ -351,26 +339,8 @@ def bench(
     builds, plains, systems, pandocs, rebuilds = [], [], [], [], []
     for _ in range(repeat):
         shutil.rmtree(repo / "dist", ignore_errors=True)
-        builds.append(
-            _run([tool, "--repo", str(repo), "-q", "build", "HEAD", "-o", str(out)], repo, env, log)
-        )
-        rebuilds.append(
-            _run(
-                [
-                    tool,
-                    "--repo",
-                    str(repo),
-                    "-q",
-                    "build",
-                    "HEAD",
-                    "-o",
-                    str(work / f"{name}-2.pdf"),
-                ],
-                repo,
-                env,
-                log,
-            )
-        )
+        builds.append(_run(_build_argv(repo, "-o", str(out)), repo, env, log))
+        rebuilds.append(_run(_build_argv(repo, "-o", str(work / f"{name}-2.pdf")), repo, env, log))
         plains.append(_run(_plain_argv(name, repo, work), repo, env))
         systems.append(
             _run(
@@ -414,12 +384,11 @@ def bench_docx(
     name: str, repo: Path, work: Path, env: dict[str, str], repeat: int
 ) -> dict[str, object]:
     """`build --format docx` and `pandoc -t docx` on the same chapters, interleaved."""
-    tool = str(VENV_BIN / "gap-analysis")
     pandoc = shutil.which("pandoc")
     chapters = sorted(str(p) for p in (repo / "chapters").glob("*.md"))
     ours, theirs = [], []
     out = str(work / f"{name}.docx")
-    command = [tool, "--repo", str(repo), "-q", "build", "HEAD", "--format", "docx", "-o", out]
+    command = _build_argv(repo, "--format", "docx", "-o", out)
     _run([*command, "--no-cache"], repo, env)  # warm-up: compiles the bytecode an install has
     for _ in range(repeat):
         ours.append(_run([*command, "--no-cache"], repo, env))
@@ -484,7 +453,6 @@ def bench_jobs(
     chapter (part cache warm), the summed peak memory of all processes, the PDF sizes; and
     plain WeasyPrint again in each repetition, so that the ratio is of runs side by side
     (the main table's plain runs came minutes before, on a machine whose speed drifts)."""
-    tool = str(VENV_BIN / "gap-analysis")
     cpus = os.cpu_count() or 1
     runs: dict[int, list[Run]] = {n: [] for n in range(1, max(cpus, 2) + 1)}
     edits: list[Run] = []
@@ -499,7 +467,7 @@ def bench_jobs(
             out = work / f"{name}-j{jobs}.pdf"
             loads.append(os.getloadavg()[0])
             argv = [
-                *(tool, "--repo", str(repo), "-q", "build", "HEAD", "-o", str(out)),
+                *_build_argv(repo, "-o", str(out)),
                 *("--jobs", str(jobs)),
             ]
             timed = _run_tree(argv, repo, env, sample=False)
@@ -519,18 +487,7 @@ def bench_jobs(
         _commit(repo)
         edits.append(
             _run_tree(  # timed, not sampled
-                [
-                    tool,
-                    "--repo",
-                    str(repo),
-                    "-q",
-                    "build",
-                    "HEAD",
-                    "-o",
-                    str(work / f"{name}-edit.pdf"),
-                    "--jobs",
-                    str(max(runs)),
-                ],
+                _build_argv(repo, "-o", str(work / f"{name}-edit.pdf"), "--jobs", str(max(runs))),
                 repo,
                 env,
                 sample=False,
