@@ -173,7 +173,7 @@ def render_parallel(
         keys = dict.fromkeys(k for page in stamps for k, _i in page)
         numbered = {key: n for n, key in enumerate(keys)}
         identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
-        pdfs = [(pdf, bool(state.needs)) for state in run.states for pdf in _pdfs(state)]
+        pdfs = run.pdfs()
         writer = run.read.joined(run.early())
         readers = run.read.take([pdf for pdf, _late in pdfs] + [run.made[key] for key in keys])
         # Imported here, not before the workers have their first parts: pypdf's import (0.1 s)
@@ -345,16 +345,14 @@ class _Run:
         order = tuple(range(len(distinct)))
         return {self._key(f"margins\0fixed\0{html}"): (html, 1, 1, order)}, distinct
 
-    def early(self) -> list[bytes]:
-        """The PDFs of the parts with no page references to other parts, in order: final once
-        laid out, and joined first (`render.join.join`).
+    def pdfs(self) -> list[tuple[bytes, bool]]:
+        """Each part's PDFs in order, and whether the join takes it late (`_late`)."""
+        return [(pdf, _late(state)) for state in self.states for pdf in _pdfs(state)]
 
-        A part given numbers from the store's last build (`PartStore.numbers`) counts as
-        referring until they are dropped, which happens once their anchors are gone; in a
-        report the parts that refer (the contents, the lists) name every heading, so which
-        parts refer does not depend on the store.
-        """
-        return [pdf for state in self.states if not state.needs for pdf in _pdfs(state)]
+    def early(self) -> list[bytes]:
+        """The PDFs the join takes first, final once laid out (those of the late parts may be
+        still to come)."""
+        return [pdf for state in self.states if not _late(state) for pdf in _pdfs(state)]
 
     def close(self) -> None:
         self.read.close()
@@ -462,6 +460,18 @@ class _Reading:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _late(state: _State) -> bool:
+    """Whether the join takes the part late (`render.join.join`): a part with page references
+    to other parts, laid out again once their pages are known.
+
+    A part given numbers from the store's last build (`PartStore.numbers`) counts as referring
+    until they are dropped, which happens once their anchors are gone; in a report the parts
+    that refer (the contents, the lists) name every heading, so which parts refer does not
+    depend on the store.
+    """
+    return bool(state.needs)
 
 
 def _pdfs(state: _State) -> tuple[bytes, ...]:
